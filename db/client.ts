@@ -1,0 +1,99 @@
+import { resolve } from 'node:path'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import * as schema from './schema'
+import { acquireDataDirLock } from './lock'
+
+export type AppDatabase = PgDatabase<PgQueryResultHKT, typeof schema>
+export type DatabaseKind = 'pglite' | 'postgres' | 'neon'
+
+export type DatabaseConfig =
+  | { kind: 'pglite', dataDir: string | null }
+  | { kind: 'postgres' | 'neon', url: string, poolMax: number, neonWsProxy?: string }
+
+export interface DatabaseHandle {
+  db: AppDatabase
+  kind: DatabaseKind
+  close: () => Promise<void>
+}
+
+export class DatabaseConfigError extends Error {
+  override name = 'DatabaseConfigError'
+}
+
+/**
+ * Picks the driver from the environment:
+ * - no DATABASE_URL: embedded PGlite persisted in PGLITE_DIR (default `.data/pglite`);
+ *   `PGLITE_DIR=memory` keeps it in memory;
+ * - a Neon host (`*.neon.tech`) or DATABASE_DRIVER=neon: the Neon serverless Pool over WebSocket;
+ * - any other postgres:// URL: node-postgres with a pool.
+ */
+export function resolveDatabaseConfig(env: Record<string, string | undefined> = process.env): DatabaseConfig {
+  const url = env.DATABASE_URL?.trim()
+  const driver = env.DATABASE_DRIVER?.trim().toLowerCase()
+  if (driver && !['pglite', 'pg', 'postgres', 'neon'].includes(driver)) {
+    throw new DatabaseConfigError(`DATABASE_DRIVER must be pglite, pg or neon (got "${driver}")`)
+  }
+  if (!url || driver === 'pglite') {
+    const dir = env.PGLITE_DIR?.trim() || '.data/pglite'
+    return { kind: 'pglite', dataDir: dir === 'memory' ? null : resolve(dir) }
+  }
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  }
+  catch {
+    throw new DatabaseConfigError('DATABASE_URL is not a valid URL (expected postgres://user:password@host/db)')
+  }
+  if (!['postgres:', 'postgresql:'].includes(parsed.protocol)) {
+    throw new DatabaseConfigError(`DATABASE_URL must start with postgres:// or postgresql:// (got ${parsed.protocol}//)`)
+  }
+  const poolMax = Number(env.DATABASE_POOL_MAX) || 10
+  const neon = driver === 'neon' || (driver === undefined && parsed.hostname.endsWith('.neon.tech'))
+  return neon
+    ? { kind: 'neon', url, poolMax, neonWsProxy: env.NEON_WS_PROXY?.trim() || undefined }
+    : { kind: 'postgres', url, poolMax }
+}
+
+/** Opens the database the config names. The one place that knows the three drivers. */
+export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+  if (config.kind === 'pglite') {
+    const { PGlite } = await import('@electric-sql/pglite')
+    const { drizzle } = await import('drizzle-orm/pglite')
+    const release = config.dataDir ? await acquireDataDirLock(config.dataDir) : () => {}
+    try {
+      const client = await PGlite.create(config.dataDir ?? undefined)
+      return {
+        kind: 'pglite',
+        db: drizzle({ client, schema }) as unknown as AppDatabase,
+        close: async () => {
+          await client.close()
+          release()
+        },
+      }
+    }
+    catch (error) {
+      release()
+      throw error
+    }
+  }
+  if (config.kind === 'neon') {
+    const { Pool, neonConfig } = await import('@neondatabase/serverless')
+    const { drizzle } = await import('drizzle-orm/neon-serverless')
+    const { default: WebSocket } = await import('ws')
+    neonConfig.webSocketConstructor = WebSocket
+    if (config.neonWsProxy) {
+      // A local WebSocket-to-TCP proxy in front of a plain Postgres (development and tests).
+      const proxy = config.neonWsProxy
+      neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`
+      neonConfig.useSecureWebSocket = false
+      neonConfig.pipelineConnect = false
+      neonConfig.pipelineTLS = false
+    }
+    const pool = new Pool({ connectionString: config.url, max: config.poolMax })
+    return { kind: 'neon', db: drizzle({ client: pool, schema }) as unknown as AppDatabase, close: () => pool.end() }
+  }
+  const { default: pg } = await import('pg')
+  const { drizzle } = await import('drizzle-orm/node-postgres')
+  const pool = new pg.Pool({ connectionString: config.url, max: config.poolMax })
+  return { kind: 'postgres', db: drizzle({ client: pool, schema }) as unknown as AppDatabase, close: () => pool.end() }
+}

@@ -1,0 +1,6 @@
+export * from './_shared'
+export * from './tenancy'
+export * from './pipeline'
+export * from './sales'
+export * from './work'
+export * from './events'

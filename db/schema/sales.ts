@@ -1,0 +1,116 @@
+import { sql } from 'drizzle-orm'
+import { type AnyPgColumn, char, date, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { forecastCategoryEnum } from './pipeline'
+import { id, tenantId, timestamps } from './_shared'
+import { tenants, users } from './tenancy'
+
+type CustomFields = Record<string, unknown>
+
+/** The record's owner is a user of the same tenant. */
+const ownedBy = (name: string, tenant: AnyPgColumn, owner: AnyPgColumn) =>
+  foreignKey({ name, columns: [tenant, owner], foreignColumns: [users.tenantId, users.id] })
+
+export const accounts = pgTable('accounts', {
+  tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+  id: id(),
+  name: text('name').notNull(),
+  domain: text('domain'),
+  industry: text('industry'),
+  ownerId: uuid('owner_id'),
+  source: text('source').notNull().default('direct'),
+  externalId: text('external_id'),
+  custom: jsonb('custom').$type<CustomFields>().notNull().default({}),
+  ...timestamps,
+}, t => [
+  primaryKey({ name: 'accounts_pk', columns: [t.tenantId, t.id] }),
+  index('accounts_tenant_owner_idx').on(t.tenantId, t.ownerId),
+  uniqueIndex('accounts_tenant_source_external_uq').on(t.tenantId, t.source, t.externalId).where(sql`${t.externalId} is not null`),
+  ownedBy('accounts_owner_fk', t.tenantId, t.ownerId),
+])
+
+export const contacts = pgTable('contacts', {
+  tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+  id: id(),
+  accountId: uuid('account_id'),
+  firstName: text('first_name').notNull(),
+  lastName: text('last_name').notNull().default(''),
+  email: text('email'),
+  phone: text('phone'),
+  title: text('title'),
+  ownerId: uuid('owner_id'),
+  source: text('source').notNull().default('direct'),
+  externalId: text('external_id'),
+  custom: jsonb('custom').$type<CustomFields>().notNull().default({}),
+  ...timestamps,
+}, t => [
+  primaryKey({ name: 'contacts_pk', columns: [t.tenantId, t.id] }),
+  index('contacts_tenant_account_idx').on(t.tenantId, t.accountId),
+  index('contacts_tenant_email_idx').on(t.tenantId, sql`lower(${t.email})`),
+  uniqueIndex('contacts_tenant_source_external_uq').on(t.tenantId, t.source, t.externalId).where(sql`${t.externalId} is not null`),
+  foreignKey({ name: 'contacts_account_fk', columns: [t.tenantId, t.accountId], foreignColumns: [accounts.tenantId, accounts.id] }).onDelete('set null'),
+  ownedBy('contacts_owner_fk', t.tenantId, t.ownerId),
+])
+
+export const leads = pgTable('leads', {
+  tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+  id: id(),
+  name: text('name').notNull(),
+  email: text('email'),
+  company: text('company'),
+  title: text('title'),
+  source: text('source').notNull().default('direct'),
+  status: text('status').notNull().default('open'),
+  score: integer('score').notNull().default(0),
+  scoreReasons: jsonb('score_reasons').$type<string[]>().notNull().default([]),
+  ownerId: uuid('owner_id'),
+  convertedDealId: uuid('converted_deal_id'),
+  custom: jsonb('custom').$type<CustomFields>().notNull().default({}),
+  ...timestamps,
+}, t => [
+  primaryKey({ name: 'leads_pk', columns: [t.tenantId, t.id] }),
+  index('leads_tenant_owner_idx').on(t.tenantId, t.ownerId),
+  ownedBy('leads_owner_fk', t.tenantId, t.ownerId),
+])
+
+export const deals = pgTable('deals', {
+  tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+  id: id(),
+  name: text('name').notNull(),
+  accountId: uuid('account_id'),
+  ownerId: uuid('owner_id').notNull(),
+  stage: text('stage').notNull(),
+  stageEnteredAt: timestamp('stage_entered_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  amount: numeric('amount', { precision: 14, scale: 2 }).notNull().default('0'),
+  currency: char('currency', { length: 3 }).notNull().default('USD'),
+  closeDate: date('close_date', { mode: 'string' }),
+  /** Set only when someone overrides the stage's probability / category for this deal. */
+  probability: integer('probability'),
+  forecastCategory: forecastCategoryEnum('forecast_category'),
+  source: text('source').notNull().default('direct'),
+  externalId: text('external_id'),
+  closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+  custom: jsonb('custom').$type<CustomFields>().notNull().default({}),
+  ...timestamps,
+}, t => [
+  primaryKey({ name: 'deals_pk', columns: [t.tenantId, t.id] }),
+  index('deals_tenant_owner_stage_idx').on(t.tenantId, t.ownerId, t.stage),
+  index('deals_tenant_stage_idx').on(t.tenantId, t.stage),
+  index('deals_tenant_account_idx').on(t.tenantId, t.accountId),
+  uniqueIndex('deals_tenant_source_external_uq').on(t.tenantId, t.source, t.externalId).where(sql`${t.externalId} is not null`),
+  foreignKey({ name: 'deals_account_fk', columns: [t.tenantId, t.accountId], foreignColumns: [accounts.tenantId, accounts.id] }).onDelete('set null'),
+  ownedBy('deals_owner_fk', t.tenantId, t.ownerId),
+])
+
+/** The people engaged on a deal (buying committee). */
+export const dealContacts = pgTable('deal_contacts', {
+  tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+  dealId: uuid('deal_id').notNull(),
+  contactId: uuid('contact_id').notNull(),
+  role: text('role'),
+  createdAt: timestamps.createdAt,
+}, t => [
+  primaryKey({ name: 'deal_contacts_pk', columns: [t.tenantId, t.dealId, t.contactId] }),
+  index('deal_contacts_tenant_contact_idx').on(t.tenantId, t.contactId),
+  foreignKey({ name: 'deal_contacts_deal_fk', columns: [t.tenantId, t.dealId], foreignColumns: [deals.tenantId, deals.id] }).onDelete('cascade'),
+  foreignKey({ name: 'deal_contacts_contact_fk', columns: [t.tenantId, t.contactId], foreignColumns: [contacts.tenantId, contacts.id] }).onDelete('cascade'),
+])

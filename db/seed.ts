@@ -1,0 +1,185 @@
+import { eq, sql } from 'drizzle-orm'
+import type { AppDatabase } from './client'
+import { tenants } from './schema'
+import type { EventType } from './schema'
+import { withTenant, type Tx } from '../server/domain/db'
+import { changeDealStage, createAccount, createContact, createDeal, updateDeal, type Actor } from '../server/domain/deals/records'
+import { pathBetween, DEFAULT_STAGES } from '../server/domain/deals/stages'
+import { ensureEventPartitions } from '../server/domain/events/partitions'
+import type { NewEvent } from '../server/domain/events/schema'
+import { writeEvents } from '../server/domain/events/write'
+import { createTeam, createTenant, createUser, setTeamManager } from '../server/domain/tenancy/tenants'
+
+export const DEMO_TENANT_NAME = 'Momentum Demo'
+export const DEMO_PASSWORD = 'momentum-demo'
+export const DEMO_LOGINS = [
+  { email: 'admin@demo.momentum.test', name: 'Ada Admin', role: 'admin' },
+  { email: 'manager@demo.momentum.test', name: 'Maya Manager', role: 'manager' },
+  { email: 'riley@demo.momentum.test', name: 'Riley Chen', role: 'rep' },
+  { email: 'sam@demo.momentum.test', name: 'Sam Okafor', role: 'rep' },
+  { email: 'jordan@demo.momentum.test', name: 'Jordan Alvarez', role: 'rep' },
+] as const
+
+const DAY = 86_400_000
+
+/** A small seeded PRNG (mulberry32): the same demo every time. */
+function random(seed: number) {
+  let a = seed >>> 0
+  const next = () => {
+    a = (a + 0x6D2B79F5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+  }
+}
+
+const PREFIXES = ['Blue', 'North', 'Silver', 'Bright', 'Granite', 'Summit', 'Harbor', 'Pioneer', 'Cedar', 'Atlas', 'Nimbus', 'Vertex', 'Lumen', 'Orbit', 'Quarry', 'Redwood', 'Sterling', 'Tidal', 'Union', 'Willow']
+const SUFFIXES = ['Logistics', 'Health', 'Analytics', 'Foods', 'Energy', 'Robotics', 'Capital', 'Media', 'Systems', 'Retail', 'Labs', 'Manufacturing']
+const INDUSTRIES = ['software', 'healthcare', 'finance', 'retail', 'manufacturing', 'energy', 'media', 'logistics']
+const FIRST = ['Alex', 'Priya', 'Marcus', 'Elena', 'Tom', 'Aisha', 'Ben', 'Chloe', 'Diego', 'Fatima', 'George', 'Hana', 'Ivan', 'Julia', 'Kofi', 'Lena', 'Mateo', 'Nora', 'Omar', 'Paula']
+const LAST = ['Smith', 'Patel', 'Kim', 'Garcia', 'Müller', 'Rossi', 'Nguyen', 'Johnson', 'Silva', 'Brown', 'Tanaka', 'Cohen', 'Dubois', 'Larsen', 'Novak']
+const TITLES = ['VP Sales', 'CFO', 'Head of IT', 'Procurement Lead', 'COO', 'Director of Operations', 'CTO', 'Engineering Manager']
+const PRODUCTS = ['Platform', 'Analytics add-on', 'Expansion', 'Renewal', 'Pilot', 'Enterprise licence']
+
+/** How many deals end in each stage, and how the open ones behave lately. */
+const STAGE_MIX: [string, number][] = [['new', 40], ['contacted', 45], ['qualified', 50], ['proposal', 45], ['negotiation', 30], ['won', 50], ['lost', 40]]
+type Shape = 'heating' | 'steady' | 'quiet' | 'pushed'
+
+export interface SeedSummary { tenantId: string, deals: number, events: number, logins: typeof DEMO_LOGINS, password: string }
+
+/**
+ * Seeds the demo tenant through the app's own write paths (tenants, users, createDeal,
+ * changeDealStage, updateDeal, writeEvents), in one transaction: all of it or nothing.
+ */
+export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: number } = {}): Promise<SeedSummary> {
+  const now = options.now ?? new Date()
+  const rnd = random(options.seed ?? 20261122)
+  const tenant = await createTenant(db, { name: DEMO_TENANT_NAME, plan: 'enterprise' })
+  let eventCount = 0
+  let dealCount = 0
+  await withTenant(db, tenant.id, async (tx) => {
+    const team = await createTeam(tx, tenant.id, { name: 'Enterprise West' })
+    const people = []
+    for (const login of DEMO_LOGINS) {
+      people.push(await createUser(tx, tenant.id, { ...login, password: DEMO_PASSWORD, teamId: login.role === 'admin' ? null : team.id }))
+    }
+    await setTeamManager(tx, tenant.id, team.id, people[1]!.id)
+    const reps = people.filter(p => p.role === 'rep')
+    const start = new Date(now.getTime() - 120 * DAY)
+
+    const accountsMade = []
+    for (let i = 0; i < 60; i++) {
+      const name = `${PREFIXES[i % PREFIXES.length]} ${SUFFIXES[(i * 7) % SUFFIXES.length]}`
+      const owner = reps[i % reps.length]!
+      const actor: Actor = { tenantId: tenant.id, userId: owner.id, now: start }
+      const account = await createAccount(tx, actor, { name, domain: `${name.toLowerCase().replace(/[^a-z]+/g, '')}.example`, industry: rnd.pick(INDUSTRIES) })
+      const people = []
+      for (let c = 0, n = rnd.int(2, 4); c < n; c++) {
+        const firstName = rnd.pick(FIRST)
+        const lastName = rnd.pick(LAST)
+        people.push(await createContact(tx, actor, {
+          firstName, lastName, title: rnd.pick(TITLES), accountId: account.id,
+          email: `${firstName}.${lastName}.${c}@${account.domain}`.toLowerCase().normalize('NFD').replace(/[\u0300-\u036F]/g, ''),
+        }))
+      }
+      accountsMade.push({ account, contacts: people })
+    }
+
+    const activity: NewEvent[] = []
+    for (const [target, count] of STAGE_MIX) {
+      for (let i = 0; i < count; i++, dealCount++) {
+        const { account, contacts } = accountsMade[dealCount % accountsMade.length]!
+        const owner = rnd.pick(reps)
+        const createdAt = new Date(now.getTime() - rnd.int(8, 118) * DAY - rnd.int(0, 23) * 3_600_000)
+        const open = target !== 'won' && target !== 'lost'
+        const shape: Shape = !open ? 'steady' : rnd.pick(['heating', 'heating', 'steady', 'steady', 'steady', 'quiet', 'quiet', 'pushed'] as const)
+        const engaged = contacts.slice(0, rnd.int(1, contacts.length))
+        const actor = (at: Date): Actor => ({ tenantId: tenant.id, userId: owner.id, now: at })
+        const deal = await createDeal(tx, actor(createdAt), {
+          name: `${account.name} — ${rnd.pick(PRODUCTS)}`,
+          amount: Math.round((5000 + rnd.next() ** 2 * 145_000) / 500) * 500,
+          closeDate: new Date(now.getTime() + rnd.int(10, 90) * DAY).toISOString().slice(0, 10),
+          accountId: account.id,
+          ownerId: owner.id,
+          contactIds: engaged.map(c => c.id),
+        })
+        // Walk the pipeline to the target stage through allowed moves, spread over the deal's life.
+        const lastOpen = DEFAULT_STAGES.filter(s => s.kind === 'open')[rnd.int(0, 3)]!.key
+        const path = target === 'lost' ? [...pathBetween(DEFAULT_STAGES, 'new', lastOpen)!, 'lost'] : pathBetween(DEFAULT_STAGES, 'new', target)!
+        const end = open ? new Date(now.getTime() - rnd.int(0, 3) * DAY) : new Date(createdAt.getTime() + (now.getTime() - createdAt.getTime()) * (0.6 + rnd.next() * 0.35))
+        for (let k = 0; k < path.length; k++) {
+          const at = new Date(createdAt.getTime() + ((end.getTime() - createdAt.getTime()) * (k + 1)) / (path.length + 1))
+          await changeDealStage(tx, actor(at), deal.id, {
+            to: path[k]!,
+            reason: path[k] === 'lost' ? rnd.pick(['no budget', 'chose a competitor', 'went quiet']) : undefined,
+            closeDate: path[k] === 'won' || path[k] === 'lost' ? at.toISOString().slice(0, 10) : undefined,
+          })
+        }
+        if (shape === 'pushed') {
+          for (let push = 1, pushes = rnd.int(1, 2); push <= pushes; push++) {
+            const at = new Date(now.getTime() - (30 - push * 10) * DAY)
+            await updateDeal(tx, actor(at), deal.id, { closeDate: new Date(now.getTime() + (40 + push * 25) * DAY).toISOString().slice(0, 10), ...(push === 2 ? { amount: Math.round(Number(deal.amount) * 0.7) } : {}) })
+          }
+        }
+        activity.push(...dealActivity(rnd, { dealId: deal.id, accountId: account.id, ownerId: owner.id, contacts: engaged, from: createdAt, to: open ? now : end, shape, now }))
+      }
+    }
+    for (let i = 0; i < activity.length; i += 5000) {
+      eventCount += (await writeEvents(tx, tenant.id, activity.slice(i, i + 5000))).inserted
+    }
+  })
+  await ensureEventPartitions(db)
+  return { tenantId: tenant.id, deals: dealCount, events: eventCount, logins: DEMO_LOGINS, password: DEMO_PASSWORD }
+}
+
+const ACTIVITY_MIX: [EventType, number, 'out' | 'in'][] = [
+  ['email_sent', 28, 'out'], ['email_delivered', 4, 'out'], ['email_opened', 14, 'in'], ['email_clicked', 5, 'in'],
+  ['email_received', 15, 'in'], ['call', 15, 'out'], ['meeting_scheduled', 5, 'out'], ['meeting_held', 7, 'out'], ['note', 7, 'out'],
+]
+const MIX_TOTAL = ACTIVITY_MIX.reduce((s, [, w]) => s + w, 0)
+
+/** The activity around one deal, shaped: heating up lately, steady, or gone quiet. */
+function dealActivity(rnd: ReturnType<typeof random>, d: {
+  dealId: string, accountId: string, ownerId: string, contacts: { id: string, email: string | null }[], from: Date, to: Date, shape: Shape, now: Date
+}): NewEvent[] {
+  const span = d.to.getTime() - d.from.getTime()
+  if (span <= 0) return []
+  const quietFor = d.shape === 'quiet' ? rnd.int(14, 30) * DAY : 0
+  const n = Math.round((span / DAY) * (d.shape === 'heating' ? 1.3 : d.shape === 'quiet' ? 0.8 : 1.1))
+  const out: NewEvent[] = []
+  for (let i = 0; i < n; i++) {
+    // heating: times skew towards the end; quiet: nothing in the last weeks.
+    const u = d.shape === 'heating' ? Math.sqrt(rnd.next()) : rnd.next()
+    const at = new Date(d.from.getTime() + u * Math.max(0, span - quietFor))
+    let pick = rnd.next() * MIX_TOTAL
+    const [type, , direction] = ACTIVITY_MIX.find(([, w]) => (pick -= w) < 0) ?? ACTIVITY_MIX[0]!
+    const contact = rnd.pick(d.contacts)
+    const email = type.startsWith('email_')
+    out.push({
+      type, occurredAt: at, source: email ? 'email' : 'direct',
+      externalId: email ? `demo-${d.dealId.slice(0, 8)}-${i}` : undefined,
+      actorUserId: direction === 'out' ? d.ownerId : null,
+      actorEmail: direction === 'in' ? contact.email : null,
+      dealId: d.dealId, contactId: contact.id, accountId: d.accountId,
+      metadata: type === 'call' ? { durationSeconds: rnd.int(60, 2400), outcome: rnd.pick(['connected', 'voicemail', 'no_answer']) } : {},
+    })
+  }
+  return out
+}
+
+/** Removes the demo tenant and everything it holds (events have no foreign key: they go first). */
+export async function removeDemo(db: AppDatabase) {
+  const demo = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, DEMO_TENANT_NAME))
+  for (const { id } of demo) {
+    await withTenant(db, id, async (tx: Tx) => {
+      await tx.execute(sql`delete from events where tenant_id = ${id}`)
+      await tx.delete(tenants).where(eq(tenants.id, id))
+    })
+  }
+}

@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url'
+
+export default defineNuxtConfig({
+  modules: ['@nuxt/ui', '@nuxt/eslint', 'nuxt-auth-utils'],
+
+  devtools: { enabled: false },
+
+  css: ['~/assets/css/main.css'],
+
+  // No font CDN is reachable: use the system font stack.
+  ui: { fonts: false },
+
+  // Icons come from the installed @iconify-json/lucide set, bundled; never fetched at run time.
+  icon: {
+    serverBundle: { collections: ['lucide'] },
+    clientBundle: { scan: true },
+    fallbackToApi: false,
+  },
+
+  runtimeConfig: {
+    // Overridden by NUXT_SEED_DEMO; the demo seed also runs on an empty embedded database in dev.
+    seedDemo: '',
+  },
+
+  compatibilityDate: '2026-11-01',
+
+  nitro: {
+    // The SQL migrations travel with the server bundle, so a built server can migrate itself.
+    serverAssets: [{ baseName: 'migrations', dir: fileURLToPath(new URL('./db/migrations', import.meta.url)) }],
+    experimental: { tasks: true },
+    scheduledTasks: {
+      '15 3 * * *': ['events:partitions'],
+    },
+  },
+
+  typescript: {
+    strict: true,
+  },
+
+  eslint: {
+    config: { stylistic: true },
+  },
+})

@@ -1,0 +1,1 @@
+export default defineEventHandler(async event => loadMe(await requireAuth(event)))

@@ -1,0 +1,41 @@
+import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm'
+import { accounts, deals, users } from '../../../db/schema'
+import type { Tx } from '../db'
+
+export interface DealListQuery {
+  limit: number
+  cursor?: { createdAt: Date, id: string }
+  stage?: string
+  ownerId?: string
+}
+
+export const encodeCursor = (row: { createdAt: Date, id: string }) =>
+  Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url')
+
+export function decodeCursor(cursor: string): { createdAt: Date, id: string } | null {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|')
+  const createdAt = new Date(at ?? '')
+  return id && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : null
+}
+
+/** A page of the tenant's deals, newest first, with account and owner names. */
+export async function listDeals(tx: Tx, tenantId: string, query: DealListQuery) {
+  const where: (SQL | undefined)[] = [eq(deals.tenantId, tenantId)]
+  if (query.stage) where.push(eq(deals.stage, query.stage))
+  if (query.ownerId) where.push(eq(deals.ownerId, query.ownerId))
+  if (query.cursor) {
+    where.push(or(lt(deals.createdAt, query.cursor.createdAt), and(eq(deals.createdAt, query.cursor.createdAt), lt(deals.id, query.cursor.id))))
+  }
+  const rows = await tx.select({
+    id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, currency: deals.currency,
+    closeDate: deals.closeDate, ownerId: deals.ownerId, ownerName: users.name, accountId: deals.accountId,
+    accountName: accounts.name, stageEnteredAt: deals.stageEnteredAt, createdAt: deals.createdAt, updatedAt: deals.updatedAt,
+  }).from(deals)
+    .leftJoin(accounts, and(eq(accounts.tenantId, deals.tenantId), eq(accounts.id, deals.accountId)))
+    .leftJoin(users, and(eq(users.tenantId, deals.tenantId), eq(users.id, deals.ownerId)))
+    .where(and(...where))
+    .orderBy(desc(deals.createdAt), desc(deals.id))
+    .limit(query.limit + 1)
+  const page = rows.slice(0, query.limit)
+  return { data: page, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null }
+}

@@ -1,0 +1,164 @@
+import { and, asc, eq } from 'drizzle-orm'
+import { accounts, contacts, dealContacts, deals, pipelineStages } from '../../../db/schema'
+import type { Tx } from '../db'
+import { badRequest, conflict, notFound } from '../errors'
+import { writeEvents } from '../events/write'
+import { checkTransition, type StageDefinition } from './stages'
+
+/** Who does something, and when (a seed or an import may act in the past). */
+export interface Actor {
+  tenantId: string
+  userId: string | null
+  now?: Date
+}
+
+const when = (actor: Actor) => actor.now ?? new Date()
+const isoDay = (d: Date) => d.toISOString().slice(0, 10)
+
+export async function loadStages(tx: Tx, tenantId: string): Promise<StageDefinition[]> {
+  return tx.select({
+    key: pipelineStages.key,
+    name: pipelineStages.name,
+    position: pipelineStages.position,
+    probability: pipelineStages.probability,
+    forecastCategory: pipelineStages.forecastCategory,
+    kind: pipelineStages.kind,
+    allowedNext: pipelineStages.allowedNext,
+  }).from(pipelineStages).where(eq(pipelineStages.tenantId, tenantId)).orderBy(asc(pipelineStages.position))
+}
+
+export async function createAccount(tx: Tx, actor: Actor, input: { name: string, domain?: string | null, industry?: string | null, ownerId?: string | null }) {
+  const now = when(actor)
+  const [account] = await tx.insert(accounts).values({
+    tenantId: actor.tenantId, ...input, ownerId: input.ownerId ?? actor.userId, createdAt: now, updatedAt: now,
+  }).returning()
+  return account!
+}
+
+export async function createContact(tx: Tx, actor: Actor, input: {
+  firstName: string, lastName?: string, email?: string | null, phone?: string | null, title?: string | null, accountId?: string | null, ownerId?: string | null
+}) {
+  const now = when(actor)
+  const [contact] = await tx.insert(contacts).values({
+    tenantId: actor.tenantId, ...input, email: input.email?.toLowerCase() ?? null, ownerId: input.ownerId ?? actor.userId, createdAt: now, updatedAt: now,
+  }).returning()
+  return contact!
+}
+
+export interface NewDeal {
+  name: string
+  amount: string | number
+  currency?: string
+  closeDate?: string | null
+  accountId?: string | null
+  ownerId?: string | null
+  stage?: string
+  contactIds?: string[]
+  source?: string
+}
+
+/** Creates a deal and its `deal_created` event in the caller's transaction. */
+export async function createDeal(tx: Tx, actor: Actor, input: NewDeal) {
+  const now = when(actor)
+  const stages = await loadStages(tx, actor.tenantId)
+  const stage = stages.find(s => s.key === (input.stage ?? stages[0]?.key))
+  if (!stage) throw badRequest('stage', `unknown stage; one of ${stages.map(s => s.key).join(', ')}`)
+  const ownerId = input.ownerId ?? actor.userId
+  if (!ownerId) throw badRequest('ownerId', 'a deal needs an owner')
+  const closed = stage.kind !== 'open'
+  const [deal] = await tx.insert(deals).values({
+    tenantId: actor.tenantId,
+    name: input.name,
+    amount: String(input.amount),
+    currency: input.currency ?? 'USD',
+    closeDate: input.closeDate ?? (closed ? isoDay(now) : null),
+    accountId: input.accountId ?? null,
+    ownerId,
+    stage: stage.key,
+    stageEnteredAt: now,
+    closedAt: closed ? now : null,
+    source: input.source ?? 'direct',
+    createdAt: now,
+    updatedAt: now,
+  }).returning()
+  if (input.contactIds?.length) {
+    await tx.insert(dealContacts).values(input.contactIds.map(contactId => ({ tenantId: actor.tenantId, dealId: deal!.id, contactId, createdAt: now })))
+  }
+  await writeEvents(tx, actor.tenantId, [{
+    type: 'deal_created', occurredAt: now, source: 'direct', actorUserId: actor.userId,
+    dealId: deal!.id, accountId: deal!.accountId,
+    metadata: { name: deal!.name, amount: deal!.amount, currency: deal!.currency, stage: deal!.stage, ownerId, closeDate: deal!.closeDate },
+  }])
+  return deal!
+}
+
+async function lockDeal(tx: Tx, tenantId: string, dealId: string) {
+  const [deal] = await tx.select().from(deals)
+    .where(and(eq(deals.tenantId, tenantId), eq(deals.id, dealId))).for('update')
+  if (!deal) throw notFound('deal')
+  return deal
+}
+
+/**
+ * The only way a deal changes stage: the move is checked against the tenant's allowed
+ * transitions (409 with the allowed moves otherwise), then the deal and its `stage_changed`
+ * event are written in the caller's transaction.
+ */
+export async function changeDealStage(tx: Tx, actor: Actor, dealId: string, input: { to: string, reason?: string, closeDate?: string }) {
+  const now = when(actor)
+  const deal = await lockDeal(tx, actor.tenantId, dealId)
+  const check = checkTransition(await loadStages(tx, actor.tenantId), deal.stage, input.to)
+  if (!check.ok) {
+    throw conflict(`cannot move a deal from ${deal.stage} to ${input.to}`, { error: 'invalid_transition', from: deal.stage, to: input.to, allowed: check.allowed })
+  }
+  const closed = check.to.kind !== 'open'
+  const [updated] = await tx.update(deals).set({
+    stage: check.to.key,
+    stageEnteredAt: now,
+    closedAt: closed ? now : null,
+    closeDate: closed ? (input.closeDate ?? isoDay(now)) : deal.closeDate,
+    updatedAt: now,
+  }).where(and(eq(deals.tenantId, actor.tenantId), eq(deals.id, dealId))).returning()
+  await writeEvents(tx, actor.tenantId, [{
+    type: 'stage_changed', occurredAt: now, source: 'direct', actorUserId: actor.userId, dealId, accountId: deal.accountId,
+    metadata: {
+      from: deal.stage, to: check.to.key, reason: input.reason ?? null, by: actor.userId,
+      secondsInStage: Math.max(0, Math.round((now.getTime() - deal.stageEnteredAt.getTime()) / 1000)),
+    },
+  }])
+  return updated!
+}
+
+export interface DealPatch {
+  name?: string
+  amount?: string | number
+  currency?: string
+  closeDate?: string | null
+  ownerId?: string
+  accountId?: string | null
+  probability?: number | null
+}
+
+/** Fields whose changes are recorded with old and new values (slips and cuts matter later). */
+const TRACKED = ['amount', 'closeDate', 'ownerId', 'probability'] as const
+
+/** Updates any field but the stage; tracked changes write one `deal_updated` event. */
+export async function updateDeal(tx: Tx, actor: Actor, dealId: string, patch: DealPatch) {
+  const now = when(actor)
+  const deal = await lockDeal(tx, actor.tenantId, dealId)
+  const values = { ...patch, amount: patch.amount === undefined ? undefined : String(patch.amount) }
+  const [updated] = await tx.update(deals).set({ ...values, updatedAt: now })
+    .where(and(eq(deals.tenantId, actor.tenantId), eq(deals.id, dealId))).returning()
+  const changes: Record<string, { from: unknown, to: unknown }> = {}
+  for (const field of TRACKED) {
+    const before = field === 'amount' ? Number(deal.amount) : deal[field]
+    const after = field === 'amount' ? Number(updated!.amount) : updated![field]
+    if (before !== after) changes[field] = { from: before, to: after }
+  }
+  if (Object.keys(changes).length) {
+    await writeEvents(tx, actor.tenantId, [{
+      type: 'deal_updated', occurredAt: now, source: 'direct', actorUserId: actor.userId, dealId, accountId: deal.accountId, metadata: { changes },
+    }])
+  }
+  return updated!
+}

@@ -1,0 +1,13 @@
+import { ensureEventPartitions } from '../../domain/events/partitions'
+
+/**
+ * events:partitions — creates the next three months' partitions of `events` ahead of time and
+ * moves rows out of the default partition into their month's partition. Daily, and at start-up.
+ */
+export default defineTask({
+  meta: { name: 'events:partitions', description: 'Create monthly event partitions ahead of time' },
+  async run() {
+    const created = await ensureEventPartitions(await useDb())
+    return { result: { created } }
+  },
+})
