@@ -1,4 +1,13 @@
 import { fileURLToPath } from 'node:url'
+import type { NitroConfig } from 'nitropack/types'
+
+// Nuxt 4.5 types `nitro` through a registry that nothing fills in yet, which hides most of
+// Nitro's options (`experimental.tasks` among them); give it Nitro's own config type.
+declare module '@nuxt/schema' {
+  interface NitroTypes {
+    config: NitroConfig
+  }
+}
 
 export default defineNuxtConfig({
   modules: ['@nuxt/ui', '@nuxt/eslint', 'nuxt-auth-utils'],
@@ -9,13 +18,6 @@ export default defineNuxtConfig({
 
   // No font CDN is reachable: use the system font stack.
   ui: { fonts: false },
-
-  // Icons come from the installed @iconify-json/lucide set, bundled; never fetched at run time.
-  icon: {
-    serverBundle: { collections: ['lucide'] },
-    clientBundle: { scan: true },
-    fallbackToApi: false,
-  },
 
   runtimeConfig: {
     // Overridden by NUXT_SEED_DEMO; the demo seed also runs on an empty embedded database in dev.
@@ -39,5 +41,12 @@ export default defineNuxtConfig({
 
   eslint: {
     config: { stylistic: true },
+  },
+
+  // Icons come from the installed @iconify-json/lucide set, bundled; never fetched at run time.
+  icon: {
+    serverBundle: { collections: ['lucide'] },
+    clientBundle: { scan: true },
+    fallbackToApi: false,
   },
 })

@@ -1,14 +1,27 @@
 import { resolve } from 'node:path'
+import type { SQL } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as schema from './schema'
 import { acquireDataDirLock } from './lock'
 
 export type AppDatabase = PgDatabase<PgQueryResultHKT, typeof schema>
+/** Anything that runs SQL: the database or a transaction. */
+export type Queryable = Pick<AppDatabase, 'execute'>
+
+/**
+ * Runs raw SQL and returns its rows. The three drivers all answer `{ rows }`, but drizzle's
+ * driver-neutral type leaves the result unknown; this is the one place that says so.
+ */
+export async function queryRows<T>(db: Queryable, query: SQL): Promise<T[]> {
+  const result = await db.execute(query) as unknown as { rows: T[] }
+  return result.rows
+}
+
 export type DatabaseKind = 'pglite' | 'postgres' | 'neon'
 
-export type DatabaseConfig =
-  | { kind: 'pglite', dataDir: string | null }
-  | { kind: 'postgres' | 'neon', url: string, poolMax: number, neonWsProxy?: string }
+export type DatabaseConfig
+  = | { kind: 'pglite', dataDir: string | null }
+    | { kind: 'postgres' | 'neon', url: string, poolMax: number, neonWsProxy?: string }
 
 export interface DatabaseHandle {
   db: AppDatabase

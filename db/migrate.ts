@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
-import type { AppDatabase } from './client'
+import { queryRows, type AppDatabase, type Queryable } from './client'
 
 export interface Migration {
   tag: string
@@ -20,11 +20,11 @@ export async function loadMigrations(dir: string): Promise<Migration[]> {
 
 const checksum = (text: string) => createHash('sha256').update(text).digest('hex')
 
-async function appliedTags(db: AppDatabase): Promise<Map<string, string>> {
-  const exists = await db.execute<{ t: string | null }>(sql`select to_regclass('momentum_migrations')::text as t`)
-  if (!exists.rows[0]?.t) return new Map()
-  const rows = await db.execute<{ tag: string, checksum: string }>(sql`select tag, checksum from momentum_migrations`)
-  return new Map(rows.rows.map(r => [r.tag, r.checksum]))
+async function appliedTags(db: Queryable): Promise<Map<string, string>> {
+  const [exists] = await queryRows<{ t: string | null }>(db, sql`select to_regclass('momentum_migrations')::text as t`)
+  if (!exists?.t) return new Map()
+  const rows = await queryRows<{ tag: string, checksum: string }>(db, sql`select tag, checksum from momentum_migrations`)
+  return new Map(rows.map(r => [r.tag, r.checksum]))
 }
 
 /** The tags not applied yet (an empty list means the schema is current). */
@@ -43,7 +43,7 @@ export async function migrate(db: AppDatabase, migrations: Migration[]): Promise
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('momentum:migrate'))`)
     await tx.execute(sql`create table if not exists momentum_migrations (
       tag text primary key, checksum text not null, applied_at timestamptz not null default now())`)
-    const applied = await appliedTags(tx as unknown as AppDatabase)
+    const applied = await appliedTags(tx)
     const done: string[] = []
     for (const migration of migrations) {
       const sum = checksum(migration.sql)

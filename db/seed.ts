@@ -127,7 +127,7 @@ export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: nu
             await updateDeal(tx, actor(at), deal.id, { closeDate: new Date(now.getTime() + (40 + push * 25) * DAY).toISOString().slice(0, 10), ...(push === 2 ? { amount: Math.round(Number(deal.amount) * 0.7) } : {}) })
           }
         }
-        activity.push(...dealActivity(rnd, { dealId: deal.id, accountId: account.id, ownerId: owner.id, contacts: engaged, from: createdAt, to: open ? now : end, shape, now }))
+        activity.push(...dealActivity(rnd, { dealId: deal.id, accountId: account.id, ownerId: owner.id, contacts: engaged, from: createdAt, to: open ? now : end, shape }))
       }
     }
     for (let i = 0; i < activity.length; i += 5000) {
@@ -145,9 +145,17 @@ const ACTIVITY_MIX: [EventType, number, 'out' | 'in'][] = [
 const MIX_TOTAL = ACTIVITY_MIX.reduce((s, [, w]) => s + w, 0)
 
 /** The activity around one deal, shaped: heating up lately, steady, or gone quiet. */
-function dealActivity(rnd: ReturnType<typeof random>, d: {
-  dealId: string, accountId: string, ownerId: string, contacts: { id: string, email: string | null }[], from: Date, to: Date, shape: Shape, now: Date
-}): NewEvent[] {
+interface DealLife {
+  dealId: string
+  accountId: string
+  ownerId: string
+  contacts: { id: string, email: string | null }[]
+  from: Date
+  to: Date
+  shape: Shape
+}
+
+function dealActivity(rnd: ReturnType<typeof random>, d: DealLife): NewEvent[] {
   const span = d.to.getTime() - d.from.getTime()
   if (span <= 0) return []
   const quietFor = d.shape === 'quiet' ? rnd.int(14, 30) * DAY : 0

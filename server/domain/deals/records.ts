@@ -35,9 +35,17 @@ export async function createAccount(tx: Tx, actor: Actor, input: { name: string,
   return account!
 }
 
-export async function createContact(tx: Tx, actor: Actor, input: {
-  firstName: string, lastName?: string, email?: string | null, phone?: string | null, title?: string | null, accountId?: string | null, ownerId?: string | null
-}) {
+export interface NewContact {
+  firstName: string
+  lastName?: string
+  email?: string | null
+  phone?: string | null
+  title?: string | null
+  accountId?: string | null
+  ownerId?: string | null
+}
+
+export async function createContact(tx: Tx, actor: Actor, input: NewContact) {
   const now = when(actor)
   const [contact] = await tx.insert(contacts).values({
     tenantId: actor.tenantId, ...input, email: input.email?.toLowerCase() ?? null, ownerId: input.ownerId ?? actor.userId, createdAt: now, updatedAt: now,

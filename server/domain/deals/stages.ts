@@ -28,9 +28,9 @@ export const DEFAULT_STAGES: readonly StageDefinition[] = [
 
 export const OPEN_STAGE_KEYS: readonly string[] = OPEN
 
-export type TransitionCheck =
-  | { ok: true, from: StageDefinition, to: StageDefinition }
-  | { ok: false, reason: 'unknown_stage' | 'same_stage' | 'invalid_transition', allowed: string[] }
+export type TransitionCheck
+  = | { ok: true, from: StageDefinition, to: StageDefinition }
+    | { ok: false, reason: 'unknown_stage' | 'same_stage' | 'invalid_transition', allowed: string[] }
 
 /** Whether a deal may move from one stage to another in this pipeline. Pure. */
 export function checkTransition(stages: readonly StageDefinition[], fromKey: string, toKey: string): TransitionCheck {

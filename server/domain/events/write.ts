@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
+import { queryRows } from '../../../db/client'
 import type { Tx } from '../db'
 import type { NewEvent } from './schema'
 
@@ -33,7 +34,7 @@ export async function writeEvents(tx: Tx, tenantId: string, batch: readonly NewE
     account_id: e.accountId ?? null,
     metadata: e.metadata ?? {},
   })))
-  const result = await tx.execute<{ id: string }>(sql`
+  const inserted = await queryRows<{ id: string }>(tx, sql`
     with input as (
       select * from json_to_recordset(${payload}::json) as x(
         id uuid, occurred_at timestamptz, type text, source text, external_id text,
@@ -51,7 +52,7 @@ export async function writeEvents(tx: Tx, tenantId: string, batch: readonly NewE
     from input
     where external_id is null or id in (select event_id from claimed)
     returning id`)
-  const storedIds = new Set(result.rows.map(r => r.id))
+  const storedIds = new Set(inserted.map(r => r.id))
   const stored = rows.filter(r => storedIds.has(r.id))
   return { inserted: stored.length, duplicates: rows.length - stored.length, stored }
 }

@@ -1,0 +1,60 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { DEMO_LOGINS, DEMO_PASSWORD } from '../../db/seed'
+import { launchChromium, SCREENSHOTS, signIn } from './setup/browser'
+
+const baseURL = inject('baseURL')
+let browser: Browser
+beforeAll(async () => {
+  browser = await launchChromium()
+})
+afterAll(() => browser?.close())
+
+describe('the built app', () => {
+  it('reports its health with the database driver and current migrations', async () => {
+    const response = await fetch(`${baseURL}/api/health`)
+    expect(response.status).toBe(200)
+    const body = await response.json()
+    expect(body).toMatchObject({ ok: true, migrations: 'current' })
+    expect(['pglite', 'postgres']).toContain(body.database)
+  })
+
+  it('answers the API with 401 when signed out', async () => {
+    expect((await fetch(`${baseURL}/api/v1/deals`)).status).toBe(401)
+  })
+
+  it('sends a signed-out visitor to the sign-in screen', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${baseURL}/pipeline`)
+    await page.waitForURL(url => url.pathname === '/login')
+    await expect(page.getByRole('heading', { name: 'Sign in to Momentum' }).isVisible()).resolves.toBe(true)
+    await page.screenshot({ path: `${SCREENSHOTS}/login.png` })
+    await page.close()
+  })
+
+  it('shows the seeded deals by stage on the pipeline page after sign-in', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    await signIn(page, baseURL, DEMO_LOGINS[0].email, DEMO_PASSWORD)
+    await page.waitForURL(url => url.pathname === '/pipeline')
+    await page.locator('[data-testid=deal-card]').first().waitFor()
+    expect(await page.locator('[data-testid=deal-card]').count()).toBe(300)
+    const stages = await page.locator('section[data-stage]').evaluateAll(els => els.map(e => e.getAttribute('data-stage')))
+    expect(stages).toEqual(['new', 'contacted', 'qualified', 'proposal', 'negotiation', 'won', 'lost'])
+    expect(await page.locator('section[data-stage="won"] [data-testid=deal-card]').count()).toBe(50)
+    await page.screenshot({ path: `${SCREENSHOTS}/pipeline.png` })
+
+    // Server-rendered: the HTML itself already holds the deals.
+    const cookies = await page.context().cookies()
+    const html = await (await fetch(`${baseURL}/pipeline`, { headers: { cookie: cookies.map(c => `${c.name}=${c.value}`).join('; ') } })).text()
+    const firstDeal = await page.locator('[data-testid=deal-card] p').first().textContent()
+    expect(html).toContain(firstDeal!.trim())
+    await page.close()
+  })
+
+  it('tells the user when the password is wrong', async () => {
+    const page = await browser.newPage()
+    await signIn(page, baseURL, DEMO_LOGINS[2].email, 'not-the-password')
+    await expect(page.getByTestId('login-error').textContent()).resolves.toContain('Wrong email or password')
+    await page.close()
+  })
+})

@@ -1,0 +1,86 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestProject } from 'vitest/node'
+import { adminQuery, withDatabaseName } from '../../support/database'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseURL: string
+  }
+}
+
+async function freePort() {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise(resolve => server.close(resolve))
+  return port
+}
+
+async function waitForHealth(url: string, server: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`)
+    try {
+      const response = await fetch(`${url}/api/health`)
+      if (response.ok) return
+    }
+    catch { /* not listening yet */ }
+    await new Promise(resolve => setTimeout(resolve, 500))
+  }
+  throw new Error(`the server did not become healthy in ${timeoutMs} ms`)
+}
+
+/**
+ * Builds the app once (set E2E_REUSE_BUILD=1 to reuse .output), starts the built server on a
+ * fresh database seeded with the demo data — a new database on TEST_DATABASE_URL's server when
+ * it is set, else an embedded PGlite in a temporary folder — and gives the tests its URL.
+ */
+export default async function setup(project: TestProject) {
+  if (!(process.env.E2E_REUSE_BUILD === '1' && existsSync('.output/server/index.mjs'))) {
+    const build = spawnSync('npx', ['nuxt', 'build'], { stdio: 'inherit' })
+    if (build.status !== 0) throw new Error('nuxt build failed')
+  }
+  const port = await freePort()
+  const env: Record<string, string> = {
+    ...process.env as Record<string, string>,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    NUXT_SESSION_PASSWORD: randomBytes(24).toString('hex'),
+    NUXT_SEED_DEMO: '1',
+  }
+  let cleanup = async () => {}
+  if (process.env.TEST_DATABASE_URL) {
+    const name = `momentum_e2e_${randomBytes(6).toString('hex')}`
+    await adminQuery(process.env.TEST_DATABASE_URL, `create database ${name}`)
+    env.DATABASE_URL = withDatabaseName(process.env.TEST_DATABASE_URL, name)
+    cleanup = () => adminQuery(process.env.TEST_DATABASE_URL!, `drop database if exists ${name} with (force)`)
+  }
+  else {
+    const dir = mkdtempSync(join(tmpdir(), 'momentum-e2e-'))
+    delete env.DATABASE_URL
+    env.PGLITE_DIR = join(dir, 'pglite')
+    cleanup = async () => rmSync(dir, { recursive: true, force: true })
+  }
+  const server = spawn(process.execPath, ['.output/server/index.mjs'], { env, stdio: ['ignore', 'inherit', 'inherit'] })
+  const baseURL = `http://127.0.0.1:${port}`
+  try {
+    await waitForHealth(baseURL, server, 120_000)
+  }
+  catch (error) {
+    server.kill()
+    await cleanup()
+    throw error
+  }
+  project.provide('baseURL', baseURL)
+  return async () => {
+    server.kill('SIGTERM')
+    await new Promise(resolve => server.exitCode === null ? server.once('exit', resolve) : resolve(null))
+    await cleanup()
+  }
+}
