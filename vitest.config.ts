@@ -15,6 +15,8 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
+          // The HTTP tests (tests/integration/api) run against the built server.
+          globalSetup: ['tests/support/server.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -24,7 +26,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['tests/e2e/setup/server.ts'],
+          globalSetup: ['tests/support/server.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

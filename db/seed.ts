@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import type { AppDatabase } from './client'
 import { tenants } from './schema'
 import type { EventType } from './schema'
-import { withTenant, type Tx } from '../server/domain/db'
+import { withTenant } from '../server/domain/db'
 import { changeDealStage, createAccount, createContact, createDeal, updateDeal, type Actor } from '../server/domain/deals/records'
 import { pathBetween, DEFAULT_STAGES } from '../server/domain/deals/stages'
 import { ensureEventPartitions } from '../server/domain/events/partitions'
@@ -60,7 +60,7 @@ export interface SeedSummary { tenantId: string, deals: number, events: number, 
 export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: number } = {}): Promise<SeedSummary> {
   const now = options.now ?? new Date()
   const rnd = random(options.seed ?? 20261122)
-  const tenant = await createTenant(db, { name: DEMO_TENANT_NAME, plan: 'enterprise' })
+  const { tenant } = await createTenant(db, { name: DEMO_TENANT_NAME, plan: 'enterprise' })
   let eventCount = 0
   let dealCount = 0
   await withTenant(db, tenant.id, async (tx) => {
@@ -185,7 +185,9 @@ function dealActivity(rnd: ReturnType<typeof random>, d: DealLife): NewEvent[] {
 export async function removeDemo(db: AppDatabase) {
   const demo = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, DEMO_TENANT_NAME))
   for (const { id } of demo) {
-    await withTenant(db, id, async (tx: Tx) => {
+    // As the owner, not the app role: events are append-only for the app.
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('app.tenant_id', ${id}, true), set_config('app.scope', 'tenant', true)`)
       await tx.execute(sql`delete from events where tenant_id = ${id}`)
       await tx.delete(tenants).where(eq(tenants.id, id))
     })

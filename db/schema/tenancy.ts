@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, foreignKey, index, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { bigserial, boolean, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { id, PLANS, ROLES, tenantId, timestamps } from './_shared'
 
 export const planEnum = pgEnum('plan', PLANS)
@@ -32,6 +32,9 @@ export const users = pgTable('users', {
   passwordHash: text('password_hash'),
   active: boolean('active').notNull().default(true),
   lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  /** sha256 of the one-time invite token (the token itself is only ever shown to the inviter). */
+  inviteTokenHash: text('invite_token_hash'),
+  inviteExpiresAt: timestamp('invite_expires_at', { withTimezone: true, mode: 'date' }),
   ...timestamps,
 }, t => [
   primaryKey({ name: 'users_pk', columns: [t.tenantId, t.id] }),
@@ -39,5 +42,51 @@ export const users = pgTable('users', {
   // Sign-in finds a user by email alone, so a login email is unique across tenants.
   uniqueIndex('users_login_email_uq').on(sql`lower(${t.email})`).where(sql`${t.passwordHash} is not null`),
   index('users_tenant_team_idx').on(t.tenantId, t.teamId),
+  uniqueIndex('users_invite_token_uq').on(t.inviteTokenHash).where(sql`${t.inviteTokenHash} is not null`),
   foreignKey({ name: 'users_team_fk', columns: [t.tenantId, t.teamId], foreignColumns: [teams.tenantId, teams.id] }),
 ])
+
+/** Per-tenant API keys: `mk_<prefix>_<secret>`; only the prefix and a sha256 of the secret are kept. */
+export const apiKeys = pgTable('api_keys', {
+  tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+  id: id(),
+  name: text('name').notNull(),
+  prefix: text('prefix').notNull(),
+  secretHash: text('secret_hash').notNull(),
+  createdById: uuid('created_by_id').notNull(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  createdAt: timestamps.createdAt,
+}, t => [
+  primaryKey({ name: 'api_keys_pk', columns: [t.tenantId, t.id] }),
+  uniqueIndex('api_keys_prefix_uq').on(t.prefix),
+  foreignKey({ name: 'api_keys_creator_fk', columns: [t.tenantId, t.createdById], foreignColumns: [users.tenantId, users.id] }),
+])
+
+/** Security-relevant actions, append-only (the app role may only insert and read). */
+export const auditLog = pgTable('audit_log', {
+  tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+  id: bigserial('id', { mode: 'number' }).notNull(),
+  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  actorUserId: uuid('actor_user_id'),
+  actorApiKeyId: uuid('actor_api_key_id'),
+  action: text('action').notNull(),
+  targetType: text('target_type'),
+  targetId: text('target_id'),
+  ip: text('ip'),
+  metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+}, t => [
+  primaryKey({ name: 'audit_log_pk', columns: [t.tenantId, t.id] }),
+  index('audit_log_tenant_at_idx').on(t.tenantId, t.at),
+])
+
+/**
+ * Failed sign-ins per email and per address, across processes (not tenant data: a failed
+ * sign-in has no tenant). A key is locked out for a while after too many failures.
+ */
+export const authThrottle = pgTable('auth_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStart: timestamp('window_start', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+})

@@ -4,14 +4,48 @@ import type { AppDatabase } from '../../db/client'
 /** A transaction handle, as drizzle passes it to `db.transaction(fn)`. */
 export type Tx = Parameters<Parameters<AppDatabase['transaction']>[0]>[0]
 
+/** The database role request transactions run as: not a superuser, subject to row-level security. */
+export const APP_ROLE = 'momentum_app'
+
+/** What a transaction may see: the whole tenant, or the records of some owners in it. */
+export type Access
+  = | { tenantId: string, scope: 'tenant' }
+    | { tenantId: string, scope: 'owners', ownerIds: readonly string[] }
+
 /**
- * Runs `fn` in a transaction bound to one tenant: `app.tenant_id` is set with
- * `set_config(..., true)`, i.e. for this transaction only (a session-level SET would leak to the
- * next tenant on a transaction pooler). Row-level security policies read that setting.
+ * The one door to tenant data. Runs `fn` in a transaction as the app role with the tenant and
+ * the caller's visibility set by `set_config(..., true)` — transaction-local, so safe on a
+ * transaction pooler — and the row-level security policies (migration 0003) filter every query
+ * inside it: another tenant's rows, and rows the caller's role may not see, are simply not there.
  */
-export function withTenant<T>(db: AppDatabase, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export function withAccess<T>(db: AppDatabase, access: Access, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const owners = access.scope === 'owners' ? access.ownerIds.join(',') : ''
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`)
+    await tx.execute(sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${access.tenantId}, true),
+      set_config('app.scope', ${access.scope}, true), set_config('app.owners', ${owners}, true)`)
+    return fn(tx)
+  })
+}
+
+/** The whole tenant: for admins and for system work (tasks, seeding, integrations). */
+export function withTenant<T>(db: AppDatabase, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return withAccess(db, { tenantId, scope: 'tenant' }, fn)
+}
+
+/** Settings that open one row each before the tenant is known (see the policies of migration 0003). */
+export interface Lookup {
+  loginEmail?: string
+  apiKeyPrefix?: string
+  inviteTokenHash?: string
+}
+
+/** A transaction as the app role with no tenant, that can see only the rows a lookup names. */
+export function withLookup<T>(db: AppDatabase, lookup: Lookup, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('role', ${APP_ROLE}, true),
+      set_config('app.login_email', ${lookup.loginEmail?.toLowerCase() ?? ''}, true),
+      set_config('app.api_key_prefix', ${lookup.apiKeyPrefix ?? ''}, true),
+      set_config('app.invite_token_hash', ${lookup.inviteTokenHash ?? ''}, true)`)
     return fn(tx)
   })
 }

@@ -1,11 +1,17 @@
+import { H3Error } from 'h3'
+
 /**
- * An error the HTTP layer shows as is: h3 copies `statusCode`, `statusMessage` and `data` from a
- * thrown error into its response, so the domain can say 404 or 409 without importing h3.
+ * An error the HTTP layer shows as is (status, message and `data`). It is an h3 error so that
+ * h3 and Nitro treat it as handled — any other error becomes a bare 500 with its data hidden —
+ * while the domain never touches a request.
  */
-export class DomainError extends Error {
-  constructor(public statusCode: number, public statusMessage: string, public data?: Record<string, unknown>) {
+export class DomainError extends H3Error {
+  constructor(statusCode: number, statusMessage: string, data?: Record<string, unknown>) {
     super(statusMessage)
     this.name = 'DomainError'
+    this.statusCode = statusCode
+    this.statusMessage = statusMessage
+    this.data = data
   }
 }
 

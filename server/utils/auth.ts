@@ -1,13 +1,20 @@
 import type { H3Event } from 'h3'
-import { and, eq } from 'drizzle-orm'
-import { tenants, users, type Role } from '../../db/schema'
-import { withTenant } from '../domain/db'
+import { and, eq, isNull, lt, or } from 'drizzle-orm'
+import { apiKeys, tenants, users, type Role } from '../../db/schema'
+import { withAccess, withTenant, type Access, type Tx } from '../domain/db'
+import { accessFor } from '../domain/tenancy/access'
+import { findApiKey } from '../domain/tenancy/apiKeys'
+import type { Actor } from '../domain/tenancy/audit'
 
 export interface AuthContext {
   tenantId: string
   userId: string
   role: Role
   teamId: string | null
+  /** Set when the caller is an integration using an API key. */
+  apiKeyId: string | null
+  /** What this caller may see; every query of the request runs under it. */
+  access: Access
 }
 
 declare module 'h3' {
@@ -16,30 +23,78 @@ declare module 'h3' {
   }
 }
 
+const unauthorized = () => createError({ statusCode: 401, statusMessage: 'not signed in' })
+
+/** The caller's address, for rate limits and the audit log (X-Forwarded-For only behind a trusted proxy). */
+export const clientIp = (event: H3Event) => getRequestIP(event, { xForwardedFor: process.env.TRUST_PROXY === '1' }) ?? null
+
+async function loadCaller(tx: Tx, tenantId: string, userId: string) {
+  const [user] = await tx.select({ id: users.id, tenantId: users.tenantId, role: users.role, teamId: users.teamId, active: users.active })
+    .from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, userId))).limit(1)
+  if (!user?.active) return null
+  return { user, access: await accessFor(tx, user) }
+}
+
+async function fromApiKey(token: string): Promise<AuthContext | null> {
+  const db = await useDb()
+  const key = await findApiKey(db, token)
+  if (!key) return null
+  return withTenant(db, key.tenantId, async (tx) => {
+    const caller = await loadCaller(tx, key.tenantId, key.createdById)
+    if (!caller) return null
+    await tx.update(apiKeys).set({ lastUsedAt: new Date() }).where(and(eq(apiKeys.tenantId, key.tenantId), eq(apiKeys.id, key.id),
+      or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(Date.now() - 60_000)))))
+    // A key acts for the tenant (it is created by an admin, for integrations).
+    return { tenantId: key.tenantId, userId: key.createdById, role: 'admin' as const, teamId: caller.user.teamId, apiKeyId: key.id, access: { tenantId: key.tenantId, scope: 'tenant' as const } }
+  })
+}
+
+async function fromSession(event: H3Event): Promise<AuthContext | null> {
+  const session = await getUserSession(event)
+  if (!session.user) return null
+  const { tenantId, id } = session.user
+  const caller = await withTenant(await useDb(), tenantId, tx => loadCaller(tx, tenantId, id))
+  if (!caller) {
+    // Deactivated or removed: the session ends now, not when the cookie expires.
+    await clearUserSession(event)
+    return null
+  }
+  return { tenantId, userId: id, role: caller.user.role, teamId: caller.user.teamId, apiKeyId: null, access: caller.access }
+}
+
 /**
- * The signed-in caller, or 401. The session only names the user: role, team and the active flag
- * are read from the database on every request, so a deactivated user is out at once.
+ * The caller — an `Authorization: Bearer` API key or the session cookie — or 401. Role, team and
+ * the active flag are read from the database on every request, so changes apply at once.
  */
 export async function requireAuth(event: H3Event): Promise<AuthContext> {
   if (event.context.auth) return event.context.auth
-  const session = await getUserSession(event)
-  if (!session.user) throw createError({ statusCode: 401, statusMessage: 'not signed in' })
-  const { tenantId, id } = session.user
-  const db = await useDb()
-  const [user] = await withTenant(db, tenantId, tx => tx
-    .select({ role: users.role, teamId: users.teamId, active: users.active })
-    .from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id))).limit(1))
-  if (!user?.active) {
-    await clearUserSession(event)
-    throw createError({ statusCode: 401, statusMessage: 'not signed in' })
-  }
-  event.context.auth = { tenantId, userId: id, role: user.role, teamId: user.teamId }
-  return event.context.auth
+  const header = getHeader(event, 'authorization')
+  const auth = header?.startsWith('Bearer ') ? await fromApiKey(header.slice(7).trim()) : await fromSession(event)
+  if (!auth) throw unauthorized()
+  event.context.auth = auth
+  return auth
+}
+
+/** 403 unless the caller has one of these roles. */
+export async function requireRole(event: H3Event, ...roles: Role[]): Promise<AuthContext> {
+  const auth = await requireAuth(event)
+  if (!roles.includes(auth.role)) throw createError({ statusCode: 403, statusMessage: `only ${roles.join(' or ')} may do this` })
+  return auth
+}
+
+/** Runs `fn` with the database as the caller may see it (tenant and role visibility, by RLS). */
+export async function scoped<T>(event: H3Event, fn: (tx: Tx, auth: AuthContext) => Promise<T>): Promise<T> {
+  const auth = await requireAuth(event)
+  return withAccess(await useDb(), auth.access, tx => fn(tx, auth))
+}
+
+/** The caller as the domain's audit trail names them. */
+export function actorOf(event: H3Event, auth: AuthContext): Actor & { userId: string } {
+  return { tenantId: auth.tenantId, userId: auth.userId, apiKeyId: auth.apiKeyId, ip: clientIp(event) }
 }
 
 export async function loadMe(auth: AuthContext) {
-  const db = await useDb()
-  return withTenant(db, auth.tenantId, async (tx) => {
+  return withTenant(await useDb(), auth.tenantId, async (tx) => {
     const [row] = await tx.select({
       user: { id: users.id, name: users.name, email: users.email, role: users.role, teamId: users.teamId },
       tenant: { id: tenants.id, name: tenants.name, plan: tenants.plan },

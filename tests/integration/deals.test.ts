@@ -10,7 +10,7 @@ let database: TestDatabase
 let actor: Actor
 beforeAll(async () => {
   database = await createTestDatabase()
-  const tenant = await createTenant(database.db, { name: 'Deals Co' })
+  const { tenant } = await createTenant(database.db, { name: 'Deals Co' })
   const user = await withTenant(database.db, tenant.id, tx => createUser(tx, tenant.id, { email: 'rep@deals.test', name: 'Rep', role: 'rep' }))
   actor = { tenantId: tenant.id, userId: user.id }
 })
@@ -58,7 +58,7 @@ describe('deal writes', () => {
   })
 
   it('gives 404 for a deal of another tenant', async () => {
-    const other = await createTenant(database.db, { name: 'Other Co' })
+    const { tenant: other } = await createTenant(database.db, { name: 'Other Co' })
     const deal = await inTenant(tx => createDeal(tx, actor, { name: 'Mine', amount: 1 }))
     await expect(withTenant(database.db, other.id, tx => changeDealStage(tx, { tenantId: other.id, userId: null }, deal.id, { to: 'contacted' })))
       .rejects.toMatchObject({ statusCode: 404 })

@@ -40,7 +40,7 @@ describe('the migrated schema', () => {
 
   it('creates monthly partitions ahead, and moves events out of the default partition into their month', async () => {
     await ensureEventPartitions(database.db, 3)
-    const tenant = await createTenant(database.db, { name: 'Partition Co' })
+    const { tenant } = await createTenant(database.db, { name: 'Partition Co' })
     const old = new Date('2024-02-14T12:00:00Z')
     await withTenant(database.db, tenant.id, tx => writeEvents(tx, tenant.id, [
       { type: 'note', occurredAt: old, source: 'direct', accountId: tenant.id },

@@ -11,7 +11,7 @@ let database: TestDatabase
 let tenantId: string
 beforeAll(async () => {
   database = await createTestDatabase()
-  tenantId = (await createTenant(database.db, { name: 'Events Co' })).id
+  tenantId = (await createTenant(database.db, { name: 'Events Co' })).tenant.id
 })
 afterAll(() => database.close())
 

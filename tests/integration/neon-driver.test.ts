@@ -35,7 +35,7 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('the Neon driver through 
   })
 
   it('runs interactive transactions: reads its own writes, and rolls back on error', async () => {
-    const tenant = await createTenant(neon.db, { name: 'Neon Co' })
+    const { tenant } = await createTenant(neon.db, { name: 'Neon Co' })
     await expect(neon.db.transaction(async (tx) => {
       await tx.update(tenants).set({ name: 'Renamed' }).where(eq(tenants.id, tenant.id))
       const [inside] = await tx.select().from(tenants).where(eq(tenants.id, tenant.id))

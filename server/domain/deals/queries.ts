@@ -18,6 +18,12 @@ export function decodeCursor(cursor: string): { createdAt: Date, id: string } | 
   return id && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : null
 }
 
+const dealColumns = {
+  id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, currency: deals.currency,
+  closeDate: deals.closeDate, ownerId: deals.ownerId, ownerName: users.name, accountId: deals.accountId,
+  accountName: accounts.name, stageEnteredAt: deals.stageEnteredAt, createdAt: deals.createdAt, updatedAt: deals.updatedAt,
+}
+
 /** A page of the tenant's deals, newest first, with account and owner names. */
 export async function listDeals(tx: Tx, tenantId: string, query: DealListQuery) {
   const where: (SQL | undefined)[] = [eq(deals.tenantId, tenantId)]
@@ -26,11 +32,7 @@ export async function listDeals(tx: Tx, tenantId: string, query: DealListQuery) 
   if (query.cursor) {
     where.push(or(lt(deals.createdAt, query.cursor.createdAt), and(eq(deals.createdAt, query.cursor.createdAt), lt(deals.id, query.cursor.id))))
   }
-  const rows = await tx.select({
-    id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, currency: deals.currency,
-    closeDate: deals.closeDate, ownerId: deals.ownerId, ownerName: users.name, accountId: deals.accountId,
-    accountName: accounts.name, stageEnteredAt: deals.stageEnteredAt, createdAt: deals.createdAt, updatedAt: deals.updatedAt,
-  }).from(deals)
+  const rows = await tx.select(dealColumns).from(deals)
     .leftJoin(accounts, and(eq(accounts.tenantId, deals.tenantId), eq(accounts.id, deals.accountId)))
     .leftJoin(users, and(eq(users.tenantId, deals.tenantId), eq(users.id, deals.ownerId)))
     .where(and(...where))
@@ -38,4 +40,13 @@ export async function listDeals(tx: Tx, tenantId: string, query: DealListQuery) 
     .limit(query.limit + 1)
   const page = rows.slice(0, query.limit)
   return { data: page, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null }
+}
+
+/** One deal with its account and owner names, or undefined. */
+export async function getDeal(tx: Tx, tenantId: string, id: string) {
+  const [deal] = await tx.select(dealColumns).from(deals)
+    .leftJoin(accounts, and(eq(accounts.tenantId, deals.tenantId), eq(accounts.id, deals.accountId)))
+    .leftJoin(users, and(eq(users.tenantId, deals.tenantId), eq(users.id, deals.ownerId)))
+    .where(and(eq(deals.tenantId, tenantId), eq(deals.id, id)))
+  return deal
 }

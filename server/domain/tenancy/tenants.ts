@@ -1,20 +1,34 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { AppDatabase } from '../../../db/client'
 import { pipelineStages, teams, tenants, users, type Plan, type Role } from '../../../db/schema'
-import { withTenant, type Tx } from '../db'
+import { APP_ROLE, type Tx } from '../db'
 import { DEFAULT_STAGES } from '../deals/stages'
 import { hashPassword } from './passwords'
 
-/** Creates a tenant with the default pipeline. */
-export async function createTenant(db: AppDatabase, input: { name: string, plan?: Plan }) {
-  const [tenant] = await db.insert(tenants).values({ name: input.name, plan: input.plan ?? 'free' }).returning()
-  await withTenant(db, tenant!.id, tx =>
-    tx.insert(pipelineStages).values(DEFAULT_STAGES.map(s => ({ ...s, tenantId: tenant!.id }))))
-  return tenant!
+type Tenant = typeof tenants.$inferSelect
+
+/**
+ * Creates a tenant with the default pipeline and whatever `setup` adds (its first admin, say),
+ * all in one transaction. The tenant row is written as the database owner (the app role sees
+ * only its own tenant); everything after it runs as the app role, scoped to the new tenant.
+ */
+export async function createTenant<T = undefined>(
+  db: AppDatabase,
+  input: { name: string, plan?: Plan },
+  setup?: (tx: Tx, tenant: Tenant) => Promise<T>,
+): Promise<{ tenant: Tenant, result: T | undefined }> {
+  return db.transaction(async (tx) => {
+    const [tenant] = await tx.insert(tenants).values({ name: input.name, plan: input.plan ?? 'free' }).returning()
+    await tx.execute(sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenant!.id}, true),
+      set_config('app.scope', 'tenant', true)`)
+    await tx.insert(pipelineStages).values(DEFAULT_STAGES.map(s => ({ ...s, tenantId: tenant!.id })))
+    const result = setup ? await setup(tx, tenant!) : undefined
+    return { tenant: tenant!, result }
+  })
 }
 
-export async function createTeam(tx: Tx, tenantId: string, input: { name: string, managerId?: string }) {
-  const [team] = await tx.insert(teams).values({ tenantId, name: input.name, managerId: input.managerId }).returning()
+export async function createTeam(tx: Tx, tenantId: string, input: { name: string, managerId?: string | null }) {
+  const [team] = await tx.insert(teams).values({ tenantId, name: input.name, managerId: input.managerId ?? null }).returning()
   return team!
 }
 

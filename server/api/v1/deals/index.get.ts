@@ -13,8 +13,8 @@ const QuerySchema = z.object({
   ownerId: z.uuid().optional(),
 })
 
+/** The deals the caller may see (their own, their team's, or the tenant's), newest first. */
 export default defineEventHandler(async (event) => {
-  const auth = await requireAuth(event)
   const query = queryValidated(event, QuerySchema)
-  return withTenant(await useDb(), auth.tenantId, tx => listDeals(tx, auth.tenantId, query))
+  return scoped(event, (tx, auth) => listDeals(tx, auth.tenantId, query))
 })

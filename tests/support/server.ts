@@ -5,12 +5,25 @@ import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { adminQuery, withDatabaseName } from '../../support/database'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { adminQuery, withDatabaseName } from './database'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseURL: string
   }
+}
+
+const STAMP = '.output/.test-build'
+
+/** `nuxt build` once per test run: the integration and e2e projects share the build. */
+function buildOnce() {
+  if (process.env.E2E_REUSE_BUILD === '1' && existsSync('.output/server/index.mjs')) return
+  const stamp = existsSync(STAMP) ? readFileSync(STAMP, 'utf8') : ''
+  if (stamp === String(process.pid)) return
+  const build = spawnSync('npx', ['nuxt', 'build'], { stdio: 'inherit' })
+  if (build.status !== 0) throw new Error('nuxt build failed')
+  writeFileSync(STAMP, String(process.pid))
 }
 
 async function freePort() {
@@ -36,15 +49,13 @@ async function waitForHealth(url: string, server: ChildProcess, timeoutMs: numbe
 }
 
 /**
- * Builds the app once (set E2E_REUSE_BUILD=1 to reuse .output), starts the built server on a
- * fresh database seeded with the demo data — a new database on TEST_DATABASE_URL's server when
- * it is set, else an embedded PGlite in a temporary folder — and gives the tests its URL.
+ * A vitest global setup: builds the app once (E2E_REUSE_BUILD=1 reuses .output), starts the
+ * built server on a fresh database seeded with the demo data — a new database on
+ * TEST_DATABASE_URL's server when it is set, else an embedded PGlite in a temporary folder —
+ * and gives the tests its URL as `inject('baseURL')`.
  */
 export default async function setup(project: TestProject) {
-  if (!(process.env.E2E_REUSE_BUILD === '1' && existsSync('.output/server/index.mjs'))) {
-    const build = spawnSync('npx', ['nuxt', 'build'], { stdio: 'inherit' })
-    if (build.status !== 0) throw new Error('nuxt build failed')
-  }
+  buildOnce()
   const port = await freePort()
   const env: Record<string, string> = {
     ...process.env as Record<string, string>,

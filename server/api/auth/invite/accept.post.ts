@@ -1,0 +1,16 @@
+import { z } from 'zod'
+import { acceptInvite } from '../../../domain/tenancy/people'
+
+const BodySchema = z.object({
+  token: z.string().min(20).max(200),
+  password: PasswordSchema,
+})
+
+/** An invited user chooses a password and is signed in. */
+export default defineEventHandler(async (event) => {
+  const { token, password } = await readValidated(event, BodySchema)
+  const user = await acceptInvite(await useDb(), token, password, clientIp(event))
+  const sessionUser = { id: user.id, tenantId: user.tenantId, name: user.name, email: user.email, role: user.role, teamId: user.teamId }
+  await replaceUserSession(event, { user: sessionUser, loggedInAt: new Date().toISOString() })
+  return { user: sessionUser }
+})

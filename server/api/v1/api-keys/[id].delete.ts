@@ -1,0 +1,10 @@
+import { revokeApiKey } from '../../../domain/tenancy/apiKeys'
+
+/** Admin: revoke a key; it stops working at once. */
+export default defineEventHandler(async (event) => {
+  const auth = await requireRole(event, 'admin')
+  const { id } = paramsValidated(event, IdParamsSchema)
+  await scoped(event, tx => revokeApiKey(tx, actorOf(event, auth), id))
+  setResponseStatus(event, 204)
+  return null
+})

@@ -1,0 +1,4 @@
+import { listUsers } from '../../../domain/tenancy/people'
+
+/** The tenant's people (everyone may list them: owners and assignees are picked from here). */
+export default defineEventHandler(event => scoped(event, async (tx, auth) => ({ data: await listUsers(tx, auth.tenantId) })))

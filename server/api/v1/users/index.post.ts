@@ -1,0 +1,18 @@
+import { z } from 'zod'
+import { inviteUser } from '../../../domain/tenancy/people'
+
+const BodySchema = z.object({
+  email: EmailSchema,
+  name: NameSchema,
+  role: RoleSchema,
+  teamId: z.uuid().nullish(),
+}).strict()
+
+/** Admin: invite someone. Answers the one-time invitation link to pass on to them. */
+export default defineEventHandler(async (event) => {
+  const auth = await requireRole(event, 'admin')
+  const body = await readValidated(event, BodySchema)
+  const invite = await scoped(event, tx => inviteUser(tx, actorOf(event, auth), body))
+  setResponseStatus(event, 201)
+  return { id: invite.id, inviteUrl: `${getRequestURL(event).origin}/invite/${invite.token}` }
+})

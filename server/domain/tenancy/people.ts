@@ -1,0 +1,94 @@
+import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm'
+import type { AppDatabase } from '../../../db/client'
+import { teams, users, type Role } from '../../../db/schema'
+import { withLookup, withTenant, type Tx } from '../db'
+import { badRequest, conflict, notFound } from '../errors'
+import { audit, type Actor } from './audit'
+import { hashPassword } from './passwords'
+import { randomToken, sha256 } from './secrets'
+
+export const INVITE_DAYS = 7
+
+const publicUser = {
+  id: users.id, name: users.name, email: users.email, role: users.role, teamId: users.teamId,
+  active: users.active, invited: sql<boolean>`${users.passwordHash} is null`.as('invited'), lastLoginAt: users.lastLoginAt, createdAt: users.createdAt,
+}
+
+export function listUsers(tx: Tx, tenantId: string) {
+  return tx.select(publicUser).from(users).where(eq(users.tenantId, tenantId)).orderBy(asc(users.name))
+}
+
+/** True when someone can already sign in with this email (in any tenant). */
+export async function loginEmailTaken(db: AppDatabase, email: string) {
+  const found = await withLookup(db, { loginEmail: email }, tx => tx.select({ id: users.id }).from(users)
+    .where(and(eq(sql`lower(${users.email})`, email.toLowerCase()), isNotNull(users.passwordHash))).limit(1))
+  return found.length > 0
+}
+
+async function assertTeam(tx: Tx, tenantId: string, teamId: string | null | undefined) {
+  if (!teamId) return
+  const [team] = await tx.select({ id: teams.id }).from(teams).where(and(eq(teams.tenantId, tenantId), eq(teams.id, teamId)))
+  if (!team) throw badRequest('teamId', 'no such team')
+}
+
+/**
+ * Invites a person: a user without a password and a one-time token, valid for a week, that
+ * lets them choose one. Returns the token once; only its hash is stored.
+ */
+export async function inviteUser(tx: Tx, actor: Actor, input: { email: string, name: string, role: Role, teamId?: string | null }) {
+  await assertTeam(tx, actor.tenantId, input.teamId)
+  const [existing] = await tx.select({ id: users.id }).from(users)
+    .where(and(eq(users.tenantId, actor.tenantId), eq(sql`lower(${users.email})`, input.email.toLowerCase())))
+  if (existing) throw conflict('a user with this email already exists', { field: 'email' })
+  const token = randomToken()
+  const [user] = await tx.insert(users).values({
+    tenantId: actor.tenantId, email: input.email.toLowerCase(), name: input.name, role: input.role, teamId: input.teamId ?? null,
+    inviteTokenHash: sha256(token), inviteExpiresAt: new Date(Date.now() + INVITE_DAYS * 86_400_000),
+  }).returning({ id: users.id })
+  await audit(tx, actor, 'user.invited', { targetType: 'user', targetId: user!.id, metadata: { role: input.role } })
+  return { id: user!.id, token }
+}
+
+/** Sets the password of an invited user from their token; returns the user, now able to sign in. */
+export async function acceptInvite(db: AppDatabase, token: string, password: string, ip: string | null) {
+  const tokenHash = sha256(token)
+  const [invited] = await withLookup(db, { inviteTokenHash: tokenHash }, tx => tx.select().from(users)
+    .where(and(eq(users.inviteTokenHash, tokenHash), gt(users.inviteExpiresAt, new Date()), eq(users.active, true))))
+  if (!invited) throw notFound('invitation')
+  if (await loginEmailTaken(db, invited.email)) throw conflict('this email can already sign in elsewhere', { field: 'email' })
+  const passwordHash = await hashPassword(password)
+  return withTenant(db, invited.tenantId, async (tx) => {
+    const [user] = await tx.update(users)
+      .set({ passwordHash, inviteTokenHash: null, inviteExpiresAt: null, lastLoginAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(users.tenantId, invited.tenantId), eq(users.id, invited.id), eq(users.inviteTokenHash, tokenHash)))
+      .returning()
+    if (!user) throw notFound('invitation')
+    await audit(tx, { tenantId: user.tenantId, userId: user.id, ip }, 'auth.invite_accepted', { targetType: 'user', targetId: user.id })
+    return user
+  })
+}
+
+export interface UserPatch { role?: Role, teamId?: string | null, active?: boolean, name?: string }
+
+/**
+ * Changes a user's role, team or active flag. A deactivated user's sessions stop at once (every
+ * request re-reads the flag). The last active admin cannot be demoted or deactivated.
+ */
+export async function updateUser(tx: Tx, actor: Actor, userId: string, patch: UserPatch) {
+  const [before] = await tx.select().from(users).where(and(eq(users.tenantId, actor.tenantId), eq(users.id, userId))).for('update')
+  if (!before) throw notFound('user')
+  await assertTeam(tx, actor.tenantId, patch.teamId)
+  const losesAdmin = before.role === 'admin' && before.active && ((patch.role && patch.role !== 'admin') || patch.active === false)
+  if (losesAdmin) {
+    const [{ admins }] = await tx.select({ admins: sql<number>`count(*)::int` }).from(users)
+      .where(and(eq(users.tenantId, actor.tenantId), eq(users.role, 'admin'), eq(users.active, true))) as [{ admins: number }]
+    if (admins <= 1) throw conflict('a tenant needs at least one active admin', { field: patch.active === false ? 'active' : 'role' })
+  }
+  const [after] = await tx.update(users).set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(users.tenantId, actor.tenantId), eq(users.id, userId))).returning()
+  const target = { targetType: 'user', targetId: userId }
+  if (patch.role && patch.role !== before.role) await audit(tx, actor, 'user.role_changed', { ...target, metadata: { from: before.role, to: patch.role } })
+  if (patch.teamId !== undefined && patch.teamId !== before.teamId) await audit(tx, actor, 'user.team_changed', { ...target, metadata: { from: before.teamId, to: patch.teamId } })
+  if (patch.active !== undefined && patch.active !== before.active) await audit(tx, actor, patch.active ? 'user.reactivated' : 'user.deactivated', target)
+  return after!
+}

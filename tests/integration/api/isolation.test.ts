@@ -1,0 +1,104 @@
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../db/seed'
+import { Client, signUp, type Json } from '../../support/http'
+
+const baseURL = inject('baseURL')
+
+// Tenant B is the seeded demo tenant (it has deals, users, teams); tenant A signs up fresh.
+let a: Client
+let b: Client
+const ids: Record<string, string> = {}
+beforeAll(async () => {
+  a = (await signUp(baseURL)).client
+  b = await new Client(baseURL).login(DEMO_LOGINS[0].email, DEMO_PASSWORD)
+  ids.deal = (await b.get('/api/v1/deals?limit=1')).body.data[0].id
+  ids.user = (await b.get('/api/v1/users')).body.data.find((u: Json) => u.role === 'rep').id
+  ids.team = (await b.get('/api/v1/teams')).body.data[0].id
+  ids.apiKey = (await b.post('/api/v1/api-keys', { name: 'b key' })).body.id
+})
+
+/** Every /api/v1 route, and what tenant A gets when it names tenant B's records. */
+const CROSS_TENANT: Record<string, () => Promise<void>> = {
+  'GET /api/v1/deals': async () => {
+    const answer = await a.get('/api/v1/deals?limit=500')
+    expect(answer.status).toBe(200)
+    expect(answer.body.data).toEqual([])
+  },
+  'GET /api/v1/deals/[id]': async () => {
+    expect((await a.get(`/api/v1/deals/${ids.deal}`)).status).toBe(404)
+  },
+  'GET /api/v1/pipeline/stages': async () => {
+    const answer = await a.get('/api/v1/pipeline/stages')
+    expect(answer.body.data.map((s: Json) => s.key)).toEqual(['new', 'contacted', 'qualified', 'proposal', 'negotiation', 'won', 'lost'])
+    expect(JSON.stringify(answer.body)).not.toContain(ids.deal)
+  },
+  'GET /api/v1/users': async () => {
+    const answer = await a.get('/api/v1/users')
+    expect(answer.body.data).toHaveLength(1)
+    expect(answer.body.data.map((u: Json) => u.id)).not.toContain(ids.user)
+  },
+  'POST /api/v1/users': async () => {
+    const answer = await a.post('/api/v1/users', { email: 'x@a.test', name: 'X', role: 'rep', teamId: ids.team })
+    expect(answer.status).toBe(400)
+    expect(answer.body.data.issues).toEqual([{ path: 'teamId', message: 'no such team' }])
+  },
+  'PATCH /api/v1/users/[id]': async () => {
+    expect((await a.patch(`/api/v1/users/${ids.user}`, { active: false })).status).toBe(404)
+  },
+  'GET /api/v1/teams': async () => {
+    expect((await a.get('/api/v1/teams')).body.data).toEqual([])
+  },
+  'POST /api/v1/teams': async () => {
+    expect((await a.post('/api/v1/teams', { name: 'Stolen', managerId: ids.user })).status).toBe(400)
+  },
+  'GET /api/v1/api-keys': async () => {
+    expect((await a.get('/api/v1/api-keys')).body.data).toEqual([])
+  },
+  'POST /api/v1/api-keys': async () => {
+    const created = await a.post('/api/v1/api-keys', { name: 'a key' })
+    expect(created.status).toBe(201)
+    const withKey = new Client(baseURL, { authorization: `Bearer ${created.body.key}` })
+    expect((await withKey.get(`/api/v1/deals/${ids.deal}`)).status).toBe(404)
+    expect((await withKey.get('/api/v1/deals')).body.data).toEqual([])
+  },
+  'DELETE /api/v1/api-keys/[id]': async () => {
+    expect((await a.delete(`/api/v1/api-keys/${ids.apiKey}`)).status).toBe(404)
+    expect((await b.get('/api/v1/api-keys')).body.data.find((k: Json) => k.id === ids.apiKey).revokedAt).toBeNull()
+  },
+  'GET /api/v1/audit': async () => {
+    const answer = await a.get('/api/v1/audit')
+    expect(answer.body.data.every((e: Json) => e.targetId !== ids.apiKey && e.targetId !== ids.user)).toBe(true)
+  },
+}
+
+/** The routes under server/api/v1, as `METHOD /api/v1/path`. */
+function routeFiles(dir = 'server/api/v1'): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) return routeFiles(path)
+    const match = /^(.*?)\.(get|post|put|patch|delete)\.ts$/.exec(relative('server/api', path))
+    if (!match) return []
+    return [`${match[2]!.toUpperCase()} /api/${match[1]!.replace(/\/index$/, '')}`]
+  })
+}
+
+describe('tenant isolation over HTTP', () => {
+  it('covers every /api/v1 route that exists', () => {
+    expect(routeFiles().sort()).toEqual(Object.keys(CROSS_TENANT).sort())
+  })
+
+  for (const [route, check] of Object.entries(CROSS_TENANT)) {
+    it(`${route}: another tenant's ids give 404 or nothing, never data`, check)
+  }
+
+  it('answers every /api/v1 route with 401 when nobody is signed in, before validating anything', async () => {
+    const anonymous = new Client(baseURL)
+    for (const route of Object.keys(CROSS_TENANT)) {
+      const [method, path] = route.split(' ') as [string, string]
+      const answer = await anonymous.request(method, path.replace('[id]', 'not-a-uuid'), method === 'GET' ? undefined : { bad: true })
+      expect(answer.status, route).toBe(401)
+    }
+  })
+})
