@@ -82,6 +82,16 @@ export async function requireRole(event: H3Event, ...roles: Role[]): Promise<Aut
   return auth
 }
 
+/**
+ * 403 unless a signed-in admin (not an API key) calls: managing people, keys and the audit log
+ * needs a person, so a leaked integration key cannot mint more keys or invite itself in.
+ */
+export async function requireAdminUser(event: H3Event): Promise<AuthContext> {
+  const auth = await requireRole(event, 'admin')
+  if (auth.apiKeyId) throw createError({ statusCode: 403, statusMessage: 'an API key cannot manage people, keys or the audit log' })
+  return auth
+}
+
 /** Runs `fn` with the database as the caller may see it (tenant and role visibility, by RLS). */
 export async function scoped<T>(event: H3Event, fn: (tx: Tx, auth: AuthContext) => Promise<T>): Promise<T> {
   const auth = await requireAuth(event)

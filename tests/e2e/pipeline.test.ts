@@ -27,7 +27,7 @@ describe('the built app', () => {
     const page = await browser.newPage()
     await page.goto(`${baseURL}/pipeline`)
     await page.waitForURL(url => url.pathname === '/login')
-    await expect(page.getByRole('heading', { name: 'Sign in to Momentum' }).isVisible()).resolves.toBe(true)
+    await page.getByRole('heading', { name: 'Sign in to Momentum' }).waitFor()
     await page.screenshot({ path: `${SCREENSHOTS}/login.png` })
     await page.close()
   })
@@ -54,7 +54,7 @@ describe('the built app', () => {
   it('tells the user when the password is wrong', async () => {
     const page = await browser.newPage()
     await signIn(page, baseURL, DEMO_LOGINS[2].email, 'not-the-password')
-    await expect(page.getByTestId('login-error').textContent()).resolves.toContain('Wrong email or password')
+    await expect(page.getByTestId('form-error').textContent()).resolves.toContain('Wrong email or password')
     await page.close()
   })
 })

@@ -78,6 +78,8 @@ describe('people and API keys', () => {
     const bearer = new Client(baseURL, { authorization: `Bearer ${created.body.key}` })
     expect((await bearer.get('/api/v1/deals')).status).toBe(200)
     expect((await new Client(baseURL, { authorization: `Bearer ${created.body.key}x` }).get('/api/v1/deals')).status).toBe(401)
+    expect((await bearer.post('/api/v1/api-keys', { name: 'minted by a key' })).status).toBe(403)
+    expect((await bearer.post('/api/v1/users', { email: 'key@x.test', name: 'K', role: 'admin' })).status).toBe(403)
     expect((await client.delete(`/api/v1/api-keys/${created.body.id}`)).status).toBe(204)
     expect((await bearer.get('/api/v1/deals')).status).toBe(401)
   })

@@ -2,7 +2,7 @@ import { revokeApiKey } from '../../../domain/tenancy/apiKeys'
 
 /** Admin: revoke a key; it stops working at once. */
 export default defineEventHandler(async (event) => {
-  const auth = await requireRole(event, 'admin')
+  const auth = await requireAdminUser(event)
   const { id } = paramsValidated(event, IdParamsSchema)
   await scoped(event, tx => revokeApiKey(tx, actorOf(event, auth), id))
   setResponseStatus(event, 204)

@@ -1,6 +1,6 @@
 import { listApiKeys } from '../../../domain/tenancy/apiKeys'
 
 export default defineEventHandler(async (event) => {
-  await requireRole(event, 'admin')
+  await requireAdminUser(event)
   return scoped(event, async (tx, auth) => ({ data: await listApiKeys(tx, auth.tenantId) }))
 })

@@ -5,7 +5,7 @@ const BodySchema = z.object({ name: NameSchema }).strict()
 
 /** Admin: a new API key, shown this once. */
 export default defineEventHandler(async (event) => {
-  const auth = await requireRole(event, 'admin')
+  const auth = await requireAdminUser(event)
   const { name } = await readValidated(event, BodySchema)
   const created = await scoped(event, tx => createApiKey(tx, actorOf(event, auth), name))
   setResponseStatus(event, 201)

@@ -9,7 +9,7 @@ const QuerySchema = z.object({
 
 /** Admin: the audit log, newest first (`cursor` is the last id of the previous page). */
 export default defineEventHandler(async (event) => {
-  await requireRole(event, 'admin')
+  await requireAdminUser(event)
   const query = queryValidated(event, QuerySchema)
   return scoped(event, async (tx, auth) => {
     const rows = await tx.select({

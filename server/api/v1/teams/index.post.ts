@@ -11,7 +11,7 @@ const BodySchema = z.object({
 
 /** Admin: a new team, led by a manager. */
 export default defineEventHandler(async (event) => {
-  const auth = await requireRole(event, 'admin')
+  const auth = await requireAdminUser(event)
   const body = await readValidated(event, BodySchema)
   const team = await scoped(event, async (tx) => {
     if (body.managerId) {

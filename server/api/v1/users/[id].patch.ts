@@ -10,7 +10,7 @@ const BodySchema = z.object({
 
 /** Admin: change a user's role or team, or (de)activate them. */
 export default defineEventHandler(async (event) => {
-  const auth = await requireRole(event, 'admin')
+  const auth = await requireAdminUser(event)
   const { id } = paramsValidated(event, IdParamsSchema)
   const patch = await readValidated(event, BodySchema)
   const user = await scoped(event, tx => updateUser(tx, actorOf(event, auth), id, patch))

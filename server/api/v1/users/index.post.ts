@@ -10,7 +10,7 @@ const BodySchema = z.object({
 
 /** Admin: invite someone. Answers the one-time invitation link to pass on to them. */
 export default defineEventHandler(async (event) => {
-  const auth = await requireRole(event, 'admin')
+  const auth = await requireAdminUser(event)
   const body = await readValidated(event, BodySchema)
   const invite = await scoped(event, tx => inviteUser(tx, actorOf(event, auth), body))
   setResponseStatus(event, 201)
