@@ -27,6 +27,43 @@ export interface DatabaseHandle {
   db: AppDatabase
   kind: DatabaseKind
   close: () => Promise<void>
+  /**
+   * LISTEN on a channel over a connection of its own (not a pooled one: a pooler would drop it);
+   * answers the function that stops listening. NOTIFYs sent in a transaction arrive at commit.
+   */
+  listen: (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>
+}
+
+interface ListenClient {
+  connect: () => Promise<unknown>
+  query: (text: string) => Promise<unknown>
+  end: () => Promise<void>
+  on: (event: 'notification' | 'error', fn: (arg: { channel?: string, payload?: string } & Error) => void) => unknown
+}
+
+/** LISTEN on a dedicated client, reconnecting after a dropped connection. */
+function listenWith(makeClient: () => ListenClient) {
+  return async (channel: string, onPayload: (payload: string) => void) => {
+    let client: ListenClient | undefined
+    let stopped = false
+    const connect = async (): Promise<void> => {
+      const next = makeClient()
+      next.on('notification', (message) => {
+        if (message.channel === channel && message.payload !== undefined) onPayload(message.payload)
+      })
+      next.on('error', () => {
+        if (!stopped) setTimeout(() => void connect().catch(() => {}), 1000)
+      })
+      await next.connect()
+      await next.query(`LISTEN "${channel.replace(/"/g, '""')}"`)
+      client = next
+    }
+    await connect()
+    return async () => {
+      stopped = true
+      await client?.end().catch(() => {})
+    }
+  }
 }
 
 export class DatabaseConfigError extends Error {
@@ -82,6 +119,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
           await client.close()
           release()
         },
+        // One process, one connection: PGlite delivers NOTIFY to its own listeners.
+        listen: async (channel, onPayload) => {
+          const stop = await client.listen(channel, onPayload)
+          return async () => stop()
+        },
       }
     }
     catch (error) {
@@ -103,10 +145,21 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
       neonConfig.pipelineTLS = false
     }
     const pool = new Pool({ connectionString: config.url, max: config.poolMax })
-    return { kind: 'neon', db: drizzle({ client: pool, schema }) as unknown as AppDatabase, close: () => pool.end() }
+    const { Client } = await import('@neondatabase/serverless')
+    return {
+      kind: 'neon',
+      db: drizzle({ client: pool, schema }) as unknown as AppDatabase,
+      close: () => pool.end(),
+      listen: listenWith(() => new Client({ connectionString: config.url }) as unknown as ListenClient),
+    }
   }
   const { default: pg } = await import('pg')
   const { drizzle } = await import('drizzle-orm/node-postgres')
   const pool = new pg.Pool({ connectionString: config.url, max: config.poolMax })
-  return { kind: 'postgres', db: drizzle({ client: pool, schema }) as unknown as AppDatabase, close: () => pool.end() }
+  return {
+    kind: 'postgres',
+    db: drizzle({ client: pool, schema }) as unknown as AppDatabase,
+    close: () => pool.end(),
+    listen: listenWith(() => new pg.Client({ connectionString: config.url }) as unknown as ListenClient),
+  }
 }

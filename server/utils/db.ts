@@ -3,6 +3,7 @@ import { openDatabase, resolveDatabaseConfig, type AppDatabase, type DatabaseHan
 import { migrate, pendingMigrations, type Migration } from '../../db/migrate'
 import { DEMO_PASSWORD, removeDemo, seedDemo } from '../../db/seed'
 import { tenants } from '../../db/schema'
+import { LocalBus } from '../domain/events/bus'
 import { ensureEventPartitions } from '../domain/events/partitions'
 
 /** The one place the server gets its database and tables from. */
@@ -10,6 +11,13 @@ export * as tables from '../../db/schema'
 export { withTenant } from '../domain/db'
 
 let ready: Promise<DatabaseHandle> | undefined
+let stopListening: (() => Promise<void>) | undefined
+
+/**
+ * The live feed of this process: every stored event (and later scores and alerts) arrives here
+ * from Postgres NOTIFY, so it works the same with one process or many.
+ */
+export const bus = new LocalBus()
 
 /** The migrations bundled with the server (Nitro server assets from db/migrations). */
 export async function bundledMigrations(): Promise<Migration[]> {
@@ -31,6 +39,7 @@ async function start(): Promise<DatabaseHandle> {
   const applied = await migrate(handle.db, await bundledMigrations())
   if (applied.length) consola.info(`[db] applied migrations: ${applied.join(', ')}`)
   await ensureEventPartitions(handle.db)
+  stopListening = await bus.connect(handle)
   if (shouldSeed(handle.kind) && (await handle.db.select({ id: tenants.id }).from(tenants).limit(1)).length === 0) {
     await removeDemo(handle.db)
     const summary = await seedDemo(handle.db)
@@ -59,6 +68,7 @@ export async function useDb(): Promise<AppDatabase> {
 export async function closeDatabase() {
   const current = ready
   ready = undefined
+  await stopListening?.()
   if (current) await (await current).close()
 }
 

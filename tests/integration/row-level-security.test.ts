@@ -34,7 +34,9 @@ describe('row-level security underneath the app', () => {
     const counts = await database.db.transaction(async (tx) => {
       await tx.execute(sql`set local role momentum_app`)
       const tables = ['deals', 'users', 'events', 'teams', 'pipeline_stages', 'accounts', 'contacts', 'audit_log', 'api_keys', 'tenants']
-      return Promise.all(tables.map(async t => [t, (await queryRows<{ n: number }>(tx, sql.raw(`select count(*)::int as n from ${t}`)))[0]!.n]))
+      const counts: [string, number][] = []
+      for (const t of tables) counts.push([t, (await queryRows<{ n: number }>(tx, sql.raw(`select count(*)::int as n from ${t}`)))[0]!.n])
+      return counts
     })
     expect(Object.fromEntries(counts)).toEqual({ deals: 0, users: 0, events: 0, teams: 0, pipeline_stages: 0, accounts: 0, contacts: 0, audit_log: 0, api_keys: 0, tenants: 0 })
   })

@@ -1,21 +1,13 @@
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm'
 import { accounts, deals, users } from '../../../db/schema'
+import { encodeCursor, type Cursor } from '../cursor'
 import type { Tx } from '../db'
 
 export interface DealListQuery {
   limit: number
-  cursor?: { createdAt: Date, id: string }
+  cursor?: Cursor
   stage?: string
   ownerId?: string
-}
-
-export const encodeCursor = (row: { createdAt: Date, id: string }) =>
-  Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url')
-
-export function decodeCursor(cursor: string): { createdAt: Date, id: string } | null {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|')
-  const createdAt = new Date(at ?? '')
-  return id && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : null
 }
 
 const dealColumns = {
@@ -30,7 +22,7 @@ export async function listDeals(tx: Tx, tenantId: string, query: DealListQuery) 
   if (query.stage) where.push(eq(deals.stage, query.stage))
   if (query.ownerId) where.push(eq(deals.ownerId, query.ownerId))
   if (query.cursor) {
-    where.push(or(lt(deals.createdAt, query.cursor.createdAt), and(eq(deals.createdAt, query.cursor.createdAt), lt(deals.id, query.cursor.id))))
+    where.push(or(lt(deals.createdAt, query.cursor.at), and(eq(deals.createdAt, query.cursor.at), lt(deals.id, query.cursor.id))))
   }
   const rows = await tx.select(dealColumns).from(deals)
     .leftJoin(accounts, and(eq(accounts.tenantId, deals.tenantId), eq(accounts.id, deals.accountId)))
@@ -39,7 +31,8 @@ export async function listDeals(tx: Tx, tenantId: string, query: DealListQuery) 
     .orderBy(desc(deals.createdAt), desc(deals.id))
     .limit(query.limit + 1)
   const page = rows.slice(0, query.limit)
-  return { data: page, nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null }
+  const last = page[page.length - 1]
+  return { data: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null }
 }
 
 /** One deal with its account and owner names, or undefined. */

@@ -2,25 +2,44 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../../db/client'
 import type { Tx } from '../db'
+import { eventCreatedMessages, publish } from './bus'
 import type { NewEvent } from './schema'
 
+/** A row to write; `index` names the source event it comes from (one source event may concern several deals). */
+export type EventRow = NewEvent & { index?: number }
+
 export interface WriteResult {
+  /** Source events stored now. */
   inserted: number
+  /** Source events seen before (same source and external id), not stored again. */
   duplicates: number
-  /** The events actually stored (duplicates left out), for the live feed. */
-  stored: (NewEvent & { id: string })[]
+  /** The rows actually stored, for the live feed. */
+  stored: (EventRow & { id: string })[]
 }
 
+const keyOf = (source: string, externalId: string) => `${source}\u0000${externalId}`
+
 /**
- * The only code that writes `events`. Set-wise: the whole batch goes to Postgres as one JSON
- * parameter and is inserted by one statement. Events with an external id first claim their
- * `(tenant, source, external id)` key in `event_keys`; only those that got it are stored, so the
- * same source event is stored once, even when two copies of a batch race (the second waits on
- * the key's unique index until the first commits, then skips).
+ * The only code that writes `events`. Set-wise: the batch goes to Postgres as one JSON parameter
+ * and one statement claims the idempotency keys and inserts the rows.
+ *
+ * Idempotency on `(source, externalId)`: a unique key on the partitioned table would have to
+ * include `occurred_at`, so the keys live in the unpartitioned `event_keys` table. Each source
+ * event first claims its key there (`ON CONFLICT DO NOTHING`); only rows whose key was claimed by
+ * this statement are inserted. Two concurrent copies of a batch: the second waits on the key's
+ * unique index until the first commits, then finds the key taken and stores nothing.
  */
-export async function writeEvents(tx: Tx, tenantId: string, batch: readonly NewEvent[]): Promise<WriteResult> {
+export async function writeEvents(tx: Tx, tenantId: string, batch: readonly EventRow[]): Promise<WriteResult> {
   if (batch.length === 0) return { inserted: 0, duplicates: 0, stored: [] }
-  const rows = batch.map(e => ({ ...e, id: e.id ?? randomUUID() }))
+  // The same source event twice in one batch (same deal): keep the first.
+  const seen = new Set<string>()
+  const rows = batch.map((e, i) => ({ ...e, index: e.index ?? i, id: e.id ?? randomUUID() })).filter((e) => {
+    if (!e.externalId) return true
+    const key = `${keyOf(e.source, e.externalId)}\u0000${e.dealId ?? ''}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
   const payload = JSON.stringify(rows.map(e => ({
     id: e.id,
     occurred_at: e.occurredAt.toISOString(),
@@ -34,25 +53,30 @@ export async function writeEvents(tx: Tx, tenantId: string, batch: readonly NewE
     account_id: e.accountId ?? null,
     metadata: e.metadata ?? {},
   })))
-  const inserted = await queryRows<{ id: string }>(tx, sql`
+  const claimed = await queryRows<{ source: string, external_id: string }>(tx, sql`
     with input as (
       select * from json_to_recordset(${payload}::json) as x(
         id uuid, occurred_at timestamptz, type text, source text, external_id text,
         actor_user_id uuid, actor_email text, deal_id uuid, contact_id uuid, account_id uuid, metadata jsonb)
     ), claimed as (
       insert into event_keys (tenant_id, source, external_id, event_id, occurred_at)
-      select ${tenantId}::uuid, source, external_id, id, occurred_at from input where external_id is not null
+      select distinct on (source, external_id) ${tenantId}::uuid, source, external_id, id, occurred_at
+      from input where external_id is not null
       on conflict do nothing
-      returning event_id
+      returning source, external_id
+    ), stored as (
+      insert into events (tenant_id, id, occurred_at, type, source, external_id, actor_user_id, actor_email,
+                          deal_id, contact_id, account_id, metadata)
+      select ${tenantId}::uuid, id, occurred_at, type, source, external_id, actor_user_id, actor_email,
+             deal_id, contact_id, account_id, metadata
+      from input i
+      where i.external_id is null or exists (select 1 from claimed c where c.source = i.source and c.external_id = i.external_id)
     )
-    insert into events (tenant_id, id, occurred_at, type, source, external_id, actor_user_id, actor_email,
-                        deal_id, contact_id, account_id, metadata)
-    select ${tenantId}::uuid, id, occurred_at, type, source, external_id, actor_user_id, actor_email,
-           deal_id, contact_id, account_id, metadata
-    from input
-    where external_id is null or id in (select event_id from claimed)
-    returning id`)
-  const storedIds = new Set(inserted.map(r => r.id))
-  const stored = rows.filter(r => storedIds.has(r.id))
-  return { inserted: stored.length, duplicates: rows.length - stored.length, stored }
+    select source, external_id from claimed`)
+  const won = new Set(claimed.map(c => keyOf(c.source, c.external_id)))
+  const stored = rows.filter(r => !r.externalId || won.has(keyOf(r.source, r.externalId)))
+  await publish(tx, eventCreatedMessages(tenantId, stored))
+  const sources = new Set(batch.map((e, i) => e.index ?? i))
+  const inserted = new Set(stored.map(r => r.index)).size
+  return { inserted, duplicates: sources.size - inserted, stored }
 }

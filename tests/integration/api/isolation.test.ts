@@ -29,6 +29,26 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   'GET /api/v1/deals/[id]': async () => {
     expect((await a.get(`/api/v1/deals/${ids.deal}`)).status).toBe(404)
   },
+  'GET /api/v1/deals/[id]/timeline': async () => {
+    expect((await a.get(`/api/v1/deals/${ids.deal}/timeline`)).status).toBe(404)
+  },
+  'POST /api/v1/events': async () => {
+    const answer = await a.post('/api/v1/events', { type: 'note', occurredAt: new Date().toISOString(), source: 'direct', subject: { dealId: ids.deal } })
+    expect(answer.status).toBe(400)
+    expect(answer.body.data.issues).toEqual([{ index: 0, path: 'subject.dealId', message: 'no such deal' }])
+    expect((await b.get(`/api/v1/deals/${ids.deal}/timeline?limit=500`)).body.data.filter((e: Json) => e.type === 'note' && e.source === 'direct' && !e.actorUserId)).toEqual([])
+  },
+  'GET /api/v1/events': async () => {
+    const range = `from=${encodeURIComponent('2020-01-01T00:00:00Z')}&to=${encodeURIComponent('2030-01-01T00:00:00Z')}`
+    const answer = await a.get(`/api/v1/events?userId=${ids.user}&${range}`)
+    expect(answer.status).toBe(200)
+    expect(answer.body.data).toEqual([])
+  },
+  'POST /api/v1/activities': async () => {
+    const answer = await a.post('/api/v1/activities', { type: 'call', dealId: ids.deal, durationSeconds: 60, outcome: 'connected' })
+    expect(answer.status).toBe(400)
+    expect(answer.body.data.issues).toEqual([{ index: 0, path: 'subject.dealId', message: 'no such deal' }])
+  },
   'GET /api/v1/pipeline/stages': async () => {
     const answer = await a.get('/api/v1/pipeline/stages')
     expect(answer.body.data.map((s: Json) => s.key)).toEqual(['new', 'contacted', 'qualified', 'proposal', 'negotiation', 'won', 'lost'])

@@ -1,14 +1,7 @@
 import { z } from 'zod'
-import { decodeCursor, listDeals } from '../../../domain/deals/queries'
+import { listDeals } from '../../../domain/deals/queries'
 
-const QuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(200).optional().transform((value, ctx) => {
-    if (value === undefined) return undefined
-    const cursor = decodeCursor(value)
-    if (!cursor) ctx.addIssue({ code: 'custom', message: 'not a cursor this API returned' })
-    return cursor ?? undefined
-  }),
+const QuerySchema = PageQuerySchema.extend({
   stage: z.string().max(64).optional(),
   ownerId: z.uuid().optional(),
 })

@@ -1,0 +1,9 @@
+import { ActivitySchema, logActivity } from '../../../domain/events/activities'
+
+/** Log a call, meeting, note or email from the app: it becomes an event on the deal's timeline. */
+export default defineEventHandler(async (event) => {
+  const activity = await readValidated(event, ActivitySchema)
+  const result = await scoped(event, (tx, auth) => logActivity(tx, auth, activity))
+  setResponseStatus(event, 201)
+  return result
+})

@@ -1,0 +1,75 @@
+import { EventEmitter } from 'node:events'
+import { sql } from 'drizzle-orm'
+import type { DatabaseHandle } from '../../../db/client'
+import type { Tx } from '../db'
+
+/** The Postgres channel the live feed travels on between server processes. */
+export const BUS_CHANNEL = 'momentum_bus'
+
+export type BusTopic = 'event.created' | 'deal.updated' | 'deal.score' | 'alert.created'
+
+/** What the live feed carries: small summaries that say which records changed, never whole rows. */
+export interface BusMessage {
+  tenantId: string
+  topic: BusTopic
+  data: Record<string, unknown>
+}
+
+/** NOTIFY payloads must stay under 8,000 bytes. */
+const MAX_PAYLOAD = 7000
+
+/**
+ * Publishes messages from inside a transaction with `pg_notify`: Postgres delivers them at
+ * commit to every listening process (and never if the transaction rolls back).
+ */
+export async function publish(tx: Tx, messages: readonly BusMessage[]) {
+  const payloads = messages.map(m => JSON.stringify(m)).filter(p => p.length <= MAX_PAYLOAD)
+  if (payloads.length === 0) return
+  await tx.execute(sql`select pg_notify(${BUS_CHANNEL}, p) from json_array_elements_text(${JSON.stringify(payloads)}::json) as p`)
+}
+
+/** The `event.created` messages for stored events: per tenant, the deals touched and the types, chunked to fit. */
+export function eventCreatedMessages(tenantId: string, stored: readonly { id: string, type: string, dealId?: string | null, occurredAt: Date }[]): BusMessage[] {
+  const messages: BusMessage[] = []
+  const chunk = 150
+  for (let i = 0; i < stored.length; i += chunk) {
+    const part = stored.slice(i, i + chunk)
+    messages.push({
+      tenantId,
+      topic: 'event.created',
+      data: {
+        count: part.length,
+        dealIds: [...new Set(part.map(e => e.dealId).filter(Boolean))],
+        types: [...new Set(part.map(e => e.type))],
+        latest: part.reduce((a, e) => (e.occurredAt > a ? e.occurredAt : a), part[0]!.occurredAt).toISOString(),
+      },
+    })
+  }
+  return messages
+}
+
+type Listener = (message: BusMessage) => void
+
+/** The in-process side of the feed: subscribers per tenant (the live-updates stream uses it). */
+export class LocalBus {
+  private emitter = new EventEmitter().setMaxListeners(0)
+
+  subscribe(tenantId: string, listener: Listener): () => void {
+    this.emitter.on(tenantId, listener)
+    return () => this.emitter.off(tenantId, listener)
+  }
+
+  deliver(message: BusMessage) {
+    this.emitter.emit(message.tenantId, message)
+  }
+
+  /** Feeds this bus from the database's channel (LISTEN on a connection of its own). */
+  connect(handle: DatabaseHandle) {
+    return handle.listen(BUS_CHANNEL, (payload) => {
+      try {
+        this.deliver(JSON.parse(payload) as BusMessage)
+      }
+      catch { /* not ours */ }
+    })
+  }
+}
