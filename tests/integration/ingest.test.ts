@@ -12,6 +12,7 @@ import { dealTimeline, dealTimelineQuery, userEventsQuery } from '../../server/d
 import { writeEvents } from '../../server/domain/events/write'
 import { createTenant, createUser } from '../../server/domain/tenancy/tenants'
 import { completeTask } from '../../server/domain/work/tasks'
+import type { Cursor } from '../../server/domain/cursor'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 
 let database: TestDatabase
@@ -124,7 +125,7 @@ describe('the hot reads', () => {
 
   it('pages a deal\'s timeline newest first with a cursor, every event once', async () => {
     const seen: string[] = []
-    let cursor
+    let cursor: Cursor | undefined
     do {
       const page = await inTenant(tx => dealTimeline(tx, tenantId, openDeals[1]!, { limit: 400, cursor }))
       seen.push(...page.data.map(e => e.id))
