@@ -91,9 +91,9 @@ const httpRate = total / http.seconds
 const rawRate = total / raw.seconds
 const rawJsonRate = total / rawJson.seconds
 report('ingest', [
-  { method: `POST /api/v1/events (HTTP, ${CONCURRENCY} at a time)`, events: total, seconds: +http.seconds.toFixed(2), 'events/s': Math.round(httpRate) },
-  { method: `raw multi-row INSERT, ${RAW_ROWS} rows a statement`, events: total, seconds: +raw.seconds.toFixed(2), 'events/s': Math.round(rawRate) },
-  { method: 'raw INSERT ... json_to_recordset, 5,000 rows a statement', events: total, seconds: +rawJson.seconds.toFixed(2), 'events/s': Math.round(rawJsonRate) },
+  { 'method': `POST /api/v1/events (HTTP, ${CONCURRENCY} at a time)`, 'events': total, 'seconds': +http.seconds.toFixed(2), 'events/s': Math.round(httpRate) },
+  { 'method': `raw multi-row INSERT, ${RAW_ROWS} rows a statement`, 'events': total, 'seconds': +raw.seconds.toFixed(2), 'events/s': Math.round(rawRate) },
+  { 'method': 'raw INSERT ... json_to_recordset, 5,000 rows a statement', 'events': total, 'seconds': +rawJson.seconds.toFixed(2), 'events/s': Math.round(rawJsonRate) },
 ], [
   { name: 'ingestion through the HTTP endpoint', value: httpRate, unit: 'events/s', target: '>= 20,000', pass: httpRate >= 20_000 && failures === 0 && stored === total },
   { name: 'HTTP / raw multi-row INSERT', value: httpRate / rawRate, unit: 'x', target: 'reported', pass: true },
