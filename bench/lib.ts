@@ -4,29 +4,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
-import pg from 'pg'
+import { adminQuery, withDatabaseName } from '../db/admin'
 import { openDatabase, type DatabaseHandle } from '../db/client'
 import { loadMigrations, migrate } from '../db/migrate'
 import { ensureEventPartitions } from '../server/domain/events/partitions'
 
 export const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
-function withDatabaseName(url: string, name: string) {
-  const parsed = new URL(url)
-  parsed.pathname = `/${name}`
-  return parsed.toString()
-}
-
-async function admin(statement: string) {
-  const client = new pg.Client({ connectionString: SERVER_URL })
-  await client.connect()
-  try {
-    await client.query(statement)
-  }
-  finally {
-    await client.end()
-  }
-}
+const admin = (statement: string) => adminQuery(SERVER_URL, statement)
 
 /** A new, migrated database `momentum_bench_<name>` (dropped first if a run left it). */
 export async function freshDatabase(name: string): Promise<DatabaseHandle & { url: string, drop: () => Promise<void> }> {

@@ -1,18 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { openDatabase, type DatabaseHandle } from '../../db/client'
 import { loadMigrations, migrate } from '../../db/migrate'
+import { adminQuery, withDatabaseName } from '../../db/admin'
 
 export interface TestDatabase extends DatabaseHandle {
   /** The URL of the fresh database (real Postgres only). */
   url?: string
-}
-
-/** postgres://… with its database name replaced. */
-export function withDatabaseName(url: string, name: string) {
-  const parsed = new URL(url)
-  parsed.pathname = `/${name}`
-  return parsed.toString()
 }
 
 /**
@@ -39,16 +32,5 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await handle.close()
       await adminQuery(serverUrl, `drop database if exists ${name} with (force)`)
     },
-  }
-}
-
-export async function adminQuery(serverUrl: string, statement: string) {
-  const client = new pg.Client({ connectionString: serverUrl })
-  await client.connect()
-  try {
-    await client.query(statement)
-  }
-  finally {
-    await client.end()
   }
 }

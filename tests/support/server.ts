@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { adminQuery, withDatabaseName } from './database'
+import { adminQuery, withDatabaseName } from '../../db/admin'
 
 declare module 'vitest' {
   export interface ProvidedContext {
