@@ -1,7 +1,7 @@
 import { consola } from 'consola'
 import { openDatabase, resolveDatabaseConfig, type AppDatabase, type DatabaseHandle } from '../../db/client'
 import { migrate, pendingMigrations, type Migration } from '../../db/migrate'
-import { DEMO_PASSWORD, removeDemo, seedDemo } from '../../db/seed'
+import { DEMO_PASSWORD, seedDemo } from '../../db/seed'
 import { tenants } from '../../db/schema'
 import { LocalBus } from '../domain/events/bus'
 import { ensureEventPartitions } from '../domain/events/partitions'
@@ -41,7 +41,6 @@ async function start(): Promise<DatabaseHandle> {
   await ensureEventPartitions(handle.db)
   stopListening = await bus.connect(handle)
   if (shouldSeed(handle.kind) && (await handle.db.select({ id: tenants.id }).from(tenants).limit(1)).length === 0) {
-    await removeDemo(handle.db)
     const summary = await seedDemo(handle.db)
     consola.box([
       `Demo data: ${summary.deals} deals, ${summary.events} events.`,
