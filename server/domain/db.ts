@@ -37,6 +37,7 @@ export interface Lookup {
   loginEmail?: string
   apiKeyPrefix?: string
   inviteTokenHash?: string
+  stripeCustomerId?: string
 }
 
 /** A transaction as the app role with no tenant, that can see only the rows a lookup names. */
@@ -45,7 +46,8 @@ export function withLookup<T>(db: AppDatabase, lookup: Lookup, fn: (tx: Tx) => P
     await tx.execute(sql`select set_config('role', ${APP_ROLE}, true),
       set_config('app.login_email', ${lookup.loginEmail?.toLowerCase() ?? ''}, true),
       set_config('app.api_key_prefix', ${lookup.apiKeyPrefix ?? ''}, true),
-      set_config('app.invite_token_hash', ${lookup.inviteTokenHash ?? ''}, true)`)
+      set_config('app.invite_token_hash', ${lookup.inviteTokenHash ?? ''}, true),
+      set_config('app.stripe_customer_id', ${lookup.stripeCustomerId ?? ''}, true)`)
     return fn(tx)
   })
 }

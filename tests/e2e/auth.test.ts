@@ -38,6 +38,10 @@ describe('signing up, out and in', () => {
     await page.getByRole('dialog').waitFor({ state: 'detached' })
     await page.screenshot({ path: `${SCREENSHOTS}/settings-users.png` })
 
+    await page.getByRole('link', { name: 'Billing' }).click()
+    await page.getByText('Billing is not configured on this server').waitFor()
+    await page.screenshot({ path: `${SCREENSHOTS}/settings-billing.png` })
+
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.waitForURL(url => url.pathname === '/login')
 

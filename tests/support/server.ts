@@ -6,10 +6,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { adminQuery, withDatabaseName } from '../../db/admin'
+import { startStripeMock } from './stripe-mock'
+import { WEBHOOK_SECRET } from './stripe'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseURL: string
+    /** Integration project only: the local Stripe API the server talks to. */
+    stripeMockURL: string
   }
 }
 
@@ -65,17 +69,39 @@ export default async function setup(project: TestProject) {
     NUXT_SEED_DEMO: '1',
   }
   let cleanup = async () => {}
+  // The integration server bills through a local Stripe; the e2e one runs with billing off.
+  if (project.name === 'integration') {
+    const stripe = await startStripeMock()
+    Object.assign(env, {
+      STRIPE_SECRET_KEY: 'sk_test_momentum_local', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_HOST: '127.0.0.1', STRIPE_API_PORT: String(stripe.port), STRIPE_API_PROTOCOL: 'http',
+    })
+    project.provide('stripeMockURL', stripe.url)
+    const previous = cleanup
+    cleanup = async () => {
+      await previous()
+      await stripe.close()
+    }
+  }
   if (process.env.TEST_DATABASE_URL) {
     const name = `momentum_e2e_${randomBytes(6).toString('hex')}`
     await adminQuery(process.env.TEST_DATABASE_URL, `create database ${name}`)
     env.DATABASE_URL = withDatabaseName(process.env.TEST_DATABASE_URL, name)
-    cleanup = () => adminQuery(process.env.TEST_DATABASE_URL!, `drop database if exists ${name} with (force)`)
+    const previous = cleanup
+    cleanup = async () => {
+      await previous()
+      await adminQuery(process.env.TEST_DATABASE_URL!, `drop database if exists ${name} with (force)`)
+    }
   }
   else {
     const dir = mkdtempSync(join(tmpdir(), 'momentum-e2e-'))
     delete env.DATABASE_URL
     env.PGLITE_DIR = join(dir, 'pglite')
-    cleanup = async () => rmSync(dir, { recursive: true, force: true })
+    const previous = cleanup
+    cleanup = async () => {
+      await previous()
+      rmSync(dir, { recursive: true, force: true })
+    }
   }
   const server = spawn(process.execPath, ['.output/server/index.mjs'], { env, stdio: ['ignore', 'inherit', 'inherit'] })
   const baseURL = `http://127.0.0.1:${port}`

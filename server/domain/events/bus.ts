@@ -6,7 +6,7 @@ import type { Tx } from '../db'
 /** The Postgres channel the live feed travels on between server processes. */
 export const BUS_CHANNEL = 'momentum_bus'
 
-export type BusTopic = 'event.created' | 'deal.updated' | 'deal.score' | 'alert.created'
+export type BusTopic = 'event.created' | 'deal.updated' | 'deal.score' | 'alert.created' | 'billing.changed'
 
 /** What the live feed carries: small summaries that say which records changed, never whole rows. */
 export interface BusMessage {
@@ -59,8 +59,15 @@ export class LocalBus {
     return () => this.emitter.off(tenantId, listener)
   }
 
+  /** Every message of every tenant (process-wide concerns such as cache invalidation). */
+  subscribeAll(listener: Listener): () => void {
+    this.emitter.on('*', listener)
+    return () => this.emitter.off('*', listener)
+  }
+
   deliver(message: BusMessage) {
     this.emitter.emit(message.tenantId, message)
+    this.emitter.emit('*', message)
   }
 
   /** Feeds this bus from the database's channel (LISTEN on a connection of its own). */

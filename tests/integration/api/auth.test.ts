@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest'
 import { Client, signUp, unique, type Json } from '../../support/http'
+import { subscribe } from '../../support/stripe'
 
 const baseURL = inject('baseURL')
 
@@ -70,7 +71,8 @@ describe('people and API keys', () => {
   })
 
   it('creates API keys shown once, usable as Bearer, stored hashed, and revocable', async () => {
-    const { client } = await signUp(baseURL)
+    const { client, tenant } = await signUp(baseURL)
+    await subscribe(baseURL, tenant.id)
     const created = await client.post('/api/v1/api-keys', { name: 'Zapier' })
     expect(created.body.key).toMatch(/^mk_[a-z0-9]{12}_/)
     const listed = (await client.get('/api/v1/api-keys')).body.data
@@ -85,7 +87,8 @@ describe('people and API keys', () => {
   })
 
   it('keeps an audit log of sign-ins, failed sign-ins, role changes and keys', async () => {
-    const { client, email, user } = await signUp(baseURL)
+    const { client, email, user, tenant } = await signUp(baseURL)
+    await subscribe(baseURL, tenant.id)
     await new Client(baseURL).post('/api/auth/login', { email, password: 'wrong-password' })
     await new Client(baseURL).login(email, 'a-good-password')
     const invite = await client.post('/api/v1/users', { email: `${unique('m')}@audit.test`, name: 'M', role: 'rep' })

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../db/seed'
 import { Client, signUp, type Json } from '../../support/http'
+import { subscribe } from '../../support/stripe'
 
 const baseURL = inject('baseURL')
 
@@ -11,7 +12,9 @@ let a: Client
 let b: Client
 const ids: Record<string, string> = {}
 beforeAll(async () => {
-  a = (await signUp(baseURL)).client
+  const signedUp = await signUp(baseURL)
+  a = signedUp.client
+  await subscribe(baseURL, signedUp.tenant.id) // API keys are an enterprise capability
   b = await new Client(baseURL).login(DEMO_LOGINS[0].email, DEMO_PASSWORD)
   ids.deal = (await b.get('/api/v1/deals?limit=1')).body.data[0].id
   ids.user = (await b.get('/api/v1/users')).body.data.find((u: Json) => u.role === 'rep').id
@@ -48,6 +51,18 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     const answer = await a.post('/api/v1/activities', { type: 'call', dealId: ids.deal, durationSeconds: 60, outcome: 'connected' })
     expect(answer.status).toBe(400)
     expect(answer.body.data.issues).toEqual([{ index: 0, path: 'subject.dealId', message: 'no such deal' }])
+  },
+  'GET /api/v1/billing': async () => {
+    const answer = await a.get('/api/v1/billing')
+    expect(answer.body).toMatchObject({ plan: 'enterprise', usage: { users: 1, openDeals: 0 } })
+  },
+  'POST /api/v1/billing/checkout': async () => {
+    const answer = await a.post('/api/v1/billing/checkout', { plan: 'pro', interval: 'month' })
+    expect(answer.status).toBe(200)
+    expect(answer.body.url).toMatch(/^https:\/\/checkout\.stripe\.local\//)
+  },
+  'POST /api/v1/billing/portal': async () => {
+    expect((await a.post('/api/v1/billing/portal')).status).toBe(200)
   },
   'GET /api/v1/pipeline/stages': async () => {
     const answer = await a.get('/api/v1/pipeline/stages')

@@ -1,0 +1,34 @@
+import type { Capability, LimitKey } from './plans'
+
+export interface RouteRule {
+  /** The plan capability the route needs (402 `capability_required` without it). */
+  capability?: Capability
+  /** The limit a create on this route counts against (402 `plan_limit` when it is reached). */
+  limit?: LimitKey
+}
+
+/**
+ * Every /api/v1 route that a plan gates, in one visible place. Routes not listed are in every
+ * plan. The billing middleware (server/middleware/02.capabilities.ts) enforces this table.
+ */
+export const ROUTE_RULES: Record<string, RouteRule> = {
+  'GET /api/v1/api-keys': { capability: 'api_keys' },
+  'POST /api/v1/api-keys': { capability: 'api_keys' },
+  'DELETE /api/v1/api-keys/[id]': { capability: 'api_keys' },
+  'POST /api/v1/users': { limit: 'users' },
+}
+
+/** Calls with an API key need this capability, whatever the route. */
+export const API_KEY_CAPABILITY: Capability = 'api_keys'
+
+const compiled = Object.entries(ROUTE_RULES).map(([route, rule]) => {
+  const [method, pattern] = route.split(' ') as [string, string]
+  const source = pattern.split('/').map(part => (/^\[\w+\]$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|\\]/g, '\\$&'))).join('/')
+  return { method, regex: new RegExp(`^${source}/?$`), rule }
+})
+
+/** The rule for a request, if its route is gated. Pure. */
+export function ruleFor(method: string, path: string): RouteRule | undefined {
+  const pathname = path.split('?')[0]!
+  return compiled.find(r => r.method === method.toUpperCase() && r.regex.test(pathname))?.rule
+}
