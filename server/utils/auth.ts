@@ -98,6 +98,15 @@ export async function scoped<T>(event: H3Event, fn: (tx: Tx, auth: AuthContext) 
   return withAccess(await useDb(), auth.access, tx => fn(tx, auth))
 }
 
+/**
+ * 400 unless the caller may give a record to `ownerId`: anyone in the tenant for admins, the
+ * people they see for managers (their team), themselves for reps.
+ */
+export function assertMayAssign(auth: AuthContext, ownerId: string | undefined) {
+  if (!ownerId || auth.access.scope === 'tenant' || auth.access.ownerIds.includes(ownerId)) return
+  throw createError({ statusCode: 400, statusMessage: 'validation', data: { issues: [{ path: 'ownerId', message: auth.role === 'rep' ? 'reps own the deals they create' : 'not a member of your team' }] } })
+}
+
 /** The caller as the domain's audit trail names them. */
 export function actorOf(event: H3Event, auth: AuthContext): Actor & { userId: string } {
   return { tenantId: auth.tenantId, userId: auth.userId, apiKeyId: auth.apiKeyId, ip: clientIp(event) }

@@ -43,6 +43,21 @@ describe('deal writes', () => {
     expect((await eventsOf(deal.id)).map(e => e.type)).toEqual(['deal_created'])
   })
 
+  it('refuses every move the default pipeline does not allow, with 409 and the allowed moves', async () => {
+    const order = ['new', 'contacted', 'qualified', 'proposal', 'negotiation', 'won', 'lost']
+    const allowed: Record<string, string[]> = { new: ['contacted', 'lost'], contacted: ['qualified', 'lost'], qualified: ['proposal', 'lost'], proposal: ['negotiation', 'lost'], negotiation: ['won', 'lost'], won: [], lost: ['new'] }
+    let refused = 0
+    for (const from of order) {
+      const deal = await inTenant(tx => createDeal(tx, actor, { name: `From ${from}`, amount: 1, stage: from }))
+      for (const to of order.filter(t => t !== from && !allowed[from]!.includes(t))) {
+        await expect(inTenant(tx => changeDealStage(tx, actor, deal.id, { to })), `${from} -> ${to}`)
+          .rejects.toMatchObject({ statusCode: 409, data: { error: 'invalid_transition', from, to, allowed: allowed[from] } })
+        refused++
+      }
+    }
+    expect(refused).toBe(7 * 6 - 11)
+  })
+
   it('closes a deal that is lost with that day as close date', async () => {
     const deal = await inTenant(tx => createDeal(tx, actor, { name: 'Lost one', amount: 1, closeDate: '2027-01-01' }))
     const lost = await inTenant(tx => changeDealStage(tx, { ...actor, now: new Date('2026-11-05T10:00:00Z') }, deal.id, { to: 'lost' }))

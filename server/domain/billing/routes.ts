@@ -16,6 +16,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/v1/api-keys': { capability: 'api_keys' },
   'DELETE /api/v1/api-keys/[id]': { capability: 'api_keys' },
   'POST /api/v1/users': { limit: 'users' },
+  'POST /api/v1/deals': { limit: 'openDeals' },
 }
 
 /** Calls with an API key need this capability, whatever the route. */

@@ -1,5 +1,5 @@
-import { and, asc, eq } from 'drizzle-orm'
-import { accounts, contacts, dealContacts, deals, pipelineStages } from '../../../db/schema'
+import { and, asc, eq, inArray } from 'drizzle-orm'
+import { accounts, contacts, dealContacts, deals, pipelineStages, users, type ForecastCategory } from '../../../db/schema'
 import type { Tx } from '../db'
 import { badRequest, conflict, notFound } from '../errors'
 import { writeEvents } from '../events/write'
@@ -53,6 +53,23 @@ export async function createContact(tx: Tx, actor: Actor, input: NewContact) {
   return contact!
 }
 
+/** 400 naming the field when a deal refers to an account, owner or contact the tenant does not have. */
+async function checkReferences(tx: Tx, tenantId: string, refs: { accountId?: string | null, ownerId?: string | null, contactIds?: readonly string[] }) {
+  if (refs.accountId) {
+    const [found] = await tx.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, refs.accountId)))
+    if (!found) throw badRequest('accountId', 'no such account')
+  }
+  if (refs.ownerId) {
+    const [owner] = await tx.select({ active: users.active }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, refs.ownerId)))
+    if (!owner?.active) throw badRequest('ownerId', 'no such active user')
+  }
+  if (refs.contactIds?.length) {
+    const found = await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.tenantId, tenantId), inArray(contacts.id, [...refs.contactIds])))
+    const missing = refs.contactIds.findIndex(id => !found.some(c => c.id === id))
+    if (missing >= 0) throw badRequest(`contactIds.${missing}`, 'no such contact')
+  }
+}
+
 export interface NewDeal {
   name: string
   amount: string | number
@@ -73,6 +90,7 @@ export async function createDeal(tx: Tx, actor: Actor, input: NewDeal) {
   if (!stage) throw badRequest('stage', `unknown stage; one of ${stages.map(s => s.key).join(', ')}`)
   const ownerId = input.ownerId ?? actor.userId
   if (!ownerId) throw badRequest('ownerId', 'a deal needs an owner')
+  await checkReferences(tx, actor.tenantId, { accountId: input.accountId, ownerId: input.ownerId, contactIds: input.contactIds })
   const closed = stage.kind !== 'open'
   const [deal] = await tx.insert(deals).values({
     tenantId: actor.tenantId,
@@ -116,6 +134,7 @@ export async function changeDealStage(tx: Tx, actor: Actor, dealId: string, inpu
   const now = when(actor)
   const deal = await lockDeal(tx, actor.tenantId, dealId)
   const check = checkTransition(await loadStages(tx, actor.tenantId), deal.stage, input.to)
+  if (!check.ok && check.reason === 'unknown_stage') throw badRequest('to', `no stage ${input.to} in this pipeline`)
   if (!check.ok) {
     throw conflict(`cannot move a deal from ${deal.stage} to ${input.to}`, { error: 'invalid_transition', from: deal.stage, to: input.to, allowed: check.allowed })
   }
@@ -145,15 +164,17 @@ export interface DealPatch {
   ownerId?: string
   accountId?: string | null
   probability?: number | null
+  forecastCategory?: ForecastCategory | null
 }
 
 /** Fields whose changes are recorded with old and new values (slips and cuts matter later). */
-const TRACKED = ['amount', 'closeDate', 'ownerId', 'probability'] as const
+const TRACKED = ['amount', 'closeDate', 'ownerId', 'probability', 'forecastCategory'] as const
 
 /** Updates any field but the stage; tracked changes write one `deal_updated` event. */
 export async function updateDeal(tx: Tx, actor: Actor, dealId: string, patch: DealPatch) {
   const now = when(actor)
   const deal = await lockDeal(tx, actor.tenantId, dealId)
+  await checkReferences(tx, actor.tenantId, { accountId: patch.accountId, ownerId: patch.ownerId })
   const values = { ...patch, amount: patch.amount === undefined ? undefined : String(patch.amount) }
   const [updated] = await tx.update(deals).set({ ...values, updatedAt: now })
     .where(and(eq(deals.tenantId, actor.tenantId), eq(deals.id, dealId))).returning()

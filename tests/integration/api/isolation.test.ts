@@ -29,6 +29,23 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect(answer.status).toBe(200)
     expect(answer.body.data).toEqual([])
   },
+  'POST /api/v1/deals': async () => {
+    const answer = await a.post('/api/v1/deals', { name: 'Cross', amount: 1, ownerId: ids.user })
+    expect(answer.status).toBe(400)
+    expect(answer.body.data.issues).toEqual([{ path: 'ownerId', message: 'no such active user' }])
+  },
+  'PATCH /api/v1/deals/[id]': async () => {
+    expect((await a.patch(`/api/v1/deals/${ids.deal}`, { amount: 1 })).status).toBe(404)
+  },
+  'POST /api/v1/deals/[id]/stage': async () => {
+    expect((await a.post(`/api/v1/deals/${ids.deal}/stage`, { to: 'lost' })).status).toBe(404)
+    expect((await b.get(`/api/v1/deals/${ids.deal}`)).body.stage).not.toBe('lost')
+  },
+  'PUT /api/v1/pipeline/stages': async () => {
+    const stages = (await a.get('/api/v1/pipeline/stages')).body.data
+    expect((await a.request('PUT', '/api/v1/pipeline/stages', { stages: stages.map((s: Json) => ({ ...s, name: `${s.name}!` })) })).status).toBe(200)
+    expect((await b.get('/api/v1/pipeline/stages')).body.data[0].name).toBe('New')
+  },
   'GET /api/v1/deals/[id]': async () => {
     expect((await a.get(`/api/v1/deals/${ids.deal}`)).status).toBe(404)
   },

@@ -1,3 +1,4 @@
 import { loadStages } from '../../../domain/deals/records'
+import { stageView } from '../../../domain/deals/pipeline'
 
-export default defineEventHandler(event => scoped(event, async (tx, auth) => ({ data: await loadStages(tx, auth.tenantId) })))
+export default defineEventHandler(event => scoped(event, async (tx, auth) => ({ data: (await loadStages(tx, auth.tenantId)).map(stageView) })))

@@ -1,0 +1,52 @@
+import { z } from 'zod'
+import { FORECAST_CATEGORIES, STAGE_KINDS } from '../../../db/schema'
+
+const Money = z.union([z.number().min(0).max(1e12), z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'a decimal amount such as 1250.50')])
+  .transform(v => String(v))
+const Currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
+const Day = z.iso.date('a date as YYYY-MM-DD')
+const Name = z.string().trim().min(1, 'required').max(300)
+
+export const DealCreateSchema = z.object({
+  name: Name,
+  amount: Money,
+  currency: Currency.default('USD'),
+  closeDate: Day.nullish(),
+  accountId: z.uuid().nullish(),
+  ownerId: z.uuid().optional(),
+  stage: z.string().max(64).optional(),
+  contactIds: z.array(z.uuid()).max(50).optional(),
+  source: z.string().trim().min(1).max(64).optional(),
+}).strict()
+
+export const DealPatchSchema = z.object({
+  name: Name.optional(),
+  amount: Money.optional(),
+  currency: Currency.optional(),
+  closeDate: Day.nullable().optional(),
+  accountId: z.uuid().nullable().optional(),
+  ownerId: z.uuid().optional(),
+  probability: z.number().int().min(0).max(100).nullable().optional(),
+  forecastCategory: z.enum(FORECAST_CATEGORIES).nullable().optional(),
+  stage: z.never({ error: 'change the stage with POST /api/v1/deals/:id/stage' }).optional(),
+}).strict().refine(patch => Object.keys(patch).length > 0, 'nothing to change')
+
+export const StageMoveSchema = z.object({
+  to: z.string().min(1).max(64),
+  reason: z.string().trim().max(500).optional(),
+  closeDate: Day.optional(),
+}).strict()
+
+export const DEAL_SORTS = ['createdAt', 'amount', 'closeDate'] as const
+
+export const StageSchema = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lowercase letters, digits and _'),
+  name: Name,
+  order: z.number().int().min(0).max(1000),
+  probability: z.number().int().min(0).max(100),
+  forecastCategory: z.enum(FORECAST_CATEGORIES),
+  kind: z.enum(STAGE_KINDS).optional(),
+  allowedNext: z.array(z.string()).max(50),
+}).strict()
+
+export const PipelineSchema = z.object({ stages: z.array(StageSchema).min(2).max(30) }).strict()
