@@ -47,7 +47,8 @@ export const contacts = pgTable('contacts', {
   index('contacts_tenant_account_idx').on(t.tenantId, t.accountId),
   index('contacts_tenant_email_idx').on(t.tenantId, sql`lower(${t.email})`),
   uniqueIndex('contacts_tenant_source_external_uq').on(t.tenantId, t.source, t.externalId).where(sql`${t.externalId} is not null`),
-  foreignKey({ name: 'contacts_account_fk', columns: [t.tenantId, t.accountId], foreignColumns: [accounts.tenantId, accounts.id] }).onDelete('set null'),
+  // No ON DELETE SET NULL: on a composite key it would null tenant_id too (deleteAccount detaches first).
+  foreignKey({ name: 'contacts_account_fk', columns: [t.tenantId, t.accountId], foreignColumns: [accounts.tenantId, accounts.id] }),
   ownedBy('contacts_owner_fk', t.tenantId, t.ownerId),
 ])
 
@@ -97,7 +98,7 @@ export const deals = pgTable('deals', {
   index('deals_tenant_stage_idx').on(t.tenantId, t.stage),
   index('deals_tenant_account_idx').on(t.tenantId, t.accountId),
   uniqueIndex('deals_tenant_source_external_uq').on(t.tenantId, t.source, t.externalId).where(sql`${t.externalId} is not null`),
-  foreignKey({ name: 'deals_account_fk', columns: [t.tenantId, t.accountId], foreignColumns: [accounts.tenantId, accounts.id] }).onDelete('set null'),
+  foreignKey({ name: 'deals_account_fk', columns: [t.tenantId, t.accountId], foreignColumns: [accounts.tenantId, accounts.id] }),
   ownedBy('deals_owner_fk', t.tenantId, t.ownerId),
 ])
 

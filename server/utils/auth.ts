@@ -104,7 +104,7 @@ export async function scoped<T>(event: H3Event, fn: (tx: Tx, auth: AuthContext) 
  */
 export function assertMayAssign(auth: AuthContext, ownerId: string | undefined) {
   if (!ownerId || auth.access.scope === 'tenant' || auth.access.ownerIds.includes(ownerId)) return
-  throw createError({ statusCode: 400, statusMessage: 'validation', data: { issues: [{ path: 'ownerId', message: auth.role === 'rep' ? 'reps own the deals they create' : 'not a member of your team' }] } })
+  throw createError({ statusCode: 400, statusMessage: 'validation', data: { issues: [{ path: 'ownerId', message: auth.role === 'rep' ? 'reps own the records they create' : 'not a member of your team' }] } })
 }
 
 /** The caller as the domain's audit trail names them. */

@@ -29,6 +29,7 @@ export async function loadStages(tx: Tx, tenantId: string): Promise<StageDefinit
 
 export async function createAccount(tx: Tx, actor: Actor, input: { name: string, domain?: string | null, industry?: string | null, ownerId?: string | null }) {
   const now = when(actor)
+  await checkReferences(tx, actor.tenantId, { ownerId: input.ownerId })
   const [account] = await tx.insert(accounts).values({
     tenantId: actor.tenantId, ...input, ownerId: input.ownerId ?? actor.userId, createdAt: now, updatedAt: now,
   }).returning()
@@ -47,6 +48,7 @@ export interface NewContact {
 
 export async function createContact(tx: Tx, actor: Actor, input: NewContact) {
   const now = when(actor)
+  await checkReferences(tx, actor.tenantId, { accountId: input.accountId, ownerId: input.ownerId })
   const [contact] = await tx.insert(contacts).values({
     tenantId: actor.tenantId, ...input, email: input.email?.toLowerCase() ?? null, ownerId: input.ownerId ?? actor.userId, createdAt: now, updatedAt: now,
   }).returning()
@@ -54,7 +56,7 @@ export async function createContact(tx: Tx, actor: Actor, input: NewContact) {
 }
 
 /** 400 naming the field when a deal refers to an account, owner or contact the tenant does not have. */
-async function checkReferences(tx: Tx, tenantId: string, refs: { accountId?: string | null, ownerId?: string | null, contactIds?: readonly string[] }) {
+export async function checkReferences(tx: Tx, tenantId: string, refs: { accountId?: string | null, ownerId?: string | null, contactIds?: readonly string[] }) {
   if (refs.accountId) {
     const [found] = await tx.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, refs.accountId)))
     if (!found) throw badRequest('accountId', 'no such account')

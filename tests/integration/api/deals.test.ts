@@ -30,7 +30,7 @@ describe('deals over HTTP', () => {
     const bad = await rep.post('/api/v1/deals', { name: '', amount: 'lots', currency: 'usd', closeDate: '31/03/2027', color: 'red' })
     expect(bad.status).toBe(400)
     expect(bad.body.data.issues.map((i: Json) => i.path).sort()).toEqual(['', 'amount', 'closeDate', 'currency', 'name'])
-    expect((await rep.post('/api/v1/deals', { name: 'For Sam', amount: 1, ownerId: idOf(sam.email) })).body.data.issues).toEqual([{ path: 'ownerId', message: 'reps own the deals they create' }])
+    expect((await rep.post('/api/v1/deals', { name: 'For Sam', amount: 1, ownerId: idOf(sam.email) })).body.data.issues).toEqual([{ path: 'ownerId', message: 'reps own the records they create' }])
     const foreign = (await signUp(baseURL)).client
     const foreignAccount = (await foreign.get('/api/v1/deals')).body.data[0]?.accountId ?? '00000000-0000-4000-8000-000000000000'
     expect((await rep.post('/api/v1/deals', { name: 'X', amount: 1, accountId: foreignAccount })).body.data.issues).toEqual([{ path: 'accountId', message: 'no such account' }])

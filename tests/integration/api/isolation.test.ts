@@ -20,6 +20,8 @@ beforeAll(async () => {
   ids.user = (await b.get('/api/v1/users')).body.data.find((u: Json) => u.role === 'rep').id
   ids.team = (await b.get('/api/v1/teams')).body.data[0].id
   ids.apiKey = (await b.post('/api/v1/api-keys', { name: 'b key' })).body.id
+  ids.account = (await b.get('/api/v1/accounts?limit=1')).body.data[0].id
+  ids.contact = (await b.get('/api/v1/contacts?limit=1')).body.data[0].id
 })
 
 /** Every /api/v1 route, and what tenant A gets when it names tenant B's records. */
@@ -45,6 +47,42 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     const stages = (await a.get('/api/v1/pipeline/stages')).body.data
     expect((await a.request('PUT', '/api/v1/pipeline/stages', { stages: stages.map((s: Json) => ({ ...s, name: `${s.name}!` })) })).status).toBe(200)
     expect((await b.get('/api/v1/pipeline/stages')).body.data[0].name).toBe('New')
+  },
+  'GET /api/v1/accounts': async () => {
+    expect((await a.get('/api/v1/accounts?limit=500')).body.data).toEqual([])
+  },
+  'POST /api/v1/accounts': async () => {
+    const answer = await a.post('/api/v1/accounts', { name: 'Mine', ownerId: ids.user })
+    expect(answer.status).toBe(400)
+    expect(answer.body.data.issues).toEqual([{ path: 'ownerId', message: 'no such active user' }])
+  },
+  'GET /api/v1/accounts/[id]': async () => {
+    expect((await a.get(`/api/v1/accounts/${ids.account}`)).status).toBe(404)
+  },
+  'PATCH /api/v1/accounts/[id]': async () => {
+    expect((await a.patch(`/api/v1/accounts/${ids.account}`, { name: 'Taken' })).status).toBe(404)
+  },
+  'DELETE /api/v1/accounts/[id]': async () => {
+    expect((await a.delete(`/api/v1/accounts/${ids.account}`)).status).toBe(404)
+    expect((await b.get(`/api/v1/accounts/${ids.account}`)).status).toBe(200)
+  },
+  'GET /api/v1/contacts': async () => {
+    expect((await a.get('/api/v1/contacts?limit=500')).body.data).toEqual([])
+  },
+  'POST /api/v1/contacts': async () => {
+    const answer = await a.post('/api/v1/contacts', { firstName: 'Spy', accountId: ids.account })
+    expect(answer.status).toBe(400)
+    expect(answer.body.data.issues).toEqual([{ path: 'accountId', message: 'no such account' }])
+  },
+  'GET /api/v1/contacts/[id]': async () => {
+    expect((await a.get(`/api/v1/contacts/${ids.contact}`)).status).toBe(404)
+  },
+  'PATCH /api/v1/contacts/[id]': async () => {
+    expect((await a.patch(`/api/v1/contacts/${ids.contact}`, { firstName: 'Taken' })).status).toBe(404)
+  },
+  'DELETE /api/v1/contacts/[id]': async () => {
+    expect((await a.delete(`/api/v1/contacts/${ids.contact}`)).status).toBe(404)
+    expect((await b.get(`/api/v1/contacts/${ids.contact}`)).status).toBe(200)
   },
   'GET /api/v1/deals/[id]': async () => {
     expect((await a.get(`/api/v1/deals/${ids.deal}`)).status).toBe(404)

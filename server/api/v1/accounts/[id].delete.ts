@@ -1,0 +1,9 @@
+import { deleteAccount } from '../../../domain/records/accounts'
+
+/** Deletes the account; its deals and contacts stay. */
+export default defineEventHandler(async (event) => {
+  const { id } = paramsValidated(event, IdParamsSchema)
+  await scoped(event, (tx, auth) => deleteAccount(tx, auth.tenantId, id))
+  setResponseStatus(event, 204)
+  return null
+})

@@ -1,0 +1,15 @@
+import { z } from 'zod'
+import { listAccounts } from '../../../domain/records/accounts'
+
+const QuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(600).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  ownerId: z.uuid().optional(),
+})
+
+/** Accounts the caller may see, by name; `q` searches name and domain. */
+export default defineEventHandler(async (event) => {
+  const query = queryValidated(event, QuerySchema)
+  return scoped(event, (tx, auth) => listAccounts(tx, auth.tenantId, query))
+})

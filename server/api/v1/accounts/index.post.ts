@@ -1,0 +1,12 @@
+import { createAccount } from '../../../domain/deals/records'
+import { AccountCreateSchema } from '../../../domain/records/accounts'
+
+export default defineEventHandler(async (event) => {
+  const input = await readValidated(event, AccountCreateSchema)
+  const account = await scoped(event, (tx, auth) => {
+    assertMayAssign(auth, input.ownerId)
+    return createAccount(tx, { tenantId: auth.tenantId, userId: auth.userId }, input)
+  })
+  setResponseStatus(event, 201)
+  return account
+})

@@ -1,0 +1,8 @@
+import { deleteContact } from '../../../domain/records/contacts'
+
+export default defineEventHandler(async (event) => {
+  const { id } = paramsValidated(event, IdParamsSchema)
+  await scoped(event, (tx, auth) => deleteContact(tx, auth.tenantId, id))
+  setResponseStatus(event, 204)
+  return null
+})

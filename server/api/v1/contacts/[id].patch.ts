@@ -1,0 +1,10 @@
+import { ContactPatchSchema, updateContact } from '../../../domain/records/contacts'
+
+export default defineEventHandler(async (event) => {
+  const { id } = paramsValidated(event, IdParamsSchema)
+  const patch = await readValidated(event, ContactPatchSchema)
+  return scoped(event, (tx, auth) => {
+    assertMayAssign(auth, patch.ownerId)
+    return updateContact(tx, auth.tenantId, id, patch)
+  })
+})

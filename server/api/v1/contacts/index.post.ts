@@ -1,0 +1,12 @@
+import { createContact } from '../../../domain/deals/records'
+import { ContactCreateSchema } from '../../../domain/records/contacts'
+
+export default defineEventHandler(async (event) => {
+  const input = await readValidated(event, ContactCreateSchema)
+  const contact = await scoped(event, (tx, auth) => {
+    assertMayAssign(auth, input.ownerId)
+    return createContact(tx, { tenantId: auth.tenantId, userId: auth.userId }, input)
+  })
+  setResponseStatus(event, 201)
+  return contact
+})

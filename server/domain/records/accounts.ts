@@ -1,0 +1,63 @@
+import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
+import { z } from 'zod'
+import { accounts, contacts, deals, events, pipelineStages, users } from '../../../db/schema'
+import type { Tx } from '../db'
+import { checkReferences } from '../deals/records'
+import { notFound } from '../errors'
+import { afterKey, containing, decodeKey, pageOf } from './paging'
+
+export const AccountCreateSchema = z.object({
+  name: z.string().trim().min(1, 'required').max(300),
+  domain: z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'a domain such as example.com').nullish(),
+  industry: z.string().trim().max(100).nullish(),
+  ownerId: z.uuid().optional(),
+}).strict()
+export const AccountPatchSchema = AccountCreateSchema.partial().strict().refine(p => Object.keys(p).length > 0, 'nothing to change')
+
+const sortKey = sql<string>`lower(${accounts.name})`
+
+/** Accounts the transaction may see, by name, `q` matching name or domain. */
+export async function listAccounts(tx: Tx, tenantId: string, query: { limit: number, cursor?: string, q?: string, ownerId?: string }) {
+  const where: (SQL | undefined)[] = [eq(accounts.tenantId, tenantId)]
+  if (query.q) where.push(or(ilike(accounts.name, containing(query.q)), ilike(accounts.domain, containing(query.q))))
+  if (query.ownerId) where.push(eq(accounts.ownerId, query.ownerId))
+  const cursor = decodeKey(query.cursor)
+  if (cursor) where.push(afterKey(sortKey, accounts.id, cursor))
+  const rows = await tx.select({
+    id: accounts.id, name: accounts.name, domain: accounts.domain, industry: accounts.industry, ownerId: accounts.ownerId,
+    ownerName: users.name, createdAt: accounts.createdAt, key: sortKey,
+  }).from(accounts).leftJoin(users, and(eq(users.tenantId, accounts.tenantId), eq(users.id, accounts.ownerId)))
+    .where(and(...where)).orderBy(asc(sortKey), asc(accounts.id)).limit(query.limit + 1)
+  const page = pageOf(rows, query.limit, r => r.key)
+  return { data: page.data.map(({ key: _key, ...row }) => row), nextCursor: page.nextCursor }
+}
+
+/** One account with its contacts, open deals and recent events, or 404. */
+export async function getAccount(tx: Tx, tenantId: string, id: string) {
+  const [account] = await tx.select().from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, id)))
+  if (!account) throw notFound('account')
+  const people = await tx.select({ id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName, email: contacts.email, title: contacts.title })
+    .from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.accountId, id))).orderBy(asc(contacts.lastName), asc(contacts.firstName))
+  const openDeals = await tx.select({ id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, currency: deals.currency, closeDate: deals.closeDate, ownerId: deals.ownerId })
+    .from(deals).innerJoin(pipelineStages, and(eq(pipelineStages.tenantId, deals.tenantId), eq(pipelineStages.key, deals.stage)))
+    .where(and(eq(deals.tenantId, tenantId), eq(deals.accountId, id), eq(pipelineStages.kind, 'open'))).orderBy(desc(deals.amount))
+  const recentEvents = await tx.select().from(events).where(and(eq(events.tenantId, tenantId), eq(events.accountId, id)))
+    .orderBy(desc(events.occurredAt)).limit(20)
+  return { ...account, contacts: people, openDeals, recentEvents }
+}
+
+export async function updateAccount(tx: Tx, tenantId: string, id: string, patch: z.output<typeof AccountPatchSchema>) {
+  await checkReferences(tx, tenantId, { ownerId: patch.ownerId })
+  const [account] = await tx.update(accounts).set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, id))).returning()
+  if (!account) throw notFound('account')
+  return account
+}
+
+/** Deletes an account; its deals and contacts stay, without it. */
+export async function deleteAccount(tx: Tx, tenantId: string, id: string) {
+  await tx.update(deals).set({ accountId: null, updatedAt: new Date() }).where(and(eq(deals.tenantId, tenantId), eq(deals.accountId, id)))
+  await tx.update(contacts).set({ accountId: null, updatedAt: new Date() }).where(and(eq(contacts.tenantId, tenantId), eq(contacts.accountId, id)))
+  const [gone] = await tx.delete(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, id))).returning({ id: accounts.id })
+  if (!gone) throw notFound('account')
+}

@@ -1,0 +1,68 @@
+import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
+import { z } from 'zod'
+import { accounts, contacts, dealContacts, deals, events } from '../../../db/schema'
+import type { Tx } from '../db'
+import { checkReferences } from '../deals/records'
+import { notFound } from '../errors'
+import { afterKey, containing, decodeKey, pageOf } from './paging'
+
+const ContactFields = z.object({
+  firstName: z.string().trim().min(1, 'required').max(100),
+  lastName: z.string().trim().max(100),
+  email: z.email('a valid email address').max(320).transform(s => s.toLowerCase()).nullish(),
+  phone: z.string().trim().max(50).regex(/^[+\d][\d\s().-]*$/, 'digits, spaces and + ( ) . -').nullish(),
+  title: z.string().trim().max(200).nullish(),
+  accountId: z.uuid().nullish(),
+  ownerId: z.uuid().optional(),
+}).strict()
+export const ContactCreateSchema = ContactFields.extend({ lastName: ContactFields.shape.lastName.default('') })
+// No defaults here: a field left out of a PATCH stays as it is.
+export const ContactPatchSchema = ContactFields.partial().strict().refine(p => Object.keys(p).length > 0, 'nothing to change')
+
+const sortKey = sql<string>`lower(${contacts.lastName} || ' ' || ${contacts.firstName})`
+
+export async function listContacts(tx: Tx, tenantId: string, query: { limit: number, cursor?: string, q?: string, accountId?: string }) {
+  const where: (SQL | undefined)[] = [eq(contacts.tenantId, tenantId)]
+  if (query.q) {
+    const term = containing(query.q)
+    where.push(or(ilike(contacts.firstName, term), ilike(contacts.lastName, term), ilike(contacts.email, term), ilike(sql`${contacts.firstName} || ' ' || ${contacts.lastName}`, term)))
+  }
+  if (query.accountId) where.push(eq(contacts.accountId, query.accountId))
+  const cursor = decodeKey(query.cursor)
+  if (cursor) where.push(afterKey(sortKey, contacts.id, cursor))
+  const rows = await tx.select({
+    id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName, email: contacts.email, phone: contacts.phone,
+    title: contacts.title, accountId: contacts.accountId, accountName: accounts.name, ownerId: contacts.ownerId, key: sortKey,
+  }).from(contacts).leftJoin(accounts, and(eq(accounts.tenantId, contacts.tenantId), eq(accounts.id, contacts.accountId)))
+    .where(and(...where)).orderBy(asc(sortKey), asc(contacts.id)).limit(query.limit + 1)
+  const page = pageOf(rows, query.limit, r => r.key)
+  return { data: page.data.map(({ key: _key, ...row }) => row), nextCursor: page.nextCursor }
+}
+
+/** One contact with their account, deals and recent events, or 404. */
+export async function getContact(tx: Tx, tenantId: string, id: string) {
+  const [contact] = await tx.select().from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)))
+  if (!contact) throw notFound('contact')
+  const [account] = contact.accountId
+    ? await tx.select({ id: accounts.id, name: accounts.name }).from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, contact.accountId)))
+    : []
+  const theirDeals = await tx.select({ id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, currency: deals.currency, role: dealContacts.role })
+    .from(dealContacts).innerJoin(deals, and(eq(deals.tenantId, dealContacts.tenantId), eq(deals.id, dealContacts.dealId)))
+    .where(and(eq(dealContacts.tenantId, tenantId), eq(dealContacts.contactId, id)))
+  const recentEvents = await tx.select().from(events).where(and(eq(events.tenantId, tenantId), eq(events.contactId, id)))
+    .orderBy(desc(events.occurredAt)).limit(20)
+  return { ...contact, account: account ?? null, deals: theirDeals, recentEvents }
+}
+
+export async function updateContact(tx: Tx, tenantId: string, id: string, patch: z.output<typeof ContactPatchSchema>) {
+  await checkReferences(tx, tenantId, { accountId: patch.accountId, ownerId: patch.ownerId })
+  const [contact] = await tx.update(contacts).set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id))).returning()
+  if (!contact) throw notFound('contact')
+  return contact
+}
+
+export async function deleteContact(tx: Tx, tenantId: string, id: string) {
+  const [gone] = await tx.delete(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id))).returning({ id: contacts.id })
+  if (!gone) throw notFound('contact')
+}

@@ -1,0 +1,74 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../db/seed'
+import { Client, unique, type Json } from '../../support/http'
+
+const baseURL = inject('baseURL')
+const [admin, , riley, sam] = DEMO_LOGINS
+const as = (login: { email: string }) => new Client(baseURL).login(login.email, DEMO_PASSWORD)
+
+let rep: Client
+let other: Client
+beforeAll(async () => {
+  rep = await as(riley)
+  other = await as(sam)
+})
+
+describe('accounts and contacts', () => {
+  it('creates an account and a contact, finds them, and shows them together with the account\'s open deals', async () => {
+    const name = unique('Initrode')
+    const account = await rep.post('/api/v1/accounts', { name, domain: 'Initrode.example', industry: 'software' })
+    expect(account.status).toBe(201)
+    expect(account.body).toMatchObject({ name, domain: 'initrode.example' })
+    const contact = await rep.post('/api/v1/contacts', { firstName: 'Bill', lastName: 'Lumbergh', email: `Bill.${name}@Initrode.example`, accountId: account.body.id })
+    expect(contact.status).toBe(201)
+    const deal = (await rep.post('/api/v1/deals', { name: `${name} deal`, amount: 900, accountId: account.body.id, contactIds: [contact.body.id] })).body
+
+    expect((await rep.get(`/api/v1/accounts?q=${name.toLowerCase()}`)).body.data.map((a: Json) => a.id)).toEqual([account.body.id])
+    expect((await rep.get(`/api/v1/contacts?q=bill.${name.toLowerCase()}`)).body.data.map((c: Json) => c.id)).toEqual([contact.body.id])
+    const full = (await rep.get(`/api/v1/accounts/${account.body.id}`)).body
+    expect(full.contacts.map((c: Json) => c.id)).toEqual([contact.body.id])
+    expect(full.openDeals.map((d: Json) => d.id)).toEqual([deal.id])
+    expect(full.recentEvents.map((e: Json) => e.type)).toContain('deal_created')
+    const person = (await rep.get(`/api/v1/contacts/${contact.body.id}`)).body
+    expect(person).toMatchObject({ email: `bill.${name.toLowerCase()}@initrode.example`, account: { id: account.body.id }, deals: [{ id: deal.id }] })
+  })
+
+  it('updates and deletes; a deleted account leaves its deals without it', async () => {
+    const account = (await rep.post('/api/v1/accounts', { name: unique('Gone Inc') })).body
+    const deal = (await rep.post('/api/v1/deals', { name: 'Orphan', amount: 1, accountId: account.id })).body
+    expect((await rep.patch(`/api/v1/accounts/${account.id}`, { industry: 'retail' })).body.industry).toBe('retail')
+    expect((await rep.delete(`/api/v1/accounts/${account.id}`)).status).toBe(204)
+    expect((await rep.get(`/api/v1/accounts/${account.id}`)).status).toBe(404)
+    expect((await rep.get(`/api/v1/deals/${deal.id}`)).body.accountId).toBeNull()
+  })
+
+  it('refuses bad input with the field named', async () => {
+    expect((await rep.post('/api/v1/accounts', { name: 'X', domain: 'not a domain' })).body.data.issues).toEqual([{ path: 'domain', message: 'a domain such as example.com' }])
+    expect((await rep.post('/api/v1/contacts', { firstName: '', email: 'nope' })).body.data.issues.map((i: Json) => i.path).sort()).toEqual(['email', 'firstName'])
+    expect((await rep.patch('/api/v1/contacts/00000000-0000-4000-8000-000000000000', {})).status).toBe(400)
+  })
+
+  it('shows a rep the accounts they own or sell to, and 404 for another rep\'s', async () => {
+    const samsAccount = (await other.post('/api/v1/accounts', { name: unique('Sam Co') })).body
+    const samsContact = (await other.post('/api/v1/contacts', { firstName: 'Only', lastName: 'Sam', accountId: samsAccount.id })).body
+    expect((await rep.get(`/api/v1/accounts/${samsAccount.id}`)).status).toBe(404)
+    expect((await rep.get(`/api/v1/contacts/${samsContact.id}`)).status).toBe(404)
+    expect((await rep.patch(`/api/v1/contacts/${samsContact.id}`, { title: 'x' })).status).toBe(404)
+    expect((await (await as(admin)).get(`/api/v1/accounts/${samsAccount.id}`)).status).toBe(200)
+    const mine = (await rep.get('/api/v1/accounts?limit=500')).body.data as Json[]
+    expect(mine.map(a => a.id)).not.toContain(samsAccount.id)
+  })
+
+  it('pages accounts by name with a cursor, each once', async () => {
+    const client = await as(admin)
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const page: Json = (await client.get(`/api/v1/accounts?limit=7${cursor ? `&cursor=${cursor}` : ''}`)).body
+      seen.push(...page.data.map((a: Json) => a.name.toLowerCase()))
+      cursor = page.nextCursor
+    } while (cursor)
+    expect(seen.length).toBeGreaterThanOrEqual(60)
+    expect(seen).toEqual([...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)))
+  })
+})
