@@ -17,6 +17,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'DELETE /api/v1/api-keys/[id]': { capability: 'api_keys' },
   'POST /api/v1/users': { limit: 'users' },
   'POST /api/v1/deals': { limit: 'openDeals' },
+  'POST /api/v1/leads/[id]/convert': { limit: 'openDeals' },
 }
 
 /** Calls with an API key need this capability, whatever the route. */

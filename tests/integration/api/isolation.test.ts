@@ -22,6 +22,7 @@ beforeAll(async () => {
   ids.apiKey = (await b.post('/api/v1/api-keys', { name: 'b key' })).body.id
   ids.account = (await b.get('/api/v1/accounts?limit=1')).body.data[0].id
   ids.contact = (await b.get('/api/v1/contacts?limit=1')).body.data[0].id
+  ids.lead = (await b.post('/api/v1/leads', { name: 'B Lead', company: 'B Co', source: 'referral' })).body.id
 })
 
 /** Every /api/v1 route, and what tenant A gets when it names tenant B's records. */
@@ -83,6 +84,16 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   'DELETE /api/v1/contacts/[id]': async () => {
     expect((await a.delete(`/api/v1/contacts/${ids.contact}`)).status).toBe(404)
     expect((await b.get(`/api/v1/contacts/${ids.contact}`)).status).toBe(200)
+  },
+  'GET /api/v1/leads': async () => {
+    expect((await a.get('/api/v1/leads')).body.data).toEqual([])
+  },
+  'POST /api/v1/leads': async () => {
+    expect((await a.post('/api/v1/leads', { name: 'L', ownerId: ids.user })).body.data.issues).toEqual([{ path: 'ownerId', message: 'no such active user' }])
+  },
+  'POST /api/v1/leads/[id]/convert': async () => {
+    expect((await a.post(`/api/v1/leads/${ids.lead}/convert`, {})).status).toBe(404)
+    expect((await b.get('/api/v1/leads')).body.data.find((l: Json) => l.id === ids.lead).status).toBe('open')
   },
   'GET /api/v1/deals/[id]': async () => {
     expect((await a.get(`/api/v1/deals/${ids.deal}`)).status).toBe(404)
