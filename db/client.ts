@@ -108,10 +108,11 @@ export function resolveDatabaseConfig(env: Record<string, string | undefined> = 
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
   if (config.kind === 'pglite') {
     const { PGlite } = await import('@electric-sql/pglite')
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm')
     const { drizzle } = await import('drizzle-orm/pglite')
     const release = config.dataDir ? await acquireDataDirLock(config.dataDir) : () => {}
     try {
-      const client = await PGlite.create(config.dataDir ?? undefined)
+      const client = await PGlite.create(config.dataDir ?? undefined, { extensions: { pg_trgm } })
       return {
         kind: 'pglite',
         db: drizzle({ client, schema }) as unknown as AppDatabase,

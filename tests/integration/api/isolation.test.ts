@@ -95,6 +95,10 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.post(`/api/v1/leads/${ids.lead}/convert`, {})).status).toBe(404)
     expect((await b.get('/api/v1/leads')).body.data.find((l: Json) => l.id === ids.lead).status).toBe('open')
   },
+  'GET /api/v1/search': async () => {
+    const bName = (await b.get(`/api/v1/accounts/${ids.account}`)).body.name
+    expect((await a.get(`/api/v1/search?q=${encodeURIComponent(bName)}`)).body.data).toEqual([])
+  },
   'GET /api/v1/deals/[id]': async () => {
     expect((await a.get(`/api/v1/deals/${ids.deal}`)).status).toBe(404)
   },
