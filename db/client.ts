@@ -146,6 +146,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
       neonConfig.pipelineTLS = false
     }
     const pool = new Pool({ connectionString: config.url, max: config.poolMax })
+    pool.on('error', (error: Error) => console.warn(`[db] idle connection closed: ${error.message}`))
     const { Client } = await import('@neondatabase/serverless')
     return {
       kind: 'neon',
@@ -157,6 +158,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
   const { default: pg } = await import('pg')
   const { drizzle } = await import('drizzle-orm/node-postgres')
   const pool = new pg.Pool({ connectionString: config.url, max: config.poolMax })
+  // An idle connection can be closed by the server (restart, failover, a dropped database): the
+  // pool replaces it; without a listener Node would treat the event as a crash.
+  pool.on('error', error => console.warn(`[db] idle connection closed: ${error.message}`))
   return {
     kind: 'postgres',
     db: drizzle({ client: pool, schema }) as unknown as AppDatabase,
