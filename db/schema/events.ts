@@ -39,6 +39,7 @@ export const events = pgTable('events', {
   // Hot read 2: the events of a user in a time range.
   index('events_tenant_actor_time_idx').on(t.tenantId, t.actorUserId, t.occurredAt),
   index('events_tenant_contact_time_idx').on(t.tenantId, t.contactId, t.occurredAt),
+  index('events_tenant_account_time_idx').on(t.tenantId, t.accountId, t.occurredAt),
 ])
 
 /**

@@ -16,15 +16,27 @@ async function page(query: EventPageQuery, rows: Promise<(typeof events.$inferSe
   return { data, nextCursor: found.length > query.limit && last ? encodeCursor(last.occurredAt, last.id) : null }
 }
 
-/** Hot read 1: a deal's events, newest first (index events_tenant_deal_time_idx). */
-export function dealTimelineQuery(tx: Tx, tenantId: string, dealId: string, query: EventPageQuery) {
+const SUBJECT = { deal: events.dealId, contact: events.contactId, account: events.accountId } as const
+export type TimelineSubject = keyof typeof SUBJECT
+
+/**
+ * The events of a deal, contact or account, newest first, each through its (tenant, subject,
+ * time) index — hot read 1 is the deal's.
+ */
+export function timelineQuery(tx: Tx, tenantId: string, subject: TimelineSubject, id: string, query: EventPageQuery) {
   return tx.select().from(events)
-    .where(and(eq(events.tenantId, tenantId), eq(events.dealId, dealId), before(query.cursor)))
+    .where(and(eq(events.tenantId, tenantId), eq(SUBJECT[subject], id), before(query.cursor)))
     .orderBy(desc(events.occurredAt), desc(events.id)).limit(query.limit + 1)
 }
 
+export const dealTimelineQuery = (tx: Tx, tenantId: string, dealId: string, query: EventPageQuery) =>
+  timelineQuery(tx, tenantId, 'deal', dealId, query)
+
+export const timeline = (tx: Tx, tenantId: string, subject: TimelineSubject, id: string, query: EventPageQuery) =>
+  page(query, timelineQuery(tx, tenantId, subject, id, query))
+
 export const dealTimeline = (tx: Tx, tenantId: string, dealId: string, query: EventPageQuery) =>
-  page(query, dealTimelineQuery(tx, tenantId, dealId, query))
+  timeline(tx, tenantId, 'deal', dealId, query)
 
 export interface UserEventsQuery extends EventPageQuery { from: Date, to: Date }
 

@@ -32,6 +32,12 @@ export async function listAccounts(tx: Tx, tenantId: string, query: { limit: num
   return { data: page.data.map(({ key: _key, ...row }) => row), nextCursor: page.nextCursor }
 }
 
+/** 404 unless the transaction can see the account. */
+export async function assertAccount(tx: Tx, tenantId: string, id: string) {
+  const [found] = await tx.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, id)))
+  if (!found) throw notFound('account')
+}
+
 /** One account with its contacts, open deals and recent events, or 404. */
 export async function getAccount(tx: Tx, tenantId: string, id: string) {
   const [account] = await tx.select().from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, id)))

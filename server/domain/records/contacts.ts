@@ -39,6 +39,12 @@ export async function listContacts(tx: Tx, tenantId: string, query: { limit: num
   return { data: page.data.map(({ key: _key, ...row }) => row), nextCursor: page.nextCursor }
 }
 
+/** 404 unless the transaction can see the contact. */
+export async function assertContact(tx: Tx, tenantId: string, id: string) {
+  const [found] = await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)))
+  if (!found) throw notFound('contact')
+}
+
 /** One contact with their account, deals and recent events, or 404. */
 export async function getContact(tx: Tx, tenantId: string, id: string) {
   const [contact] = await tx.select().from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)))

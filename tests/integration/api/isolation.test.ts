@@ -67,6 +67,12 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.delete(`/api/v1/accounts/${ids.account}`)).status).toBe(404)
     expect((await b.get(`/api/v1/accounts/${ids.account}`)).status).toBe(200)
   },
+  'GET /api/v1/accounts/[id]/timeline': async () => {
+    expect((await a.get(`/api/v1/accounts/${ids.account}/timeline`)).status).toBe(404)
+  },
+  'GET /api/v1/contacts/[id]/timeline': async () => {
+    expect((await a.get(`/api/v1/contacts/${ids.contact}/timeline`)).status).toBe(404)
+  },
   'GET /api/v1/contacts': async () => {
     expect((await a.get('/api/v1/contacts?limit=500')).body.data).toEqual([])
   },

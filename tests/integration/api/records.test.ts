@@ -29,6 +29,11 @@ describe('accounts and contacts', () => {
     expect(full.contacts.map((c: Json) => c.id)).toEqual([contact.body.id])
     expect(full.openDeals.map((d: Json) => d.id)).toEqual([deal.id])
     expect(full.recentEvents.map((e: Json) => e.type)).toContain('deal_created')
+    const accountTimeline = (await rep.get(`/api/v1/accounts/${account.body.id}/timeline`)).body
+    expect(accountTimeline.data.map((e: Json) => [e.type, e.dealId])).toEqual([['deal_created', deal.id]])
+    await rep.post('/api/v1/activities', { type: 'call', contactId: contact.body.id, durationSeconds: 60, outcome: 'voicemail' })
+    const contactTimeline = (await rep.get(`/api/v1/contacts/${contact.body.id}/timeline`)).body.data
+    expect(contactTimeline.map((e: Json) => [e.type, e.dealId])).toEqual([['call', deal.id]])
     const person = (await rep.get(`/api/v1/contacts/${contact.body.id}`)).body
     expect(person).toMatchObject({ email: `bill.${name.toLowerCase()}@initrode.example`, account: { id: account.body.id }, deals: [{ id: deal.id }] })
   })

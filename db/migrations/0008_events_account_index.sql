@@ -1,0 +1,1 @@
+CREATE INDEX "events_tenant_account_time_idx" ON "events" USING btree ("tenant_id","account_id","occurred_at");

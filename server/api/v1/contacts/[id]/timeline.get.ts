@@ -1,0 +1,12 @@
+import { assertContact } from '../../../../domain/records/contacts'
+import { timeline } from '../../../../domain/events/queries'
+
+/** A contact's events, newest first, paged with a cursor; 404 for a contact the caller cannot see. */
+export default defineEventHandler(async (event) => {
+  const { id } = paramsValidated(event, IdParamsSchema)
+  const query = queryValidated(event, PageQuerySchema)
+  return scoped(event, async (tx, auth) => {
+    await assertContact(tx, auth.tenantId, id)
+    return timeline(tx, auth.tenantId, 'contact', id, query)
+  })
+})
