@@ -8,7 +8,7 @@ import { ADDRESS_POLICY, clearFailures, EMAIL_POLICY, lockedFor, recordFailure }
 
 const decoyHash = hashPassword('decoy password for unknown emails')
 
-const BodySchema = z.object({
+export const BodySchema = z.object({
   email: EmailSchema,
   password: z.string().min(1, 'required').max(1024),
 })

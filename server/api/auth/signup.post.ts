@@ -3,7 +3,7 @@ import { audit } from '../../domain/tenancy/audit'
 import { loginEmailTaken } from '../../domain/tenancy/people'
 import { createTenant, createUser } from '../../domain/tenancy/tenants'
 
-const BodySchema = z.object({
+export const BodySchema = z.object({
   orgName: NameSchema,
   name: NameSchema,
   email: EmailSchema,

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { search } from '../../domain/records/search'
 
-const QuerySchema = z.object({
+export const QuerySchema = z.object({
   q: z.string().trim().min(2, 'at least 2 characters').max(200),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 })

@@ -1,8 +1,7 @@
-import { readdirSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../db/seed'
 import { Client, signUp, type Json } from '../../support/http'
+import { routeFiles } from '../../support/routes'
 import { subscribe } from '../../support/stripe'
 
 const baseURL = inject('baseURL')
@@ -182,17 +181,6 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     const answer = await a.get('/api/v1/audit')
     expect(answer.body.data.every((e: Json) => e.targetId !== ids.apiKey && e.targetId !== ids.user)).toBe(true)
   },
-}
-
-/** The routes under server/api/v1, as `METHOD /api/v1/path`. */
-function routeFiles(dir = 'server/api/v1'): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(path).isDirectory()) return routeFiles(path)
-    const match = /^(.*?)\.(get|post|put|patch|delete)\.ts$/.exec(relative('server/api', path))
-    if (!match) return []
-    return [`${match[2]!.toUpperCase()} /api/${match[1]!.replace(/\/index$/, '')}`]
-  })
 }
 
 describe('tenant isolation over HTTP', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { acceptInvite } from '../../../domain/tenancy/people'
 
-const BodySchema = z.object({
+export const BodySchema = z.object({
   token: z.string().min(20).max(200),
   password: PasswordSchema,
 })

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { listAccounts } from '../../../domain/records/accounts'
 
-const QuerySchema = z.object({
+export const QuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(600).optional(),
   q: z.string().trim().min(1).max(200).optional(),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { createApiKey } from '../../../domain/tenancy/apiKeys'
 
-const BodySchema = z.object({ name: NameSchema }).strict()
+export const BodySchema = z.object({ name: NameSchema }).strict()
 
 /** Admin: a new API key, shown this once. */
 export default defineEventHandler(async (event) => {

@@ -2,7 +2,7 @@ import { and, desc, eq, lt } from 'drizzle-orm'
 import { z } from 'zod'
 import { auditLog, users } from '../../../../db/schema'
 
-const QuerySchema = z.object({
+export const QuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.coerce.number().int().positive().optional(),
 })

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { startCheckout } from '../../../domain/billing/checkout'
 
-const BodySchema = z.object({
+export const BodySchema = z.object({
   plan: z.enum(['pro', 'enterprise']),
   interval: z.enum(['month', 'year']).default('month'),
 }).strict()

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { decodeDealCursor, listDeals } from '../../../domain/deals/queries'
 import { DEAL_SORTS } from '../../../domain/deals/schemas'
 
-const QuerySchema = z.object({
+export const QuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(300).refine(c => decodeDealCursor(c) !== null, 'not a cursor this API returned').optional(),
   sort: z.enum(DEAL_SORTS).default('createdAt'),

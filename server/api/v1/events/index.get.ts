@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { userEvents } from '../../../domain/events/queries'
 
-const QuerySchema = PageQuerySchema.extend({
+export const QuerySchema = PageQuerySchema.extend({
   userId: z.uuid(),
   from: z.iso.datetime({ offset: true }).transform(s => new Date(s)),
   to: z.iso.datetime({ offset: true }).transform(s => new Date(s)),

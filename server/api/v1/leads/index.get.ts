@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { listLeads } from '../../../domain/records/leads'
 
-const QuerySchema = z.object({
+export const QuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   status: z.enum(['open', 'converted', 'disqualified']).optional(),
 })

@@ -4,7 +4,7 @@ import { users } from '../../../../db/schema'
 import { audit } from '../../../domain/tenancy/audit'
 import { createTeam } from '../../../domain/tenancy/tenants'
 
-const BodySchema = z.object({
+export const BodySchema = z.object({
   name: NameSchema,
   managerId: z.uuid().nullish(),
 }).strict()

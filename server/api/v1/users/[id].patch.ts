@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { updateUser } from '../../../domain/tenancy/people'
 
-const BodySchema = z.object({
+export const BodySchema = z.object({
   name: NameSchema.optional(),
   role: RoleSchema.optional(),
   teamId: z.uuid().nullable().optional(),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { inviteUser } from '../../../domain/tenancy/people'
 
-const BodySchema = z.object({
+export const BodySchema = z.object({
   email: EmailSchema,
   name: NameSchema,
   role: RoleSchema,

@@ -1,0 +1,76 @@
+import type { z } from 'zod'
+import { AccountCreateSchema, AccountPatchSchema } from '../domain/records/accounts'
+import { ContactCreateSchema, ContactPatchSchema } from '../domain/records/contacts'
+import { LeadConvertSchema, LeadCreateSchema } from '../domain/records/leads'
+import { DealCreateSchema, DealPatchSchema, PipelineSchema, StageMoveSchema } from '../domain/deals/schemas'
+import { ActivitySchema } from '../domain/events/activities'
+import { EventInputSchema } from '../domain/events/schema'
+import { PageQuerySchema } from '../utils/schemas'
+import { QuerySchema as AccountListQuery } from '../api/v1/accounts/index.get'
+import { BodySchema as ApiKeyBody } from '../api/v1/api-keys/index.post'
+import { QuerySchema as AuditQuery } from '../api/v1/audit/index.get'
+import { BodySchema as CheckoutBody } from '../api/v1/billing/checkout.post'
+import { QuerySchema as ContactListQuery } from '../api/v1/contacts/index.get'
+import { QuerySchema as DealListQuery } from '../api/v1/deals/index.get'
+import { QuerySchema as UserEventsQuery } from '../api/v1/events/index.get'
+import { QuerySchema as LeadListQuery } from '../api/v1/leads/index.get'
+import { QuerySchema as SearchQuery } from '../api/v1/search.get'
+import { BodySchema as TeamBody } from '../api/v1/teams/index.post'
+import { BodySchema as UserPatchBody } from '../api/v1/users/[id].patch'
+import { BodySchema as InviteBody } from '../api/v1/users/index.post'
+
+export interface ApiRoute {
+  summary: string
+  tag: string
+  body?: z.ZodType
+  query?: z.ZodType
+  /** 201 for creates, 204 for deletes; 200 otherwise. */
+  status?: 200 | 201 | 204
+}
+
+/**
+ * Every /api/v1 route with the zod schemas its handler validates with (imported from the same
+ * modules, so the document cannot drift from the code). `GET /api/openapi.json` is generated
+ * from this; a test fails when a route file is missing here.
+ */
+export const API_ROUTES: Record<string, ApiRoute> = {
+  'GET /api/v1/accounts': { tag: 'Accounts', summary: 'List accounts (q searches name and domain)', query: AccountListQuery },
+  'POST /api/v1/accounts': { tag: 'Accounts', summary: 'Create an account', body: AccountCreateSchema, status: 201 },
+  'GET /api/v1/accounts/[id]': { tag: 'Accounts', summary: 'An account with its contacts, open deals and recent events' },
+  'PATCH /api/v1/accounts/[id]': { tag: 'Accounts', summary: 'Update an account', body: AccountPatchSchema },
+  'DELETE /api/v1/accounts/[id]': { tag: 'Accounts', summary: 'Delete an account (its deals and contacts stay)', status: 204 },
+  'GET /api/v1/accounts/[id]/timeline': { tag: 'Accounts', summary: 'An account\'s events, newest first', query: PageQuerySchema },
+  'GET /api/v1/contacts': { tag: 'Contacts', summary: 'List contacts (q searches names and email)', query: ContactListQuery },
+  'POST /api/v1/contacts': { tag: 'Contacts', summary: 'Create a contact', body: ContactCreateSchema, status: 201 },
+  'GET /api/v1/contacts/[id]': { tag: 'Contacts', summary: 'A contact with their account, deals and recent events' },
+  'PATCH /api/v1/contacts/[id]': { tag: 'Contacts', summary: 'Update a contact', body: ContactPatchSchema },
+  'DELETE /api/v1/contacts/[id]': { tag: 'Contacts', summary: 'Delete a contact', status: 204 },
+  'GET /api/v1/contacts/[id]/timeline': { tag: 'Contacts', summary: 'A contact\'s events, newest first', query: PageQuerySchema },
+  'GET /api/v1/leads': { tag: 'Leads', summary: 'List leads, best score first', query: LeadListQuery },
+  'POST /api/v1/leads': { tag: 'Leads', summary: 'Capture and score a lead', body: LeadCreateSchema, status: 201 },
+  'POST /api/v1/leads/[id]/convert': { tag: 'Leads', summary: 'Convert a lead into account, contact and deal', body: LeadConvertSchema },
+  'GET /api/v1/deals': { tag: 'Deals', summary: 'List deals (filters, sorts, cursor)', query: DealListQuery },
+  'POST /api/v1/deals': { tag: 'Deals', summary: 'Create a deal', body: DealCreateSchema, status: 201 },
+  'GET /api/v1/deals/[id]': { tag: 'Deals', summary: 'A deal' },
+  'PATCH /api/v1/deals/[id]': { tag: 'Deals', summary: 'Update any field but the stage', body: DealPatchSchema },
+  'POST /api/v1/deals/[id]/stage': { tag: 'Deals', summary: 'Move a deal to another stage (409 if not allowed)', body: StageMoveSchema },
+  'GET /api/v1/deals/[id]/timeline': { tag: 'Deals', summary: 'A deal\'s events, newest first', query: PageQuerySchema },
+  'GET /api/v1/pipeline/stages': { tag: 'Pipeline', summary: 'The tenant\'s stages' },
+  'PUT /api/v1/pipeline/stages': { tag: 'Pipeline', summary: 'Replace the tenant\'s stages (admin)', body: PipelineSchema },
+  'POST /api/v1/events': { tag: 'Events', summary: 'Ingest one event or { events: [...] } (up to 5,000, all or nothing)', body: EventInputSchema },
+  'GET /api/v1/events': { tag: 'Events', summary: 'A user\'s events in a time range', query: UserEventsQuery },
+  'POST /api/v1/activities': { tag: 'Events', summary: 'Log a call, meeting, note or email', body: ActivitySchema, status: 201 },
+  'GET /api/v1/search': { tag: 'Search', summary: 'Accounts, contacts, deals and notes in one ranked list', query: SearchQuery },
+  'GET /api/v1/users': { tag: 'People', summary: 'The tenant\'s people' },
+  'POST /api/v1/users': { tag: 'People', summary: 'Invite someone (admin); answers the invitation link', body: InviteBody, status: 201 },
+  'PATCH /api/v1/users/[id]': { tag: 'People', summary: 'Change role, team or active (admin)', body: UserPatchBody },
+  'GET /api/v1/teams': { tag: 'People', summary: 'Teams' },
+  'POST /api/v1/teams': { tag: 'People', summary: 'Create a team (admin)', body: TeamBody, status: 201 },
+  'GET /api/v1/api-keys': { tag: 'People', summary: 'API keys (admin)' },
+  'POST /api/v1/api-keys': { tag: 'People', summary: 'Create an API key, shown once (admin)', body: ApiKeyBody, status: 201 },
+  'DELETE /api/v1/api-keys/[id]': { tag: 'People', summary: 'Revoke an API key (admin)', status: 204 },
+  'GET /api/v1/audit': { tag: 'People', summary: 'The audit log (admin)', query: AuditQuery },
+  'GET /api/v1/billing': { tag: 'Billing', summary: 'Plan, status, capabilities, limits, usage and invoices (admin)' },
+  'POST /api/v1/billing/checkout': { tag: 'Billing', summary: 'A Stripe Checkout session (admin)', body: CheckoutBody },
+  'POST /api/v1/billing/portal': { tag: 'Billing', summary: 'The Stripe customer portal (admin)' },
+}
