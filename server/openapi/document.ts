@@ -18,7 +18,7 @@ export function openApiDocument() {
   for (const [route, meta] of Object.entries(API_ROUTES)) {
     const [method, pattern] = route.split(' ') as [string, string]
     const path = pattern.replace(/\[(\w+)\]/g, '{$1}')
-    const params = [...pattern.matchAll(/\[(\w+)\]/g)].map(m => ({ name: m[1], in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }))
+    const params = [...pattern.matchAll(/\[(\w+)\]/g)].map(m => ({ name: m[1], in: 'path', required: true, schema: m[1] === 'id' ? { type: 'string', format: 'uuid' } : { type: 'string' } }))
     const query = meta.query ? schemaOf(meta.query) as { properties?: Record<string, unknown>, required?: string[] } : undefined
     const queryParams = Object.entries(query?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: query?.required?.includes(name) ?? false, schema }))
     const status = meta.status ?? 200

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { AccountCreateSchema, AccountPatchSchema } from '../domain/records/accounts'
 import { ContactCreateSchema, ContactPatchSchema } from '../domain/records/contacts'
+import { CustomFieldsBodySchema } from '../domain/records/customFields'
 import { LeadConvertSchema, LeadCreateSchema } from '../domain/records/leads'
 import { DealCreateSchema, DealPatchSchema, PipelineSchema, StageMoveSchema } from '../domain/deals/schemas'
 import { ActivitySchema } from '../domain/events/activities'
@@ -60,6 +61,8 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'POST /api/v1/events': { tag: 'Events', summary: 'Ingest one event or { events: [...] } (up to 5,000, all or nothing)', body: EventInputSchema },
   'GET /api/v1/events': { tag: 'Events', summary: 'A user\'s events in a time range', query: UserEventsQuery },
   'POST /api/v1/activities': { tag: 'Events', summary: 'Log a call, meeting, note or email', body: ActivitySchema, status: 201 },
+  'GET /api/v1/custom-fields': { tag: 'Custom fields', summary: 'The tenant\'s custom fields per record type' },
+  'PUT /api/v1/custom-fields/[entity]': { tag: 'Custom fields', summary: 'Define the custom fields of deal, account, contact or lead (admin)', body: CustomFieldsBodySchema },
   'GET /api/v1/search': { tag: 'Search', summary: 'Accounts, contacts, deals and notes in one ranked list', query: SearchQuery },
   'GET /api/v1/users': { tag: 'People', summary: 'The tenant\'s people' },
   'POST /api/v1/users': { tag: 'People', summary: 'Invite someone (admin); answers the invitation link', body: InviteBody, status: 201 },

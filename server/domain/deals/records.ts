@@ -3,6 +3,7 @@ import { accounts, contacts, dealContacts, deals, pipelineStages, users, type Fo
 import type { Tx } from '../db'
 import { badRequest, conflict, notFound } from '../errors'
 import { writeEvents } from '../events/write'
+import { checkCustom, type CustomValues } from '../records/customFields'
 import { checkTransition, type StageDefinition } from './stages'
 
 /** Who does something, and when (a seed or an import may act in the past). */
@@ -27,11 +28,12 @@ export async function loadStages(tx: Tx, tenantId: string): Promise<StageDefinit
   }).from(pipelineStages).where(eq(pipelineStages.tenantId, tenantId)).orderBy(asc(pipelineStages.position))
 }
 
-export async function createAccount(tx: Tx, actor: Actor, input: { name: string, domain?: string | null, industry?: string | null, ownerId?: string | null }) {
+export async function createAccount(tx: Tx, actor: Actor, input: { name: string, domain?: string | null, industry?: string | null, ownerId?: string | null, custom?: CustomValues }) {
   const now = when(actor)
   await checkReferences(tx, actor.tenantId, { ownerId: input.ownerId })
+  const custom = await checkCustom(tx, actor.tenantId, 'account', {}, input.custom)
   const [account] = await tx.insert(accounts).values({
-    tenantId: actor.tenantId, ...input, ownerId: input.ownerId ?? actor.userId, createdAt: now, updatedAt: now,
+    tenantId: actor.tenantId, ...input, custom, ownerId: input.ownerId ?? actor.userId, createdAt: now, updatedAt: now,
   }).returning()
   return account!
 }
@@ -44,13 +46,15 @@ export interface NewContact {
   title?: string | null
   accountId?: string | null
   ownerId?: string | null
+  custom?: CustomValues
 }
 
 export async function createContact(tx: Tx, actor: Actor, input: NewContact) {
   const now = when(actor)
   await checkReferences(tx, actor.tenantId, { accountId: input.accountId, ownerId: input.ownerId })
+  const custom = await checkCustom(tx, actor.tenantId, 'contact', {}, input.custom)
   const [contact] = await tx.insert(contacts).values({
-    tenantId: actor.tenantId, ...input, email: input.email?.toLowerCase() ?? null, ownerId: input.ownerId ?? actor.userId, createdAt: now, updatedAt: now,
+    tenantId: actor.tenantId, ...input, custom, email: input.email?.toLowerCase() ?? null, ownerId: input.ownerId ?? actor.userId, createdAt: now, updatedAt: now,
   }).returning()
   return contact!
 }
@@ -82,6 +86,7 @@ export interface NewDeal {
   stage?: string
   contactIds?: string[]
   source?: string
+  custom?: CustomValues
 }
 
 /** Creates a deal and its `deal_created` event in the caller's transaction. */
@@ -93,6 +98,7 @@ export async function createDeal(tx: Tx, actor: Actor, input: NewDeal) {
   const ownerId = input.ownerId ?? actor.userId
   if (!ownerId) throw badRequest('ownerId', 'a deal needs an owner')
   await checkReferences(tx, actor.tenantId, { accountId: input.accountId, ownerId: input.ownerId, contactIds: input.contactIds })
+  const custom = await checkCustom(tx, actor.tenantId, 'deal', {}, input.custom)
   const closed = stage.kind !== 'open'
   const [deal] = await tx.insert(deals).values({
     tenantId: actor.tenantId,
@@ -106,6 +112,7 @@ export async function createDeal(tx: Tx, actor: Actor, input: NewDeal) {
     stageEnteredAt: now,
     closedAt: closed ? now : null,
     source: input.source ?? 'direct',
+    custom,
     createdAt: now,
     updatedAt: now,
   }).returning()
@@ -167,6 +174,7 @@ export interface DealPatch {
   accountId?: string | null
   probability?: number | null
   forecastCategory?: ForecastCategory | null
+  custom?: CustomValues
 }
 
 /** Fields whose changes are recorded with old and new values (slips and cuts matter later). */
@@ -177,7 +185,8 @@ export async function updateDeal(tx: Tx, actor: Actor, dealId: string, patch: De
   const now = when(actor)
   const deal = await lockDeal(tx, actor.tenantId, dealId)
   await checkReferences(tx, actor.tenantId, { accountId: patch.accountId, ownerId: patch.ownerId })
-  const values = { ...patch, amount: patch.amount === undefined ? undefined : String(patch.amount) }
+  const custom = patch.custom === undefined ? undefined : await checkCustom(tx, actor.tenantId, 'deal', deal.custom, patch.custom)
+  const values = { ...patch, custom, amount: patch.amount === undefined ? undefined : String(patch.amount) }
   const [updated] = await tx.update(deals).set({ ...values, updatedAt: now })
     .where(and(eq(deals.tenantId, actor.tenantId), eq(deals.id, dealId))).returning()
   const changes: Record<string, { from: unknown, to: unknown }> = {}

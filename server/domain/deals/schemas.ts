@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { FORECAST_CATEGORIES, STAGE_KINDS } from '../../../db/schema'
+import { CustomValuesSchema } from '../records/customFields'
 
 const Money = z.union([z.number().min(0).max(1e12), z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'a decimal amount such as 1250.50')])
   .transform(v => String(v))
@@ -17,6 +18,7 @@ export const DealCreateSchema = z.object({
   stage: z.string().max(64).optional(),
   contactIds: z.array(z.uuid()).max(50).optional(),
   source: z.string().trim().min(1).max(64).optional(),
+  custom: CustomValuesSchema.optional(),
 }).strict()
 
 export const DealPatchSchema = z.object({
@@ -28,6 +30,7 @@ export const DealPatchSchema = z.object({
   ownerId: z.uuid().optional(),
   probability: z.number().int().min(0).max(100).nullable().optional(),
   forecastCategory: z.enum(FORECAST_CATEGORIES).nullable().optional(),
+  custom: CustomValuesSchema.optional(),
   stage: z.never({ error: 'change the stage with POST /api/v1/deals/:id/stage' }).optional(),
 }).strict().refine(patch => Object.keys(patch).length > 0, 'nothing to change')
 

@@ -4,6 +4,7 @@ import { accounts, contacts, deals, events, pipelineStages, users } from '../../
 import type { Tx } from '../db'
 import { checkReferences } from '../deals/records'
 import { notFound } from '../errors'
+import { checkCustom, CustomValuesSchema } from './customFields'
 import { afterKey, containing, decodeKey, pageOf } from './paging'
 
 export const AccountCreateSchema = z.object({
@@ -11,6 +12,7 @@ export const AccountCreateSchema = z.object({
   domain: z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'a domain such as example.com').nullish(),
   industry: z.string().trim().max(100).nullish(),
   ownerId: z.uuid().optional(),
+  custom: CustomValuesSchema.optional(),
 }).strict()
 export const AccountPatchSchema = AccountCreateSchema.partial().strict().refine(p => Object.keys(p).length > 0, 'nothing to change')
 
@@ -54,7 +56,10 @@ export async function getAccount(tx: Tx, tenantId: string, id: string) {
 
 export async function updateAccount(tx: Tx, tenantId: string, id: string, patch: z.output<typeof AccountPatchSchema>) {
   await checkReferences(tx, tenantId, { ownerId: patch.ownerId })
-  const [account] = await tx.update(accounts).set({ ...patch, updatedAt: new Date() })
+  const [existing] = await tx.select({ custom: accounts.custom }).from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, id))).for('update')
+  if (!existing) throw notFound('account')
+  const custom = patch.custom === undefined ? undefined : await checkCustom(tx, tenantId, 'account', existing.custom, patch.custom)
+  const [account] = await tx.update(accounts).set({ ...patch, custom, updatedAt: new Date() })
     .where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, id))).returning()
   if (!account) throw notFound('account')
   return account

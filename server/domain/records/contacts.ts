@@ -4,6 +4,7 @@ import { accounts, contacts, dealContacts, deals, events } from '../../../db/sch
 import type { Tx } from '../db'
 import { checkReferences } from '../deals/records'
 import { notFound } from '../errors'
+import { checkCustom, CustomValuesSchema } from './customFields'
 import { afterKey, containing, decodeKey, pageOf } from './paging'
 
 const ContactFields = z.object({
@@ -14,6 +15,7 @@ const ContactFields = z.object({
   title: z.string().trim().max(200).nullish(),
   accountId: z.uuid().nullish(),
   ownerId: z.uuid().optional(),
+  custom: CustomValuesSchema.optional(),
 }).strict()
 export const ContactCreateSchema = ContactFields.extend({ lastName: ContactFields.shape.lastName.default('') })
 // No defaults here: a field left out of a PATCH stays as it is.
@@ -62,7 +64,10 @@ export async function getContact(tx: Tx, tenantId: string, id: string) {
 
 export async function updateContact(tx: Tx, tenantId: string, id: string, patch: z.output<typeof ContactPatchSchema>) {
   await checkReferences(tx, tenantId, { accountId: patch.accountId, ownerId: patch.ownerId })
-  const [contact] = await tx.update(contacts).set({ ...patch, updatedAt: new Date() })
+  const [existing] = await tx.select({ custom: contacts.custom }).from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id))).for('update')
+  if (!existing) throw notFound('contact')
+  const custom = patch.custom === undefined ? undefined : await checkCustom(tx, tenantId, 'contact', existing.custom, patch.custom)
+  const [contact] = await tx.update(contacts).set({ ...patch, custom, updatedAt: new Date() })
     .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id))).returning()
   if (!contact) throw notFound('contact')
   return contact

@@ -4,6 +4,7 @@ import { accounts, contacts, leads } from '../../../db/schema'
 import type { Tx } from '../db'
 import { conflict, notFound } from '../errors'
 import { checkReferences, createAccount, createContact, createDeal, type Actor } from '../deals/records'
+import { checkCustom, CustomValuesSchema } from './customFields'
 import { scoreLead } from './leadScore'
 
 export const LeadCreateSchema = z.object({
@@ -18,6 +19,7 @@ export const LeadCreateSchema = z.object({
     pagesViewed: z.number().int().min(0).max(10_000).optional(),
     meetingRequested: z.boolean().optional(),
   }).strict().optional(),
+  custom: CustomValuesSchema.optional(),
 }).strict()
 
 export const LeadConvertSchema = z.object({
@@ -32,7 +34,8 @@ export async function createLead(tx: Tx, actor: Actor, input: z.output<typeof Le
   await checkReferences(tx, actor.tenantId, { ownerId: input.ownerId })
   const { score, reasons } = scoreLead(input)
   const { engagement: _engagement, ...fields } = input
-  const [lead] = await tx.insert(leads).values({ tenantId: actor.tenantId, ...fields, ownerId: input.ownerId ?? actor.userId, score, scoreReasons: reasons }).returning()
+  const custom = await checkCustom(tx, actor.tenantId, 'lead', {}, input.custom)
+  const [lead] = await tx.insert(leads).values({ tenantId: actor.tenantId, ...fields, custom, ownerId: input.ownerId ?? actor.userId, score, scoreReasons: reasons }).returning()
   return lead!
 }
 

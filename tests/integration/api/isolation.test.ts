@@ -100,6 +100,14 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.post(`/api/v1/leads/${ids.lead}/convert`, {})).status).toBe(404)
     expect((await b.get('/api/v1/leads')).body.data.find((l: Json) => l.id === ids.lead).status).toBe('open')
   },
+  'GET /api/v1/custom-fields': async () => {
+    await b.request('PUT', '/api/v1/custom-fields/lead', { fields: [{ key: 'b_only', label: 'B only', type: 'text' }] })
+    expect((await a.get('/api/v1/custom-fields')).body.data.lead).toEqual([])
+  },
+  'PUT /api/v1/custom-fields/[entity]': async () => {
+    expect((await a.request('PUT', '/api/v1/custom-fields/lead', { fields: [] })).status).toBe(200)
+    expect((await b.get('/api/v1/custom-fields')).body.data.lead.map((f: Json) => f.key)).toEqual(['b_only'])
+  },
   'GET /api/v1/search': async () => {
     const bName = (await b.get(`/api/v1/accounts/${ids.account}`)).body.name
     expect((await a.get(`/api/v1/search?q=${encodeURIComponent(bName)}`)).body.data).toEqual([])

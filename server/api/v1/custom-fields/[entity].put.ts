@@ -1,0 +1,9 @@
+import { CustomEntitySchema, CustomFieldsBodySchema, replaceFields } from '../../../domain/records/customFields'
+
+/** Admin: the custom fields of one record type (deal, account, contact, lead), all at once. */
+export default defineEventHandler(async (event) => {
+  await requireRole(event, 'admin')
+  const { entity } = paramsValidated(event, CustomEntitySchema)
+  const { fields } = await readValidated(event, CustomFieldsBodySchema)
+  return scoped(event, async (tx, auth) => ({ data: await replaceFields(tx, auth.tenantId, entity, fields) }))
+})
