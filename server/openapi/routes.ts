@@ -63,6 +63,7 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'POST /api/v1/activities': { tag: 'Events', summary: 'Log a call, meeting, note or email', body: ActivitySchema, status: 201 },
   'GET /api/v1/custom-fields': { tag: 'Custom fields', summary: 'The tenant\'s custom fields per record type' },
   'PUT /api/v1/custom-fields/[entity]': { tag: 'Custom fields', summary: 'Define the custom fields of deal, account, contact or lead (admin)', body: CustomFieldsBodySchema },
+  'GET /api/v1/exports/[file]': { tag: 'Export', summary: 'deals.csv, accounts.csv or contacts.csv: what the caller may see, streamed' },
   'GET /api/v1/search': { tag: 'Search', summary: 'Accounts, contacts, deals and notes in one ranked list', query: SearchQuery },
   'GET /api/v1/users': { tag: 'People', summary: 'The tenant\'s people' },
   'POST /api/v1/users': { tag: 'People', summary: 'Invite someone (admin); answers the invitation link', body: InviteBody, status: 201 },

@@ -108,6 +108,14 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.request('PUT', '/api/v1/custom-fields/lead', { fields: [] })).status).toBe(200)
     expect((await b.get('/api/v1/custom-fields')).body.data.lead.map((f: Json) => f.key)).toEqual(['b_only'])
   },
+  'GET /api/v1/exports/[file]': async () => {
+    for (const file of ['deals.csv', 'accounts.csv', 'contacts.csv']) {
+      const text = (await a.get(`/api/v1/exports/${file}`)).body as string
+      expect(text).not.toContain(ids.deal)
+      expect(text).not.toContain(ids.account)
+      expect(text).not.toContain(ids.contact)
+    }
+  },
   'GET /api/v1/search': async () => {
     const bName = (await b.get(`/api/v1/accounts/${ids.account}`)).body.name
     expect((await a.get(`/api/v1/search?q=${encodeURIComponent(bName)}`)).body.data).toEqual([])
