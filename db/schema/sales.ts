@@ -25,6 +25,8 @@ export const accounts = pgTable('accounts', {
   primaryKey({ name: 'accounts_pk', columns: [t.tenantId, t.id] }),
   index('accounts_tenant_owner_idx').on(t.tenantId, t.ownerId),
   uniqueIndex('accounts_tenant_source_external_uq').on(t.tenantId, t.source, t.externalId).where(sql`${t.externalId} is not null`),
+  /** Imports match records by external id whatever their source. */
+  index('accounts_tenant_external_idx').on(t.tenantId, t.externalId).where(sql`${t.externalId} is not null`),
   ownedBy('accounts_owner_fk', t.tenantId, t.ownerId),
 ])
 
@@ -47,6 +49,8 @@ export const contacts = pgTable('contacts', {
   index('contacts_tenant_account_idx').on(t.tenantId, t.accountId),
   index('contacts_tenant_email_idx').on(t.tenantId, sql`lower(${t.email})`),
   uniqueIndex('contacts_tenant_source_external_uq').on(t.tenantId, t.source, t.externalId).where(sql`${t.externalId} is not null`),
+  /** Imports match records by external id whatever their source. */
+  index('contacts_tenant_external_idx').on(t.tenantId, t.externalId).where(sql`${t.externalId} is not null`),
   // No ON DELETE SET NULL: on a composite key it would null tenant_id too (deleteAccount detaches first).
   foreignKey({ name: 'contacts_account_fk', columns: [t.tenantId, t.accountId], foreignColumns: [accounts.tenantId, accounts.id] }),
   ownedBy('contacts_owner_fk', t.tenantId, t.ownerId),
@@ -89,6 +93,7 @@ export const deals = pgTable('deals', {
   forecastCategory: forecastCategoryEnum('forecast_category'),
   source: text('source').notNull().default('direct'),
   externalId: text('external_id'),
+  product: text('product'),
   closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
   custom: jsonb('custom').$type<CustomFields>().notNull().default({}),
   ...timestamps,
@@ -98,6 +103,8 @@ export const deals = pgTable('deals', {
   index('deals_tenant_stage_idx').on(t.tenantId, t.stage),
   index('deals_tenant_account_idx').on(t.tenantId, t.accountId),
   uniqueIndex('deals_tenant_source_external_uq').on(t.tenantId, t.source, t.externalId).where(sql`${t.externalId} is not null`),
+  /** Imports match records by external id whatever their source. */
+  index('deals_tenant_external_idx').on(t.tenantId, t.externalId).where(sql`${t.externalId} is not null`),
   foreignKey({ name: 'deals_account_fk', columns: [t.tenantId, t.accountId], foreignColumns: [accounts.tenantId, accounts.id] }),
   ownedBy('deals_owner_fk', t.tenantId, t.ownerId),
 ])

@@ -27,10 +27,10 @@ export function openApiDocument() {
       tags: [meta.tag],
       summary: meta.summary,
       parameters: [...params, ...queryParams],
-      ...(meta.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(meta.body) } } } } : {}),
+      ...(meta.body ? { requestBody: { required: true, content: { [meta.bodyType ?? 'application/json']: { schema: schemaOf(meta.body) } } } } : {}),
       responses: {
         [status]: status === 204 ? { description: 'Done' } : { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
-        ...Object.fromEntries([400, 401, 402, 403, 404, 409, 429].map(code => [code, { $ref: '#/components/responses/Error' }])),
+        ...Object.fromEntries([400, 401, 402, 403, 404, 409, 413, 429].map(code => [code, { $ref: '#/components/responses/Error' }])),
       },
     }
   }

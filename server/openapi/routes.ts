@@ -13,6 +13,7 @@ import { QuerySchema as AuditQuery } from '../api/v1/audit/index.get'
 import { BodySchema as CheckoutBody } from '../api/v1/billing/checkout.post'
 import { QuerySchema as ContactListQuery } from '../api/v1/contacts/index.get'
 import { QuerySchema as DealListQuery } from '../api/v1/deals/index.get'
+import { BodySchema as ImportBody } from '../api/v1/imports/index.post'
 import { QuerySchema as UserEventsQuery } from '../api/v1/events/index.get'
 import { QuerySchema as LeadListQuery } from '../api/v1/leads/index.get'
 import { QuerySchema as SearchQuery } from '../api/v1/search.get'
@@ -25,8 +26,10 @@ export interface ApiRoute {
   tag: string
   body?: z.ZodType
   query?: z.ZodType
-  /** 201 for creates, 204 for deletes; 200 otherwise. */
-  status?: 200 | 201 | 204
+  /** `multipart/form-data` for file uploads; JSON otherwise. */
+  bodyType?: 'multipart/form-data'
+  /** 201 for creates, 202 for work started, 204 for deletes; 200 otherwise. */
+  status?: 200 | 201 | 202 | 204
 }
 
 /**
@@ -63,6 +66,9 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'POST /api/v1/activities': { tag: 'Events', summary: 'Log a call, meeting, note or email', body: ActivitySchema, status: 201 },
   'GET /api/v1/custom-fields': { tag: 'Custom fields', summary: 'The tenant\'s custom fields per record type' },
   'PUT /api/v1/custom-fields/[entity]': { tag: 'Custom fields', summary: 'Define the custom fields of deal, account, contact or lead (admin)', body: CustomFieldsBodySchema },
+  'POST /api/v1/imports': { tag: 'Import', summary: 'Start a CSV import of deals, accounts, contacts or events (admin); 202 { id }', body: ImportBody, bodyType: 'multipart/form-data', status: 202 },
+  'GET /api/v1/imports': { tag: 'Import', summary: 'The latest imports with their progress (admin)' },
+  'GET /api/v1/imports/[id]': { tag: 'Import', summary: 'An import\'s status, progress and first 1,000 row errors (admin)' },
   'GET /api/v1/exports/[file]': { tag: 'Export', summary: 'deals.csv, accounts.csv or contacts.csv: what the caller may see, streamed' },
   'GET /api/v1/search': { tag: 'Search', summary: 'Accounts, contacts, deals and notes in one ranked list', query: SearchQuery },
   'GET /api/v1/users': { tag: 'People', summary: 'The tenant\'s people' },

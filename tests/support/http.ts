@@ -42,6 +42,25 @@ export class Client {
     return { status: response.status, body: parsed as T, headers: response.headers }
   }
 
+  /** A multipart/form-data POST: `file` as a CSV file, the other fields as given. */
+  async upload<T = Json>(path: string, fields: Record<string, string>, file?: { name: string, content: string | Blob }): Promise<Answer<T>> {
+    const form = new FormData()
+    for (const [key, value] of Object.entries(fields)) form.append(key, value)
+    if (file) form.append('file', typeof file.content === 'string' ? new Blob([file.content], { type: 'text/csv' }) : file.content, file.name)
+    const response = await fetch(`${this.baseURL}${path}`, {
+      method: 'POST',
+      headers: { ...this.headers, ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}) },
+      body: form,
+    })
+    const text = await response.text()
+    let parsed: unknown = text
+    try {
+      parsed = text ? JSON.parse(text) : null
+    }
+    catch { /* not JSON */ }
+    return { status: response.status, body: parsed as T, headers: response.headers }
+  }
+
   get = <T = Json>(path: string) => this.request<T>('GET', path)
   post = <T = Json>(path: string, body?: unknown) => this.request<T>('POST', path, body ?? {})
   patch = <T = Json>(path: string, body: unknown) => this.request<T>('PATCH', path, body)

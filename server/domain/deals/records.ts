@@ -86,6 +86,7 @@ export interface NewDeal {
   stage?: string
   contactIds?: string[]
   source?: string
+  product?: string | null
   custom?: CustomValues
 }
 
@@ -112,6 +113,7 @@ export async function createDeal(tx: Tx, actor: Actor, input: NewDeal) {
     stageEnteredAt: now,
     closedAt: closed ? now : null,
     source: input.source ?? 'direct',
+    product: input.product ?? null,
     custom,
     createdAt: now,
     updatedAt: now,
@@ -174,6 +176,7 @@ export interface DealPatch {
   accountId?: string | null
   probability?: number | null
   forecastCategory?: ForecastCategory | null
+  product?: string | null
   custom?: CustomValues
 }
 

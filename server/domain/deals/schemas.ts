@@ -18,6 +18,7 @@ export const DealCreateSchema = z.object({
   stage: z.string().max(64).optional(),
   contactIds: z.array(z.uuid()).max(50).optional(),
   source: z.string().trim().min(1).max(64).optional(),
+  product: z.string().trim().min(1).max(200).nullish(),
   custom: CustomValuesSchema.optional(),
 }).strict()
 
@@ -30,6 +31,7 @@ export const DealPatchSchema = z.object({
   ownerId: z.uuid().optional(),
   probability: z.number().int().min(0).max(100).nullable().optional(),
   forecastCategory: z.enum(FORECAST_CATEGORIES).nullable().optional(),
+  product: z.string().trim().min(1).max(200).nullable().optional(),
   custom: CustomValuesSchema.optional(),
   stage: z.never({ error: 'change the stage with POST /api/v1/deals/:id/stage' }).optional(),
 }).strict().refine(patch => Object.keys(patch).length > 0, 'nothing to change')

@@ -5,7 +5,7 @@ export type AuditAction
   = | 'auth.signup' | 'auth.login' | 'auth.login_failed' | 'auth.invite_accepted'
     | 'user.invited' | 'user.role_changed' | 'user.team_changed' | 'user.deactivated' | 'user.reactivated'
     | 'team.created' | 'api_key.created' | 'api_key.revoked'
-    | 'data.exported' | 'data.erased'
+    | 'data.exported' | 'data.imported' | 'data.erased'
 
 /** Who acts, as the audit log records it. */
 export interface Actor {

@@ -22,6 +22,7 @@ beforeAll(async () => {
   ids.account = (await b.get('/api/v1/accounts?limit=1')).body.data[0].id
   ids.contact = (await b.get('/api/v1/contacts?limit=1')).body.data[0].id
   ids.lead = (await b.post('/api/v1/leads', { name: 'B Lead', company: 'B Co', source: 'referral' })).body.id
+  ids.import = (await b.upload('/api/v1/imports', { kind: 'accounts', mapping: JSON.stringify({ name: 'name' }) }, { name: 'b.csv', content: 'name\nB Imported Co\n' })).body.id
 })
 
 /** Every /api/v1 route, and what tenant A gets when it names tenant B's records. */
@@ -108,6 +109,22 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.request('PUT', '/api/v1/custom-fields/lead', { fields: [] })).status).toBe(200)
     expect((await b.get('/api/v1/custom-fields')).body.data.lead.map((f: Json) => f.key)).toEqual(['b_only'])
   },
+  'POST /api/v1/imports': async () => {
+    const bAccount = (await b.get(`/api/v1/accounts/${ids.account}`)).body
+    const started = await a.upload('/api/v1/imports', { kind: 'contacts', mapping: JSON.stringify({ email: 'email', accountName: 'company' }) }, { name: 'a.csv', content: `email,company\ncross@a.test,${bAccount.name}\n` })
+    expect(started.status).toBe(202)
+    await expect.poll(async () => (await a.get(`/api/v1/imports/${started.body.id}`)).body.status).toBe('done')
+    // A's file named B's account: A got an account of its own; B's account has no new contact.
+    expect((await a.get('/api/v1/accounts')).body.data.map((x: Json) => x.name)).toEqual([bAccount.name])
+    expect((await b.get(`/api/v1/accounts/${ids.account}`)).body.contacts.map((c: Json) => c.email)).not.toContain('cross@a.test')
+  },
+  'GET /api/v1/imports': async () => {
+    expect((await a.get('/api/v1/imports')).body.data.map((i: Json) => i.id)).not.toContain(ids.import)
+  },
+  'GET /api/v1/imports/[id]': async () => {
+    expect((await a.get(`/api/v1/imports/${ids.import}`)).status).toBe(404)
+    expect((await b.get(`/api/v1/imports/${ids.import}`)).status).toBe(200)
+  },
   'GET /api/v1/exports/[file]': async () => {
     for (const file of ['deals.csv', 'accounts.csv', 'contacts.csv']) {
       const text = (await a.get(`/api/v1/exports/${file}`)).body as string
@@ -118,7 +135,9 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   },
   'GET /api/v1/search': async () => {
     const bName = (await b.get(`/api/v1/accounts/${ids.account}`)).body.name
-    expect((await a.get(`/api/v1/search?q=${encodeURIComponent(bName)}`)).body.data).toEqual([])
+    // A has an account of that name too (its import above): only A's own may show.
+    const found = (await a.get(`/api/v1/search?q=${encodeURIComponent(bName)}`)).body.data as Json[]
+    expect(found.map(r => r.id)).not.toContain(ids.account)
   },
   'GET /api/v1/deals/[id]': async () => {
     expect((await a.get(`/api/v1/deals/${ids.deal}`)).status).toBe(404)

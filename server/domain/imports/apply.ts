@@ -1,0 +1,359 @@
+import { createHash } from 'node:crypto'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { accounts, contacts, dealContacts, deals, pipelineStages, users } from '../../../db/schema'
+import type { Tx } from '../db'
+import { normalizeEvents } from '../events/normalize'
+import type { EventInput } from '../events/schema'
+import { writeEvents, type EventRow } from '../events/write'
+import type { AccountRow, ContactRow, DealRow, EventRowInput } from './parse'
+
+/**
+ * The writers of a CSV import, one batch at a time in the caller's transaction, set-wise: one
+ * query per kind of reference for the whole batch, multi-row inserts for new records. Records
+ * are matched by their external id (else by name or email), so a second run of the same file
+ * finds everything and changes nothing.
+ */
+
+/** State that lives for one import run: who imports, the plan's limit, and lookups already made. */
+export interface ImportRun {
+  tenantId: string
+  userId: string
+  /** The plan's open-deal limit, `null` for none. */
+  openDealLimit: number | null
+  owners: Map<string, string>
+  accounts: Map<string, string>
+}
+
+export const newRun = (tenantId: string, userId: string, openDealLimit: number | null): ImportRun =>
+  ({ tenantId, userId, openDealLimit, owners: new Map(), accounts: new Map() })
+
+export interface Numbered<T> { row: number, value: T }
+export interface BatchResult { created: number, updated: number, skipped: number, errors: { row: number, message: string }[] }
+
+const emptyResult = (): BatchResult => ({ created: 0, updated: 0, skipped: 0, errors: [] })
+const distinct = <T>(values: (T | null | undefined)[]) => [...new Set(values.filter((v): v is T => v != null))]
+const lowerName = (name: string) => name.trim().toLowerCase()
+
+interface Owned { ownerEmail: string | null, ownerName: string | null }
+const ownerKey = (o: Owned) => (o.ownerEmail ? `e:${o.ownerEmail}` : o.ownerName ? `n:${lowerName(o.ownerName)}` : null)
+
+/** A stable placeholder address for an owner known only by name (`.invalid` never delivers). */
+export function placeholderEmail(name: string) {
+  const slug = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '.').replace(/^\.+|\.+$/g, '').slice(0, 40) || 'owner'
+  return `${slug}.${createHash('sha256').update(lowerName(name)).digest('hex').slice(0, 6)}@imported.invalid`
+}
+
+/**
+ * The user id for each row's owner: matched by email, else by name (any case); an owner that
+ * matches no one is created as an inactive user, so the history keeps its owner. No owner in
+ * the row: the importing user.
+ */
+async function resolveOwners(tx: Tx, run: ImportRun, rows: readonly Owned[]): Promise<string[]> {
+  const wanted = distinct(rows.map(ownerKey)).filter(k => !run.owners.has(k))
+  if (wanted.length) {
+    const emails = wanted.filter(k => k.startsWith('e:')).map(k => k.slice(2))
+    const names = wanted.filter(k => k.startsWith('n:')).map(k => k.slice(2))
+    const lookup = async () => {
+      const found = await tx.select({ id: users.id, email: sql<string>`lower(${users.email})`, name: sql<string>`lower(${users.name})`, active: users.active })
+        .from(users)
+        .where(and(eq(users.tenantId, run.tenantId), sql`(lower(${users.email}) in ${emails.length ? emails : ['']} or lower(${users.name}) in ${names.length ? names : ['']})`))
+        .orderBy(sql`${users.active} desc`, asc(users.createdAt))
+      for (const u of found.toReversed()) {
+        run.owners.set(`e:${u.email}`, u.id)
+        run.owners.set(`n:${u.name}`, u.id)
+      }
+    }
+    await lookup()
+    const missing = wanted.filter(k => !run.owners.has(k))
+    if (missing.length) {
+      const byKey = new Map(rows.map(r => [ownerKey(r), r]))
+      await tx.insert(users).values(missing.map((key) => {
+        const row = byKey.get(key)!
+        const email = row.ownerEmail ?? placeholderEmail(row.ownerName!)
+        return { tenantId: run.tenantId, email, name: row.ownerName ?? email.split('@')[0]!, role: 'rep' as const, active: false }
+      })).onConflictDoNothing()
+      await lookup()
+    }
+  }
+  return rows.map(r => run.owners.get(ownerKey(r) ?? '') ?? run.userId)
+}
+
+/** The account id for each name (any case), creating the accounts the tenant does not have yet. */
+async function resolveAccounts(tx: Tx, run: ImportRun, names: readonly (string | null)[], ownerIds: readonly string[], now: Date): Promise<(string | null)[]> {
+  const wanted = distinct(names.map(n => (n ? lowerName(n) : null))).filter(n => !run.accounts.has(n))
+  if (wanted.length) {
+    const found = await tx.select({ id: accounts.id, name: sql<string>`lower(${accounts.name})` }).from(accounts)
+      .where(and(eq(accounts.tenantId, run.tenantId), inArray(sql`lower(${accounts.name})`, wanted))).orderBy(asc(accounts.createdAt))
+    for (const a of found.toReversed()) run.accounts.set(a.name, a.id)
+    const missing = wanted.filter(n => !run.accounts.has(n))
+    if (missing.length) {
+      const first = new Map<string, { name: string, ownerId: string }>()
+      names.forEach((n, i) => {
+        if (n && !first.has(lowerName(n))) first.set(lowerName(n), { name: n.trim(), ownerId: ownerIds[i]! })
+      })
+      const created = await tx.insert(accounts).values(missing.map(n => ({
+        tenantId: run.tenantId, name: first.get(n)!.name, ownerId: first.get(n)!.ownerId, source: 'import', createdAt: now, updatedAt: now,
+      }))).returning({ id: accounts.id, name: accounts.name })
+      for (const a of created) run.accounts.set(lowerName(a.name), a.id)
+    }
+  }
+  return names.map(n => (n ? run.accounts.get(lowerName(n)) ?? null : null))
+}
+
+/** The contact id for each email, creating a contact (on the given account) for an unknown one. */
+async function resolveContacts(tx: Tx, run: ImportRun, wanted: readonly { email: string | null, accountId: string | null, ownerId: string }[], now: Date) {
+  const emails = distinct(wanted.map(w => w.email))
+  const byEmail = new Map<string, string>()
+  if (!emails.length) return wanted.map(() => null)
+  const found = await tx.select({ id: contacts.id, email: sql<string>`lower(${contacts.email})` }).from(contacts)
+    .where(and(eq(contacts.tenantId, run.tenantId), inArray(sql`lower(${contacts.email})`, emails))).orderBy(asc(contacts.createdAt))
+  for (const c of found.toReversed()) byEmail.set(c.email, c.id)
+  const missing = emails.filter(e => !byEmail.has(e))
+  if (missing.length) {
+    const created = await tx.insert(contacts).values(missing.map((email) => {
+      const w = wanted.find(x => x.email === email)!
+      return { tenantId: run.tenantId, email, firstName: email.split('@')[0]!, accountId: w.accountId, ownerId: w.ownerId, source: 'import', createdAt: now, updatedAt: now }
+    })).returning({ id: contacts.id, email: contacts.email })
+    for (const c of created) byEmail.set(c.email!, c.id)
+  }
+  return wanted.map(w => (w.email ? byEmail.get(w.email) ?? null : null))
+}
+
+const dayStart = (day: string) => new Date(`${day}T00:00:00Z`)
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+
+/** What the deal's close date is once imported: the file's, else (closed deals) the day it was created. */
+const closeDateOf = (row: DealRow) => row.closeDate ?? (row.stage.kind !== 'open' ? row.createdAt : null)
+
+export async function applyDeals(tx: Tx, run: ImportRun, batch: readonly Numbered<DealRow>[], now = new Date()): Promise<BatchResult> {
+  const result = emptyResult()
+  if (!batch.length) return result
+  const rows = batch.map(b => b.value)
+  const ownerIds = await resolveOwners(tx, run, rows)
+  const accountIds = await resolveAccounts(tx, run, rows.map(r => r.accountName), ownerIds, now)
+  const contactIds = await resolveContacts(tx, run, rows.map((r, i) => ({ email: r.contactEmail, accountId: accountIds[i]!, ownerId: ownerIds[i]! })), now)
+  const existing = await tx.select().from(deals)
+    .where(and(eq(deals.tenantId, run.tenantId), inArray(deals.externalId, rows.map(r => r.externalId)))).orderBy(asc(deals.createdAt))
+  const byExternal = new Map<string, typeof existing[number]>()
+  for (const d of existing.toReversed()) byExternal.set(d.externalId!, d)
+
+  const fresh: number[] = []
+  for (const [i, row] of rows.entries()) {
+    const deal = byExternal.get(row.externalId)
+    if (!deal) {
+      fresh.push(i)
+      continue
+    }
+    const changed = await updateImportedDeal(tx, run, deal, row, { ownerId: ownerIds[i]!, accountId: accountIds[i]! }, now)
+    if (changed) result.updated++
+    else result.skipped++
+    if (contactIds[i]) await tx.insert(dealContacts).values({ tenantId: run.tenantId, dealId: deal.id, contactId: contactIds[i]! }).onConflictDoNothing()
+  }
+
+  let room = Number.POSITIVE_INFINITY
+  if (run.openDealLimit !== null && fresh.some(i => rows[i]!.stage.kind === 'open')) {
+    const [open] = await tx.select({ n: sql<number>`count(*)::int` }).from(deals)
+      .innerJoin(pipelineStages, and(eq(pipelineStages.tenantId, deals.tenantId), eq(pipelineStages.key, deals.stage)))
+      .where(and(eq(deals.tenantId, run.tenantId), eq(pipelineStages.kind, 'open')))
+    room = run.openDealLimit - open!.n
+  }
+  const toCreate = fresh.filter((i) => {
+    if (rows[i]!.stage.kind !== 'open') return true
+    if (room-- > 0) return true
+    result.errors.push({ row: batch[i]!.row, message: `the plan allows ${run.openDealLimit} open deals; upgrade to import more` })
+    return false
+  })
+  if (toCreate.length) {
+    const values = toCreate.map((i) => {
+      const row = rows[i]!
+      const createdAt = row.createdAt ? dayStart(row.createdAt) : now
+      const closeDate = closeDateOf(row)
+      const closedAt = row.stage.kind === 'open' ? null : closeDate ? dayStart(closeDate) : createdAt
+      return {
+        tenantId: run.tenantId, name: row.name, amount: String(row.amount), currency: row.currency, stage: row.stage.key,
+        stageEnteredAt: closedAt ?? createdAt, closeDate, closedAt, ownerId: ownerIds[i]!, accountId: accountIds[i]!,
+        source: row.source, externalId: row.externalId, product: row.product, custom: row.custom, createdAt, updatedAt: now,
+      }
+    })
+    const created = await tx.insert(deals).values(values).returning()
+    const links = created.flatMap((deal, k) => (contactIds[toCreate[k]!] ? [{ tenantId: run.tenantId, dealId: deal.id, contactId: contactIds[toCreate[k]!]! }] : []))
+    if (links.length) await tx.insert(dealContacts).values(links).onConflictDoNothing()
+    await writeEvents(tx, run.tenantId, created.map(deal => ({
+      type: 'deal_created', occurredAt: deal.createdAt, source: 'import', externalId: `deal:${deal.externalId}`, actorUserId: run.userId,
+      dealId: deal.id, accountId: deal.accountId,
+      metadata: { name: deal.name, amount: deal.amount, currency: deal.currency, stage: deal.stage, ownerId: deal.ownerId, closeDate: deal.closeDate, imported: true },
+    })))
+    result.created += created.length
+  }
+  return result
+}
+
+/**
+ * Brings an imported deal in line with its row. A stage that differs is recorded as a
+ * `stage_changed` event (reason `import`: the file is the system of record, so the pipeline's
+ * allowed moves do not apply); tracked fields that differ as one `deal_updated` event.
+ */
+async function updateImportedDeal(tx: Tx, run: ImportRun, deal: typeof deals.$inferSelect, row: DealRow, refs: { ownerId: string, accountId: string | null }, now: Date) {
+  const next = {
+    name: row.name, amount: Number(row.amount).toFixed(2), currency: row.currency, closeDate: closeDateOf(row), ownerId: refs.ownerId,
+    accountId: refs.accountId, product: row.product, source: row.source, custom: { ...deal.custom, ...row.custom },
+  }
+  const differs = (Object.keys(next) as (keyof typeof next)[]).filter(k => !sameJson(deal[k], next[k]))
+  const stageMoves = deal.stage !== row.stage.key
+  if (!differs.length && !stageMoves) return false
+  const closed = row.stage.kind !== 'open'
+  await tx.update(deals).set({
+    ...next, updatedAt: now,
+    ...(stageMoves ? { stage: row.stage.key, stageEnteredAt: now, closedAt: closed ? (next.closeDate ? dayStart(next.closeDate) : now) : null } : {}),
+  }).where(and(eq(deals.tenantId, run.tenantId), eq(deals.id, deal.id)))
+  const events: EventRow[] = []
+  if (stageMoves) {
+    events.push({
+      type: 'stage_changed', occurredAt: now, source: 'import', actorUserId: run.userId, dealId: deal.id, accountId: refs.accountId,
+      metadata: { from: deal.stage, to: row.stage.key, reason: 'import', by: run.userId, secondsInStage: Math.max(0, Math.round((now.getTime() - deal.stageEnteredAt.getTime()) / 1000)) },
+    })
+  }
+  const tracked = (['amount', 'closeDate', 'ownerId'] as const).filter(k => differs.includes(k))
+  if (tracked.length) {
+    const changes = Object.fromEntries(tracked.map(k => [k, k === 'amount' ? { from: Number(deal.amount), to: Number(next.amount) } : { from: deal[k], to: next[k] }]))
+    events.push({ type: 'deal_updated', occurredAt: now, source: 'import', actorUserId: run.userId, dealId: deal.id, accountId: refs.accountId, metadata: { changes } })
+  }
+  await writeEvents(tx, run.tenantId, events)
+  return true
+}
+
+export async function applyAccounts(tx: Tx, run: ImportRun, batch: readonly Numbered<AccountRow>[], now = new Date()): Promise<BatchResult> {
+  const result = emptyResult()
+  if (!batch.length) return result
+  const rows = batch.map(b => b.value)
+  const ownerIds = await resolveOwners(tx, run, rows)
+  const externalIds = distinct(rows.map(r => r.externalId))
+  const existing = await tx.select().from(accounts).where(and(eq(accounts.tenantId, run.tenantId), sql`(${accounts.externalId} in ${externalIds.length ? externalIds : ['']}
+      or (${accounts.externalId} is null and lower(${accounts.name}) in ${rows.map(r => lowerName(r.name))}))`)).orderBy(asc(accounts.createdAt))
+  const find = (row: AccountRow) => row.externalId
+    ? existing.find(a => a.externalId === row.externalId) ?? existing.find(a => !a.externalId && lowerName(a.name) === lowerName(row.name))
+    : existing.find(a => lowerName(a.name) === lowerName(row.name))
+  const fresh: number[] = []
+  for (const [i, row] of rows.entries()) {
+    const account = find(row)
+    if (!account) {
+      fresh.push(i)
+      continue
+    }
+    const next = { name: row.name, domain: row.domain ?? account.domain, industry: row.industry ?? account.industry, ownerId: ownerIds[i]!, externalId: row.externalId ?? account.externalId, custom: { ...account.custom, ...row.custom } }
+    if ((Object.keys(next) as (keyof typeof next)[]).every(k => sameJson(account[k], next[k]))) {
+      result.skipped++
+      continue
+    }
+    await tx.update(accounts).set({ ...next, updatedAt: now }).where(and(eq(accounts.tenantId, run.tenantId), eq(accounts.id, account.id)))
+    result.updated++
+  }
+  if (fresh.length) {
+    const created = await tx.insert(accounts).values(fresh.map(i => ({
+      tenantId: run.tenantId, name: rows[i]!.name, domain: rows[i]!.domain, industry: rows[i]!.industry, ownerId: ownerIds[i]!,
+      source: 'import', externalId: rows[i]!.externalId, custom: rows[i]!.custom, createdAt: now, updatedAt: now,
+    }))).returning({ id: accounts.id, name: accounts.name })
+    for (const a of created) run.accounts.set(lowerName(a.name), a.id)
+    result.created += created.length
+  }
+  return result
+}
+
+export async function applyContacts(tx: Tx, run: ImportRun, batch: readonly Numbered<ContactRow>[], now = new Date()): Promise<BatchResult> {
+  const result = emptyResult()
+  if (!batch.length) return result
+  const rows = batch.map(b => b.value)
+  const ownerIds = await resolveOwners(tx, run, rows)
+  const accountIds = await resolveAccounts(tx, run, rows.map(r => r.accountName), ownerIds, now)
+  const externalIds = distinct(rows.map(r => r.externalId))
+  const emails = distinct(rows.map(r => r.email))
+  const existing = await tx.select().from(contacts).where(and(eq(contacts.tenantId, run.tenantId), sql`(${contacts.externalId} in ${externalIds.length ? externalIds : ['']}
+      or lower(${contacts.email}) in ${emails.length ? emails : ['']})`)).orderBy(asc(contacts.createdAt))
+  const find = (row: ContactRow) => (row.externalId ? existing.find(c => c.externalId === row.externalId) : undefined)
+    ?? (row.email ? existing.find(c => c.email?.toLowerCase() === row.email && (!row.externalId || !c.externalId)) : undefined)
+  const fresh: number[] = []
+  for (const [i, row] of rows.entries()) {
+    const contact = find(row)
+    if (!contact) {
+      fresh.push(i)
+      continue
+    }
+    const next = {
+      firstName: row.firstName, lastName: row.lastName || contact.lastName, email: row.email ?? contact.email, phone: row.phone ?? contact.phone,
+      title: row.title ?? contact.title, accountId: accountIds[i] ?? contact.accountId, ownerId: ownerIds[i]!,
+      externalId: row.externalId ?? contact.externalId, custom: { ...contact.custom, ...row.custom },
+    }
+    if ((Object.keys(next) as (keyof typeof next)[]).every(k => sameJson(contact[k], next[k]))) {
+      result.skipped++
+      continue
+    }
+    await tx.update(contacts).set({ ...next, updatedAt: now }).where(and(eq(contacts.tenantId, run.tenantId), eq(contacts.id, contact.id)))
+    result.updated++
+  }
+  if (fresh.length) {
+    await tx.insert(contacts).values(fresh.map(i => ({
+      tenantId: run.tenantId, firstName: rows[i]!.firstName, lastName: rows[i]!.lastName, email: rows[i]!.email, phone: rows[i]!.phone,
+      title: rows[i]!.title, accountId: accountIds[i]!, ownerId: ownerIds[i]!, source: 'import', externalId: rows[i]!.externalId,
+      custom: rows[i]!.custom, createdAt: now, updatedAt: now,
+    })))
+    result.created += fresh.length
+  }
+  return result
+}
+
+/**
+ * Events go through the same normalizer as the ingestion API (contacts by email, fan-out to a
+ * contact's open deals) and the one writer; `(import, externalId)` makes a second run a no-op.
+ */
+export async function applyEvents(tx: Tx, run: ImportRun, batch: readonly Numbered<EventRowInput>[]): Promise<BatchResult> {
+  const result = emptyResult()
+  if (!batch.length) return result
+  const rows = batch.map(b => b.value)
+  const dealRefs = distinct(rows.map(r => r.dealExternalId))
+  const knownDeals = dealRefs.length
+    ? await tx.select({ id: deals.id, externalId: deals.externalId }).from(deals).where(and(eq(deals.tenantId, run.tenantId), inArray(deals.externalId, dealRefs)))
+    : []
+  const dealOf = new Map(knownDeals.map(d => [d.externalId!, d.id]))
+  const accountNames = distinct(rows.map(r => (r.accountName ? lowerName(r.accountName) : null)))
+  const knownAccounts = accountNames.length
+    ? await tx.select({ id: accounts.id, name: sql<string>`lower(${accounts.name})` }).from(accounts).where(and(eq(accounts.tenantId, run.tenantId), inArray(sql`lower(${accounts.name})`, accountNames)))
+    : []
+  const accountOf = new Map(knownAccounts.map(a => [a.name, a.id]))
+
+  let pending: { row: number, input: EventInput }[] = []
+  for (const [i, r] of rows.entries()) {
+    const dealId = r.dealExternalId ? dealOf.get(r.dealExternalId) : undefined
+    if (r.dealExternalId && !dealId) {
+      result.errors.push({ row: batch[i]!.row, message: `no deal has the external id "${r.dealExternalId}"` })
+      continue
+    }
+    const accountId = r.accountName ? accountOf.get(lowerName(r.accountName)) : undefined
+    if (r.accountName && !accountId && !dealId && !r.contactEmail) {
+      result.errors.push({ row: batch[i]!.row, message: `no account is named "${r.accountName}"` })
+      continue
+    }
+    pending.push({
+      row: batch[i]!.row,
+      input: {
+        type: r.type, occurredAt: r.occurredAt, source: 'import', externalId: r.externalId,
+        actor: r.actorEmail ? { email: r.actorEmail } : {},
+        subject: { dealId, accountId, email: r.contactEmail ?? undefined },
+        metadata: r.metadata,
+      },
+    })
+  }
+  // Rows whose references do not resolve become row errors; the rest are normalized again.
+  for (let attempt = 0; attempt < 2 && pending.length; attempt++) {
+    const { events, issues } = await normalizeEvents(tx, run.tenantId, pending.map(p => p.input))
+    if (!issues.length) {
+      const written = await writeEvents(tx, run.tenantId, events)
+      result.created += written.inserted
+      result.skipped += written.duplicates
+      return result
+    }
+    const bad = new Set(issues.map(i => i.index))
+    for (const issue of issues) result.errors.push({ row: pending[issue.index]!.row, message: `${issue.path}: ${issue.message}` })
+    pending = pending.filter((_, i) => !bad.has(i))
+  }
+  return result
+}
