@@ -32,6 +32,13 @@ export async function freshDatabase(name: string): Promise<DatabaseHandle & { ur
   }
 }
 
+/**
+ * Node flags the built server runs with (as `npm start` does): V8 sizes the young generation from
+ * the machine's memory, which on 24 GiB reserves ~150 MB of heap at idle; 16 MB semi-spaces keep
+ * the server near 150 MB idle at no measurable cost in throughput.
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=16']
+
 /** Starts the built server (building it first if there is none) on a database; resolves when healthy. */
 export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<{ url: string, process: ChildProcess, stop: () => Promise<void> }> {
   if (!existsSync('.output/server/index.mjs') || process.env.BENCH_BUILD === '1') {
@@ -39,7 +46,7 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
     if (build.status !== 0) throw new Error('nuxt build failed')
   }
   const port = 4100 + Math.floor(Math.random() * 800)
-  const child = spawn(process.execPath, ['.output/server/index.mjs'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '.output/server/index.mjs'], {
     env: { ...process.env, ...env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', NUXT_SEED_DEMO: '0', NUXT_SESSION_PASSWORD: randomBytes(24).toString('hex') },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
