@@ -43,6 +43,8 @@ export const contacts = pgTable('contacts', {
   source: text('source').notNull().default('direct'),
   externalId: text('external_id'),
   custom: jsonb('custom').$type<CustomFields>().notNull().default({}),
+  /** Set when the person's data was erased (personal fields anonymized, history kept). */
+  erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
   ...timestamps,
 }, t => [
   primaryKey({ name: 'contacts_pk', columns: [t.tenantId, t.id] }),

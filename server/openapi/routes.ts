@@ -49,6 +49,8 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'GET /api/v1/contacts/[id]': { tag: 'Contacts', summary: 'A contact with their account, deals and recent events' },
   'PATCH /api/v1/contacts/[id]': { tag: 'Contacts', summary: 'Update a contact', body: ContactPatchSchema },
   'DELETE /api/v1/contacts/[id]': { tag: 'Contacts', summary: 'Delete a contact', status: 204 },
+  'GET /api/v1/contacts/[id]/export': { tag: 'Contacts', summary: 'Everything held on the person, as JSON (data portability; audited)' },
+  'POST /api/v1/contacts/[id]/erase': { tag: 'Contacts', summary: 'Erase the person\'s personal data, keeping history (admin; audited)' },
   'GET /api/v1/contacts/[id]/timeline': { tag: 'Contacts', summary: 'A contact\'s events, newest first', query: PageQuerySchema },
   'GET /api/v1/leads': { tag: 'Leads', summary: 'List leads, best score first', query: LeadListQuery },
   'POST /api/v1/leads': { tag: 'Leads', summary: 'Capture and score a lead', body: LeadCreateSchema, status: 201 },

@@ -244,11 +244,12 @@ export interface ContactRow extends Owned {
 
 export function parseContactRow(cells: Cells, ctx: ParseContext): Parsed<ContactRow> {
   const { mapping } = ctx.options
-  const email = parseEmail(text(cells, mapping, 'email') ?? undefined)
+  const rawEmail = text(cells, mapping, 'email')
+  const email = parseEmail(rawEmail ?? undefined)
   if (email instanceof Error) return fail(`email: ${email.message}`)
   const externalId = text(cells, mapping, 'externalId', 255)
   if (!externalId && !email) return fail('a contact needs an email or an externalId')
-  const firstName = text(cells, mapping, 'firstName', 100) ?? email?.split('@')[0]
+  const firstName = text(cells, mapping, 'firstName', 100) ?? rawEmail?.split('@')[0]
   if (!firstName) return fail('firstName is empty')
   const owner = ownerOf(cells, mapping)
   if (!owner.ok) return owner

@@ -133,6 +133,13 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
       expect(text).not.toContain(ids.contact)
     }
   },
+  'GET /api/v1/contacts/[id]/export': async () => {
+    expect((await a.get(`/api/v1/contacts/${ids.contact}/export`)).status).toBe(404)
+  },
+  'POST /api/v1/contacts/[id]/erase': async () => {
+    expect((await a.post(`/api/v1/contacts/${ids.contact}/erase`)).status).toBe(404)
+    expect((await b.get(`/api/v1/contacts/${ids.contact}`)).body.erasedAt).toBeNull()
+  },
   'GET /api/v1/search': async () => {
     const bName = (await b.get(`/api/v1/accounts/${ids.account}`)).body.name
     // A has an account of that name too (its import above): only A's own may show.

@@ -1,0 +1,8 @@
+import { eraseContact } from '../../../../domain/records/privacy'
+
+/** Erases a person's personal data (admins): fields anonymized, history kept; audited. */
+export default defineEventHandler(async (event) => {
+  const { id } = paramsValidated(event, IdParamsSchema)
+  await requireRole(event, 'admin')
+  return scoped(event, (tx, auth) => eraseContact(tx, actorOf(event, auth), id))
+})
