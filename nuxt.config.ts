@@ -32,6 +32,9 @@ export default defineNuxtConfig({
     experimental: { tasks: true },
     scheduledTasks: {
       '15 3 * * *': ['events:partitions'],
+      // Hourly scoring (it refreshes the pipeline views when done); the day's snapshot before midnight UTC.
+      '5 * * * *': ['momentum:refresh'],
+      '55 23 * * *': ['pipeline:snapshot'],
     },
   },
 

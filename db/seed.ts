@@ -5,6 +5,7 @@ import type { EventType } from './schema'
 import { withTenant } from '../server/domain/db'
 import { changeDealStage, createAccount, createContact, createDeal, updateDeal, type Actor } from '../server/domain/deals/records'
 import { pathBetween, DEFAULT_STAGES } from '../server/domain/deals/stages'
+import { runTask } from '../server/domain/momentum/tasks'
 import { ensureEventPartitions } from '../server/domain/events/partitions'
 import type { NewEvent } from '../server/domain/events/schema'
 import { writeEvents } from '../server/domain/events/write'
@@ -96,7 +97,8 @@ export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: nu
       for (let i = 0; i < count; i++, dealCount++) {
         const { account, contacts } = accountsMade[dealCount % accountsMade.length]!
         const owner = rnd.pick(reps)
-        const createdAt = new Date(now.getTime() - rnd.int(8, 118) * DAY - rnd.int(0, 23) * 3_600_000)
+        // Deals still in the first stage are young; the others were opened up to four months ago.
+        const createdAt = new Date(now.getTime() - (target === 'new' ? rnd.int(2, 20) : rnd.int(8, 118)) * DAY - rnd.int(0, 23) * 3_600_000)
         const open = target !== 'won' && target !== 'lost'
         const shape: Shape = !open ? 'steady' : rnd.pick(['heating', 'heating', 'steady', 'steady', 'steady', 'quiet', 'quiet', 'pushed'] as const)
         const engaged = contacts.slice(0, rnd.int(1, contacts.length))
@@ -112,9 +114,12 @@ export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: nu
         // Walk the pipeline to the target stage through allowed moves, spread over the deal's life.
         const lastOpen = DEFAULT_STAGES.filter(s => s.kind === 'open')[rnd.int(0, 3)]!.key
         const path = target === 'lost' ? [...pathBetween(DEFAULT_STAGES, 'new', lastOpen)!, 'lost'] : pathBetween(DEFAULT_STAGES, 'new', target)!
-        const end = open ? new Date(now.getTime() - rnd.int(0, 3) * DAY) : new Date(createdAt.getTime() + (now.getTime() - createdAt.getTime()) * (0.6 + rnd.next() * 0.35))
+        // An open deal entered its current stage 1 to 21 days ago; a closed one closed after 60-95% of its life.
+        const end = open
+          ? new Date(Math.max(createdAt.getTime() + DAY, now.getTime() - rnd.int(1, 21) * DAY))
+          : new Date(createdAt.getTime() + (now.getTime() - createdAt.getTime()) * (0.6 + rnd.next() * 0.35))
         for (let k = 0; k < path.length; k++) {
-          const at = new Date(createdAt.getTime() + ((end.getTime() - createdAt.getTime()) * (k + 1)) / (path.length + 1))
+          const at = new Date(createdAt.getTime() + ((end.getTime() - createdAt.getTime()) * (k + 1)) / (open ? path.length : path.length + 1))
           await changeDealStage(tx, actor(at), deal.id, {
             to: path[k]!,
             reason: path[k] === 'lost' ? rnd.pick(['no budget', 'chose a competitor', 'went quiet']) : undefined,
@@ -135,6 +140,9 @@ export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: nu
     }
   })
   await ensureEventPartitions(db)
+  // Scores, alerts, the pipeline views and today's snapshot, as the hourly and daily tasks would leave them.
+  await runTask(db, 'momentum:refresh', { tenantId: tenant.id, now })
+  await runTask(db, 'pipeline:snapshot', { tenantId: tenant.id, now })
   return { tenantId: tenant.id, deals: dealCount, events: eventCount, logins: DEMO_LOGINS, password: DEMO_PASSWORD }
 }
 

@@ -14,6 +14,10 @@ import { BodySchema as CheckoutBody } from '../api/v1/billing/checkout.post'
 import { QuerySchema as ContactListQuery } from '../api/v1/contacts/index.get'
 import { QuerySchema as DealListQuery } from '../api/v1/deals/index.get'
 import { BodySchema as ImportBody } from '../api/v1/imports/index.post'
+import { QuerySchema as AlertsQuery } from '../api/v1/alerts/index.get'
+import { QuerySchema as FocusQuery } from '../api/v1/focus.get'
+import { QuerySchema as SummaryQuery } from '../api/v1/pipeline/summary.get'
+import { QuerySchema as TaskQuery } from '../api/v1/admin/tasks/[name].post'
 import { QuerySchema as UserEventsQuery } from '../api/v1/events/index.get'
 import { QuerySchema as LeadListQuery } from '../api/v1/leads/index.get'
 import { QuerySchema as SearchQuery } from '../api/v1/search.get'
@@ -61,6 +65,14 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'PATCH /api/v1/deals/[id]': { tag: 'Deals', summary: 'Update any field but the stage', body: DealPatchSchema },
   'POST /api/v1/deals/[id]/stage': { tag: 'Deals', summary: 'Move a deal to another stage (409 if not allowed)', body: StageMoveSchema },
   'GET /api/v1/deals/[id]/timeline': { tag: 'Deals', summary: 'A deal\'s events, newest first', query: PageQuerySchema },
+  'GET /api/v1/deals/[id]/momentum': { tag: 'Momentum', summary: 'A deal\'s score, state, reasons, signals, daily trend and open alerts' },
+  'GET /api/v1/pipeline/summary': { tag: 'Momentum', summary: 'Pipeline per stage (count, value, weighted, momentum mix) for the caller, an owner or a team', query: SummaryQuery },
+  'GET /api/v1/focus': { tag: 'Momentum', summary: 'The ranked focus list: why now and the next action', query: FocusQuery },
+  'GET /api/v1/alerts': { tag: 'Momentum', summary: 'Alerts on the deals the caller sees', query: AlertsQuery },
+  'POST /api/v1/alerts/[id]/dismiss': { tag: 'Momentum', summary: 'Dismiss an alert' },
+  'GET /api/v1/momentum/calibration': { tag: 'Momentum', summary: 'Per score band: closed deals and win rate; the weights in use (admins, managers)' },
+  'GET /api/v1/admin/tasks': { tag: 'Operations', summary: 'The latest task runs (admin)' },
+  'POST /api/v1/admin/tasks/[name]': { tag: 'Operations', summary: 'Run a task now for the caller\'s tenant and wait (admin)', query: TaskQuery },
   'GET /api/v1/pipeline/stages': { tag: 'Pipeline', summary: 'The tenant\'s stages' },
   'PUT /api/v1/pipeline/stages': { tag: 'Pipeline', summary: 'Replace the tenant\'s stages (admin)', body: PipelineSchema },
   'POST /api/v1/events': { tag: 'Events', summary: 'Ingest one event or { events: [...] } (up to 5,000, all or nothing)', body: EventInputSchema },

@@ -71,6 +71,12 @@ export async function writeEvents(tx: Tx, tenantId: string, batch: readonly Even
              deal_id, contact_id, account_id, metadata
       from input i
       where i.external_id is null or exists (select 1 from claimed c where c.source = i.source and c.external_id = i.external_id)
+      returning deal_id
+    ), dirty as (
+      -- The deals these events concern are rescored by the next momentum run.
+      insert into momentum_dirty (tenant_id, deal_id, dirtied_at)
+      select distinct ${tenantId}::uuid, deal_id, now() from stored where deal_id is not null
+      on conflict (tenant_id, deal_id) do update set dirtied_at = excluded.dirtied_at
     )
     select source, external_id from claimed`)
   const won = new Set(claimed.map(c => keyOf(c.source, c.external_id)))

@@ -1,4 +1,4 @@
-import { ensureEventPartitions } from '../../domain/events/partitions'
+import { runTask } from '../../domain/momentum/tasks'
 
 /**
  * events:partitions — creates the next three months' partitions of `events` ahead of time and
@@ -7,7 +7,6 @@ import { ensureEventPartitions } from '../../domain/events/partitions'
 export default defineTask({
   meta: { name: 'events:partitions', description: 'Create monthly event partitions ahead of time' },
   async run() {
-    const created = await ensureEventPartitions(await useDb())
-    return { result: { created } }
+    return { result: await runTask(await useDb(), 'events:partitions') }
   },
 })

@@ -22,6 +22,9 @@ beforeAll(async () => {
   ids.account = (await b.get('/api/v1/accounts?limit=1')).body.data[0].id
   ids.contact = (await b.get('/api/v1/contacts?limit=1')).body.data[0].id
   ids.lead = (await b.post('/api/v1/leads', { name: 'B Lead', company: 'B Co', source: 'referral' })).body.id
+  ids.alert = (await b.get('/api/v1/alerts')).body.data[0].id
+  ids.openDeal = (await b.get('/api/v1/focus?limit=1')).body.data[0].deal.id
+  ids.tenantA = signedUp.tenant.id
   ids.import = (await b.upload('/api/v1/imports', { kind: 'accounts', mapping: JSON.stringify({ name: 'name' }) }, { name: 'b.csv', content: 'name\nB Imported Co\n' })).body.id
 })
 
@@ -148,6 +151,42 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   },
   'GET /api/v1/deals/[id]': async () => {
     expect((await a.get(`/api/v1/deals/${ids.deal}`)).status).toBe(404)
+  },
+  'GET /api/v1/deals/[id]/momentum': async () => {
+    expect((await a.get(`/api/v1/deals/${ids.openDeal}/momentum`)).status).toBe(404)
+    expect((await b.get(`/api/v1/deals/${ids.openDeal}/momentum`)).body.score).not.toBeNull()
+  },
+  'GET /api/v1/pipeline/summary': async () => {
+    expect((await a.get('/api/v1/pipeline/summary')).body.totals).toMatchObject({ openCount: 0, openValue: 0 })
+    expect((await a.get(`/api/v1/pipeline/summary?ownerId=${ids.user}`)).status).toBe(200) // an admin asks: nothing of B's shows
+    expect((await a.get(`/api/v1/pipeline/summary?ownerId=${ids.user}`)).body.totals.openCount).toBe(0)
+    expect((await a.get(`/api/v1/pipeline/summary?teamId=${ids.team}`)).status).toBe(404)
+  },
+  'GET /api/v1/focus': async () => {
+    expect((await a.get('/api/v1/focus')).body.data).toEqual([])
+    expect((await a.get(`/api/v1/focus?ownerId=${ids.user}`)).body.data).toEqual([])
+  },
+  'GET /api/v1/alerts': async () => {
+    expect((await a.get('/api/v1/alerts?state=all')).body.data).toEqual([])
+  },
+  'POST /api/v1/alerts/[id]/dismiss': async () => {
+    expect((await a.post(`/api/v1/alerts/${ids.alert}/dismiss`)).status).toBe(404)
+    expect((await b.get('/api/v1/alerts')).body.data.map((x: Json) => x.id)).toContain(ids.alert)
+  },
+  'GET /api/v1/momentum/calibration': async () => {
+    const answer = await a.get('/api/v1/momentum/calibration')
+    expect(answer.body.closed).toEqual({ won: 0, lost: 0 })
+    expect(answer.body.bands.every((band: Json) => band.deals === 0)).toBe(true)
+  },
+  'GET /api/v1/admin/tasks': async () => {
+    const runs = (await a.get('/api/v1/admin/tasks')).body.data as Json[]
+    expect(runs.every(r => r.tenantId === null || r.tenantId === ids.tenantA)).toBe(true)
+  },
+  'POST /api/v1/admin/tasks/[name]': async () => {
+    const before = (await b.get(`/api/v1/deals/${ids.openDeal}/momentum`)).body.computedAt
+    const runs = (await a.post('/api/v1/admin/tasks/momentum:refresh?full=1')).body.data as Json[]
+    expect(runs[0]).toMatchObject({ name: 'momentum:refresh', tenantId: ids.tenantA, status: 'done', touched: 0 })
+    expect((await b.get(`/api/v1/deals/${ids.openDeal}/momentum`)).body.computedAt).toBe(before)
   },
   'GET /api/v1/deals/[id]/timeline': async () => {
     expect((await a.get(`/api/v1/deals/${ids.deal}/timeline`)).status).toBe(404)

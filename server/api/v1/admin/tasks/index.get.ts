@@ -1,0 +1,7 @@
+import { recentRuns } from '../../../../domain/momentum/tasks'
+
+/** The latest task runs (admins): the tenant's own and the ones across all tenants. */
+export default defineEventHandler(async (event) => {
+  const auth = await requireRole(event, 'admin')
+  return { data: await recentRuns(await useDb(), auth.tenantId) }
+})

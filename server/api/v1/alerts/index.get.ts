@@ -1,0 +1,15 @@
+import { z } from 'zod'
+import { ALERT_STATUSES } from '../../../../db/schema'
+import { listAlerts } from '../../../domain/momentum/queries'
+
+export const QuerySchema = z.object({
+  state: z.enum([...ALERT_STATUSES, 'all']).default('open'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  dealId: z.uuid().optional(),
+})
+
+/** Alerts on the deals the caller sees (the owner, their manager, admins), newest first. */
+export default defineEventHandler(async (event) => {
+  const query = queryValidated(event, QuerySchema)
+  return scoped(event, async (tx, auth) => ({ data: await listAlerts(tx, auth.tenantId, query) }))
+})

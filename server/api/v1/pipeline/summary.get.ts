@@ -1,0 +1,15 @@
+import { z } from 'zod'
+import { pipelineSummary } from '../../../domain/momentum/views'
+import { summaryGroup } from '../../../domain/momentum/queries'
+
+export const QuerySchema = z.object({ ownerId: z.uuid().optional(), teamId: z.uuid().optional() })
+  .refine(q => !(q.ownerId && q.teamId), { path: ['teamId'], message: 'ask for an owner or a team, not both' })
+
+/**
+ * The pipeline per stage (count, value, weighted value, momentum mix) for the caller's scope, an
+ * owner or a team, read from the materialized view refreshed after each scoring run.
+ */
+export default defineEventHandler(async (event) => {
+  const query = queryValidated(event, QuerySchema)
+  return scoped(event, async (tx, auth) => pipelineSummary(tx, await summaryGroup(tx, auth.tenantId, auth, query)))
+})

@@ -1,0 +1,9 @@
+import { runTask } from '../../domain/momentum/tasks'
+
+/** pipeline:refresh — refreshes the pipeline and activity materialized views (CONCURRENTLY). */
+export default defineTask({
+  meta: { name: 'pipeline:refresh', description: 'Refresh the pipeline summary and activity views' },
+  async run() {
+    return { result: await runTask(await useDb(), 'pipeline:refresh') }
+  },
+})
