@@ -203,3 +203,13 @@ describe('accounts, contacts and events', () => {
     expect(call!.occurredAt.toISOString()).toBe('2026-11-02T10:00:00.000Z')
   })
 })
+
+describe('a file that goes away', () => {
+  it('fails the import with the read error instead of waiting forever', async () => {
+    const options = ImportOptionsSchema.parse({ kind: 'accounts', mapping: { name: 'name' } })
+    const row = await inTenant(tx => createImport(tx, { tenantId, userId: adminId }, options, ['name'], 'gone.csv'))
+    await expect(runImport(database.db, { id: row.id, tenantId, userId: adminId, kind: 'accounts', options, path: join(dir, 'no-such-file.csv'), openDealLimit: null })).rejects.toThrow(/ENOENT/)
+    const [failed] = await inTenant(tx => tx.select().from(imports).where(eq(imports.id, row.id)))
+    expect(failed).toMatchObject({ status: 'failed', failure: expect.stringContaining('ENOENT') })
+  })
+})

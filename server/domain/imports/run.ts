@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { and, eq } from 'drizzle-orm'
-import { parse } from 'csv-parse'
+import { parse, type Options } from 'csv-parse'
 import { imports, type ImportKind } from '../../../db/schema'
 import type { AppDatabase } from '../../../db/client'
 import { withTenant, type Tx } from '../db'
@@ -30,28 +30,29 @@ const KINDS: { [K in ImportKind]: {
   events: { parse: parseEventRow, apply: applyEvents, key: (v: { externalId: string }) => `id:${v.externalId}` },
 }
 
+/** The file through a CSV parser; a read error (the file gone, say) ends the parser with it. */
+function parsed(path: string, options: Options) {
+  const parser = parse(options)
+  const file = createReadStream(path)
+  file.on('error', error => parser.destroy(error))
+  return file.pipe(parser)
+}
+
 /** A CSV reader of the file, one record per row keyed by the header's column names. */
-export function csvRecords(path: string, options: { toLine?: number } = {}) {
-  return createReadStream(path).pipe(parse({
-    columns: header => (header as string[]).map(h => h.trim()),
-    bom: true,
-    skip_empty_lines: true,
-    relax_column_count: true,
-    to_line: options.toLine,
-  }))
+export function csvRecords(path: string) {
+  return parsed(path, { columns: header => (header as string[]).map(h => h.trim()), bom: true, skip_empty_lines: true, relax_column_count: true })
 }
 
 /** The file's header row (its column names). */
 export async function readHeader(path: string): Promise<string[]> {
-  const reader = createReadStream(path).pipe(parse({ bom: true, to_line: 1 }))
-  for await (const record of reader) return (record as string[]).map(h => h.trim())
+  for await (const record of parsed(path, { bom: true, to_line: 1 })) return (record as string[]).map(h => h.trim())
   return []
 }
 
 /** How many data rows the file has (a streaming pass that keeps nothing). */
 export async function countRows(path: string): Promise<number> {
   let n = 0
-  for await (const _ of createReadStream(path).pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, from_line: 2 }))) n++
+  for await (const _ of parsed(path, { bom: true, skip_empty_lines: true, relax_column_count: true, from_line: 2 })) n++
   return n
 }
 

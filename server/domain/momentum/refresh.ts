@@ -28,10 +28,9 @@ const day = (d: Date) => d.toISOString().slice(0, 10)
  * change only through events).
  */
 async function dealsToScore(tx: Tx, tenantId: string, now: Date) {
-  const rows = await queryRows<{ dealId: string, why: 'dirty' | 'unscored' | 'stale', dirtiedAt: string | null }>(tx, sql`
+  const rows = await queryRows<{ dealId: string, why: 'dirty' | 'unscored' | 'stale' }>(tx, sql`
     select d.id as "dealId",
-           case when m.deal_id is not null then 'dirty' when sc.deal_id is null then 'unscored' else 'stale' end as why,
-           m.dirtied_at::text as "dirtiedAt"
+           case when m.deal_id is not null then 'dirty' when sc.deal_id is null then 'unscored' else 'stale' end as why
     from deals d
     join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage and s.kind = 'open'
     left join deal_scores sc on sc.tenant_id = d.tenant_id and sc.deal_id = d.id
@@ -54,6 +53,8 @@ export async function refreshMomentum(tx: Tx, tenantId: string, options: { now?:
   const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('momentum:refresh'), hashtext(${tenantId})) as ok`)
   if (!lock!.ok) return { ...empty, skipped: 'locked' }
 
+  const dirty = await queryRows<{ dealId: string, dirtiedAt: string }>(tx, sql`
+    select deal_id as "dealId", dirtied_at::text as "dirtiedAt" from momentum_dirty where tenant_id = ${tenantId}::uuid`)
   const targets = full ? null : await dealsToScore(tx, tenantId, now)
   const reasons = {
     dirty: targets?.filter(t => t.why === 'dirty').length ?? 0,
@@ -107,13 +108,12 @@ export async function refreshMomentum(tx: Tx, tenantId: string, options: { now?:
 
   const { created, closed } = await writeAlerts(tx, tenantId, rows.map(r => ({ dealId: r.s.dealId, state: r.scored.state, drafts: r.alerts })), now)
 
-  // The events that made these deals dirty are accounted for; newer ones (dirtied since) stay.
-  if (targets?.some(t => t.dirtiedAt)) {
-    const consumed = JSON.stringify(targets.filter(t => t.dirtiedAt).map(t => ({ deal_id: t.dealId, dirtied_at: t.dirtiedAt })))
+  // The events that made deals dirty are accounted for (a closed deal's too); newer ones (dirtied since) stay.
+  if (dirty.length) {
+    const consumed = JSON.stringify(dirty.map(t => ({ deal_id: t.dealId, dirtied_at: t.dirtiedAt })))
     await tx.execute(sql`delete from momentum_dirty m using json_to_recordset(${consumed}::json) as x(deal_id uuid, dirtied_at timestamptz)
       where m.tenant_id = ${tenantId}::uuid and m.deal_id = x.deal_id and m.dirtied_at = x.dirtied_at`)
   }
-  else if (full) await tx.execute(sql`delete from momentum_dirty where tenant_id = ${tenantId}::uuid and dirtied_at <= ${now.toISOString()}::timestamptz`)
 
   const changed = rows.filter(r => r.before?.score !== r.scored.score || r.before?.state !== r.scored.state)
   const messages: BusMessage[] = []

@@ -1,0 +1,113 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../db/seed'
+import { Client, type Json } from '../../support/http'
+
+const baseURL = inject('baseURL')
+const [adminLogin, managerLogin, riley, sam] = DEMO_LOGINS
+const as = (login: { email: string }) => new Client(baseURL).login(login.email, DEMO_PASSWORD)
+
+let admin: Client
+let manager: Client
+let rep: Client
+let rileyId: string
+let samId: string
+beforeAll(async () => {
+  admin = await as(adminLogin)
+  manager = await as(managerLogin)
+  rep = await as(riley)
+  const users = (await admin.get('/api/v1/users')).body.data as Json[]
+  rileyId = users.find(u => u.email === riley.email).id
+  samId = users.find(u => u.email === sam.email).id
+})
+
+describe('momentum over HTTP, on the demo data', () => {
+  it('shows the pipeline summary from the views: the tenant for an admin, the rep\'s own for a rep', async () => {
+    const tenant = (await admin.get('/api/v1/pipeline/summary')).body
+    expect(tenant.stages.map((s: Json) => s.stage)).toEqual(['new', 'contacted', 'qualified', 'proposal', 'negotiation', 'won', 'lost'])
+    expect(tenant.refreshedAt).not.toBeNull()
+    const open = tenant.stages.filter((s: Json) => !['won', 'lost'].includes(s.stage))
+    expect(tenant.totals.openCount).toBe(open.reduce((n: number, s: Json) => n + s.count, 0))
+    // The momentum mix of each stage adds up to its deals.
+    for (const s of open) expect(s.accelerating + s.steady + s.stalling + s.atRisk).toBe(s.count)
+
+    const own = (await rep.get('/api/v1/pipeline/summary')).body
+    const mine = (await rep.get('/api/v1/deals?limit=500')).body.data as Json[]
+    expect(own.stages.reduce((n: number, s: Json) => n + s.count, 0)).toBe(mine.length)
+    expect((await admin.get(`/api/v1/pipeline/summary?ownerId=${rileyId}`)).body.stages).toEqual(own.stages)
+  })
+
+  it('keeps summaries to what the caller may see (404) and refuses an owner and a team together (400)', async () => {
+    expect((await rep.get(`/api/v1/pipeline/summary?ownerId=${samId}`)).status).toBe(404)
+    const teamId = (await admin.get('/api/v1/teams')).body.data[0].id
+    expect((await rep.get(`/api/v1/pipeline/summary?teamId=${teamId}`)).status).toBe(404)
+    expect((await manager.get(`/api/v1/pipeline/summary?teamId=${teamId}`)).status).toBe(200)
+    const both = await admin.get(`/api/v1/pipeline/summary?teamId=${teamId}&ownerId=${samId}`)
+    expect(both.status).toBe(400)
+    expect(both.body.data.issues[0].path).toBe('teamId')
+  })
+
+  it('ranks the rep\'s own open deals in the focus list, each with why now and one next action', async () => {
+    const answer = await rep.get('/api/v1/focus?limit=10')
+    expect(answer.status).toBe(200)
+    const list = answer.body.data as Json[]
+    expect(list).toHaveLength(10)
+    expect(list.every(f => f.deal.ownerId === rileyId)).toBe(true)
+    expect(list.map(f => f.priority)).toEqual([...list.map(f => f.priority)].sort((a, b) => b - a))
+    for (const f of list) {
+      expect(['accelerating', 'steady', 'stalling', 'at_risk']).toContain(f.state)
+      expect(typeof f.whyNow).toBe('string')
+      expect(f.nextAction.length).toBeGreaterThan(5)
+    }
+    expect((await rep.get('/api/v1/focus?limit=0')).status).toBe(400)
+    expect((await rep.get(`/api/v1/focus?ownerId=${samId}`)).status).toBe(404)
+  })
+
+  it('shows a rep the alerts of their own deals and lets them dismiss one; another rep\'s alert is 404', async () => {
+    const mine = (await rep.get('/api/v1/alerts')).body.data as Json[]
+    expect(mine.length).toBeGreaterThan(0)
+    expect(mine.every(a => a.deal.ownerId === rileyId && a.status === 'open')).toBe(true)
+    const team = (await manager.get('/api/v1/alerts')).body.data as Json[]
+    expect(team.length).toBeGreaterThan(mine.length)
+
+    const dismissed = await rep.post(`/api/v1/alerts/${mine[0].id}/dismiss`)
+    expect(dismissed.body).toMatchObject({ id: mine[0].id, status: 'dismissed' })
+    expect((await rep.get('/api/v1/alerts')).body.data.map((a: Json) => a.id)).not.toContain(mine[0].id)
+    expect((await rep.get('/api/v1/alerts?state=dismissed')).body.data.map((a: Json) => a.id)).toContain(mine[0].id)
+
+    const samsAlert = team.find(a => a.deal.ownerId === samId)
+    expect((await rep.post(`/api/v1/alerts/${samsAlert.id}/dismiss`)).status).toBe(404)
+    expect((await rep.get('/api/v1/alerts?state=maybe')).status).toBe(400)
+  })
+
+  it('answers a deal\'s score, reasons and trend to those who see the deal', async () => {
+    const [top] = (await rep.get('/api/v1/focus?limit=1')).body.data as Json[]
+    const momentum = (await rep.get(`/api/v1/deals/${top.deal.id}/momentum`)).body
+    expect(momentum).toMatchObject({ dealId: top.deal.id, score: top.score, state: top.state })
+    expect(momentum.history.length).toBeGreaterThanOrEqual(1)
+    expect(momentum.reasons.every((r: Json) => typeof r.text === 'string' && typeof r.points === 'number')).toBe(true)
+    const other = await as(sam)
+    expect((await other.get(`/api/v1/deals/${top.deal.id}/momentum`)).status).toBe(404)
+  })
+
+  it('shows admins and managers the calibration table; reps get 403', async () => {
+    const table = (await admin.get('/api/v1/momentum/calibration')).body
+    expect(table.bands.map((b: Json) => b.band)).toEqual(['0-19', '20-39', '40-59', '60-79', '80-100'])
+    expect(table.needed).toEqual({ won: 100, lost: 100 })
+    expect(table.weights.source).toBe('rules')
+    expect((await manager.get('/api/v1/momentum/calibration')).status).toBe(200)
+    expect((await rep.get('/api/v1/momentum/calibration')).status).toBe(403)
+  })
+
+  it('lets an admin run a task now and read the runs; unknown tasks are 400, reps 403', async () => {
+    const ran = await admin.post('/api/v1/admin/tasks/momentum:refresh')
+    expect(ran.status).toBe(200)
+    expect(ran.body.data.map((r: Json) => r.name)).toEqual(['momentum:refresh', 'pipeline:refresh'])
+    expect(ran.body.data[0]).toMatchObject({ status: 'done' })
+    const runs = (await admin.get('/api/v1/admin/tasks')).body.data as Json[]
+    expect(runs.some(r => r.name === 'momentum:refresh' && r.status === 'done')).toBe(true)
+    const unknown = await admin.post('/api/v1/admin/tasks/rm-rf')
+    expect(unknown.status).toBe(400)
+    expect(unknown.body.data.issues[0].path).toBe('name')
+    expect((await rep.post('/api/v1/admin/tasks/momentum:refresh')).status).toBe(403)
+  })
+})
