@@ -181,7 +181,7 @@ GROUP BY GROUPING SETS ((d.tenant_id, d.stage), (d.tenant_id, u.team_id, d.stage
 --> statement-breakpoint
 CREATE UNIQUE INDEX pipeline_summary_mv_uq ON pipeline_summary_mv (tenant_id, group_key, stage);
 --> statement-breakpoint
--- Activity per user, day and type (machine-flagged email events left out).
+-- Activity per user, day and type over the last 90 days (machine-flagged email events left out).
 CREATE MATERIALIZED VIEW activity_daily_mv AS
 SELECT e.tenant_id,
        coalesce(e.actor_user_id, '00000000-0000-0000-0000-000000000000'::uuid) AS user_id,
@@ -189,7 +189,8 @@ SELECT e.tenant_id,
        e.type,
        count(*)::int AS events
 FROM events e
-WHERE e.type NOT IN ('stage_changed', 'deal_created', 'deal_updated')
+WHERE e.occurred_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '90 days'
+  AND e.type NOT IN ('stage_changed', 'deal_created', 'deal_updated')
   AND coalesce(e.metadata ->> 'machine', 'false') <> 'true'
 GROUP BY 1, 2, 3, 4;
 --> statement-breakpoint

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { tenantId } from './_shared'
 import { tenants } from './tenancy'
@@ -40,6 +41,8 @@ export const events = pgTable('events', {
   index('events_tenant_actor_time_idx').on(t.tenantId, t.actorUserId, t.occurredAt),
   index('events_tenant_contact_time_idx').on(t.tenantId, t.contactId, t.occurredAt),
   index('events_tenant_account_time_idx').on(t.tenantId, t.accountId, t.occurredAt),
+  // The stage history (typical time in each stage, for momentum; conversion and cycle analytics).
+  index('events_tenant_stage_changes_idx').on(t.tenantId, t.occurredAt).where(sql`${t.type} = 'stage_changed'`),
 ])
 
 /**

@@ -51,6 +51,31 @@ describe('the built app', () => {
     await page.close()
   })
 
+  it('shows each open deal\'s momentum on its card — a believable mix of states, each with a reason', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    await signIn(page, baseURL, DEMO_LOGINS[0].email, DEMO_PASSWORD)
+    await page.waitForURL(url => url.pathname === '/pipeline')
+    await page.locator('[data-testid=momentum-badge]').first().waitFor()
+    const states = await page.locator('[data-testid=momentum-badge]').evaluateAll(els => els.map(e => e.getAttribute('data-state')))
+    const openCards = await page.locator('section[data-stage]:not([data-stage=won]):not([data-stage=lost]) [data-testid=deal-card]').count()
+    expect(states).toHaveLength(openCards)
+    const mix = Object.fromEntries(['accelerating', 'steady', 'stalling', 'at_risk'].map(s => [s, states.filter(x => x === s).length]))
+    for (const count of Object.values(mix)) expect(count / states.length).toBeGreaterThan(0.05)
+    expect(mix.steady! + mix.accelerating!).toBeGreaterThan(mix.at_risk!)
+    expect(await page.locator('section[data-stage=won] [data-testid=momentum-badge]').count()).toBe(0)
+    const reasons = await page.locator('[data-testid=momentum-reason]').allTextContents()
+    expect(reasons.length).toBeGreaterThan(states.length / 2)
+    expect(reasons.some(r => /no reply in \d+ days|activity up|stakeholders engaged|days in/.test(r))).toBe(true)
+    await page.screenshot({ path: `${SCREENSHOTS}/pipeline-momentum.png` })
+
+    await page.getByRole('link', { name: 'Momentum' }).click()
+    await page.waitForURL(url => url.pathname === '/settings/momentum')
+    await page.getByTestId('calibration-table').waitFor()
+    expect(await page.getByTestId('calibration-table').locator('tbody tr').count()).toBe(5)
+    await page.screenshot({ path: `${SCREENSHOTS}/momentum-settings.png`, fullPage: true })
+    await page.close()
+  })
+
   it('tells the user when the password is wrong', async () => {
     const page = await browser.newPage()
     await signIn(page, baseURL, DEMO_LOGINS[2].email, 'not-the-password')

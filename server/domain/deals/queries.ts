@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
-import { accounts, deals, users } from '../../../db/schema'
+import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import { accounts, deals, dealScores, users } from '../../../db/schema'
 import type { Tx } from '../db'
 import type { DEAL_SORTS } from './schemas'
 
@@ -20,6 +20,13 @@ const dealColumns = {
   closeDate: deals.closeDate, ownerId: deals.ownerId, ownerName: users.name, accountId: deals.accountId,
   accountName: accounts.name, probability: deals.probability, forecastCategory: deals.forecastCategory,
   stageEnteredAt: deals.stageEnteredAt, createdAt: deals.createdAt, updatedAt: deals.updatedAt,
+  /** The latest momentum score (open deals, once scored): score, state, change and the top reason. */
+  momentum: {
+    score: dealScores.score,
+    state: dealScores.state,
+    change: sql<number | null>`(${dealScores.score} - ${dealScores.previousScore})`,
+    reason: sql<string | null>`(${dealScores.reasons} -> 0 ->> 'text')`,
+  },
 }
 
 /** Per sort: the ordering, the keyset condition after a cursor, and the value a cursor keeps. */
@@ -68,6 +75,7 @@ export async function listDeals(tx: Tx, tenantId: string, query: DealListQuery) 
   const rows = await tx.select(dealColumns).from(deals)
     .leftJoin(accounts, and(eq(accounts.tenantId, deals.tenantId), eq(accounts.id, deals.accountId)))
     .leftJoin(users, and(eq(users.tenantId, deals.tenantId), eq(users.id, deals.ownerId)))
+    .leftJoin(dealScores, and(eq(dealScores.tenantId, deals.tenantId), eq(dealScores.dealId, deals.id), isNull(deals.closedAt)))
     .where(and(...where))
     .orderBy(...sort.order)
     .limit(query.limit + 1)
@@ -81,6 +89,7 @@ export async function getDeal(tx: Tx, tenantId: string, id: string) {
   const [deal] = await tx.select(dealColumns).from(deals)
     .leftJoin(accounts, and(eq(accounts.tenantId, deals.tenantId), eq(accounts.id, deals.accountId)))
     .leftJoin(users, and(eq(users.tenantId, deals.tenantId), eq(users.id, deals.ownerId)))
+    .leftJoin(dealScores, and(eq(dealScores.tenantId, deals.tenantId), eq(dealScores.dealId, deals.id), isNull(deals.closedAt)))
     .where(and(eq(deals.tenantId, tenantId), eq(deals.id, id)))
   return deal
 }

@@ -28,6 +28,8 @@ const keyOf = (source: string, externalId: string) => `${source}\u0000${external
  * event first claims its key there (`ON CONFLICT DO NOTHING`); only rows whose key was claimed by
  * this statement are inserted. Two concurrent copies of a batch: the second waits on the key's
  * unique index until the first commits, then finds the key taken and stores nothing.
+ * The same statement marks the deals the stored events concern in `momentum_dirty`, so the
+ * next momentum run rescores exactly those.
  */
 export async function writeEvents(tx: Tx, tenantId: string, batch: readonly EventRow[]): Promise<WriteResult> {
   if (batch.length === 0) return { inserted: 0, duplicates: 0, stored: [] }

@@ -13,7 +13,7 @@ export async function refreshPipelineViews(db: AppDatabase): Promise<{ skipped?:
     const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('pipeline:refresh')) as ok`)
     if (!lock!.ok) return { skipped: 'locked' as const, views: [] }
     // Opens the owner's read policy on the source tables for this transaction only (see 0012).
-    await tx.execute(sql`select set_config('app.system', 'refresh', true)`)
+    await tx.execute(sql`select set_config('app.system', 'refresh', true), set_config('jit', 'off', true)`)
     await tx.execute(sql`refresh materialized view concurrently pipeline_summary_mv`)
     await tx.execute(sql`refresh materialized view concurrently activity_daily_mv`)
     return { views: ['pipeline_summary_mv', 'activity_daily_mv'] }

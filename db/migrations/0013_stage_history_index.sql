@@ -1,0 +1,1 @@
+CREATE INDEX "events_tenant_stage_changes_idx" ON "events" USING btree ("tenant_id","occurred_at") WHERE "events"."type" = 'stage_changed';
