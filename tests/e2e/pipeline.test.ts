@@ -68,7 +68,7 @@ describe('the built app', () => {
     expect(reasons.some(r => /no reply in \d+ days|activity up|stakeholders engaged|days in/.test(r))).toBe(true)
     await page.screenshot({ path: `${SCREENSHOTS}/pipeline-momentum.png` })
 
-    await page.getByRole('link', { name: 'Momentum' }).click()
+    await page.locator('a[href="/settings/momentum"]').click()
     await page.waitForURL(url => url.pathname === '/settings/momentum')
     await page.getByTestId('calibration-table').waitFor()
     expect(await page.getByTestId('calibration-table').locator('tbody tr').count()).toBe(5)
