@@ -18,6 +18,11 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/v1/users': { limit: 'users' },
   'POST /api/v1/deals': { limit: 'openDeals' },
   'POST /api/v1/leads/[id]/convert': { limit: 'openDeals' },
+  'GET /api/v1/forecast': { capability: 'forecasting' },
+  'GET /api/v1/forecast/history': { capability: 'forecasting' },
+  'POST /api/v1/forecast/adjustments': { capability: 'forecasting' },
+  'PUT /api/v1/forecast/quotas': { capability: 'forecasting' },
+  'GET /api/v1/analytics/[kind]': { capability: 'forecasting' },
 }
 
 /** Calls with an API key need this capability, whatever the route. */

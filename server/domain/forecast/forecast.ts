@@ -1,0 +1,225 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { forecastAdjustments, quotas, teams, users } from '../../../db/schema'
+import { queryRows } from '../../../db/client'
+import type { Tx } from '../db'
+import { badRequest, notFound } from '../errors'
+import { calibrationBands, closedOutcomes } from '../momentum/calibration'
+import { audit, type Actor } from '../tenancy/audit'
+import type { Period } from './periods'
+
+/**
+ * The forecast of a period, per rep, team and the tenant (what the caller may see: row-level
+ * security filters the deals): closed-won, the open deals closing in the period by forecast
+ * category (the stage's, unless the deal overrides it), weighted, and a momentum-adjusted
+ * projection; quotas, attainment, coverage; managers' adjustments beside the computed numbers.
+ */
+
+/** Share of its probability a stalling or at-risk deal keeps when its score band has too little history. */
+export const STATE_DISCOUNT = { stalling: 0.6, at_risk: 0.3 } as const
+/** Closed deals a score band needs before its own win rate replaces the discount. */
+export const MIN_BAND_DEALS = 20
+
+export interface MomentumFactors {
+  /** Per score band with enough history: the share of its deals that were won. */
+  bands: { from: number, to: number, rate: number }[]
+  discount: typeof STATE_DISCOUNT
+}
+
+/** How stalling and at-risk deals are discounted: by their band's calibrated win rate, else by a fixed share. Pure. */
+export function momentumFactors(bands: ReturnType<typeof calibrationBands>): MomentumFactors {
+  return {
+    bands: bands.filter(b => b.deals >= MIN_BAND_DEALS && b.winRate !== null).map(b => ({ from: b.from, to: b.to, rate: b.winRate! })),
+    discount: STATE_DISCOUNT,
+  }
+}
+
+/** The win probability the projection gives a deal. Pure (the SQL below applies the same rule). */
+export function projectedProbability(deal: { probability: number, state: string | null, score: number | null }, factors: MomentumFactors): number {
+  if (deal.state !== 'stalling' && deal.state !== 'at_risk') return deal.probability / 100
+  const band = deal.score === null ? undefined : factors.bands.find(b => deal.score! >= b.from && deal.score! <= b.to)
+  return band ? band.rate : (deal.probability / 100) * factors.discount[deal.state]
+}
+
+export interface Numbers {
+  closedWon: number
+  commit: number
+  bestCase: number
+  pipeline: number
+  /** Open deals in the period, whatever their category (omitted ones excluded). */
+  open: number
+  weighted: number
+  projection: number
+  deals: number
+}
+
+interface OwnerRow extends Numbers { ownerId: string, name: string, teamId: string | null, teamName: string | null }
+
+const ZERO: Numbers = { closedWon: 0, commit: 0, bestCase: 0, pipeline: 0, open: 0, weighted: 0, projection: 0, deals: 0 }
+const round = (n: number) => Math.round(n * 100) / 100
+const ratio = (n: number) => Math.round(n * 1000) / 1000
+const add = (a: Numbers, b: Numbers): Numbers => Object.fromEntries(Object.keys(ZERO).map(k => [k, round(a[k as keyof Numbers] + b[k as keyof Numbers])])) as unknown as Numbers
+
+/** The per-owner numbers of a period, in one statement over the deals the caller sees. */
+async function ownerNumbers(tx: Tx, tenantId: string, period: Period, factors: MomentumFactors): Promise<OwnerRow[]> {
+  return queryRows<OwnerRow>(tx, sql`
+    with d as (
+      select d.owner_id, d.amount, s.kind, coalesce(d.forecast_category, s.forecast_category)::text as category,
+             coalesce(d.probability, s.probability) as probability, sc.state::text as state, sc.score,
+             (s.kind = 'won' and (d.closed_at at time zone 'UTC')::date >= ${period.start}::date and (d.closed_at at time zone 'UTC')::date < ${period.end}::date) as won_in,
+             (s.kind = 'open' and d.close_date >= ${period.start}::date and d.close_date < ${period.end}::date) as open_in
+      from deals d
+      join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage
+      left join deal_scores sc on sc.tenant_id = d.tenant_id and sc.deal_id = d.id
+      where d.tenant_id = ${tenantId}::uuid
+    ), p as (
+      select d.*, case
+          when d.state in ('stalling', 'at_risk') then coalesce(b.rate, d.probability / 100.0 * (${JSON.stringify(factors.discount)}::jsonb ->> d.state)::float)
+          else d.probability / 100.0 end as projected
+      from d
+      left join json_to_recordset(${JSON.stringify(factors.bands)}::json) as b("from" int, "to" int, rate float)
+        on d.state in ('stalling', 'at_risk') and d.score between b."from" and b."to"
+      where d.won_in or d.open_in
+    )
+    select p.owner_id as "ownerId", u.name, u.team_id as "teamId", t.name as "teamName",
+           coalesce(sum(amount) filter (where won_in), 0)::float as "closedWon",
+           coalesce(sum(amount) filter (where open_in and category = 'commit'), 0)::float as commit,
+           coalesce(sum(amount) filter (where open_in and category = 'best_case'), 0)::float as "bestCase",
+           coalesce(sum(amount) filter (where open_in and category = 'pipeline'), 0)::float as pipeline,
+           coalesce(sum(amount) filter (where open_in and category <> 'omitted'), 0)::float as open,
+           round(coalesce(sum(amount * probability / 100.0) filter (where open_in and category <> 'omitted'), 0), 2)::float as weighted,
+           round((coalesce(sum(amount) filter (where won_in), 0) + coalesce(sum(amount * projected) filter (where open_in and category <> 'omitted'), 0))::numeric, 2)::float as projection,
+           count(*)::int as deals
+    from p
+    join users u on u.tenant_id = ${tenantId}::uuid and u.id = p.owner_id
+    left join teams t on t.tenant_id = u.tenant_id and t.id = u.team_id
+    group by p.owner_id, u.name, u.team_id, t.name
+    order by u.name`)
+}
+
+export interface Caller { role: 'rep' | 'manager' | 'admin', userId: string, teamId: string | null }
+
+export async function forecast(tx: Tx, tenantId: string, caller: Caller, period: Period) {
+  const factors = momentumFactors(calibrationBands(await closedOutcomes(tx, tenantId)))
+  const owners = await ownerNumbers(tx, tenantId, period, factors)
+  // Every rep the caller sees appears, with zeros when they have nothing in the period.
+  const people = await tx.select({ id: users.id, name: users.name, teamId: users.teamId, role: users.role, active: users.active }).from(users)
+    .where(and(eq(users.tenantId, tenantId), caller.role === 'rep' ? eq(users.id, caller.userId) : caller.role === 'manager' && caller.teamId ? eq(users.teamId, caller.teamId) : undefined))
+  const teamNames = new Map((await tx.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.tenantId, tenantId))).map(t => [t.id, t.name]))
+  for (const p of people) {
+    if (p.role !== 'admin' && p.active && !owners.some(o => o.ownerId === p.id)) owners.push({ ownerId: p.id, name: p.name, teamId: p.teamId, teamName: p.teamId ? teamNames.get(p.teamId) ?? null : null, ...ZERO })
+  }
+  const visibleOwners = caller.role === 'rep' ? owners.filter(o => o.ownerId === caller.userId) : owners
+  const quotaRows = await tx.select({ ownerId: quotas.ownerId, amount: quotas.amount }).from(quotas)
+    .where(and(eq(quotas.tenantId, tenantId), eq(quotas.period, period.key)))
+  const quotaOf = new Map(quotaRows.map(q => [q.ownerId, Number(q.amount)]))
+  const adjustments = await latestAdjustments(tx, tenantId, period.key)
+  const visibleAdjustment = (scope: 'owner' | 'team' | 'tenant', id: string | null) => {
+    if (scope === 'tenant' && caller.role !== 'admin') return null
+    if (scope === 'team' && caller.role === 'rep') return null
+    if (scope === 'team' && caller.role === 'manager' && caller.teamId !== id) return null
+    return adjustments.get(`${scope}:${id ?? ''}`) ?? null
+  }
+  const withTargets = (numbers: Numbers, quota: number | null, adjustment: ReturnType<typeof visibleAdjustment>) => {
+    const forecastAmount = round(numbers.closedWon + numbers.commit)
+    return {
+      ...numbers,
+      forecast: forecastAmount,
+      quota,
+      attainment: quota ? ratio(numbers.closedWon / quota) : null,
+      coverage: quota ? (quota - numbers.closedWon > 0 ? ratio(numbers.open / (quota - numbers.closedWon)) : null) : null,
+      adjusted: adjustment,
+    }
+  }
+  const ownerRows = visibleOwners.sort((a, b) => a.name.localeCompare(b.name)).map(({ ownerId, name, teamId, teamName, ...n }) => ({
+    ownerId, name, teamId, teamName, ...withTargets(n, quotaOf.get(ownerId) ?? null, visibleAdjustment('owner', ownerId)),
+  }))
+  const teamIds = [...new Set(visibleOwners.map(o => o.teamId))]
+  const teamRows = caller.role === 'rep'
+    ? []
+    : teamIds.map((teamId) => {
+        const members = visibleOwners.filter(o => o.teamId === teamId)
+        const numbers = members.reduce<Numbers>((sum, o) => add(sum, o), ZERO)
+        const quota = members.reduce<number | null>((sum, o) => (quotaOf.has(o.ownerId) ? (sum ?? 0) + quotaOf.get(o.ownerId)! : sum), null)
+        return { teamId, name: teamId ? teamNames.get(teamId) ?? 'Team' : 'No team', ...withTargets(numbers, quota, teamId ? visibleAdjustment('team', teamId) : null) }
+      }).sort((a, b) => a.name.localeCompare(b.name))
+  const totalNumbers = visibleOwners.reduce<Numbers>((sum, o) => add(sum, o), ZERO)
+  const totalQuota = visibleOwners.reduce<number | null>((sum, o) => (quotaOf.has(o.ownerId) ? (sum ?? 0) + quotaOf.get(o.ownerId)! : sum), null)
+  return {
+    period,
+    owners: ownerRows,
+    teams: teamRows,
+    total: withTargets(totalNumbers, totalQuota, caller.role === 'admin' ? visibleAdjustment('tenant', null) : null),
+    momentum: factors,
+  }
+}
+
+/** The adjustment in force per target (the latest), keyed `scope:targetId`. */
+async function latestAdjustments(tx: Tx, tenantId: string, periodKey: string) {
+  const rows = await tx.select({
+    scope: forecastAdjustments.scope, targetId: forecastAdjustments.targetId, amount: forecastAdjustments.amount, original: forecastAdjustments.original,
+    note: forecastAdjustments.note, createdAt: forecastAdjustments.createdAt, by: users.name,
+  }).from(forecastAdjustments)
+    .leftJoin(users, and(eq(users.tenantId, forecastAdjustments.tenantId), eq(users.id, forecastAdjustments.createdById)))
+    .where(and(eq(forecastAdjustments.tenantId, tenantId), eq(forecastAdjustments.period, periodKey)))
+    .orderBy(desc(forecastAdjustments.createdAt))
+  const latest = new Map<string, { amount: number, original: number, note: string, by: string | null, at: Date }>()
+  for (const r of rows) {
+    const key = `${r.scope}:${r.targetId ?? ''}`
+    if (!latest.has(key)) latest.set(key, { amount: Number(r.amount), original: Number(r.original), note: r.note, by: r.by, at: r.createdAt })
+  }
+  return latest
+}
+
+export interface AdjustmentInput { period: Period, ownerId?: string, teamId?: string, amount: number, note: string }
+
+/**
+ * A manager's override for a rep, their team, or (admins) the tenant, with a note. The computed
+ * number at that moment is kept beside it; the change is audited.
+ */
+export async function adjustForecast(tx: Tx, actor: Actor & { userId: string }, caller: Caller, input: AdjustmentInput) {
+  const tenantId = actor.tenantId
+  let scope: 'owner' | 'team' | 'tenant' = 'tenant'
+  let targetId: string | null = null
+  if (input.ownerId) {
+    const [owner] = await tx.select({ id: users.id, teamId: users.teamId }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, input.ownerId)))
+    if (!owner) throw notFound('owner')
+    if (caller.role === 'manager' && owner.teamId !== caller.teamId) throw notFound('owner')
+    scope = 'owner'
+    targetId = owner.id
+  }
+  else if (input.teamId) {
+    const [team] = await tx.select({ id: teams.id }).from(teams).where(and(eq(teams.tenantId, tenantId), eq(teams.id, input.teamId)))
+    if (!team || (caller.role === 'manager' && caller.teamId !== team.id)) throw notFound('team')
+    scope = 'team'
+    targetId = team.id
+  }
+  else if (caller.role !== 'admin') throw badRequest('ownerId', 'name the rep (ownerId) or your team (teamId)')
+  const current = await forecast(tx, tenantId, caller, input.period)
+  const original = scope === 'owner'
+    ? current.owners.find(o => o.ownerId === targetId)?.forecast ?? 0
+    : scope === 'team'
+      ? current.teams.find(t => t.teamId === targetId)?.forecast ?? 0
+      : current.total.forecast
+  const [row] = await tx.insert(forecastAdjustments).values({
+    tenantId, period: input.period.key, scope, targetId, amount: String(input.amount), original: String(original), note: input.note, createdById: actor.userId,
+  }).returning()
+  await audit(tx, actor, 'forecast.adjusted', { targetType: scope, targetId: targetId ?? tenantId, metadata: { period: input.period.key, original, amount: input.amount } })
+  return { ...row!, amount: Number(row!.amount), original: Number(row!.original) }
+}
+
+/** Sets reps' quotas for a period (managers for their team, admins for anyone). */
+export async function setQuotas(tx: Tx, tenantId: string, caller: Caller, periodKey: string, entries: { ownerId: string, amount: number }[]) {
+  const owners = entries.length
+    ? await tx.select({ id: users.id, teamId: users.teamId }).from(users).where(and(eq(users.tenantId, tenantId), inArray(users.id, entries.map(e => e.ownerId))))
+    : []
+  entries.forEach((entry, index) => {
+    const owner = owners.find(o => o.id === entry.ownerId)
+    if (!owner || (caller.role === 'manager' && owner.teamId !== caller.teamId)) throw badRequest(`quotas.${index}.ownerId`, 'no such rep on your team')
+  })
+  const now = new Date()
+  for (const entry of entries) {
+    await tx.insert(quotas).values({ tenantId, ownerId: entry.ownerId, period: periodKey, amount: String(entry.amount), updatedAt: now })
+      .onConflictDoUpdate({ target: [quotas.tenantId, quotas.ownerId, quotas.period], set: { amount: String(entry.amount), updatedAt: now } })
+  }
+  return { period: periodKey, updated: entries.length }
+}

@@ -1,0 +1,43 @@
+/** Forecast periods: a month (`2026-11`) or a quarter (`2026-Q4`), in UTC days. Pure. */
+
+export interface Period {
+  key: string
+  kind: 'month' | 'quarter'
+  /** First day, inclusive (`YYYY-MM-DD`). */
+  start: string
+  /** First day after the period (`YYYY-MM-DD`). */
+  end: string
+}
+
+export const PERIOD_PATTERN = /^(\d{4})-(?:Q([1-4])|(0[1-9]|1[0-2]))$/
+
+const day = (y: number, m: number) => new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10)
+
+export function parsePeriod(key: string): Period | null {
+  const match = PERIOD_PATTERN.exec(key)
+  if (!match) return null
+  const year = Number(match[1])
+  if (match[2]) {
+    const first = (Number(match[2]) - 1) * 3
+    return { key, kind: 'quarter', start: day(year, first), end: day(year, first + 3) }
+  }
+  const month = Number(match[3]) - 1
+  return { key, kind: 'month', start: day(year, month), end: day(year, month + 1) }
+}
+
+/** The period of a kind that holds a day. */
+export function periodOf(date: Date, kind: 'month' | 'quarter'): Period {
+  const y = date.getUTCFullYear()
+  const m = date.getUTCMonth()
+  return parsePeriod(kind === 'month' ? `${y}-${String(m + 1).padStart(2, '0')}` : `${y}-Q${Math.floor(m / 3) + 1}`)!
+}
+
+/** The Mondays from the period's first week to its end (or `until`, if earlier): the history's x axis. */
+export function weeksOf(period: Period, until?: string): string[] {
+  const weeks: string[] = []
+  const first = new Date(`${period.start}T00:00:00Z`)
+  first.setUTCDate(first.getUTCDate() - ((first.getUTCDay() + 6) % 7))
+  const stop = until && until < period.end ? until : period.end
+  for (const d = first; d.toISOString().slice(0, 10) < stop; d.setUTCDate(d.getUTCDate() + 7)) weeks.push(d.toISOString().slice(0, 10))
+  return weeks
+}
