@@ -18,6 +18,11 @@ import { QuerySchema as AlertsQuery } from '../api/v1/alerts/index.get'
 import { QuerySchema as FocusQuery } from '../api/v1/focus.get'
 import { QuerySchema as SummaryQuery } from '../api/v1/pipeline/summary.get'
 import { QuerySchema as TaskQuery } from '../api/v1/admin/tasks/[name].post'
+import { QuerySchema as ForecastQuery } from '../api/v1/forecast/index.get'
+import { QuerySchema as HistoryQuery } from '../api/v1/forecast/history.get'
+import { BodySchema as AdjustmentBody } from '../api/v1/forecast/adjustments.post'
+import { BodySchema as QuotasBody } from '../api/v1/forecast/quotas.put'
+import { QuerySchema as AnalyticsQuery } from '../api/v1/analytics/[kind].get'
 import { QuerySchema as UserEventsQuery } from '../api/v1/events/index.get'
 import { QuerySchema as LeadListQuery } from '../api/v1/leads/index.get'
 import { QuerySchema as SearchQuery } from '../api/v1/search.get'
@@ -71,6 +76,11 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'GET /api/v1/alerts': { tag: 'Momentum', summary: 'Alerts on the deals the caller sees', query: AlertsQuery },
   'POST /api/v1/alerts/[id]/dismiss': { tag: 'Momentum', summary: 'Dismiss an alert' },
   'GET /api/v1/momentum/calibration': { tag: 'Momentum', summary: 'Per score band: closed deals and win rate; the weights in use (admins, managers)' },
+  'GET /api/v1/forecast': { tag: 'Forecast', summary: 'A month\'s or quarter\'s forecast per rep, team and tenant (format=csv downloads it)', query: ForecastQuery },
+  'GET /api/v1/forecast/history': { tag: 'Forecast', summary: 'Forecast against actual per week, slipped and pulled-in deals', query: HistoryQuery },
+  'POST /api/v1/forecast/adjustments': { tag: 'Forecast', summary: 'A manager\'s override of a rep\'s or team\'s forecast, with a note (audited)', body: AdjustmentBody, status: 201 },
+  'PUT /api/v1/forecast/quotas': { tag: 'Forecast', summary: 'Set reps\' quotas for a period (managers, admins)', body: QuotasBody },
+  'GET /api/v1/analytics/[kind]': { tag: 'Forecast', summary: 'conversion, time-in-stage, win-rate or cycle-length over a date range', query: AnalyticsQuery },
   'GET /api/v1/admin/tasks': { tag: 'Operations', summary: 'The latest task runs (admin)' },
   'POST /api/v1/admin/tasks/[name]': { tag: 'Operations', summary: 'Run a task now for the caller\'s tenant and wait (admin)', query: TaskQuery },
   'GET /api/v1/pipeline/stages': { tag: 'Pipeline', summary: 'The tenant\'s stages' },

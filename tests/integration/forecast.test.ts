@@ -108,10 +108,11 @@ describe('the forecast of a quarter, against hand-computed numbers', () => {
   it('tracks the forecast week by week from the snapshots, and lists the slipped and pulled-in deals', async () => {
     await runTask(database.db, 'pipeline:snapshot', { tenantId, now: at('2026-11-16') })
     const history = await inTenant(tx => forecastHistory(tx, tenantId, Q4, '2026-11-20'))
-    expect(history.weeks.map(w => w.week)).toEqual(['2026-09-28', '2026-10-05', '2026-10-12', '2026-10-19', '2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16'])
-    expect(history.weeks.at(-2)).toMatchObject({ snapshotDay: null, forecast: null, closedWon: 10_000 })
+    expect(history.weeks.map(w => w.week)).toEqual(['2026-09-28', '2026-10-05', '2026-10-12', '2026-10-19', '2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16', '2026-11-20'])
+    expect(history.weeks.at(-3)).toMatchObject({ snapshotDay: null, forecast: null, closedWon: 10_000 })
     // The 16 November snapshot: commit A2 20,000 (A5 omitted); best case adds A3 and B1; won by then A1.
-    expect(history.weeks.at(-1)).toMatchObject({ snapshotDay: '2026-11-16', commit: 20_000, bestCase: 38_000, closedWon: 10_000, forecast: 30_000, bestCaseForecast: 48_000 })
+    expect(history.weeks.at(-2)).toMatchObject({ snapshotDay: '2026-11-16', commit: 20_000, bestCase: 38_000, closedWon: 10_000, forecast: 30_000, bestCaseForecast: 48_000 })
+    expect(history.weeks.at(-1)).toMatchObject({ week: '2026-11-20', snapshotDay: '2026-11-16', forecast: 30_000 })
     expect(history.actual).toBe(10_000)
     expect(history.slipped).toMatchObject({ amount: 6_000, deals: [{ name: 'A6', from: '2026-12-15', to: '2027-02-01' }] })
     expect(history.pulledIn).toMatchObject({ amount: 3_000, deals: [{ name: 'B2', from: '2027-03-01', to: '2026-11-25' }] })

@@ -10,6 +10,8 @@ import { weeksOf, type Period } from './periods'
  */
 export async function forecastHistory(tx: Tx, tenantId: string, period: Period, today: string) {
   const weeks = weeksOf(period, today > period.start ? addDays(today, 1) : period.start)
+  // Within the period, today is the last point (the latest snapshot stands for it).
+  if (today >= period.start && today < period.end && !weeks.includes(today)) weeks.push(today)
   const series = weeks.length
     ? await queryRows<{ week: string, snapshotDay: string | null, commit: number | null, bestCase: number | null, weighted: number | null, closedWon: number }>(tx, sql`
         with weeks as (select w::date as week from unnest(${`{${weeks.join(',')}}`}::date[]) as w),

@@ -178,6 +178,29 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect(answer.body.closed).toEqual({ won: 0, lost: 0 })
     expect(answer.body.bands.every((band: Json) => band.deals === 0)).toBe(true)
   },
+  'GET /api/v1/forecast': async () => {
+    const answer = (await a.get('/api/v1/forecast?period=2026-Q4')).body
+    expect(answer.owners.map((o: Json) => o.ownerId)).not.toContain(ids.user)
+    expect(answer.total).toMatchObject({ closedWon: 0, open: 0 })
+  },
+  'GET /api/v1/forecast/history': async () => {
+    const answer = (await a.get('/api/v1/forecast/history?period=2026-Q4')).body
+    expect(answer).toMatchObject({ actual: 0, slipped: { deals: [] }, pulledIn: { deals: [] } })
+  },
+  'POST /api/v1/forecast/adjustments': async () => {
+    expect((await a.post('/api/v1/forecast/adjustments', { period: '2026-Q4', ownerId: ids.user, amount: 1, note: 'x' })).status).toBe(404)
+    expect((await a.post('/api/v1/forecast/adjustments', { period: '2026-Q4', teamId: ids.team, amount: 1, note: 'x' })).status).toBe(404)
+  },
+  'PUT /api/v1/forecast/quotas': async () => {
+    const answer = await a.request('PUT', '/api/v1/forecast/quotas', { period: '2026-Q4', quotas: [{ ownerId: ids.user, amount: 1 }] })
+    expect(answer.status).toBe(400)
+    expect(answer.body.data.issues[0].path).toBe('quotas.0.ownerId')
+  },
+  'GET /api/v1/analytics/[kind]': async () => {
+    for (const kind of ['conversion', 'time-in-stage', 'win-rate', 'cycle-length']) {
+      expect((await a.get(`/api/v1/analytics/${kind}?from=2020-01-01&to=2030-01-01`)).body.data, kind).toEqual([])
+    }
+  },
   'GET /api/v1/admin/tasks': async () => {
     const runs = (await a.get('/api/v1/admin/tasks')).body.data as Json[]
     expect(runs.every(r => r.tenantId === null || r.tenantId === ids.tenantA)).toBe(true)
