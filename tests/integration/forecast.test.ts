@@ -121,7 +121,8 @@ describe('the forecast of a quarter, against hand-computed numbers', () => {
 
 describe('analytics from the stage history', () => {
   const range = { from: '2026-09-01', to: '2026-11-20' }
-  const run = (kind: keyof typeof ANALYTICS, groupBy: 'none' | 'owner') => inTenant(tx => ANALYTICS[kind](tx, tenantId, range, groupBy)) as Promise<Record<string, unknown>[]>
+  const run = (kind: keyof typeof ANALYTICS, groupBy: 'none' | 'owner') =>
+    inTenant((tx): Promise<Record<string, unknown>[]> => ANALYTICS[kind](tx, tenantId, range, groupBy))
 
   it('computes conversion, time in stage, win rate and cycle length as counted by hand', async () => {
     // Negotiation was entered by A1, A2, A5, A6 and B3; A1 and B3 went on (won). Proposal: A3, B1, B4; none went on.
