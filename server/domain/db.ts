@@ -40,6 +40,7 @@ export interface Lookup {
   apiKeyPrefix?: string
   inviteTokenHash?: string
   stripeCustomerId?: string
+  emailConnectionId?: string
 }
 
 /** A transaction as the app role with no tenant, that can see only the rows a lookup names. */
@@ -49,7 +50,8 @@ export function withLookup<T>(db: AppDatabase, lookup: Lookup, fn: (tx: Tx) => P
       set_config('app.login_email', ${lookup.loginEmail?.toLowerCase() ?? ''}, true),
       set_config('app.api_key_prefix', ${lookup.apiKeyPrefix ?? ''}, true),
       set_config('app.invite_token_hash', ${lookup.inviteTokenHash ?? ''}, true),
-      set_config('app.stripe_customer_id', ${lookup.stripeCustomerId ?? ''}, true)`)
+      set_config('app.stripe_customer_id', ${lookup.stripeCustomerId ?? ''}, true),
+      set_config('app.email_connection_id', ${lookup.emailConnectionId ?? ''}, true), set_config('jit', 'off', true)`)
     return fn(tx)
   })
 }

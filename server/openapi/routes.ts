@@ -23,6 +23,7 @@ import { QuerySchema as HistoryQuery } from '../api/v1/forecast/history.get'
 import { BodySchema as AdjustmentBody } from '../api/v1/forecast/adjustments.post'
 import { BodySchema as QuotasBody } from '../api/v1/forecast/quotas.put'
 import { QuerySchema as AnalyticsQuery } from '../api/v1/analytics/[kind].get'
+import { BodySchema as EmailConnectionBody } from '../api/v1/integrations/email/index.post'
 import { QuerySchema as UserEventsQuery } from '../api/v1/events/index.get'
 import { QuerySchema as LeadListQuery } from '../api/v1/leads/index.get'
 import { QuerySchema as SearchQuery } from '../api/v1/search.get'
@@ -81,6 +82,9 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'POST /api/v1/forecast/adjustments': { tag: 'Forecast', summary: 'A manager\'s override of a rep\'s or team\'s forecast, with a note (audited)', body: AdjustmentBody, status: 201 },
   'PUT /api/v1/forecast/quotas': { tag: 'Forecast', summary: 'Set reps\' quotas for a period (managers, admins)', body: QuotasBody },
   'GET /api/v1/analytics/[kind]': { tag: 'Forecast', summary: 'conversion, time-in-stage, win-rate or cycle-length over a date range', query: AnalyticsQuery },
+  'GET /api/v1/integrations/email': { tag: 'Integrations', summary: 'Email provider connections and their webhook URLs (admin)' },
+  'POST /api/v1/integrations/email': { tag: 'Integrations', summary: 'Connect SendGrid, Mailgun or Postmark; answers the webhook and inbound URLs (admin)', body: EmailConnectionBody, status: 201 },
+  'GET /api/v1/integrations/email/unmatched': { tag: 'Integrations', summary: 'Inbound emails that matched no contact, for review (admin)' },
   'GET /api/v1/admin/tasks': { tag: 'Operations', summary: 'The latest task runs (admin)' },
   'POST /api/v1/admin/tasks/[name]': { tag: 'Operations', summary: 'Run a task now for the caller\'s tenant and wait (admin)', query: TaskQuery },
   'GET /api/v1/pipeline/stages': { tag: 'Pipeline', summary: 'The tenant\'s stages' },

@@ -9,6 +9,7 @@ import { calibration } from '../../server/domain/momentum/calibration'
 import { dismissAlert } from '../../server/domain/momentum/queries'
 import { refreshMomentum } from '../../server/domain/momentum/refresh'
 import { runTask } from '../../server/domain/momentum/tasks'
+import { dealSignals } from '../../server/domain/momentum/signals'
 import { pipelineSummary } from '../../server/domain/momentum/views'
 import { createTenant, createUser } from '../../server/domain/tenancy/tenants'
 import { createTestDatabase, type TestDatabase } from '../support/database'
@@ -135,6 +136,20 @@ describe('the momentum run', () => {
     await runTask(database.db, 'momentum:refresh', { tenantId: tenant.id, now: NOW })
     await runTask(database.db, 'momentum:refresh', { tenantId: tenant.id, now: NOW, full: true })
     expect([await count(dealScores), await count(alerts)]).toEqual([1, 2])
+  })
+
+  it('leaves machine-flagged email events out of the signals', async () => {
+    const later = new Date(NOW.getTime() + 4 * 3_600_000)
+    const before = (await inTenant(tx => dealSignals(tx, tenantId, later, [deal.overdue!])))[0]!
+    await inTenant(tx => writeEvents(tx, tenantId, Array.from({ length: 5 }, () => ({
+      type: 'email_opened' as const, occurredAt: new Date(NOW.getTime() + 3_600_000), source: 'sendgrid', dealId: deal.overdue, contactId: contact[1],
+      metadata: { machine: true, machineReason: 'apple_privacy_proxy' },
+    }))))
+    const after = (await inTenant(tx => dealSignals(tx, tenantId, later, [deal.overdue!])))[0]!
+    expect(after.recent7).toBe(before.recent7)
+    expect(after.contacts7).toBe(before.contacts7)
+    await inTenant(tx => writeEvents(tx, tenantId, [{ type: 'email_opened', occurredAt: new Date(NOW.getTime() + 3_600_000), source: 'sendgrid', dealId: deal.overdue, contactId: contact[1] }]))
+    expect((await inTenant(tx => dealSignals(tx, tenantId, later, [deal.overdue!])))[0]!.recent7).toBe(before.recent7 + 1)
   })
 
   it.skipIf(!process.env.TEST_DATABASE_URL)('skips a run while another process runs the same tenant (single-flight)', async () => {

@@ -66,6 +66,7 @@ export default async function setup(project: TestProject) {
     HOST: '127.0.0.1',
     PORT: String(port),
     NUXT_SESSION_PASSWORD: randomBytes(24).toString('hex'),
+    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     NUXT_SEED_DEMO: '1',
   }
   let cleanup = async () => {}

@@ -23,6 +23,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/v1/forecast/adjustments': { capability: 'forecasting' },
   'PUT /api/v1/forecast/quotas': { capability: 'forecasting' },
   'GET /api/v1/analytics/[kind]': { capability: 'forecasting' },
+  'GET /api/v1/integrations/email': { capability: 'email_tracking' },
+  'POST /api/v1/integrations/email': { capability: 'email_tracking' },
+  'GET /api/v1/integrations/email/unmatched': { capability: 'email_tracking' },
 }
 
 /** Calls with an API key need this capability, whatever the route. */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { notes } from '../../../db/schema'
 import type { Tx } from '../db'
+import { recordSentMessage } from '../email/ingest'
 import { ingestEvents } from './ingest'
 
 export const ACTIVITY_TYPES = ['call', 'meeting_scheduled', 'meeting_held', 'note', 'email_sent', 'email_received'] as const
@@ -17,10 +18,14 @@ export const ActivitySchema = z.object({
   outcome: z.enum(CALL_OUTCOMES).optional(),
   subject: z.string().trim().max(500).optional(),
   body: z.string().max(20_000).optional(),
+  /** An email's RFC 5322 Message-ID and the provider's id for it: tracking events and replies find the deal by them. */
+  messageId: z.string().trim().min(3).max(998).optional(),
+  providerMessageId: z.string().trim().min(1).max(255).optional(),
 }).strict()
   .refine(a => Boolean(a.dealId || a.contactId || a.accountId), { path: ['dealId'], message: 'name a deal, contact or account' })
   .refine(a => a.type !== 'note' || Boolean(a.body?.trim()), { path: ['body'], message: 'a note needs a body' })
   .refine(a => a.type === 'call' || (a.durationSeconds === undefined && a.outcome === undefined), { path: ['outcome'], message: 'only calls have a duration and an outcome' })
+  .refine(a => a.type === 'email_sent' || (a.messageId === undefined && a.providerMessageId === undefined), { path: ['messageId'], message: 'only sent emails have message ids' })
 export type Activity = z.output<typeof ActivitySchema>
 
 /**
@@ -34,6 +39,9 @@ export async function logActivity(tx: Tx, actor: { tenantId: string, userId: str
     type, occurredAt: occurredAt ?? now, source: 'direct', actor: { userId: actor.userId },
     subject: { dealId, contactId, accountId }, metadata,
   }])
+  if (type === 'email_sent' && activity.messageId) {
+    await recordSentMessage(tx, actor.tenantId, { messageId: activity.messageId, providerMessageId: activity.providerMessageId, dealId, contactId, subject: activity.subject, at: occurredAt ?? now })
+  }
   if (type === 'note') {
     await tx.insert(notes).values({ tenantId: actor.tenantId, authorId: actor.userId, dealId, contactId, accountId, body: activity.body!, createdAt: occurredAt ?? now })
   }

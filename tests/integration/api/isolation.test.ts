@@ -201,6 +201,17 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
       expect((await a.get(`/api/v1/analytics/${kind}?from=2020-01-01&to=2030-01-01`)).body.data, kind).toEqual([])
     }
   },
+  'GET /api/v1/integrations/email': async () => {
+    await b.post('/api/v1/integrations/email', { provider: 'mailgun', verification: { signingKey: 'b-signing-key-0123456789' } })
+    expect((await a.get('/api/v1/integrations/email')).body.data).toEqual([])
+  },
+  'POST /api/v1/integrations/email': async () => {
+    const created = (await a.post('/api/v1/integrations/email', { provider: 'mailgun', verification: { signingKey: 'a-signing-key-0123456789' } })).body
+    expect((await b.get('/api/v1/integrations/email')).body.data.map((c: Json) => c.id)).not.toContain(created.id)
+  },
+  'GET /api/v1/integrations/email/unmatched': async () => {
+    expect((await a.get('/api/v1/integrations/email/unmatched')).body.data).toEqual([])
+  },
   'GET /api/v1/admin/tasks': async () => {
     const runs = (await a.get('/api/v1/admin/tasks')).body.data as Json[]
     expect(runs.every(r => r.tenantId === null || r.tenantId === ids.tenantA)).toBe(true)

@@ -1,0 +1,7 @@
+import { listConnections } from '../../../../domain/email/connections'
+
+/** The tenant's email connections and their webhook URLs (admins); secrets are never returned. */
+export default defineEventHandler(async (event) => {
+  const auth = await requireRole(event, 'admin')
+  return { data: await withTenant(await useDb(), auth.tenantId, tx => listConnections(tx, auth.tenantId, publicOrigin(event))) }
+})

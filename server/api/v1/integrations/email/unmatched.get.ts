@@ -1,0 +1,7 @@
+import { unmatchedReplies } from '../../../../domain/email/inbound'
+
+/** Inbound emails that matched no contact or deal, kept for review (admins). */
+export default defineEventHandler(async (event) => {
+  const auth = await requireRole(event, 'admin')
+  return { data: await withTenant(await useDb(), auth.tenantId, tx => unmatchedReplies(tx, auth.tenantId)) }
+})
