@@ -1,0 +1,34 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { signUp } from '../support/http'
+import { launchChromium, SCREENSHOTS, signIn } from './setup/browser'
+
+const baseURL = inject('baseURL')
+let browser: Browser
+beforeAll(async () => {
+  browser = await launchChromium()
+})
+afterAll(() => browser?.close())
+
+describe('the email tracking settings', () => {
+  it('connects Mailgun, shows the webhook and inbound URLs once, and lists the connection without its key', async () => {
+    const { email, password } = await signUp(baseURL)
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await signIn(page, baseURL, email, password)
+    await page.waitForURL(url => url.pathname === '/pipeline')
+    await page.locator('a[href="/settings/email"]').click()
+    await page.waitForURL(url => url.pathname === '/settings/email')
+    await page.getByRole('combobox').first().click()
+    await page.getByRole('option', { name: 'Mailgun' }).click()
+    await page.getByLabel('HTTP webhook signing key').fill('key-0123456789abcdef0123')
+    await page.getByRole('button', { name: 'Connect' }).click()
+    await page.getByText('Inbound replies:').waitFor()
+    const alert = await page.getByText('Inbound replies:').textContent()
+    expect(alert).toMatch(/\/api\/webhooks\/email\/inbound\/[0-9a-f-]{36}\?token=/)
+    const table = await page.locator('table').first().textContent()
+    expect(table).toContain('mailgun')
+    expect(await page.content()).not.toContain('key-0123456789abcdef0123')
+    await page.screenshot({ path: `${SCREENSHOTS}/settings-email.png`, fullPage: true })
+    await page.close()
+  })
+})
