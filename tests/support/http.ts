@@ -61,6 +61,9 @@ export class Client {
     return { status: response.status, body: parsed as T, headers: response.headers }
   }
 
+  /** The session cookie as a request header (for streams read with fetch directly). */
+  cookieHeader = () => [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+
   get = <T = Json>(path: string) => this.request<T>('GET', path)
   post = <T = Json>(path: string, body?: unknown) => this.request<T>('POST', path, body ?? {})
   patch = <T = Json>(path: string, body: unknown) => this.request<T>('PATCH', path, body)

@@ -212,6 +212,34 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   'GET /api/v1/integrations/email/unmatched': async () => {
     expect((await a.get('/api/v1/integrations/email/unmatched')).body.data).toEqual([])
   },
+  'GET /api/v1/dashboard': async () => {
+    const answer = (await a.get('/api/v1/dashboard')).body
+    expect(answer.board.flatMap((c: Json) => c.cards)).toEqual([])
+    expect(answer.alerts).toEqual([])
+    expect(answer.recent).toEqual([])
+    expect((await a.get(`/api/v1/dashboard?teamId=${ids.team}`)).status).toBe(404)
+  },
+  'GET /api/v1/stream': async () => {
+    // A stage move in B while A listens: A hears nothing about it.
+    const controller = new AbortController()
+    const response = await fetch(`${baseURL}/api/v1/stream`, { headers: { cookie: a.cookieHeader() }, signal: controller.signal })
+    expect(response.headers.get('content-type')).toContain('text/event-stream')
+    const reader = response.body!.getReader()
+    let text = ''
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) break
+        text += new TextDecoder().decode(value)
+      }
+    })().catch(() => undefined)
+    await b.post('/api/v1/activities', { type: 'note', dealId: ids.openDeal, body: 'B only' })
+    await new Promise(resolve => setTimeout(resolve, 500))
+    controller.abort()
+    await reading
+    expect(text).toContain('event: ready')
+    expect(text).not.toContain(ids.openDeal)
+  },
   'GET /api/v1/admin/tasks': async () => {
     const runs = (await a.get('/api/v1/admin/tasks')).body.data as Json[]
     expect(runs.every(r => r.tenantId === null || r.tenantId === ids.tenantA)).toBe(true)

@@ -1,0 +1,55 @@
+import { and, eq, inArray } from 'drizzle-orm'
+import { deals } from '../../../db/schema'
+import { withAccess } from '../../domain/db'
+import type { BusMessage } from '../../domain/events/bus'
+
+/** The deal ids a bus message is about. */
+function dealIdsOf(message: BusMessage): string[] {
+  const data = message.data as { dealIds?: string[], deals?: { id: string }[], alerts?: { dealId: string }[], dealId?: string }
+  return [...new Set([...(data.dealIds ?? []), ...(data.deals ?? []).map(d => d.id), ...(data.alerts ?? []).map(a => a.dealId), ...(data.dealId ? [data.dealId] : [])])]
+}
+
+/**
+ * Server-Sent Events for the live screens: `deal.updated`, `deal.score`, `alert.created` and
+ * `event.created`, each narrowed to the deals the caller may see. Fed by the bus, so a change made
+ * through any server process arrives here. The browser's EventSource reconnects on its own; the
+ * page refetches its data when it does (catching up on what it missed).
+ */
+export default defineEventHandler(async (event) => {
+  const auth = await requireAuth(event)
+  const db = await useDb()
+  const stream = createEventStream(event)
+  let sent = 0
+  const deliver = async (message: BusMessage) => {
+    if (message.topic === 'billing.changed') return
+    let ids = dealIdsOf(message)
+    if (auth.access.scope === 'owners' && ids.length) {
+      const visible = await withAccess(db, auth.access, tx => tx.select({ id: deals.id }).from(deals)
+        .where(and(eq(deals.tenantId, auth.tenantId), inArray(deals.id, ids))))
+      const allowed = new Set(visible.map(d => d.id))
+      ids = ids.filter(id => allowed.has(id))
+      if (!ids.length) return
+    }
+    const data = message.topic === 'deal.score'
+      ? { deals: (message.data.deals as { id: string }[]).filter(d => ids.includes(d.id)) }
+      : message.topic === 'alert.created'
+        ? { alerts: (message.data.alerts as { dealId: string }[]).filter(a => ids.includes(a.dealId)) }
+        : { ...message.data, dealIds: ids }
+    await stream.push({ id: String(++sent), event: message.topic, data: JSON.stringify(data) })
+  }
+  const unsubscribe = bus.subscribe(auth.tenantId, (message) => {
+    deliver(message).catch(() => undefined)
+  })
+  const heartbeat = setInterval(() => {
+    stream.push({ event: 'ping', data: String(Date.now()) }).catch(() => undefined)
+  }, 25_000)
+  stream.onClosed(async () => {
+    clearInterval(heartbeat)
+    unsubscribe()
+    await stream.close()
+  })
+  // Start sending first: a push before anyone reads the stream would wait for a reader.
+  const sending = stream.send()
+  stream.push({ event: 'ready', data: JSON.stringify({ at: new Date().toISOString() }) }).catch(() => undefined)
+  return sending
+})

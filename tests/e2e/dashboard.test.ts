@@ -1,0 +1,78 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { DEMO_LOGINS, DEMO_PASSWORD } from '../../db/seed'
+import { launchChromium, SCREENSHOTS, signIn } from './setup/browser'
+
+const baseURL = inject('baseURL')
+const [, managerLogin, , , jordan] = DEMO_LOGINS
+let browser: Browser
+beforeAll(async () => {
+  browser = await launchChromium()
+})
+afterAll(() => browser?.close())
+
+async function openDashboard(page: Page, login: { email: string }) {
+  await signIn(page, baseURL, login.email, DEMO_PASSWORD)
+  await page.waitForURL(url => url.pathname === '/pipeline')
+  await page.goto(`${baseURL}/dashboard`, { waitUntil: 'networkidle' })
+  await page.locator('[data-testid=live][data-live=on]').waitFor()
+}
+const column = (page: Page, stage: string) => page.locator(`[data-testid=board] section[data-stage=${stage}]`)
+
+describe('the rep\'s dashboard', () => {
+  it('moves a card by drag and drop (kept after reload, on the timeline), refuses an invalid move with the reason, and shows the move live on another screen', async () => {
+    const rep = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    await openDashboard(rep, jordan)
+    const cards = rep.locator('[data-testid=board-card]')
+    expect(await cards.count()).toBeGreaterThan(10)
+    expect(await rep.locator('[data-testid=board] [data-testid=momentum-badge]').count()).toBeGreaterThan(5)
+    await rep.screenshot({ path: `${SCREENSHOTS}/dashboard-rep.png` })
+
+    // A manager watches the same deals on another screen.
+    const watcherContext = await browser.newContext({ viewport: { width: 1440, height: 1000 } })
+    const watcher = await watcherContext.newPage()
+    await openDashboard(watcher, managerLogin)
+
+    const card = column(rep, 'new').locator('[data-testid=board-card]').first()
+    const dealId = await card.getAttribute('data-deal')
+    await card.dragTo(column(rep, 'contacted'))
+    await column(rep, 'contacted').locator(`[data-deal="${dealId}"]`).waitFor()
+    await rep.getByText('moved to Contacted').first().waitFor()
+    // Live on the other screen, without a reload.
+    await column(watcher, 'contacted').locator(`[data-deal="${dealId}"]`).waitFor({ timeout: 5000 })
+    await watcher.screenshot({ path: `${SCREENSHOTS}/dashboard-live.png` })
+
+    await rep.reload({ waitUntil: 'networkidle' })
+    await column(rep, 'contacted').locator(`[data-deal="${dealId}"]`).waitFor()
+    const timeline = await rep.evaluate(async id => (await (await fetch(`/api/v1/deals/${id}/timeline`)).json()).data, dealId)
+    expect(timeline[0]).toMatchObject({ type: 'stage_changed', metadata: { from: 'new', to: 'contacted' } })
+
+    // new -> proposal skips stages: refused, the card snaps back, the toast says why.
+    const other = column(rep, 'new').locator('[data-testid=board-card]').first()
+    const otherId = await other.getAttribute('data-deal')
+    await other.dragTo(column(rep, 'proposal'))
+    await rep.getByText('cannot move a deal from new to proposal').first().waitFor()
+    await column(rep, 'new').locator(`[data-deal="${otherId}"]`).waitFor()
+    expect(await column(rep, 'proposal').locator(`[data-deal="${otherId}"]`).count()).toBe(0)
+    await rep.screenshot({ path: `${SCREENSHOTS}/dashboard-refused.png` })
+    await watcherContext.close()
+    await rep.close()
+  })
+
+  it('turns the board into a list with thumb-sized quick actions at 390 x 844', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    await openDashboard(phone, jordan)
+    expect(await phone.getByTestId('board').isVisible()).toBe(false)
+    const first = phone.locator('[data-testid=mobile-card]').first()
+    await first.waitFor()
+    const button = first.getByTestId('log-call')
+    const box = await button.boundingBox()
+    expect(box!.height).toBeGreaterThanOrEqual(32)
+    await button.tap()
+    await phone.getByText(/^Call logged on/).first().waitFor()
+    await first.getByTestId('mobile-move').tap()
+    await phone.getByRole('menuitem').first().waitFor()
+    await phone.screenshot({ path: `${SCREENSHOTS}/dashboard-mobile.png` })
+    await phone.close()
+  })
+})
