@@ -23,6 +23,7 @@ async function listen(client: Client, act: () => Promise<unknown>) {
   const response = await fetch(`${baseURL}/api/v1/stream`, { headers: { cookie: client.cookieHeader() }, signal: controller.signal })
   const reader = response.body!.getReader()
   let text = ''
+  let started = false
   const reading = (async () => {
     for (;;) {
       const { value, done } = await reader.read()
@@ -35,7 +36,6 @@ async function listen(client: Client, act: () => Promise<unknown>) {
       }
     }
   })().catch(() => undefined)
-  let started = false
   await reading
   return text
 }
