@@ -59,6 +59,32 @@ describe('the rep\'s dashboard', () => {
     await rep.close()
   })
 
+  it('opens a deal page with its reasons and timeline, logs a note on it, and finds it again with Ctrl+K', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    await openDashboard(page, jordan)
+    const link = column(page, 'qualified').locator('[data-testid=board-card] a').first()
+    const name = (await link.textContent())!.trim()
+    await link.click()
+    await page.waitForURL(url => url.pathname.startsWith('/deals/'))
+    await page.getByTestId('reasons').waitFor()
+    await page.getByTestId('timeline').locator('li').first().waitFor()
+    await page.getByTestId('quick-log').getByRole('combobox').click()
+    await page.getByRole('option', { name: 'Note' }).click()
+    await page.getByLabel('Details').fill('Champion confirmed budget on the call')
+    await page.getByRole('button', { name: 'Log', exact: true }).click()
+    await page.getByTestId('timeline').getByText('Champion confirmed budget on the call').waitFor()
+    await page.screenshot({ path: `${SCREENSHOTS}/deal-page.png`, fullPage: true })
+
+    await page.goto(`${baseURL}/dashboard`, { waitUntil: 'networkidle' })
+    await page.keyboard.press('Control+k')
+    await page.getByPlaceholder('Search accounts, contacts, deals and notes…').fill(name.slice(0, 12))
+    // The account shares the first words; the deal's own option carries its whole name.
+    await page.getByRole('option').filter({ hasText: name }).first().click()
+    await page.waitForURL(url => url.pathname.startsWith('/deals/'))
+    expect(await page.title()).toContain(' · Momentum')
+    await page.close()
+  })
+
   it('turns the board into a list with thumb-sized quick actions at 390 x 844', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
     await openDashboard(phone, jordan)
