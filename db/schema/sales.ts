@@ -69,6 +69,8 @@ export const leads = pgTable('leads', {
   status: text('status').notNull().default('open'),
   score: integer('score').notNull().default(0),
   scoreReasons: jsonb('score_reasons').$type<string[]>().notNull().default([]),
+  /** What the lead has done so far (opens, page views, a meeting asked for): part of the score. */
+  engagement: jsonb('engagement').$type<{ emailsOpened?: number, pagesViewed?: number, meetingRequested?: boolean }>().notNull().default({}),
   ownerId: uuid('owner_id'),
   convertedDealId: uuid('converted_deal_id'),
   custom: jsonb('custom').$type<CustomFields>().notNull().default({}),

@@ -2,7 +2,7 @@ import type { z } from 'zod'
 import { AccountCreateSchema, AccountPatchSchema } from '../domain/records/accounts'
 import { ContactCreateSchema, ContactPatchSchema } from '../domain/records/contacts'
 import { CustomFieldsBodySchema } from '../domain/records/customFields'
-import { LeadConvertSchema, LeadCreateSchema } from '../domain/records/leads'
+import { LeadConvertSchema, LeadCreateSchema, LeadPatchSchema } from '../domain/records/leads'
 import { DealCreateSchema, DealPatchSchema, PipelineSchema, StageMoveSchema } from '../domain/deals/schemas'
 import { ActivitySchema } from '../domain/events/activities'
 import { EventInputSchema } from '../domain/events/schema'
@@ -65,10 +65,12 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'GET /api/v1/contacts/[id]/timeline': { tag: 'Contacts', summary: 'A contact\'s events, newest first', query: PageQuerySchema },
   'GET /api/v1/leads': { tag: 'Leads', summary: 'List leads, best score first', query: LeadListQuery },
   'POST /api/v1/leads': { tag: 'Leads', summary: 'Capture and score a lead', body: LeadCreateSchema, status: 201 },
+  'GET /api/v1/leads/[id]': { tag: 'Leads', summary: 'A lead with its score and reasons' },
+  'PATCH /api/v1/leads/[id]': { tag: 'Leads', summary: 'Edit or disqualify a lead; it is scored again', body: LeadPatchSchema },
   'POST /api/v1/leads/[id]/convert': { tag: 'Leads', summary: 'Convert a lead into account, contact and deal', body: LeadConvertSchema },
   'GET /api/v1/deals': { tag: 'Deals', summary: 'List deals (filters, sorts, cursor)', query: DealListQuery },
   'POST /api/v1/deals': { tag: 'Deals', summary: 'Create a deal', body: DealCreateSchema, status: 201 },
-  'GET /api/v1/deals/[id]': { tag: 'Deals', summary: 'A deal' },
+  'GET /api/v1/deals/[id]': { tag: 'Deals', summary: 'The deal\'s 360 view: account, contacts and their engagement, score with reasons and trend, next tasks' },
   'PATCH /api/v1/deals/[id]': { tag: 'Deals', summary: 'Update any field but the stage', body: DealPatchSchema },
   'POST /api/v1/deals/[id]/stage': { tag: 'Deals', summary: 'Move a deal to another stage (409 if not allowed)', body: StageMoveSchema },
   'GET /api/v1/deals/[id]/timeline': { tag: 'Deals', summary: 'A deal\'s events, newest first', query: PageQuerySchema },

@@ -5,7 +5,7 @@ import type { Tx } from '../db'
 import { checkReferences } from '../deals/records'
 import { notFound } from '../errors'
 import { checkCustom, CustomValuesSchema } from './customFields'
-import { afterKey, containing, decodeKey, pageOf } from './paging'
+import { containing, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
 
 export const AccountCreateSchema = z.object({
   name: z.string().trim().min(1, 'required').max(300),
@@ -16,22 +16,36 @@ export const AccountCreateSchema = z.object({
 }).strict()
 export const AccountPatchSchema = AccountCreateSchema.partial().strict().refine(p => Object.keys(p).length > 0, 'nothing to change')
 
-const sortKey = sql<string>`lower(${accounts.name})`
+export const ACCOUNT_SORTS = ['name', 'createdAt', 'openValue'] as const
+export type AccountSort = (typeof ACCOUNT_SORTS)[number]
 
-/** Accounts the transaction may see, by name, `q` matching name or domain. */
-export async function listAccounts(tx: Tx, tenantId: string, query: { limit: number, cursor?: string, q?: string, ownerId?: string }) {
+/** What an account's open deals are worth (the deals the transaction may see). */
+const openValue = sql`coalesce((select sum(d.amount) from deals d join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage and s.kind = 'open'
+  where d.tenant_id = ${accounts.tenantId} and d.account_id = ${accounts.id}), 0)`
+
+const SORTS: Record<AccountSort, KeysetSort> = {
+  name: { key: sql`lower(${accounts.name})`, dir: 'asc', type: 'text' },
+  createdAt: { key: sql`${accounts.createdAt}`, dir: 'desc', type: 'timestamptz' },
+  openValue: { key: openValue, dir: 'desc', type: 'numeric' },
+}
+
+export interface AccountListQuery { limit: number, cursor?: string, q?: string, ownerId?: string, industry?: string, sort?: AccountSort }
+
+/** Accounts the transaction may see, sorted by name (default), newest or open value; `q` matches name or domain. */
+export async function listAccounts(tx: Tx, tenantId: string, query: AccountListQuery) {
+  const sort = SORTS[query.sort ?? 'name']
   const where: (SQL | undefined)[] = [eq(accounts.tenantId, tenantId)]
   if (query.q) where.push(or(ilike(accounts.name, containing(query.q)), ilike(accounts.domain, containing(query.q))))
   if (query.ownerId) where.push(eq(accounts.ownerId, query.ownerId))
-  const cursor = decodeKey(query.cursor)
-  if (cursor) where.push(afterKey(sortKey, accounts.id, cursor))
+  if (query.industry) where.push(eq(sql`lower(${accounts.industry})`, query.industry.toLowerCase()))
+  const cursor = decodeSortKey(sort, query.cursor)
+  if (cursor) where.push(keysetAfter(sort, accounts.id, cursor))
   const rows = await tx.select({
     id: accounts.id, name: accounts.name, domain: accounts.domain, industry: accounts.industry, ownerId: accounts.ownerId,
-    ownerName: users.name, createdAt: accounts.createdAt, key: sortKey,
+    ownerName: users.name, createdAt: accounts.createdAt, openValue: sql<string>`${openValue}::text`, key: keysetValue(sort),
   }).from(accounts).leftJoin(users, and(eq(users.tenantId, accounts.tenantId), eq(users.id, accounts.ownerId)))
-    .where(and(...where)).orderBy(asc(sortKey), asc(accounts.id)).limit(query.limit + 1)
-  const page = pageOf(rows, query.limit, r => r.key)
-  return { data: page.data.map(({ key: _key, ...row }) => row), nextCursor: page.nextCursor }
+    .where(and(...where)).orderBy(...keysetOrder(sort, accounts.id)).limit(query.limit + 1)
+  return keysetPage(rows, query.limit)
 }
 
 /** 404 unless the transaction can see the account. */

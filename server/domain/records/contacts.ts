@@ -1,11 +1,11 @@
-import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import { accounts, contacts, dealContacts, deals, events } from '../../../db/schema'
 import type { Tx } from '../db'
 import { checkReferences } from '../deals/records'
 import { notFound } from '../errors'
 import { checkCustom, CustomValuesSchema } from './customFields'
-import { afterKey, containing, decodeKey, pageOf } from './paging'
+import { containing, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
 
 const ContactFields = z.object({
   firstName: z.string().trim().min(1, 'required').max(100),
@@ -21,24 +21,39 @@ export const ContactCreateSchema = ContactFields.extend({ lastName: ContactField
 // No defaults here: a field left out of a PATCH stays as it is.
 export const ContactPatchSchema = ContactFields.partial().strict().refine(p => Object.keys(p).length > 0, 'nothing to change')
 
-const sortKey = sql<string>`lower(${contacts.lastName} || ' ' || ${contacts.firstName})`
+export const CONTACT_SORTS = ['name', 'createdAt', 'lastActivity'] as const
+export type ContactSort = (typeof CONTACT_SORTS)[number]
 
-export async function listContacts(tx: Tx, tenantId: string, query: { limit: number, cursor?: string, q?: string, accountId?: string }) {
+/** When the contact was last in an event (the events the transaction may see); never: the epoch. */
+const lastActivity = sql`coalesce((select max(e.occurred_at) from events e where e.tenant_id = ${contacts.tenantId} and e.contact_id = ${contacts.id}), 'epoch'::timestamptz)`
+
+const SORTS: Record<ContactSort, KeysetSort> = {
+  name: { key: sql`lower(${contacts.lastName} || ' ' || ${contacts.firstName})`, dir: 'asc', type: 'text' },
+  createdAt: { key: sql`${contacts.createdAt}`, dir: 'desc', type: 'timestamptz' },
+  lastActivity: { key: lastActivity, dir: 'desc', type: 'timestamptz' },
+}
+
+export interface ContactListQuery { limit: number, cursor?: string, q?: string, accountId?: string, ownerId?: string, sort?: ContactSort }
+
+/** Contacts the transaction may see, by name (default), newest or latest activity; `q` matches names and email. */
+export async function listContacts(tx: Tx, tenantId: string, query: ContactListQuery) {
+  const sort = SORTS[query.sort ?? 'name']
   const where: (SQL | undefined)[] = [eq(contacts.tenantId, tenantId)]
   if (query.q) {
     const term = containing(query.q)
     where.push(or(ilike(contacts.firstName, term), ilike(contacts.lastName, term), ilike(contacts.email, term), ilike(sql`${contacts.firstName} || ' ' || ${contacts.lastName}`, term)))
   }
   if (query.accountId) where.push(eq(contacts.accountId, query.accountId))
-  const cursor = decodeKey(query.cursor)
-  if (cursor) where.push(afterKey(sortKey, contacts.id, cursor))
+  if (query.ownerId) where.push(eq(contacts.ownerId, query.ownerId))
+  const cursor = decodeSortKey(sort, query.cursor)
+  if (cursor) where.push(keysetAfter(sort, contacts.id, cursor))
   const rows = await tx.select({
     id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName, email: contacts.email, phone: contacts.phone,
-    title: contacts.title, accountId: contacts.accountId, accountName: accounts.name, ownerId: contacts.ownerId, key: sortKey,
+    title: contacts.title, accountId: contacts.accountId, accountName: accounts.name, ownerId: contacts.ownerId,
+    lastActivityAt: sql<string | null>`nullif(${lastActivity}, 'epoch'::timestamptz)`, key: keysetValue(sort),
   }).from(contacts).leftJoin(accounts, and(eq(accounts.tenantId, contacts.tenantId), eq(accounts.id, contacts.accountId)))
-    .where(and(...where)).orderBy(asc(sortKey), asc(contacts.id)).limit(query.limit + 1)
-  const page = pageOf(rows, query.limit, r => r.key)
-  return { data: page.data.map(({ key: _key, ...row }) => row), nextCursor: page.nextCursor }
+    .where(and(...where)).orderBy(...keysetOrder(sort, contacts.id)).limit(query.limit + 1)
+  return keysetPage(rows, query.limit)
 }
 
 /** 404 unless the transaction can see the contact. */

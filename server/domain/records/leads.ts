@@ -1,11 +1,12 @@
-import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
-import { accounts, contacts, leads } from '../../../db/schema'
+import { accounts, contacts, leads, users } from '../../../db/schema'
 import type { Tx } from '../db'
 import { conflict, notFound } from '../errors'
 import { checkReferences, createAccount, createContact, createDeal, type Actor } from '../deals/records'
 import { checkCustom, CustomValuesSchema } from './customFields'
 import { scoreLead } from './leadScore'
+import { containing, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
 
 export const LeadCreateSchema = z.object({
   name: z.string().trim().min(1, 'required').max(200),
@@ -22,6 +23,16 @@ export const LeadCreateSchema = z.object({
   custom: CustomValuesSchema.optional(),
 }).strict()
 
+/** Fields an edit may change; `status` may open or disqualify a lead (conversion has its own route). */
+export const LeadPatchSchema = LeadCreateSchema.omit({ source: true }).extend({
+  source: z.string().trim().toLowerCase().min(1).max(64),
+  status: z.enum(['open', 'disqualified']),
+}).partial().strict().refine(p => Object.keys(p).length > 0, 'nothing to change')
+
+export const LEAD_SORTS = ['score', 'createdAt', 'name'] as const
+export type LeadSort = (typeof LEAD_SORTS)[number]
+export const LEAD_STATUSES = ['open', 'converted', 'disqualified'] as const
+
 export const LeadConvertSchema = z.object({
   dealName: z.string().trim().min(1).max(300).optional(),
   amount: z.union([z.number().min(0).max(1e12), z.string().regex(/^\d{1,12}(\.\d{1,2})?$/)]).default(0),
@@ -33,16 +44,62 @@ export const LeadConvertSchema = z.object({
 export async function createLead(tx: Tx, actor: Actor, input: z.output<typeof LeadCreateSchema>) {
   await checkReferences(tx, actor.tenantId, { ownerId: input.ownerId })
   const { score, reasons } = scoreLead(input)
-  const { engagement: _engagement, ...fields } = input
   const custom = await checkCustom(tx, actor.tenantId, 'lead', {}, input.custom)
-  const [lead] = await tx.insert(leads).values({ tenantId: actor.tenantId, ...fields, custom, ownerId: input.ownerId ?? actor.userId, score, scoreReasons: reasons }).returning()
+  const [lead] = await tx.insert(leads).values({ tenantId: actor.tenantId, ...input, engagement: input.engagement ?? {}, custom, ownerId: input.ownerId ?? actor.userId, score, scoreReasons: reasons }).returning()
   return lead!
 }
 
-export async function listLeads(tx: Tx, tenantId: string, query: { limit: number, status?: string }) {
+const SORTS: Record<LeadSort, KeysetSort> = {
+  score: { key: sql`${leads.score}`, dir: 'desc', type: 'numeric' },
+  createdAt: { key: sql`${leads.createdAt}`, dir: 'desc', type: 'timestamptz' },
+  name: { key: sql`lower(${leads.name})`, dir: 'asc', type: 'text' },
+}
+
+export interface LeadListQuery { limit: number, cursor?: string, q?: string, status?: string, source?: string, ownerId?: string, sort?: LeadSort }
+
+/** Leads the transaction may see, best score first (or newest, or by name); `q` matches name, company and email. */
+export async function listLeads(tx: Tx, tenantId: string, query: LeadListQuery) {
+  const sort = SORTS[query.sort ?? 'score']
   const where: (SQL | undefined)[] = [eq(leads.tenantId, tenantId)]
   if (query.status) where.push(eq(leads.status, query.status))
-  return { data: await tx.select().from(leads).where(and(...where)).orderBy(desc(leads.score), desc(leads.createdAt)).limit(query.limit) }
+  if (query.source) where.push(eq(leads.source, query.source.toLowerCase()))
+  if (query.ownerId) where.push(eq(leads.ownerId, query.ownerId))
+  if (query.q) {
+    const term = containing(query.q)
+    where.push(or(ilike(leads.name, term), ilike(leads.company, term), ilike(leads.email, term)))
+  }
+  const cursor = decodeSortKey(sort, query.cursor)
+  if (cursor) where.push(keysetAfter(sort, leads.id, cursor))
+  const rows = await tx.select({
+    id: leads.id, name: leads.name, email: leads.email, company: leads.company, title: leads.title, source: leads.source,
+    status: leads.status, score: leads.score, scoreReasons: leads.scoreReasons, ownerId: leads.ownerId, ownerName: users.name,
+    convertedDealId: leads.convertedDealId, createdAt: leads.createdAt, key: keysetValue(sort),
+  }).from(leads).leftJoin(users, and(eq(users.tenantId, leads.tenantId), eq(users.id, leads.ownerId)))
+    .where(and(...where)).orderBy(...keysetOrder(sort, leads.id)).limit(query.limit + 1)
+  return keysetPage(rows, query.limit)
+}
+
+/** One lead with its owner's name, or 404. */
+export async function getLead(tx: Tx, tenantId: string, id: string) {
+  const [row] = await tx.select({ lead: leads, ownerName: users.name }).from(leads)
+    .leftJoin(users, and(eq(users.tenantId, leads.tenantId), eq(users.id, leads.ownerId)))
+    .where(and(eq(leads.tenantId, tenantId), eq(leads.id, id)))
+  if (!row) throw notFound('lead')
+  return { ...row.lead, ownerName: row.ownerName }
+}
+
+/** Edits a lead and scores it again from its new fields; a converted lead is left as it was (409). */
+export async function updateLead(tx: Tx, tenantId: string, id: string, patch: z.output<typeof LeadPatchSchema>) {
+  await checkReferences(tx, tenantId, { ownerId: patch.ownerId })
+  const [existing] = await tx.select().from(leads).where(and(eq(leads.tenantId, tenantId), eq(leads.id, id))).for('update')
+  if (!existing) throw notFound('lead')
+  if (existing.status === 'converted') throw conflict('a converted lead cannot be edited', { error: 'already_converted', dealId: existing.convertedDealId })
+  const custom = patch.custom === undefined ? undefined : await checkCustom(tx, tenantId, 'lead', existing.custom, patch.custom)
+  const next = { ...existing, ...patch, engagement: patch.engagement ?? existing.engagement }
+  const { score, reasons } = scoreLead(next)
+  const [lead] = await tx.update(leads).set({ ...patch, engagement: next.engagement, custom, score, scoreReasons: reasons, updatedAt: new Date() })
+    .where(and(eq(leads.tenantId, tenantId), eq(leads.id, id))).returning()
+  return lead!
 }
 
 /**

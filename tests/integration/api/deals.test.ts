@@ -25,6 +25,25 @@ describe('deals over HTTP', () => {
     expect((await timeline(rep, created.body.id)).map(e => e.type)).toEqual(['deal_created'])
   })
 
+  it('answers the 360 view: account, contacts with their engagement, score with reasons and trend, next tasks', async () => {
+    const account = (await rep.post('/api/v1/accounts', { name: 'Vandelay Industries', domain: 'vandelay.example' })).body
+    const art = (await rep.post('/api/v1/contacts', { firstName: 'Art', lastName: 'Vandelay', email: 'art@vandelay.example', accountId: account.id })).body
+    const kel = (await rep.post('/api/v1/contacts', { firstName: 'Kel', lastName: 'Varnsen', accountId: account.id })).body
+    const deal = (await rep.post('/api/v1/deals', { name: 'Vandelay latex', amount: 7000, accountId: account.id, contactIds: [art.id, kel.id] })).body
+    await rep.post('/api/v1/events', { type: 'email_received', occurredAt: new Date().toISOString(), source: 'direct', subject: { dealId: deal.id, contactId: art.id } })
+    await rep.post('/api/v1/events', { type: 'email_sent', occurredAt: new Date().toISOString(), source: 'direct', subject: { dealId: deal.id, contactId: art.id } })
+    const view = await rep.get(`/api/v1/deals/${deal.id}`)
+    expect(view.status).toBe(200)
+    expect(view.body).toMatchObject({ id: deal.id, name: 'Vandelay latex', account: { id: account.id, name: 'Vandelay Industries', domain: 'vandelay.example' }, nextTasks: [] })
+    expect(view.body.contacts.map((c: Json) => [c.firstName, c.inbound, c.outbound])).toEqual([['Art', 1, 1], ['Kel', 0, 0]])
+    expect(view.body.contacts[0].lastInboundAt).not.toBeNull()
+    expect(view.body.score).toEqual({ value: null, state: null, change: 0, reasons: [], trend: [] })
+    const scored = (await rep.get(`/api/v1/deals/${(await rep.get('/api/v1/focus?limit=1')).body.data[0].deal.id}`)).body.score
+    expect(scored.value).toEqual(expect.any(Number))
+    expect(scored.reasons.length).toBeGreaterThan(0)
+    expect(scored.trend.length).toBeGreaterThan(0)
+  })
+
   it('refuses bad input field by field and writes nothing', async () => {
     const before = (await rep.get('/api/v1/deals?limit=500')).body.data.length
     const bad = await rep.post('/api/v1/deals', { name: '', amount: 'lots', currency: 'usd', closeDate: '31/03/2027', color: 'red' })

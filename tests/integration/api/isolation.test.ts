@@ -100,6 +100,13 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   'POST /api/v1/leads': async () => {
     expect((await a.post('/api/v1/leads', { name: 'L', ownerId: ids.user })).body.data.issues).toEqual([{ path: 'ownerId', message: 'no such active user' }])
   },
+  'GET /api/v1/leads/[id]': async () => {
+    expect((await a.get(`/api/v1/leads/${ids.lead}`)).status).toBe(404)
+  },
+  'PATCH /api/v1/leads/[id]': async () => {
+    expect((await a.patch(`/api/v1/leads/${ids.lead}`, { name: 'Taken over' })).status).toBe(404)
+    expect((await b.get(`/api/v1/leads/${ids.lead}`)).body.name).toBe('B Lead')
+  },
   'POST /api/v1/leads/[id]/convert': async () => {
     expect((await a.post(`/api/v1/leads/${ids.lead}/convert`, {})).status).toBe(404)
     expect((await b.get('/api/v1/leads')).body.data.find((l: Json) => l.id === ids.lead).status).toBe('open')

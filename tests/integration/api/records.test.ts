@@ -14,6 +14,29 @@ beforeAll(async () => {
 })
 
 describe('accounts and contacts', () => {
+  it('sorts accounts by open value or newest, filters by industry, and contacts by latest activity, paging each once', async () => {
+    const tag = unique('sorted').toLowerCase()
+    const small = (await rep.post('/api/v1/accounts', { name: `${tag} small`, industry: `${tag}-ind` })).body
+    const big = (await rep.post('/api/v1/accounts', { name: `${tag} big`, industry: `${tag}-ind` })).body
+    await rep.post('/api/v1/accounts', { name: `${tag} other`, industry: 'elsewhere' })
+    await rep.post('/api/v1/deals', { name: `${tag} d1`, amount: 100, accountId: small.id })
+    await rep.post('/api/v1/deals', { name: `${tag} d2`, amount: 5000, accountId: big.id })
+    const byValue = (await rep.get(`/api/v1/accounts?q=${tag}&industry=${tag}-ind&sort=openValue`)).body.data
+    expect(byValue.map((a: Json) => [a.name, a.openValue])).toEqual([[`${tag} big`, '5000.00'], [`${tag} small`, '100.00']])
+    const newest = (await rep.get(`/api/v1/accounts?q=${tag}&sort=createdAt&limit=2`)).body
+    expect(newest.data.map((a: Json) => a.name)).toEqual([`${tag} other`, `${tag} big`])
+    expect((await rep.get(`/api/v1/accounts?q=${tag}&sort=createdAt&limit=2&cursor=${newest.nextCursor}`)).body.data.map((a: Json) => a.name)).toEqual([`${tag} small`])
+
+    const quiet = (await rep.post('/api/v1/contacts', { firstName: 'Quiet', lastName: tag })).body
+    const busy = (await rep.post('/api/v1/contacts', { firstName: 'Busy', lastName: tag })).body
+    await rep.post('/api/v1/activities', { type: 'call', contactId: busy.id, outcome: 'connected' })
+    const recent = (await rep.get(`/api/v1/contacts?q=${tag}&sort=lastActivity`)).body.data
+    expect(recent.map((c: Json) => c.id)).toEqual([busy.id, quiet.id])
+    expect(recent[0].lastActivityAt).not.toBeNull()
+    expect(recent[1].lastActivityAt).toBeNull()
+    expect((await rep.get('/api/v1/contacts?sort=loudest')).status).toBe(400)
+  })
+
   it('creates an account and a contact, finds them, and shows them together with the account\'s open deals', async () => {
     const name = unique('Initrode')
     const account = await rep.post('/api/v1/accounts', { name, domain: 'Initrode.example', industry: 'software' })

@@ -1,14 +1,16 @@
 import { z } from 'zod'
-import { listAccounts } from '../../../domain/records/accounts'
+import { ACCOUNT_SORTS, listAccounts } from '../../../domain/records/accounts'
 
 export const QuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(600).optional(),
   q: z.string().trim().min(1).max(200).optional(),
   ownerId: z.uuid().optional(),
+  industry: z.string().trim().min(1).max(100).optional(),
+  sort: z.enum(ACCOUNT_SORTS).default('name'),
 })
 
-/** Accounts the caller may see, by name; `q` searches name and domain. */
+/** Accounts the caller may see, by name (or `sort=createdAt|openValue`); `q` searches name and domain. */
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)
   return scoped(event, (tx, auth) => listAccounts(tx, auth.tenantId, query))

@@ -1,9 +1,7 @@
-import { getDeal } from '../../../domain/deals/queries'
+import { dealView } from '../../../domain/deals/view'
 
-/** One deal, if the caller may see it; 404 otherwise (whether it exists elsewhere or not). */
+/** The deal's 360 view (account, contacts and their engagement, score with reasons and trend, next tasks); 404 if the caller may not see it. */
 export default defineEventHandler(async (event) => {
   const { id } = paramsValidated(event, IdParamsSchema)
-  const deal = await scoped(event, (tx, auth) => getDeal(tx, auth.tenantId, id))
-  if (!deal) throw createError({ statusCode: 404, statusMessage: 'deal not found' })
-  return deal
+  return scoped(event, (tx, auth) => dealView(tx, auth.tenantId, id))
 })

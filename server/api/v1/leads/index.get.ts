@@ -1,12 +1,17 @@
 import { z } from 'zod'
-import { listLeads } from '../../../domain/records/leads'
+import { LEAD_SORTS, LEAD_STATUSES, listLeads } from '../../../domain/records/leads'
 
 export const QuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  status: z.enum(['open', 'converted', 'disqualified']).optional(),
+  cursor: z.string().max(600).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  status: z.enum(LEAD_STATUSES).optional(),
+  source: z.string().trim().min(1).max(64).optional(),
+  ownerId: z.uuid().optional(),
+  sort: z.enum(LEAD_SORTS).default('score'),
 })
 
-/** Leads the caller may see, best score first. */
+/** Leads the caller may see, best score first (or `sort=createdAt|name`); `q` searches name, company and email. */
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)
   return scoped(event, (tx, auth) => listLeads(tx, auth.tenantId, query))

@@ -1,0 +1,1 @@
+ALTER TABLE "leads" ADD COLUMN "engagement" jsonb DEFAULT '{}'::jsonb NOT NULL;

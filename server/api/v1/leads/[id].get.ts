@@ -1,0 +1,7 @@
+import { getLead } from '../../../domain/records/leads'
+
+/** One lead with its score and reasons. */
+export default defineEventHandler(async (event) => {
+  const { id } = paramsValidated(event, IdParamsSchema)
+  return scoped(event, (tx, auth) => getLead(tx, auth.tenantId, id))
+})

@@ -1,0 +1,11 @@
+import { LeadPatchSchema, updateLead } from '../../../domain/records/leads'
+
+/** Edits a lead (or disqualifies it) and scores it again. */
+export default defineEventHandler(async (event) => {
+  const { id } = paramsValidated(event, IdParamsSchema)
+  const patch = await readValidated(event, LeadPatchSchema)
+  return scoped(event, (tx, auth) => {
+    assertMayAssign(auth, patch.ownerId)
+    return updateLead(tx, auth.tenantId, id, patch)
+  })
+})
