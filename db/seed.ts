@@ -2,13 +2,14 @@ import { eq, sql } from 'drizzle-orm'
 import type { AppDatabase } from './client'
 import { tenants } from './schema'
 import type { EventType } from './schema'
-import { withTenant } from '../server/domain/db'
+import { withTenant, type Tx } from '../server/domain/db'
 import { changeDealStage, createAccount, createContact, createDeal, updateDeal, type Actor } from '../server/domain/deals/records'
 import { pathBetween, DEFAULT_STAGES } from '../server/domain/deals/stages'
 import { runTask } from '../server/domain/momentum/tasks'
 import { ensureEventPartitions } from '../server/domain/events/partitions'
 import type { NewEvent } from '../server/domain/events/schema'
 import { writeEvents } from '../server/domain/events/write'
+import { createLead } from '../server/domain/records/leads'
 import { createTeam, createTenant, createUser, setTeamManager } from '../server/domain/tenancy/tenants'
 
 export const DEMO_TENANT_NAME = 'Momentum Demo'
@@ -138,12 +139,33 @@ export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: nu
     for (let i = 0; i < activity.length; i += 5000) {
       eventCount += (await writeEvents(tx, tenant.id, activity.slice(i, i + 5000))).inserted
     }
+    await seedLeads(tx, tenant.id, reps.map(r => r.id), options.seed ?? 20261122)
   })
   await ensureEventPartitions(db)
   // Scores, alerts, the pipeline views and today's snapshot, as the hourly and daily tasks would leave them.
   await runTask(db, 'momentum:refresh', { tenantId: tenant.id, now })
   await runTask(db, 'pipeline:snapshot', { tenantId: tenant.id, now })
   return { tenantId: tenant.id, deals: dealCount, events: eventCount, logins: DEMO_LOGINS, password: DEMO_PASSWORD }
+}
+
+const LEAD_SOURCES = ['inbound', 'website', 'referral', 'event', 'partner', 'outbound'] as const
+const LEAD_COMPANIES = ['Kestrel Freight', 'Juniper Clinics', 'Marlow Bank', 'Ember Solar', 'Fjord Foods', 'Halcyon Media', 'Iris Robotics', 'Onyx Retail']
+
+/** A few dozen open leads for the reps, of every source and fit, scored as the app scores them. */
+async function seedLeads(tx: Tx, tenantId: string, repIds: string[], seed: number) {
+  const rnd = random(seed + 1)
+  for (let i = 0; i < 24; i++) {
+    const firstName = rnd.pick(FIRST)
+    const lastName = rnd.pick(LAST)
+    const company = rnd.next() < 0.85 ? rnd.pick(LEAD_COMPANIES) : null
+    const domain = company ? `${company.toLowerCase().replace(/[^a-z]+/g, '')}.example` : rnd.pick(['gmail.com', 'outlook.com'])
+    const ownerId = repIds[i % repIds.length]!
+    await createLead(tx, { tenantId, userId: ownerId }, {
+      name: `${firstName} ${lastName}`, company, title: rnd.next() < 0.7 ? rnd.pick(TITLES) : null, source: rnd.pick(LEAD_SOURCES), ownerId,
+      email: `${firstName}.${lastName}@${domain}`.toLowerCase().normalize('NFD').replace(/[\u0300-\u036F]/g, ''),
+      engagement: { emailsOpened: rnd.int(0, 4), pagesViewed: rnd.int(0, 6), meetingRequested: rnd.next() < 0.2 },
+    })
+  }
 }
 
 const ACTIVITY_MIX: [EventType, number, 'out' | 'in'][] = [

@@ -6,7 +6,7 @@ import { LeadConvertSchema, LeadCreateSchema, LeadPatchSchema } from '../domain/
 import { DealCreateSchema, DealPatchSchema, PipelineSchema, StageMoveSchema } from '../domain/deals/schemas'
 import { ActivitySchema } from '../domain/events/activities'
 import { EventInputSchema } from '../domain/events/schema'
-import { PageQuerySchema } from '../utils/schemas'
+import { TimelineQuerySchema } from '../utils/schemas'
 import { QuerySchema as AccountListQuery } from '../api/v1/accounts/index.get'
 import { BodySchema as ApiKeyBody } from '../api/v1/api-keys/index.post'
 import { QuerySchema as AuditQuery } from '../api/v1/audit/index.get'
@@ -54,7 +54,7 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'GET /api/v1/accounts/[id]': { tag: 'Accounts', summary: 'An account with its contacts, open deals and recent events' },
   'PATCH /api/v1/accounts/[id]': { tag: 'Accounts', summary: 'Update an account', body: AccountPatchSchema },
   'DELETE /api/v1/accounts/[id]': { tag: 'Accounts', summary: 'Delete an account (its deals and contacts stay)', status: 204 },
-  'GET /api/v1/accounts/[id]/timeline': { tag: 'Accounts', summary: 'An account\'s events, newest first', query: PageQuerySchema },
+  'GET /api/v1/accounts/[id]/timeline': { tag: 'Accounts', summary: 'An account\'s events, newest first (`types=note,call` keeps those)', query: TimelineQuerySchema },
   'GET /api/v1/contacts': { tag: 'Contacts', summary: 'List contacts (q searches names and email)', query: ContactListQuery },
   'POST /api/v1/contacts': { tag: 'Contacts', summary: 'Create a contact', body: ContactCreateSchema, status: 201 },
   'GET /api/v1/contacts/[id]': { tag: 'Contacts', summary: 'A contact with their account, deals and recent events' },
@@ -62,7 +62,7 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'DELETE /api/v1/contacts/[id]': { tag: 'Contacts', summary: 'Delete a contact', status: 204 },
   'GET /api/v1/contacts/[id]/export': { tag: 'Contacts', summary: 'Everything held on the person, as JSON (data portability; audited)' },
   'POST /api/v1/contacts/[id]/erase': { tag: 'Contacts', summary: 'Erase the person\'s personal data, keeping history (admin; audited)' },
-  'GET /api/v1/contacts/[id]/timeline': { tag: 'Contacts', summary: 'A contact\'s events, newest first', query: PageQuerySchema },
+  'GET /api/v1/contacts/[id]/timeline': { tag: 'Contacts', summary: 'A contact\'s events, newest first (`types=note,call` keeps those)', query: TimelineQuerySchema },
   'GET /api/v1/leads': { tag: 'Leads', summary: 'List leads, best score first', query: LeadListQuery },
   'POST /api/v1/leads': { tag: 'Leads', summary: 'Capture and score a lead', body: LeadCreateSchema, status: 201 },
   'GET /api/v1/leads/[id]': { tag: 'Leads', summary: 'A lead with its score and reasons' },
@@ -73,7 +73,7 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'GET /api/v1/deals/[id]': { tag: 'Deals', summary: 'The deal\'s 360 view: account, contacts and their engagement, score with reasons and trend, next tasks' },
   'PATCH /api/v1/deals/[id]': { tag: 'Deals', summary: 'Update any field but the stage', body: DealPatchSchema },
   'POST /api/v1/deals/[id]/stage': { tag: 'Deals', summary: 'Move a deal to another stage (409 if not allowed)', body: StageMoveSchema },
-  'GET /api/v1/deals/[id]/timeline': { tag: 'Deals', summary: 'A deal\'s events, newest first', query: PageQuerySchema },
+  'GET /api/v1/deals/[id]/timeline': { tag: 'Deals', summary: 'A deal\'s events, newest first (`types=note,call` keeps those)', query: TimelineQuerySchema },
   'GET /api/v1/deals/[id]/momentum': { tag: 'Momentum', summary: 'A deal\'s score, state, reasons, signals, daily trend and open alerts' },
   'GET /api/v1/pipeline/summary': { tag: 'Momentum', summary: 'Pipeline per stage (count, value, weighted, momentum mix) for the caller, an owner or a team', query: SummaryQuery },
   'GET /api/v1/focus': { tag: 'Momentum', summary: 'The ranked focus list: why now and the next action', query: FocusQuery },

@@ -43,7 +43,7 @@ function dealContactsEngagement(tx: Tx, tenantId: string, dealId: string) {
 
 /**
  * The deal's 360 view: the deal, its account, the people on it with their engagement, the
- * momentum score (value, state, reasons, 90-day trend) and the next open tasks; 404 when the
+ * momentum score (value, state, reasons, 90-day trend), its open alerts and the next open tasks; 404 when the
  * transaction cannot see it.
  */
 export async function dealView(tx: Tx, tenantId: string, id: string) {
@@ -64,6 +64,7 @@ export async function dealView(tx: Tx, tenantId: string, id: string) {
     account: account ?? null,
     contacts: people,
     score: { value: momentum.score, state: momentum.state, change: momentum.change, reasons: momentum.reasons, trend: momentum.history },
+    alerts: momentum.alerts.map(a => ({ id: a.id, kind: a.kind, message: a.message, createdAt: a.createdAt })),
     nextTasks,
   }
 }

@@ -1,9 +1,10 @@
-import { and, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm'
-import { events } from '../../../db/schema'
+import { and, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm'
+import { events, type EventType } from '../../../db/schema'
 import { encodeCursor, type Cursor } from '../cursor'
 import type { Tx } from '../db'
 
 export interface EventPageQuery { limit: number, cursor?: Cursor }
+export interface TimelinePageQuery extends EventPageQuery { types?: EventType[] }
 
 const before = (cursor: Cursor | undefined): SQL | undefined => cursor
   ? or(lt(events.occurredAt, cursor.at), and(eq(events.occurredAt, cursor.at), lt(events.id, cursor.id)))
@@ -23,19 +24,19 @@ export type TimelineSubject = keyof typeof SUBJECT
  * The events of a deal, contact or account, newest first, each through its (tenant, subject,
  * time) index — hot read 1 is the deal's.
  */
-export function timelineQuery(tx: Tx, tenantId: string, subject: TimelineSubject, id: string, query: EventPageQuery) {
+export function timelineQuery(tx: Tx, tenantId: string, subject: TimelineSubject, id: string, query: TimelinePageQuery) {
   return tx.select().from(events)
-    .where(and(eq(events.tenantId, tenantId), eq(SUBJECT[subject], id), before(query.cursor)))
+    .where(and(eq(events.tenantId, tenantId), eq(SUBJECT[subject], id), before(query.cursor), query.types?.length ? inArray(events.type, query.types) : undefined))
     .orderBy(desc(events.occurredAt), desc(events.id)).limit(query.limit + 1)
 }
 
-export const dealTimelineQuery = (tx: Tx, tenantId: string, dealId: string, query: EventPageQuery) =>
+export const dealTimelineQuery = (tx: Tx, tenantId: string, dealId: string, query: TimelinePageQuery) =>
   timelineQuery(tx, tenantId, 'deal', dealId, query)
 
-export const timeline = (tx: Tx, tenantId: string, subject: TimelineSubject, id: string, query: EventPageQuery) =>
+export const timeline = (tx: Tx, tenantId: string, subject: TimelineSubject, id: string, query: TimelinePageQuery) =>
   page(query, timelineQuery(tx, tenantId, subject, id, query))
 
-export const dealTimeline = (tx: Tx, tenantId: string, dealId: string, query: EventPageQuery) =>
+export const dealTimeline = (tx: Tx, tenantId: string, dealId: string, query: TimelinePageQuery) =>
   timeline(tx, tenantId, 'deal', dealId, query)
 
 export interface UserEventsQuery extends EventPageQuery { from: Date, to: Date }

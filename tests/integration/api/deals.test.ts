@@ -38,6 +38,9 @@ describe('deals over HTTP', () => {
     expect(view.body.contacts.map((c: Json) => [c.firstName, c.inbound, c.outbound])).toEqual([['Art', 1, 1], ['Kel', 0, 0]])
     expect(view.body.contacts[0].lastInboundAt).not.toBeNull()
     expect(view.body.score).toEqual({ value: null, state: null, change: 0, reasons: [], trend: [] })
+    const replies = (await rep.get(`/api/v1/deals/${deal.id}/timeline?types=email_received,note`)).body.data
+    expect(replies.map((e: Json) => e.type)).toEqual(['email_received'])
+    expect((await rep.get(`/api/v1/deals/${deal.id}/timeline?types=gossip`)).body.data.issues).toEqual([{ path: 'types', message: 'not event types: gossip' }])
     const scored = (await rep.get(`/api/v1/deals/${(await rep.get('/api/v1/focus?limit=1')).body.data[0].deal.id}`)).body.score
     expect(scored.value).toEqual(expect.any(Number))
     expect(scored.reasons.length).toBeGreaterThan(0)

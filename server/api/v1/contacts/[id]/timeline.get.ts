@@ -4,7 +4,7 @@ import { timeline } from '../../../../domain/events/queries'
 /** A contact's events, newest first, paged with a cursor; 404 for a contact the caller cannot see. */
 export default defineEventHandler(async (event) => {
   const { id } = paramsValidated(event, IdParamsSchema)
-  const query = queryValidated(event, PageQuerySchema)
+  const query = queryValidated(event, TimelineQuerySchema)
   return scoped(event, async (tx, auth) => {
     await assertContact(tx, auth.tenantId, id)
     return timeline(tx, auth.tenantId, 'contact', id, query)

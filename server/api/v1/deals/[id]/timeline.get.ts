@@ -4,7 +4,7 @@ import { dealTimeline } from '../../../../domain/events/queries'
 /** A deal's events, newest first, paged with a cursor; 404 for a deal the caller cannot see. */
 export default defineEventHandler(async (event) => {
   const { id } = paramsValidated(event, IdParamsSchema)
-  const query = queryValidated(event, PageQuerySchema)
+  const query = queryValidated(event, TimelineQuerySchema)
   return scoped(event, async (tx, auth) => {
     if (!await getDeal(tx, auth.tenantId, id)) throw createError({ statusCode: 404, statusMessage: 'deal not found' })
     return dealTimeline(tx, auth.tenantId, id, query)
