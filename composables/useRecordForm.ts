@@ -9,9 +9,7 @@ interface FormHandle {
 
 /**
  * Submitting a record form to the API: on a 400 the fields the server refused show their
- * messages inline (and nothing was written); success and failure are toasts. The form should
- * validate on blur only (`:validate-on="['blur']"`): a debounced input validation would clear
- * the server's errors right after they arrive.
+ * messages inline (and nothing was written); success and failure are toasts.
  */
 export function useRecordForm<T>(form: Readonly<Ref<FormHandle | null | undefined>>, messages: { success: string, failure: string }) {
   const pending = ref(false)
