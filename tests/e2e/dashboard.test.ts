@@ -99,6 +99,27 @@ describe('the rep\'s dashboard', () => {
     await first.getByTestId('mobile-move').tap()
     await phone.getByRole('menuitem').first().waitFor()
     await phone.screenshot({ path: `${SCREENSHOTS}/dashboard-mobile.png` })
+    await phone.keyboard.press('Escape')
+
+    // A deal with an open alert has a Snooze at thumb size; snoozing takes the alert away.
+    const alerted = phone.locator('[data-testid=mobile-card]').filter({ has: phone.getByTestId('mobile-snooze') }).first()
+    const snooze = alerted.getByTestId('mobile-snooze')
+    expect((await snooze.boundingBox())!.height).toBeGreaterThanOrEqual(32)
+    const before = await phone.getByTestId('mobile-snooze').count()
+    await snooze.tap()
+    await expect.poll(() => phone.getByTestId('mobile-snooze').count()).toBeLessThan(before)
     await phone.close()
+  })
+
+  it('lets a manager narrow the board to one rep, and only that rep\'s deals stay on it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    await openDashboard(page, managerLogin)
+    const owners = async () => new Set(await page.locator('[data-testid=board-card] [data-testid=card-owner]').allInnerTexts())
+    expect((await owners()).size).toBeGreaterThan(1)
+    await page.getByTestId('dashboard-scope').click()
+    await page.getByRole('option', { name: 'Jordan Alvarez' }).click()
+    await expect.poll(async () => [...await owners()]).toEqual(['Jordan Alvarez'])
+    await page.screenshot({ path: `${SCREENSHOTS}/dashboard-manager-filter.png` })
+    await page.close()
   })
 })
