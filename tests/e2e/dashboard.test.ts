@@ -107,8 +107,31 @@ describe('the rep\'s dashboard', () => {
     expect((await snooze.boundingBox())!.height).toBeGreaterThanOrEqual(32)
     const before = await phone.getByTestId('mobile-snooze').count()
     await snooze.tap()
-    await expect.poll(() => phone.getByTestId('mobile-snooze').count()).toBeLessThan(before)
+    await expect.poll(() => phone.getByTestId('mobile-snooze').count(), { timeout: 10_000 }).toBeLessThan(before)
     await phone.close()
+  })
+
+  it('reconnects after the stream drops and catches up on a move made meanwhile', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } })
+    const watcher = await context.newPage()
+    await signIn(watcher, baseURL, jordan.email, DEMO_PASSWORD)
+    await watcher.waitForURL(url => url.pathname === '/pipeline')
+    // The stream cannot connect (a dropped network, as far as the page knows): it stays offline.
+    await context.route('**/api/v1/stream', route => route.abort('connectionreset'))
+    await watcher.goto(`${baseURL}/dashboard`, { waitUntil: 'networkidle' })
+    await watcher.locator('[data-testid=live][data-live=off]').waitFor()
+    const dealId = (await column(watcher, 'qualified').locator('[data-testid=board-card]').first().getAttribute('data-deal'))!
+
+    // Meanwhile, on another screen, the deal moves on.
+    expect(await watcher.evaluate(async id => (await fetch(`/api/v1/deals/${id}/stage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: 'proposal' }) })).status, dealId)).toBe(200)
+    await watcher.waitForTimeout(500)
+    expect(await column(watcher, 'proposal').locator(`[data-deal="${dealId}"]`).count()).toBe(0)
+
+    // The network is back: EventSource reconnects by itself and the board catches up.
+    await context.unroute('**/api/v1/stream')
+    await watcher.locator('[data-testid=live][data-live=on]').waitFor({ timeout: 15_000 })
+    await column(watcher, 'proposal').locator(`[data-deal="${dealId}"]`).waitFor({ timeout: 5000 })
+    await context.close()
   })
 
   it('lets a manager narrow the board to one rep, and only that rep\'s deals stay on it', async () => {
@@ -118,7 +141,7 @@ describe('the rep\'s dashboard', () => {
     expect((await owners()).size).toBeGreaterThan(1)
     await page.getByTestId('dashboard-scope').click()
     await page.getByRole('option', { name: 'Jordan Alvarez' }).click()
-    await expect.poll(async () => [...await owners()]).toEqual(['Jordan Alvarez'])
+    await expect.poll(async () => [...await owners()], { timeout: 10_000 }).toEqual(['Jordan Alvarez'])
     await page.screenshot({ path: `${SCREENSHOTS}/dashboard-manager-filter.png` })
     await page.close()
   })
