@@ -134,6 +134,18 @@ describe('the rep\'s dashboard', () => {
     await context.close()
   })
 
+  it('switches to dark mode from the navbar and keeps it after a reload', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    await openDashboard(page, jordan)
+    expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(false)
+    await page.getByRole('button', { name: /dark mode/i }).click()
+    await page.waitForFunction(() => document.documentElement.classList.contains('dark'))
+    await page.reload({ waitUntil: 'networkidle' })
+    expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true)
+    await page.screenshot({ path: `${SCREENSHOTS}/dashboard-dark.png` })
+    await page.close()
+  })
+
   it('lets a manager narrow the board to one rep, and only that rep\'s deals stay on it', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
     await openDashboard(page, managerLogin)
