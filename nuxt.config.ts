@@ -35,6 +35,9 @@ export default defineNuxtConfig({
       // Hourly scoring (it refreshes the pipeline views when done); the day's snapshot before midnight UTC.
       '5 * * * *': ['momentum:refresh'],
       '55 23 * * *': ['pipeline:snapshot'],
+      // Reminders of due tasks every quarter hour; the daily digest at 07:00 UTC.
+      '*/15 * * * *': ['tasks:reminders'],
+      '0 7 * * *': ['digest:send'],
     },
   },
 

@@ -31,6 +31,10 @@ import { QuerySchema as SearchQuery } from '../api/v1/search.get'
 import { BodySchema as TeamBody } from '../api/v1/teams/index.post'
 import { BodySchema as UserPatchBody } from '../api/v1/users/[id].patch'
 import { BodySchema as InviteBody } from '../api/v1/users/index.post'
+import { QuerySchema as NotificationsQuery } from '../api/v1/notifications/index.get'
+import { BodySchema as NotificationsReadBody } from '../api/v1/notifications/read.post'
+import { BodySchema as PreferencesBody } from '../api/v1/notifications/preferences.put'
+import { TaskCreateSchema, TaskListQuerySchema, TaskPatchSchema } from '../domain/work/tasks'
 
 export interface ApiRoute {
   summary: string
@@ -114,4 +118,11 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'GET /api/v1/billing': { tag: 'Billing', summary: 'Plan, status, capabilities, limits, usage and invoices (admin)' },
   'POST /api/v1/billing/checkout': { tag: 'Billing', summary: 'A Stripe Checkout session (admin)', body: CheckoutBody },
   'POST /api/v1/billing/portal': { tag: 'Billing', summary: 'The Stripe customer portal (admin)' },
+  'GET /api/v1/tasks': { tag: 'Work', summary: 'Tasks the caller sees (mine=1, due=overdue|today|upcoming, status, dealId)', query: TaskListQuerySchema },
+  'POST /api/v1/tasks': { tag: 'Work', summary: 'Create a task on a deal, contact or account', body: TaskCreateSchema, status: 201 },
+  'PATCH /api/v1/tasks/[id]': { tag: 'Work', summary: 'Change a task; { done: true } completes it (writes task_completed)', body: TaskPatchSchema },
+  'GET /api/v1/notifications': { tag: 'Work', summary: 'The caller\'s notifications, newest first, and the unread count', query: NotificationsQuery },
+  'POST /api/v1/notifications/read': { tag: 'Work', summary: 'Mark the caller\'s notifications read ({ ids } or { ids: "all" })', body: NotificationsReadBody },
+  'GET /api/v1/notifications/preferences': { tag: 'Work', summary: 'Which emails the caller gets (task reminders, daily digest)' },
+  'PUT /api/v1/notifications/preferences': { tag: 'Work', summary: 'Turn the caller\'s reminder and digest emails on or off', body: PreferencesBody },
 }
