@@ -38,6 +38,9 @@ export default defineNuxtConfig({
       // Reminders of due tasks every quarter hour; the daily digest at 07:00 UTC.
       '*/15 * * * *': ['tasks:reminders'],
       '0 7 * * *': ['digest:send'],
+      // Time-based rules and due sequence steps after the hourly scoring; webhook retries every minute.
+      '15 * * * *': ['automation:run'],
+      '* * * * *': ['webhooks:deliver'],
     },
   },
 

@@ -35,6 +35,9 @@ import { QuerySchema as NotificationsQuery } from '../api/v1/notifications/index
 import { BodySchema as NotificationsReadBody } from '../api/v1/notifications/read.post'
 import { BodySchema as PreferencesBody } from '../api/v1/notifications/preferences.put'
 import { TaskCreateSchema, TaskListQuerySchema, TaskPatchSchema } from '../domain/work/tasks'
+import { RulePatchSchema, RuleSchema } from '../domain/automation/schemas'
+import { EnrolSchema, SequenceCreateSchema } from '../domain/sequences/templates'
+import { WebhookCreateSchema } from '../domain/webhooks/subscriptions'
 
 export interface ApiRoute {
   summary: string
@@ -125,4 +128,17 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'POST /api/v1/notifications/read': { tag: 'Work', summary: 'Mark the caller\'s notifications read ({ ids } or { ids: "all" })', body: NotificationsReadBody },
   'GET /api/v1/notifications/preferences': { tag: 'Work', summary: 'Which emails the caller gets (task reminders, daily digest)' },
   'PUT /api/v1/notifications/preferences': { tag: 'Work', summary: 'Turn the caller\'s reminder and digest emails on or off', body: PreferencesBody },
+  'GET /api/v1/automation/rules': { tag: 'Automation', summary: 'The tenant\'s automation rules (admin)' },
+  'POST /api/v1/automation/rules': { tag: 'Automation', summary: 'Create a rule: trigger, conditions, actions (admin)', body: RuleSchema, status: 201 },
+  'PATCH /api/v1/automation/rules/[id]': { tag: 'Automation', summary: 'Change a rule (admin)', body: RulePatchSchema },
+  'DELETE /api/v1/automation/rules/[id]': { tag: 'Automation', summary: 'Delete a rule and its run log (admin)', status: 204 },
+  'GET /api/v1/automation/rules/[id]/runs': { tag: 'Automation', summary: 'A rule\'s run log, newest first (admin)' },
+  'POST /api/v1/automation/rules/[id]/dry-run': { tag: 'Automation', summary: 'The deals a rule would touch today, doing nothing (admin)' },
+  'GET /api/v1/sequences': { tag: 'Automation', summary: 'Email sequences with their enrolment counts' },
+  'POST /api/v1/sequences': { tag: 'Automation', summary: 'Create a sequence of { subject, body, waitDays } steps with merge fields (admin, manager)', body: SequenceCreateSchema, status: 201 },
+  'POST /api/v1/sequences/[id]/enrol': { tag: 'Automation', summary: 'Enrol contacts in a sequence, sent as the caller', body: EnrolSchema, status: 201 },
+  'GET /api/v1/webhooks': { tag: 'Automation', summary: 'Outbound webhook subscriptions (admin)' },
+  'POST /api/v1/webhooks': { tag: 'Automation', summary: 'Subscribe a public URL to event types; answers the signing secret once (admin)', body: WebhookCreateSchema, status: 201 },
+  'DELETE /api/v1/webhooks/[id]': { tag: 'Automation', summary: 'Remove a webhook subscription (admin)', status: 204 },
+  'GET /api/v1/webhooks/[id]/deliveries': { tag: 'Automation', summary: 'A subscription\'s deliveries with each attempt\'s response code (admin)' },
 }
