@@ -14,7 +14,9 @@ export async function notifyAlerts(tx: Tx, tenantId: string, raised: readonly { 
   const deal = new Map(owners.map(d => [d.id, d]))
   return notify(tx, tenantId, raised.flatMap((a) => {
     const d = deal.get(a.dealId)
-    return d ? [{ userId: d.ownerId, kind: 'alert' as const, title: `${d.name}: ${a.message}`, link: `/deals/${d.id}`, dealId: d.id, dedupeKey: `alert:${a.id}` }] : []
+    // Momentum's alert messages name the deal already; the no-next-step one does not.
+    const title = a.message.includes(d?.name ?? '\u0000') ? a.message : `${d?.name}: ${a.message}`
+    return d ? [{ userId: d.ownerId, kind: 'alert' as const, title, link: `/deals/${d.id}`, dealId: d.id, dedupeKey: `alert:${a.id}` }] : []
   }), now)
 }
 
