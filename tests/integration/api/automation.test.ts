@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { verifySignature } from '../../../server/domain/webhooks/sign'
-import { Client, signUp, unique, type Json } from '../../support/http'
+import type { Client, Json } from '../../support/http'
+import { signUp, unique } from '../../support/http'
 import { startReceiver } from '../../support/receiver'
 import { subscribe } from '../../support/stripe'
 
