@@ -39,7 +39,9 @@ async function fire(tx: Tx, tenantId: string, rule: Rule, occurrence: Occurrence
     return 'done'
   }
   catch (error) {
-    const message = error instanceof Error ? (error as Error & { data?: unknown }).data ? `${error.message}: ${JSON.stringify((error as Error & { data?: unknown }).data)}` : error.message : String(error)
+    // A refused action (a 400 of the domain) says why in its data: keep that in the log.
+    const data = (error as { data?: unknown }).data
+    const message = `${error instanceof Error ? error.message : String(error)}${data ? `: ${JSON.stringify(data)}` : ''}`
     await tx.update(automationRuns).set({ status: 'failed', error: message.slice(0, 1000) }).where(and(eq(automationRuns.tenantId, tenantId), eq(automationRuns.id, run.id)))
     return 'failed'
   }
