@@ -35,6 +35,12 @@ export default defineNuxtConfig({
       // Hourly scoring (it refreshes the pipeline views when done); the day's snapshot before midnight UTC.
       '5 * * * *': ['momentum:refresh'],
       '55 23 * * *': ['pipeline:snapshot'],
+      // Reminders of due tasks every quarter hour; the daily digest at 07:00 UTC.
+      '*/15 * * * *': ['tasks:reminders'],
+      '0 7 * * *': ['digest:send'],
+      // Time-based rules and due sequence steps after the hourly scoring; webhook retries every minute.
+      '15 * * * *': ['automation:run'],
+      '* * * * *': ['webhooks:deliver'],
     },
   },
 

@@ -9,7 +9,7 @@ export const MOMENTUM_STATES = ['accelerating', 'steady', 'stalling', 'at_risk']
 export type MomentumState = (typeof MOMENTUM_STATES)[number]
 export const momentumStateEnum = pgEnum('momentum_state', MOMENTUM_STATES)
 
-export const ALERT_KINDS = ['at_risk', 'stalling', 'stage_overdue', 'quiet_after_proposal', 'close_date_passed', 'lost_only_contact'] as const
+export const ALERT_KINDS = ['at_risk', 'stalling', 'stage_overdue', 'quiet_after_proposal', 'close_date_passed', 'lost_only_contact', 'no_next_step'] as const
 export type AlertKind = (typeof ALERT_KINDS)[number]
 export const alertKindEnum = pgEnum('alert_kind', ALERT_KINDS)
 export const ALERT_STATUSES = ['open', 'dismissed', 'resolved'] as const

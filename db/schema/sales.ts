@@ -100,6 +100,8 @@ export const deals = pgTable('deals', {
   product: text('product'),
   closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
   custom: jsonb('custom').$type<CustomFields>().notNull().default({}),
+  /** Labels set by people or automation rules. */
+  tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
   ...timestamps,
 }, t => [
   primaryKey({ name: 'deals_pk', columns: [t.tenantId, t.id] }),

@@ -31,6 +31,13 @@ import { QuerySchema as SearchQuery } from '../api/v1/search.get'
 import { BodySchema as TeamBody } from '../api/v1/teams/index.post'
 import { BodySchema as UserPatchBody } from '../api/v1/users/[id].patch'
 import { BodySchema as InviteBody } from '../api/v1/users/index.post'
+import { QuerySchema as NotificationsQuery } from '../api/v1/notifications/index.get'
+import { BodySchema as NotificationsReadBody } from '../api/v1/notifications/read.post'
+import { BodySchema as PreferencesBody } from '../api/v1/notifications/preferences.put'
+import { TaskCreateSchema, TaskListQuerySchema, TaskPatchSchema } from '../domain/work/tasks'
+import { RulePatchSchema, RuleSchema } from '../domain/automation/schemas'
+import { EnrolSchema, SequenceCreateSchema } from '../domain/sequences/templates'
+import { WebhookCreateSchema } from '../domain/webhooks/subscriptions'
 
 export interface ApiRoute {
   summary: string
@@ -116,4 +123,24 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'GET /api/v1/billing': { tag: 'Billing', summary: 'Plan, status, capabilities, limits, usage and invoices (admin)' },
   'POST /api/v1/billing/checkout': { tag: 'Billing', summary: 'A Stripe Checkout session (admin)', body: CheckoutBody },
   'POST /api/v1/billing/portal': { tag: 'Billing', summary: 'The Stripe customer portal (admin)' },
+  'GET /api/v1/tasks': { tag: 'Work', summary: 'Tasks the caller sees (mine=1, due=overdue|today|upcoming, status, dealId)', query: TaskListQuerySchema },
+  'POST /api/v1/tasks': { tag: 'Work', summary: 'Create a task on a deal, contact or account', body: TaskCreateSchema, status: 201 },
+  'PATCH /api/v1/tasks/[id]': { tag: 'Work', summary: 'Change a task; { done: true } completes it (writes task_completed)', body: TaskPatchSchema },
+  'GET /api/v1/notifications': { tag: 'Work', summary: 'The caller\'s notifications, newest first, and the unread count', query: NotificationsQuery },
+  'POST /api/v1/notifications/read': { tag: 'Work', summary: 'Mark the caller\'s notifications read ({ ids } or { ids: "all" })', body: NotificationsReadBody },
+  'GET /api/v1/notifications/preferences': { tag: 'Work', summary: 'Which emails the caller gets (task reminders, daily digest)' },
+  'PUT /api/v1/notifications/preferences': { tag: 'Work', summary: 'Turn the caller\'s reminder and digest emails on or off', body: PreferencesBody },
+  'GET /api/v1/automation/rules': { tag: 'Automation', summary: 'The tenant\'s automation rules (admin)' },
+  'POST /api/v1/automation/rules': { tag: 'Automation', summary: 'Create a rule: trigger, conditions, actions (admin)', body: RuleSchema, status: 201 },
+  'PATCH /api/v1/automation/rules/[id]': { tag: 'Automation', summary: 'Change a rule (admin)', body: RulePatchSchema },
+  'DELETE /api/v1/automation/rules/[id]': { tag: 'Automation', summary: 'Delete a rule and its run log (admin)', status: 204 },
+  'GET /api/v1/automation/rules/[id]/runs': { tag: 'Automation', summary: 'A rule\'s run log, newest first (admin)' },
+  'POST /api/v1/automation/rules/[id]/dry-run': { tag: 'Automation', summary: 'The deals a rule would touch today, doing nothing (admin)' },
+  'GET /api/v1/sequences': { tag: 'Automation', summary: 'Email sequences with their enrolment counts' },
+  'POST /api/v1/sequences': { tag: 'Automation', summary: 'Create a sequence of { subject, body, waitDays } steps with merge fields (admin, manager)', body: SequenceCreateSchema, status: 201 },
+  'POST /api/v1/sequences/[id]/enrol': { tag: 'Automation', summary: 'Enrol contacts in a sequence, sent as the caller', body: EnrolSchema, status: 201 },
+  'GET /api/v1/webhooks': { tag: 'Automation', summary: 'Outbound webhook subscriptions (admin)' },
+  'POST /api/v1/webhooks': { tag: 'Automation', summary: 'Subscribe a public URL to event types; answers the signing secret once (admin)', body: WebhookCreateSchema, status: 201 },
+  'DELETE /api/v1/webhooks/[id]': { tag: 'Automation', summary: 'Remove a webhook subscription (admin)', status: 204 },
+  'GET /api/v1/webhooks/[id]/deliveries': { tag: 'Automation', summary: 'A subscription\'s deliveries with each attempt\'s response code (admin)' },
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { adminQuery, withDatabaseName } from '../../db/admin'
+import { serveSink, startSmtpSink } from './smtp'
 import { startStripeMock } from './stripe-mock'
 import { WEBHOOK_SECRET } from './stripe'
 
@@ -14,6 +15,8 @@ declare module 'vitest' {
     baseURL: string
     /** Integration project only: the local Stripe API the server talks to. */
     stripeMockURL: string
+    /** Integration project only: what the server's SMTP server received (`GET` lists, `DELETE` clears). */
+    smtpSinkURL: string
   }
 }
 
@@ -78,10 +81,17 @@ export default async function setup(project: TestProject) {
       STRIPE_API_HOST: '127.0.0.1', STRIPE_API_PORT: String(stripe.port), STRIPE_API_PROTOCOL: 'http',
     })
     project.provide('stripeMockURL', stripe.url)
+    // A real SMTP server for reminders, digests and sequences; private webhook targets for the local receivers.
+    const smtp = await startSmtpSink()
+    const sink = await serveSink(smtp)
+    Object.assign(env, { SMTP_URL: smtp.url, SMTP_FROM: 'crm@momentum.test', WEBHOOKS_ALLOW_PRIVATE: '1' })
+    project.provide('smtpSinkURL', sink.url)
     const previous = cleanup
     cleanup = async () => {
       await previous()
       await stripe.close()
+      await sink.close()
+      await smtp.close()
     }
   }
   if (process.env.TEST_DATABASE_URL) {

@@ -11,7 +11,8 @@ function dealIdsOf(message: BusMessage): string[] {
 
 /**
  * Server-Sent Events for the live screens: `deal.updated`, `deal.score`, `alert.created` and
- * `event.created`, each narrowed to the deals the caller may see. Fed by the bus, so a change made
+ * `event.created`, each narrowed to the deals the caller may see, and `notification.created` to
+ * its recipient. Fed by the bus, so a change made
  * through any server process arrives here. The browser's EventSource reconnects on its own; the
  * page refetches its data when it does (catching up on what it missed).
  */
@@ -22,6 +23,12 @@ export default defineEventHandler(async (event) => {
   let sent = 0
   const deliver = async (message: BusMessage) => {
     if (message.topic === 'billing.changed') return
+    // A notification is for its recipient alone.
+    if (message.topic === 'notification.created') {
+      if (message.data.userId !== auth.userId) return
+      await stream.push({ id: String(++sent), event: message.topic, data: JSON.stringify(message.data) })
+      return
+    }
     let ids = dealIdsOf(message)
     if (auth.access.scope === 'owners' && ids.length) {
       const visible = await withAccess(db, auth.access, tx => tx.select({ id: deals.id }).from(deals)

@@ -26,6 +26,20 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /api/v1/integrations/email': { capability: 'email_tracking' },
   'POST /api/v1/integrations/email': { capability: 'email_tracking' },
   'GET /api/v1/integrations/email/unmatched': { capability: 'email_tracking' },
+  // Automation rules, email sequences and outbound webhooks; tasks and notifications are in every plan.
+  'GET /api/v1/automation/rules': { capability: 'automation' },
+  'POST /api/v1/automation/rules': { capability: 'automation' },
+  'PATCH /api/v1/automation/rules/[id]': { capability: 'automation' },
+  'DELETE /api/v1/automation/rules/[id]': { capability: 'automation' },
+  'GET /api/v1/automation/rules/[id]/runs': { capability: 'automation' },
+  'POST /api/v1/automation/rules/[id]/dry-run': { capability: 'automation' },
+  'GET /api/v1/sequences': { capability: 'automation' },
+  'POST /api/v1/sequences': { capability: 'automation' },
+  'POST /api/v1/sequences/[id]/enrol': { capability: 'automation' },
+  'GET /api/v1/webhooks': { capability: 'automation' },
+  'POST /api/v1/webhooks': { capability: 'automation' },
+  'DELETE /api/v1/webhooks/[id]': { capability: 'automation' },
+  'GET /api/v1/webhooks/[id]/deliveries': { capability: 'automation' },
 }
 
 /** Calls with an API key need this capability, whatever the route. */

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { notes } from '../../../db/schema'
 import type { Tx } from '../db'
 import { recordSentMessage } from '../email/ingest'
+import { notifyMentions } from '../work/mentions'
 import { ingestEvents } from './ingest'
 
 export const ACTIVITY_TYPES = ['call', 'meeting_scheduled', 'meeting_held', 'note', 'email_sent', 'email_received'] as const
@@ -30,7 +31,7 @@ export type Activity = z.output<typeof ActivitySchema>
 
 /**
  * Logs an activity as an event through the one ingestion path (and a note also as a note
- * record, for search), in the caller's transaction.
+ * record, for search, notifying the people it @mentions), in the caller's transaction.
  */
 export async function logActivity(tx: Tx, actor: { tenantId: string, userId: string }, activity: Activity, now = new Date()) {
   const { type, occurredAt, dealId, contactId, accountId, ...details } = activity
@@ -43,7 +44,8 @@ export async function logActivity(tx: Tx, actor: { tenantId: string, userId: str
     await recordSentMessage(tx, actor.tenantId, { messageId: activity.messageId, providerMessageId: activity.providerMessageId, dealId, contactId, subject: activity.subject, at: occurredAt ?? now })
   }
   if (type === 'note') {
-    await tx.insert(notes).values({ tenantId: actor.tenantId, authorId: actor.userId, dealId, contactId, accountId, body: activity.body!, createdAt: occurredAt ?? now })
+    const [note] = await tx.insert(notes).values({ tenantId: actor.tenantId, authorId: actor.userId, dealId, contactId, accountId, body: activity.body!, createdAt: occurredAt ?? now }).returning({ id: notes.id })
+    await notifyMentions(tx, actor.tenantId, { id: note!.id, authorId: actor.userId, body: activity.body!, dealId })
   }
   return result
 }

@@ -29,7 +29,8 @@ const keyOf = (source: string, externalId: string) => `${source}\u0000${external
  * this statement are inserted. Two concurrent copies of a batch: the second waits on the key's
  * unique index until the first commits, then finds the key taken and stores nothing.
  * The same statement marks the deals the stored events concern in `momentum_dirty`, so the
- * next momentum run rescores exactly those.
+ * next momentum run rescores exactly those, and queues the events for automation
+ * (`automation_queue`) when the tenant has active rules, webhooks or sequence enrolments.
  */
 export async function writeEvents(tx: Tx, tenantId: string, batch: readonly EventRow[]): Promise<WriteResult> {
   if (batch.length === 0) return { inserted: 0, duplicates: 0, stored: [] }
@@ -73,12 +74,20 @@ export async function writeEvents(tx: Tx, tenantId: string, batch: readonly Even
              deal_id, contact_id, account_id, metadata
       from input i
       where i.external_id is null or exists (select 1 from claimed c where c.source = i.source and c.external_id = i.external_id)
-      returning deal_id
+      returning id, occurred_at, deal_id
     ), dirty as (
       -- The deals these events concern are rescored by the next momentum run.
       insert into momentum_dirty (tenant_id, deal_id, dirtied_at)
       select distinct ${tenantId}::uuid, deal_id, now() from stored where deal_id is not null
       on conflict (tenant_id, deal_id) do update set dirtied_at = excluded.dirtied_at
+    ), queued as (
+      -- Automation rules, outbound webhooks and sequence stops read new events from this queue
+      -- (only while the tenant has something that listens).
+      insert into automation_queue (tenant_id, event_id, occurred_at)
+      select ${tenantId}::uuid, id, occurred_at from stored
+      where exists (select 1 from automation_rules r where r.tenant_id = ${tenantId}::uuid and r.active)
+         or exists (select 1 from webhook_subscriptions w where w.tenant_id = ${tenantId}::uuid and w.active)
+         or exists (select 1 from sequence_enrolments e where e.tenant_id = ${tenantId}::uuid and e.status = 'active')
     )
     select source, external_id from claimed`)
   const won = new Set(claimed.map(c => keyOf(c.source, c.external_id)))

@@ -3,6 +3,7 @@ import { momentumWeights, type MomentumState } from '../../../db/schema'
 import { queryRows } from '../../../db/client'
 import type { Tx } from '../db'
 import { publish, type BusMessage } from '../events/bus'
+import { notifyAlerts } from '../work/reminders'
 import { refitWeights } from './calibration'
 import { alertsFor, scoreDeal, WEIGHTS, type AlertDraft, type Weights } from './rules'
 import { dealSignals } from './signals'
@@ -122,6 +123,7 @@ export async function refreshMomentum(tx: Tx, tenantId: string, options: { now?:
   }
   if (created.length) messages.push({ tenantId, topic: 'alert.created', data: { alerts: created.slice(0, 50) } })
   await publish(tx, messages)
+  await notifyAlerts(tx, tenantId, created, now)
 
   return { scored: rows.length, reasons, changed: changed.length, alertsCreated: created.length, alertsClosed: closed, refitted }
 }
@@ -141,6 +143,7 @@ async function writeAlerts(tx: Tx, tenantId: string, deals: { dealId: string, st
       and case a.kind
             when 'at_risk' then i.state <> 'at_risk'
             when 'stalling' then i.state <> 'stalling'
+            when 'no_next_step' then false -- raised and settled by tasks:reminders
             else not (a.kind || '|' || a.occurrence = any(i.kinds))
           end
     returning a.id`)

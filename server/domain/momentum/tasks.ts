@@ -3,6 +3,8 @@ import { taskRuns, tenants } from '../../../db/schema'
 import type { AppDatabase } from '../../../db/client'
 import { withTenant } from '../db'
 import { ensureEventPartitions } from '../events/partitions'
+import { runWorkTask, type WorkTaskOptions } from '../work/run'
+import { WORK_TASK_NAMES } from '../work/taskNames'
 import { refreshMomentum } from './refresh'
 import { refreshPipelineViews, snapshotPipeline } from './views'
 
@@ -11,7 +13,7 @@ import { refreshPipelineViews, snapshotPipeline } from './views'
  * route (POST /api/v1/admin/tasks/:name) and the command line (`npm run task <name>`). Each run
  * is recorded in `task_runs`: when, what it touched, how long, how it ended.
  */
-export const TASK_NAMES = ['momentum:refresh', 'pipeline:refresh', 'pipeline:snapshot', 'events:partitions'] as const
+export const TASK_NAMES = ['momentum:refresh', 'pipeline:refresh', 'pipeline:snapshot', 'events:partitions', ...WORK_TASK_NAMES] as const
 export type TaskName = (typeof TASK_NAMES)[number]
 
 export interface TaskOptions {
@@ -25,7 +27,7 @@ export interface TaskOptions {
 export interface TaskRun { name: string, tenantId: string | null, status: 'done' | 'skipped' | 'failed', touched: number, durationMs: number, details: Record<string, unknown>, error?: string }
 
 /** Runs `work` and records the run (a failed run is recorded, then rethrown). */
-async function recorded(db: AppDatabase, name: string, tenantId: string | null, work: () => Promise<{ touched: number, details: Record<string, unknown>, skipped?: boolean }>): Promise<TaskRun> {
+export async function recorded(db: AppDatabase, name: string, tenantId: string | null, work: () => Promise<{ touched: number, details: Record<string, unknown>, skipped?: boolean }>): Promise<TaskRun> {
   const started = new Date()
   const write = (values: typeof taskRuns.$inferInsert) => (tenantId ? withTenant(db, tenantId, tx => tx.insert(taskRuns).values(values)) : db.insert(taskRuns).values(values))
   try {
@@ -41,7 +43,7 @@ async function recorded(db: AppDatabase, name: string, tenantId: string | null, 
   }
 }
 
-async function tenantIds(db: AppDatabase, only?: string): Promise<string[]> {
+export async function tenantIds(db: AppDatabase, only?: string): Promise<string[]> {
   if (only) return [only]
   // The owner reads the tenants table whole (it is not FORCEd; see migration 0003).
   return (await db.select({ id: tenants.id }).from(tenants)).map(t => t.id)
@@ -51,7 +53,7 @@ async function tenantIds(db: AppDatabase, only?: string): Promise<string[]> {
  * Runs a task. `momentum:refresh` scores each tenant in its own transaction, then refreshes the
  * pipeline views (`pipeline:refresh` after it, as the schedule wants).
  */
-export async function runTask(db: AppDatabase, name: TaskName, options: TaskOptions = {}): Promise<TaskRun[]> {
+export async function runTask(db: AppDatabase, name: TaskName, options: WorkTaskOptions = {}): Promise<TaskRun[]> {
   const now = options.now ?? new Date()
   switch (name) {
     case 'momentum:refresh': {
@@ -85,6 +87,8 @@ export async function runTask(db: AppDatabase, name: TaskName, options: TaskOpti
         const created = await ensureEventPartitions(db)
         return { touched: created, details: { created } }
       })]
+    default:
+      return runWorkTask(db, name, options)
   }
 }
 

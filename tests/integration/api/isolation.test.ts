@@ -25,6 +25,12 @@ beforeAll(async () => {
   ids.alert = (await b.get('/api/v1/alerts')).body.data[0].id
   ids.openDeal = (await b.get('/api/v1/focus?limit=1')).body.data[0].deal.id
   ids.tenantA = signedUp.tenant.id
+  ids.task = (await b.post('/api/v1/tasks', { title: 'B task', dueAt: new Date(Date.now() - 60_000).toISOString(), dealId: ids.openDeal })).body.id
+  await b.post('/api/v1/admin/tasks/tasks:reminders')
+  ids.notification = (await b.get('/api/v1/notifications')).body.data.find((n: Json) => n.taskId === ids.task).id
+  ids.rule = (await b.post('/api/v1/automation/rules', { name: 'B rule', trigger: { kind: 'lead_created' }, actions: [{ kind: 'notify', to: 'owner', message: 'new lead' }] })).body.id
+  ids.sequence = (await b.post('/api/v1/sequences', { name: 'B seq', steps: [{ subject: 'Hi', body: 'Hello {{contact.firstName}}', waitDays: 0 }] })).body.id
+  ids.webhook = (await b.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/b-hook', events: ['note'] })).body.id
   ids.import = (await b.upload('/api/v1/imports', { kind: 'accounts', mapping: JSON.stringify({ name: 'name' }) }, { name: 'b.csv', content: 'name\nB Imported Co\n' })).body.id
 })
 
@@ -178,7 +184,7 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   },
   'POST /api/v1/alerts/[id]/dismiss': async () => {
     expect((await a.post(`/api/v1/alerts/${ids.alert}/dismiss`)).status).toBe(404)
-    expect((await b.get('/api/v1/alerts')).body.data.map((x: Json) => x.id)).toContain(ids.alert)
+    expect((await b.get('/api/v1/alerts?limit=500')).body.data.map((x: Json) => x.id)).toContain(ids.alert)
   },
   'GET /api/v1/momentum/calibration': async () => {
     const answer = await a.get('/api/v1/momentum/calibration')
@@ -326,6 +332,88 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   'DELETE /api/v1/api-keys/[id]': async () => {
     expect((await a.delete(`/api/v1/api-keys/${ids.apiKey}`)).status).toBe(404)
     expect((await b.get('/api/v1/api-keys')).body.data.find((k: Json) => k.id === ids.apiKey).revokedAt).toBeNull()
+  },
+  'GET /api/v1/tasks': async () => {
+    expect((await a.get('/api/v1/tasks?status=all')).body.data).toEqual([])
+  },
+  'POST /api/v1/tasks': async () => {
+    const answer = await a.post('/api/v1/tasks', { title: 'Spy', dueAt: new Date().toISOString(), dealId: ids.deal })
+    expect(answer.status).toBe(400)
+    expect(answer.body.data.issues).toEqual([{ path: 'dealId', message: 'no such deal' }])
+    expect((await a.post('/api/v1/tasks', { title: 'Spy', dueAt: new Date().toISOString(), assigneeId: ids.user })).body.data.issues).toEqual([{ path: 'assigneeId', message: 'no such active user' }])
+  },
+  'PATCH /api/v1/tasks/[id]': async () => {
+    expect((await a.patch(`/api/v1/tasks/${ids.task}`, { done: true })).status).toBe(404)
+    expect((await b.get('/api/v1/tasks?status=open&limit=500')).body.data.map((t: Json) => t.id)).toContain(ids.task)
+  },
+  'GET /api/v1/notifications': async () => {
+    const answer = (await a.get('/api/v1/notifications')).body
+    expect(answer.data.map((n: Json) => n.id)).not.toContain(ids.notification)
+  },
+  'POST /api/v1/notifications/read': async () => {
+    expect((await a.post('/api/v1/notifications/read', { ids: [ids.notification] })).body).toEqual({ read: 0 })
+    expect((await b.get('/api/v1/notifications?unread=1')).body.data.map((n: Json) => n.id)).toContain(ids.notification)
+  },
+  'GET /api/v1/notifications/preferences': async () => {
+    await b.request('PUT', '/api/v1/notifications/preferences', { digestEmail: false })
+    expect((await a.get('/api/v1/notifications/preferences')).body).toEqual({ reminderEmail: true, digestEmail: true })
+  },
+  'PUT /api/v1/notifications/preferences': async () => {
+    expect((await a.request('PUT', '/api/v1/notifications/preferences', { reminderEmail: false })).status).toBe(200)
+    expect((await b.get('/api/v1/notifications/preferences')).body.reminderEmail).toBe(true)
+  },
+  'GET /api/v1/automation/rules': async () => {
+    expect((await a.get('/api/v1/automation/rules')).body.data.map((r: Json) => r.id)).not.toContain(ids.rule)
+  },
+  'POST /api/v1/automation/rules': async () => {
+    const answer = await a.post('/api/v1/automation/rules', { name: 'Steal', trigger: { kind: 'lead_created' }, actions: [{ kind: 'assign_owner', userId: ids.user }] })
+    expect(answer.status).toBe(400)
+    expect(answer.body.data.issues).toEqual([{ path: 'actions.0.userId', message: 'no such active user' }])
+    expect((await a.post('/api/v1/automation/rules', { name: 'Steal', trigger: { kind: 'lead_created' }, actions: [{ kind: 'enrol_in_sequence', sequenceId: ids.sequence }] })).body.data.issues[0].path).toBe('actions.0.sequenceId')
+    expect((await a.post('/api/v1/automation/rules', { name: 'Steal', trigger: { kind: 'lead_created' }, actions: [{ kind: 'call_webhook', webhookId: ids.webhook }] })).body.data.issues[0].path).toBe('actions.0.webhookId')
+  },
+  'PATCH /api/v1/automation/rules/[id]': async () => {
+    expect((await a.patch(`/api/v1/automation/rules/${ids.rule}`, { active: false })).status).toBe(404)
+    expect((await b.get('/api/v1/automation/rules')).body.data.find((r: Json) => r.id === ids.rule).active).toBe(true)
+  },
+  'DELETE /api/v1/automation/rules/[id]': async () => {
+    expect((await a.delete(`/api/v1/automation/rules/${ids.rule}`)).status).toBe(404)
+    expect((await b.get('/api/v1/automation/rules')).body.data.map((r: Json) => r.id)).toContain(ids.rule)
+  },
+  'GET /api/v1/automation/rules/[id]/runs': async () => {
+    expect((await a.get(`/api/v1/automation/rules/${ids.rule}/runs`)).status).toBe(404)
+  },
+  'POST /api/v1/automation/rules/[id]/dry-run': async () => {
+    expect((await a.post(`/api/v1/automation/rules/${ids.rule}/dry-run`)).status).toBe(404)
+  },
+  'GET /api/v1/sequences': async () => {
+    expect((await a.get('/api/v1/sequences')).body.data.map((s: Json) => s.id)).not.toContain(ids.sequence)
+  },
+  'POST /api/v1/sequences': async () => {
+    const created = (await a.post('/api/v1/sequences', { name: 'A seq', steps: [{ subject: 'Hi', body: 'Hello', waitDays: 0 }] })).body
+    expect((await b.get('/api/v1/sequences')).body.data.map((s: Json) => s.id)).not.toContain(created.id)
+  },
+  'POST /api/v1/sequences/[id]/enrol': async () => {
+    expect((await a.post(`/api/v1/sequences/${ids.sequence}/enrol`, { contactIds: [ids.contact] })).status).toBe(404)
+    const mine = (await a.get('/api/v1/sequences')).body.data[0].id
+    const answer = await a.post(`/api/v1/sequences/${mine}/enrol`, { contactIds: [ids.contact] })
+    expect(answer.status).toBe(400)
+    expect(answer.body.data.issues).toEqual([{ path: 'contactIds.0', message: 'no such contact' }])
+  },
+  'GET /api/v1/webhooks': async () => {
+    expect((await a.get('/api/v1/webhooks')).body.data.map((w: Json) => w.id)).not.toContain(ids.webhook)
+  },
+  'POST /api/v1/webhooks': async () => {
+    const created = (await a.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/a-hook', events: ['*'] })).body
+    expect(created.secret).toMatch(/^whsec_/)
+    expect((await b.get('/api/v1/webhooks')).body.data.map((w: Json) => w.id)).not.toContain(created.id)
+  },
+  'DELETE /api/v1/webhooks/[id]': async () => {
+    expect((await a.delete(`/api/v1/webhooks/${ids.webhook}`)).status).toBe(404)
+    expect((await b.get('/api/v1/webhooks')).body.data.map((w: Json) => w.id)).toContain(ids.webhook)
+  },
+  'GET /api/v1/webhooks/[id]/deliveries': async () => {
+    expect((await a.get(`/api/v1/webhooks/${ids.webhook}/deliveries`)).status).toBe(404)
   },
   'GET /api/v1/audit': async () => {
     const answer = await a.get('/api/v1/audit')

@@ -1,0 +1,10 @@
+import { deleteRule } from '../../../../domain/automation/rules'
+
+/** Deletes a rule and its run log (admins). */
+export default defineEventHandler(async (event) => {
+  await requireRole(event, 'admin')
+  const { id } = paramsValidated(event, IdParamsSchema)
+  await scoped(event, (tx, auth) => deleteRule(tx, auth.tenantId, id))
+  setResponseStatus(event, 204)
+  return null
+})

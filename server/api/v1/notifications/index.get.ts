@@ -1,0 +1,17 @@
+import { z } from 'zod'
+import { encodeCursor } from '../../../domain/cursor'
+import { listNotifications } from '../../../domain/work/notifications'
+import { CursorSchema } from '../../../utils/schemas'
+
+export const QuerySchema = z.object({
+  unread: z.enum(['0', '1']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: CursorSchema,
+})
+
+/** The caller's notifications, newest first, with the unread count (`unread=1`: only those). */
+export default defineEventHandler(async (event) => {
+  const query = queryValidated(event, QuerySchema)
+  const page = await scoped(event, (tx, auth) => listNotifications(tx, auth.tenantId, auth.userId, { unread: query.unread === '1', limit: query.limit, cursor: query.cursor }))
+  return { ...page, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor.at, page.nextCursor.id) : null }
+})

@@ -1,0 +1,13 @@
+import { enrol } from '../../../../domain/sequences/sequences'
+import { EnrolSchema } from '../../../../domain/sequences/templates'
+
+export const BodySchema = EnrolSchema
+
+/** Enrols contacts the caller sees in a sequence, sent in the caller's name: `{ contactIds, dealId? }`. */
+export default defineEventHandler(async (event) => {
+  const { id } = paramsValidated(event, IdParamsSchema)
+  const input = await readValidated(event, BodySchema)
+  const result = await scoped(event, (tx, auth) => enrol(tx, auth.tenantId, id, { ...input, senderId: auth.userId }))
+  setResponseStatus(event, 201)
+  return { enrolled: result.enrolled, skipped: result.skipped }
+})

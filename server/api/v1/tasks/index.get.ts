@@ -1,0 +1,9 @@
+import { listTasks, TaskListQuerySchema } from '../../../domain/work/tasks'
+
+export const QuerySchema = TaskListQuerySchema
+
+/** Tasks the caller sees; `mine=1` their own, `due=overdue|today|upcoming` (today ends at the caller's midnight, `tzOffset`). */
+export default defineEventHandler(async (event) => {
+  const query = queryValidated(event, QuerySchema)
+  return scoped(event, (tx, auth) => listTasks(tx, auth.tenantId, auth.userId, query))
+})

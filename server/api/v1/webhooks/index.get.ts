@@ -1,0 +1,7 @@
+import { listSubscriptions } from '../../../domain/webhooks/subscriptions'
+
+/** The tenant's outbound webhook subscriptions (admins); secrets are never shown again. */
+export default defineEventHandler(async (event) => {
+  await requireRole(event, 'admin')
+  return scoped(event, async (tx, auth) => ({ data: await listSubscriptions(tx, auth.tenantId) }))
+})
