@@ -10,6 +10,7 @@ import { ensureEventPartitions } from '../server/domain/events/partitions'
 import type { NewEvent } from '../server/domain/events/schema'
 import { writeEvents } from '../server/domain/events/write'
 import { createLead } from '../server/domain/records/leads'
+import { createTask } from '../server/domain/work/tasks'
 import { createTeam, createTenant, createUser, setTeamManager } from '../server/domain/tenancy/tenants'
 
 export const DEMO_TENANT_NAME = 'Momentum Demo'
@@ -94,6 +95,7 @@ export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: nu
     }
 
     const activity: NewEvent[] = []
+    const openDeals: OpenDeal[] = []
     for (const [target, count] of STAGE_MIX) {
       for (let i = 0; i < count; i++, dealCount++) {
         const { account, contacts } = accountsMade[dealCount % accountsMade.length]!
@@ -134,18 +136,45 @@ export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: nu
           }
         }
         activity.push(...dealActivity(rnd, { dealId: deal.id, accountId: account.id, ownerId: owner.id, contacts: engaged, from: createdAt, to: open ? now : end, shape }))
+        if (open) openDeals.push({ id: deal.id, ownerId: owner.id, stage: target, contactId: engaged[0]?.id })
       }
     }
     for (let i = 0; i < activity.length; i += 5000) {
       eventCount += (await writeEvents(tx, tenant.id, activity.slice(i, i + 5000))).inserted
     }
     await seedLeads(tx, tenant.id, reps.map(r => r.id), options.seed ?? 20261122)
+    await seedNextSteps(tx, tenant.id, openDeals, now, options.seed ?? 20261122)
   })
   await ensureEventPartitions(db)
   // Scores, alerts, the pipeline views and today's snapshot, as the hourly and daily tasks would leave them.
   await runTask(db, 'momentum:refresh', { tenantId: tenant.id, now })
   await runTask(db, 'pipeline:snapshot', { tenantId: tenant.id, now })
   return { tenantId: tenant.id, deals: dealCount, events: eventCount, logins: DEMO_LOGINS, password: DEMO_PASSWORD }
+}
+
+interface OpenDeal { id: string, ownerId: string, stage: string, contactId?: string }
+const NEXT_STEPS: Record<string, string[]> = {
+  new: ['Research the account', 'First call with the champion'],
+  contacted: ['Book a discovery call', 'Send the one-pager'],
+  qualified: ['Run the demo', 'Map the buying committee'],
+  proposal: ['Walk through the proposal', 'Follow up on pricing'],
+  negotiation: ['Send the redlines back', 'Get the order form signed'],
+}
+
+/**
+ * Most open deals have a next step planned — due in the coming days, a few already overdue — and
+ * some have none (the "no next step" alert finds those). Through the app's own createTask.
+ */
+async function seedNextSteps(tx: Tx, tenantId: string, openDeals: readonly OpenDeal[], now: Date, seed: number) {
+  const rnd = random(seed + 2)
+  for (const deal of openDeals) {
+    if (rnd.next() < 0.15) continue
+    const dueAt = new Date(now.getTime() + rnd.int(-3, 10) * DAY + rnd.int(8, 17) * 3_600_000)
+    await createTask(tx, { tenantId, userId: deal.ownerId, now: new Date(now.getTime() - 5 * DAY) }, {
+      title: rnd.pick(NEXT_STEPS[deal.stage] ?? ['Follow up']), dueAt, dealId: deal.id, contactId: deal.contactId,
+      priority: rnd.next() < 0.2 ? 'high' : 'normal',
+    })
+  }
 }
 
 const LEAD_SOURCES = ['inbound', 'website', 'referral', 'event', 'partner', 'outbound'] as const

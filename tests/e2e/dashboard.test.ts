@@ -73,7 +73,16 @@ describe('the rep\'s dashboard', () => {
     await page.getByLabel('Details').fill('Champion confirmed budget on the call')
     await page.getByRole('button', { name: 'Log', exact: true }).click()
     await page.getByTestId('timeline').getByText('Champion confirmed budget on the call').waitFor()
+
+    // Plan a next step, then complete it: it leaves the list and lands on the timeline.
+    const steps = page.getByTestId('deal-tasks')
+    await steps.getByLabel('Next step', { exact: true }).fill('Send the security questionnaire')
+    await steps.getByRole('button', { name: 'Add the next step' }).click()
+    await steps.getByText('Send the security questionnaire').waitFor()
     await page.screenshot({ path: `${SCREENSHOTS}/deal-page.png`, fullPage: true })
+    await steps.getByLabel('Complete: Send the security questionnaire').click()
+    await page.getByTestId('timeline').getByText('Task completed').first().waitFor()
+    await expect.poll(() => steps.getByText('Send the security questionnaire').count(), { timeout: 10_000 }).toBe(0)
 
     await page.goto(`${baseURL}/dashboard`, { waitUntil: 'networkidle' })
     await page.keyboard.press('Control+k')
