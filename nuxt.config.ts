@@ -35,6 +35,8 @@ export default defineNuxtConfig({
       // Hourly scoring (it refreshes the pipeline views when done); the day's snapshot before midnight UTC.
       '5 * * * *': ['momentum:refresh'],
       '55 23 * * *': ['pipeline:snapshot'],
+      // Each connection syncs on its own interval; the task looks for due ones every 5 minutes.
+      '*/5 * * * *': ['salesforce:sync'],
     },
   },
 

@@ -26,6 +26,11 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /api/v1/integrations/email': { capability: 'email_tracking' },
   'POST /api/v1/integrations/email': { capability: 'email_tracking' },
   'GET /api/v1/integrations/email/unmatched': { capability: 'email_tracking' },
+  'GET /api/v1/integrations/salesforce': { capability: 'salesforce_sync' },
+  'PUT /api/v1/integrations/salesforce': { capability: 'salesforce_sync' },
+  'DELETE /api/v1/integrations/salesforce': { capability: 'salesforce_sync' },
+  'GET /api/v1/integrations/salesforce/status': { capability: 'salesforce_sync' },
+  'POST /api/v1/integrations/salesforce/sync': { capability: 'salesforce_sync' },
 }
 
 /** Calls with an API key need this capability, whatever the route. */

@@ -3,6 +3,7 @@ import { taskRuns, tenants } from '../../../db/schema'
 import type { AppDatabase } from '../../../db/client'
 import { withTenant } from '../db'
 import { ensureEventPartitions } from '../events/partitions'
+import { syncDue } from '../integrations/salesforce/schedule'
 import { refreshMomentum } from './refresh'
 import { refreshPipelineViews, snapshotPipeline } from './views'
 
@@ -11,7 +12,7 @@ import { refreshPipelineViews, snapshotPipeline } from './views'
  * route (POST /api/v1/admin/tasks/:name) and the command line (`npm run task <name>`). Each run
  * is recorded in `task_runs`: when, what it touched, how long, how it ended.
  */
-export const TASK_NAMES = ['momentum:refresh', 'pipeline:refresh', 'pipeline:snapshot', 'events:partitions'] as const
+export const TASK_NAMES = ['momentum:refresh', 'pipeline:refresh', 'pipeline:snapshot', 'events:partitions', 'salesforce:sync'] as const
 export type TaskName = (typeof TASK_NAMES)[number]
 
 export interface TaskOptions {
@@ -80,6 +81,9 @@ export async function runTask(db: AppDatabase, name: TaskName, options: TaskOpti
       }
       return runs
     }
+    case 'salesforce:sync':
+      // Each due connection (or the tenant's, now); a failed sync is a failed run, never a throw.
+      return syncDue(db, { only: options.tenantId, now })
     case 'events:partitions':
       return [await recorded(db, name, null, async () => {
         const created = await ensureEventPartitions(db)
