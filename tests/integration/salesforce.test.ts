@@ -36,7 +36,9 @@ async function connectedTenant(mock: SalesforceMock, authFlow: 'client_credentia
   })
   await inTenant(tx => saveConnection(tx, { tenantId: tenant.id, userId: admin.id }, input))
   const sleeps: number[] = []
-  const options: SyncOptions = { clock: { now: () => new Date(), sleep: async (ms) => { sleeps.push(ms) } } }
+  const options: SyncOptions = { clock: { now: () => new Date(), sleep: async (ms) => {
+    sleeps.push(ms)
+  } } }
   const count = async (table: typeof deals | typeof accounts | typeof contacts, extra?: ReturnType<typeof sql>) =>
     (await inTenant(tx => tx.select({ n: sql<number>`count(*)::int` }).from(table).where(and(eq(table.tenantId, tenant.id), extra))))[0]!.n
   const eventCounts = async () => Object.fromEntries((await inTenant(tx => tx.select({ type: events.type, n: sql<number>`count(*)::int` }).from(events)

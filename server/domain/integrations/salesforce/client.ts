@@ -50,6 +50,8 @@ export class SalesforceClient {
   readonly conn: Connection
   private readonly oauth2: OAuth2
   private refreshedThisRequest = false
+  /** jsforce rewraps a failed refresh as a plain Error; the original (invalid_grant…) is kept here. */
+  private refreshError: Error | null = null
   retries = 0
   tokenRefreshes = 0
   readonly limitWaits: number[] = []
@@ -58,15 +60,24 @@ export class SalesforceClient {
 
   constructor(private readonly credentials: ClientCredentials, private readonly options: ClientOptions) {
     this.oauth2 = new OAuth2({ loginUrl: credentials.loginUrl, clientId: credentials.clientId, clientSecret: credentials.clientSecret })
+    // jsforce's own retries (fixed sleeps) are off for the token endpoint too: `retrying` retries it.
+    const transport = this.oauth2._transport
+    this.oauth2._transport = Object.assign(Object.create(transport) as typeof transport, {
+      httpRequest: (req: Parameters<typeof transport.httpRequest>[0], opts?: Parameters<typeof transport.httpRequest>[1]) => transport.httpRequest(req, { ...opts, retry: { maxRetries: 0 } }),
+    })
     this.conn = new Connection({
       oauth2: this.oauth2,
       instanceUrl: credentials.instanceUrl,
       accessToken: credentials.accessToken,
       version: API_VERSION,
       refreshFn: (_conn, callback) => {
-        if (this.refreshedThisRequest) return callback(new SessionRefused())
+        this.refreshError = this.refreshedThisRequest ? new SessionRefused() : null
+        if (this.refreshError) return callback(this.refreshError)
         this.refreshedThisRequest = true
-        this.requestToken().then(token => callback(undefined, token.access_token, token), error => callback(error as Error))
+        this.requestToken().then(token => callback(undefined, token.access_token, token), (error: Error) => {
+          this.refreshError = error
+          callback(error)
+        })
       },
     })
   }
@@ -85,9 +96,9 @@ export class SalesforceClient {
 
   private async requestToken(): Promise<TokenResponse> {
     const { authFlow, refreshToken } = this.credentials
-    const token = authFlow === 'refresh_token'
-      ? await this.oauth2.refreshToken(refreshToken ?? '')
-      : await this.oauth2.requestToken({ grant_type: 'client_credentials' })
+    const token = await this.retrying(() => authFlow === 'refresh_token'
+      ? this.oauth2.refreshToken(refreshToken ?? '')
+      : this.oauth2.requestToken({ grant_type: 'client_credentials' }))
     this.tokenRefreshes++
     this.tokenChanged = true
     this.conn.accessToken = token.access_token
@@ -98,10 +109,23 @@ export class SalesforceClient {
   /** One GET through jsforce, with the session refreshed at most once and transient failures retried. */
   private async get<T>(url: string): Promise<T> {
     if (!this.conn.accessToken) await this.requestToken()
-    for (let attempt = 0; ; attempt++) {
+    return this.retrying(async () => {
       this.refreshedThisRequest = false
+      this.refreshError = null
       try {
         return await this.conn.request<T>({ method: 'GET', url }, { retry: { maxRetries: 0 } })
+      }
+      catch (error) {
+        throw this.refreshError ?? error
+      }
+    })
+  }
+
+  /** Runs `call` again after a 5xx or a network failure, with exponential backoff through the clock. */
+  private async retrying<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call()
       }
       catch (error) {
         if (!isTransient(error) || attempt + 1 >= this.options.attempts) {

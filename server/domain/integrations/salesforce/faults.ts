@@ -3,13 +3,8 @@
  * failures worth a retry, grants that need an admin, and each error put in words. Pure.
  */
 
+/** Daily API requests used and allowed, as `Sforce-Limit-Info: api-usage=N/M` reports them (jsforce reads the header into `limitInfo`). */
 export interface ApiUsage { used: number, limit: number }
-
-/** `Sforce-Limit-Info: api-usage=18/15000` -> `{ used: 18, limit: 15000 }`. */
-export function parseLimitInfo(header: string | null | undefined): ApiUsage | null {
-  const match = header ? /api-usage=(\d+)\/(\d+)/.exec(header) : null
-  return match ? { used: Number(match[1]), limit: Number(match[2]) } : null
-}
 
 /** The `/limits` resource's DailyApiRequests as usage. */
 export function usageFromLimits(body: unknown): ApiUsage | null {

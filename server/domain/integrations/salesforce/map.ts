@@ -76,8 +76,14 @@ export const mapAccount = (r: SfRecord): AccountFields => ({
 })
 
 export interface ContactFields {
-  externalId: string, firstName: string, lastName: string, email: string | null, phone: string | null, title: string | null
-  accountSfId: string | null, ownerSfId: string | null
+  externalId: string
+  firstName: string
+  lastName: string
+  email: string | null
+  phone: string | null
+  title: string | null
+  accountSfId: string | null
+  ownerSfId: string | null
 }
 export const mapContact = (r: SfRecord): ContactFields => ({
   externalId: r.Id,
@@ -126,9 +132,19 @@ const FORECAST: Record<string, ForecastCategory> = { 'Pipeline': 'pipeline', 'Be
 export const mapForecastCategory = (name: unknown): ForecastCategory | null => (typeof name === 'string' ? FORECAST[name] ?? null : null)
 
 export interface DealFields {
-  externalId: string, name: string, accountSfId: string | null, ownerSfId: string | null, stage: string
-  amount: string, closeDate: string | null, probability: number | null, forecastCategory: ForecastCategory | null
-  product: string | null, createdAt: Date | null, stageChangedAt: Date | null, modifiedAt: Date
+  externalId: string
+  name: string
+  accountSfId: string | null
+  ownerSfId: string | null
+  stage: string
+  amount: string
+  closeDate: string | null
+  probability: number | null
+  forecastCategory: ForecastCategory | null
+  product: string | null
+  createdAt: Date | null
+  stageChangedAt: Date | null
+  modifiedAt: Date
 }
 
 export function mapOpportunity(r: SfRecord, stageMap: Readonly<Record<string, string>>, stages: readonly StageOption[]): DealFields {
@@ -157,8 +173,14 @@ export const mapContactRole = (r: SfRecord): ContactRoleFields => ({
 
 /** An activity as an event, with its Salesforce references still to resolve. */
 export interface ActivityFields {
-  externalId: string, type: EventType, occurredAt: Date, ownerSfId: string | null
-  who: string | null, what: string | null, accountSfId: string | null, metadata: Record<string, unknown>
+  externalId: string
+  type: EventType
+  occurredAt: Date
+  ownerSfId: string | null
+  who: string | null
+  what: string | null
+  accountSfId: string | null
+  metadata: Record<string, unknown>
 }
 
 /**

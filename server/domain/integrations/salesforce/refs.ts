@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import { accounts, contacts, deals, users } from '../../../../db/schema'
+import type { accounts, contacts, deals } from '../../../../db/schema'
+import { users } from '../../../../db/schema'
 import type { Tx } from '../../db'
 import type { StageDefinition } from '../../deals/stages'
 import type { SfRecord } from './map'
