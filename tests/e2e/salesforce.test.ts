@@ -21,7 +21,7 @@ afterAll(async () => {
 describe('the Salesforce settings', () => {
   it('connects an org, syncs it now, and shows the run per object; a failing run shows its error', async () => {
     const { email, password } = await signUp(baseURL)
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } })
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1500 } })
     await signIn(page, baseURL, email, password)
     await page.waitForURL(url => url.pathname === '/pipeline')
     await page.locator('a[href="/settings/salesforce"]').click()
@@ -42,6 +42,8 @@ describe('the Salesforce settings', () => {
     await page.getByTestId('salesforce-sync').click()
     await page.getByTestId('salesforce-error').waitFor()
     expect(await page.getByTestId('salesforce-error').textContent()).toContain('The last sync failed')
+    const opportunityRow = page.getByTestId('salesforce-objects').locator('tbody tr').nth(2)
+    expect(await opportunityRow.locator('td').allTextContents()).toEqual(['Opportunity', '0', '0', '240', expect.any(String)]) // the failed run read nothing
     await page.screenshot({ path: `${SCREENSHOTS}/settings-salesforce-failed.png`, fullPage: true })
     await page.close()
   })

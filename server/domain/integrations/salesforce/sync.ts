@@ -78,7 +78,8 @@ export async function syncConnection(db: AppDatabase, tenantId: string, options:
     if (!row) throw notFound('salesforce connection')
     const lease = await takeLease(tx, tenantId, startedAt)
     if (!lease) return null
-    const states = await tx.select().from(salesforceSyncState).where(eq(salesforceSyncState.tenantId, tenantId))
+    // "Last run" counts start again at zero, so a run that fails early does not show the one before.
+    const states = await tx.update(salesforceSyncState).set({ lastRunIn: 0, lastRunOut: 0 }).where(eq(salesforceSyncState.tenantId, tenantId)).returning()
     return { row, lease, states, stages: await loadStages(tx, tenantId), owner: await fallbackOwner(tx, tenantId, row.createdById) }
   })
   if (!setup) return { status: 'skipped', reason: 'a sync of this connection is already running', summary: null }
