@@ -49,3 +49,11 @@ ALTER TABLE salesforce_sync_state FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON salesforce_connections USING (tenant_id = momentum_tenant());
 --> statement-breakpoint
 CREATE POLICY tenant_isolation ON salesforce_sync_state USING (tenant_id = momentum_tenant());
+--> statement-breakpoint
+-- The scheduler finds the due connections of all tenants in one query, as the owner, while
+-- app.system = 'salesforce_schedule' (transaction-local; see the same pattern in 0012). It reads
+-- tenant ids and schedule columns only; each sync then runs in its own tenant's transactions.
+DO $$
+BEGIN
+  EXECUTE format('CREATE POLICY system_schedule ON salesforce_connections FOR SELECT TO %I USING (current_setting(''app.system'', true) = ''salesforce_schedule'')', current_user);
+END $$;

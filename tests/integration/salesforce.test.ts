@@ -257,6 +257,15 @@ describe('faults, tokens and limits', () => {
     expect((await syncDue(database.db, { ...t.options, now: new Date(next.getTime() + 1000) })).map(r => r.tenantId)).toContain(t.tenantId)
   })
 
+  it('opens the schedule\'s cross-tenant read to the owner only: the app role with app.system set still sees its own tenant', async () => {
+    const t = await connectedTenant(mock)
+    const seen = await t.inTenant(async (tx) => {
+      await tx.execute(sql`select set_config('app.system', 'salesforce_schedule', true)`)
+      return tx.select({ tenantId: salesforceConnections.tenantId }).from(salesforceConnections)
+    })
+    expect(seen).toEqual([{ tenantId: t.tenantId }])
+  })
+
   it('stores the secrets sealed, never in clear', async () => {
     const t = await connectedTenant(mock, 'refresh_token')
     const row = await t.connection()
