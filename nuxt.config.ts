@@ -41,6 +41,8 @@ export default defineNuxtConfig({
       // Time-based rules and due sequence steps after the hourly scoring; webhook retries every minute.
       '15 * * * *': ['automation:run'],
       '* * * * *': ['webhooks:deliver'],
+      // Each connection syncs on its own interval; the task looks for due ones every 5 minutes.
+      '*/5 * * * *': ['salesforce:sync'],
     },
   },
 

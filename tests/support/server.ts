@@ -71,6 +71,8 @@ export default async function setup(project: TestProject) {
     NUXT_SESSION_PASSWORD: randomBytes(24).toString('hex'),
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     NUXT_SEED_DEMO: '1',
+    // The tests' local Salesforce (tests/support/salesforce-mock.ts) speaks http on 127.0.0.1.
+    SALESFORCE_ALLOW_INSECURE_URLS: '1',
   }
   let cleanup = async () => {}
   // The integration server bills through a local Stripe; the e2e one runs with billing off.

@@ -40,6 +40,11 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'POST /api/v1/webhooks': { capability: 'automation' },
   'DELETE /api/v1/webhooks/[id]': { capability: 'automation' },
   'GET /api/v1/webhooks/[id]/deliveries': { capability: 'automation' },
+  'GET /api/v1/integrations/salesforce': { capability: 'salesforce_sync' },
+  'PUT /api/v1/integrations/salesforce': { capability: 'salesforce_sync' },
+  'DELETE /api/v1/integrations/salesforce': { capability: 'salesforce_sync' },
+  'GET /api/v1/integrations/salesforce/status': { capability: 'salesforce_sync' },
+  'POST /api/v1/integrations/salesforce/sync': { capability: 'salesforce_sync' },
 }
 
 /** Calls with an API key need this capability, whatever the route. */

@@ -3,6 +3,7 @@ import { taskRuns, tenants } from '../../../db/schema'
 import type { AppDatabase } from '../../../db/client'
 import { withTenant } from '../db'
 import { ensureEventPartitions } from '../events/partitions'
+import { syncDue } from '../integrations/salesforce/schedule'
 import { runWorkTask, type WorkTaskOptions } from '../work/run'
 import { WORK_TASK_NAMES } from '../work/taskNames'
 import { refreshMomentum } from './refresh'
@@ -13,7 +14,7 @@ import { refreshPipelineViews, snapshotPipeline } from './views'
  * route (POST /api/v1/admin/tasks/:name) and the command line (`npm run task <name>`). Each run
  * is recorded in `task_runs`: when, what it touched, how long, how it ended.
  */
-export const TASK_NAMES = ['momentum:refresh', 'pipeline:refresh', 'pipeline:snapshot', 'events:partitions', ...WORK_TASK_NAMES] as const
+export const TASK_NAMES = ['momentum:refresh', 'pipeline:refresh', 'pipeline:snapshot', 'events:partitions', 'salesforce:sync', ...WORK_TASK_NAMES] as const
 export type TaskName = (typeof TASK_NAMES)[number]
 
 export interface TaskOptions {
@@ -82,6 +83,9 @@ export async function runTask(db: AppDatabase, name: TaskName, options: WorkTask
       }
       return runs
     }
+    case 'salesforce:sync':
+      // Each due connection (or the tenant's, now); a failed sync is a failed run, never a throw.
+      return syncDue(db, { only: options.tenantId, now })
     case 'events:partitions':
       return [await recorded(db, name, null, async () => {
         const created = await ensureEventPartitions(db)

@@ -34,6 +34,9 @@ beforeAll(async () => {
   ids.import = (await b.upload('/api/v1/imports', { kind: 'accounts', mapping: JSON.stringify({ name: 'name' }) }, { name: 'b.csv', content: 'name\nB Imported Co\n' })).body.id
 })
 
+/** B's Salesforce connection: saving it reaches no Salesforce, so any address does. */
+const SALESFORCE_B = { instanceUrl: 'http://127.0.0.1:1', authFlow: 'client_credentials', clientId: 'b-client', clientSecret: 'b-secret-value' }
+
 /** Every /api/v1 route, and what tenant A gets when it names tenant B's records. */
 const CROSS_TENANT: Record<string, () => Promise<void>> = {
   'GET /api/v1/deals': async () => {
@@ -224,6 +227,27 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   },
   'GET /api/v1/integrations/email/unmatched': async () => {
     expect((await a.get('/api/v1/integrations/email/unmatched')).body.data).toEqual([])
+  },
+  'GET /api/v1/integrations/salesforce': async () => {
+    expect((await b.request('PUT', '/api/v1/integrations/salesforce', SALESFORCE_B)).status).toBe(200)
+    expect((await a.get('/api/v1/integrations/salesforce')).status).toBe(404)
+  },
+  'PUT /api/v1/integrations/salesforce': async () => {
+    expect((await a.request('PUT', '/api/v1/integrations/salesforce', { ...SALESFORCE_B, instanceUrl: 'http://127.0.0.1:2', clientId: 'a-client' })).body.clientId).toBe('a-client')
+    expect((await b.get('/api/v1/integrations/salesforce')).body).toMatchObject({ instanceUrl: SALESFORCE_B.instanceUrl, clientId: SALESFORCE_B.clientId })
+  },
+  'GET /api/v1/integrations/salesforce/status': async () => {
+    expect((await a.get('/api/v1/integrations/salesforce/status')).body.lastRun).toBeNull()
+  },
+  'POST /api/v1/integrations/salesforce/sync': async () => {
+    // A's run (against an address where nothing listens) fails on its own; B's connection never ran.
+    expect((await a.post('/api/v1/integrations/salesforce/sync')).body.status).toBe('failed')
+    expect((await b.get('/api/v1/integrations/salesforce/status')).body).toMatchObject({ lastRun: null, lastError: null })
+  },
+  'DELETE /api/v1/integrations/salesforce': async () => {
+    expect((await a.delete('/api/v1/integrations/salesforce')).status).toBe(204)
+    expect((await b.get('/api/v1/integrations/salesforce')).status).toBe(200)
+    expect((await b.delete('/api/v1/integrations/salesforce')).status).toBe(204)
   },
   'GET /api/v1/dashboard': async () => {
     const answer = (await a.get('/api/v1/dashboard')).body
