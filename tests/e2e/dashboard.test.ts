@@ -143,9 +143,16 @@ describe('the rep\'s dashboard', () => {
     await context.close()
   })
 
-  it('switches to dark mode from the navbar and keeps it after a reload', async () => {
+  it('switches to dark mode from the navbar and keeps it after a reload, on one live stream for the whole screen', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-    await openDashboard(page, jordan)
+    await signIn(page, baseURL, jordan.email, DEMO_PASSWORD)
+    await page.waitForURL(url => url.pathname === '/pipeline')
+    const streams: string[] = []
+    page.on('request', request => request.url().includes('/api/v1/stream') && streams.push(request.url()))
+    await page.goto(`${baseURL}/dashboard`, { waitUntil: 'networkidle' })
+    await page.locator('[data-testid=live][data-live=on]').waitFor()
+    // The board and the notification bell listen on the same EventSource.
+    expect(streams).toHaveLength(1)
     expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(false)
     await page.getByRole('button', { name: /dark mode/i }).click()
     await page.waitForFunction(() => document.documentElement.classList.contains('dark'))
