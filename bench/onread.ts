@@ -19,9 +19,12 @@ interface DealRow { id: string, name: string, stage: string, kind: string, amoun
 
 const MIX = ['accelerating', 'steady', 'stalling', 'at_risk'] as const
 
-export async function dashboardOnRead(db: AppDatabase, access: Access, now = new Date()) {
+/** The screen for `access`, computed on read; statements longer than `timeoutMs` are cancelled (Postgres error 57014). */
+export async function dashboardOnRead(db: AppDatabase, access: Access, options: { now?: Date, timeoutMs?: number } = {}) {
   const tenantId = access.tenantId
+  const now = options.now ?? new Date()
   return withAccess(db, access, async (tx) => {
+    if (options.timeoutMs) await tx.execute(sql`select set_config('statement_timeout', ${String(Math.round(options.timeoutMs))}, true)`)
     // The deals the caller sees: open ones, and those closed in the last 30 days (the board's).
     const deals = await queryRows<DealRow>(tx, sql`
       select d.id, d.name, d.stage, s.kind::text as kind, d.amount::float as amount, coalesce(d.probability, s.probability)::float as probability,
@@ -81,4 +84,3 @@ export async function dashboardOnRead(db: AppDatabase, access: Access, now = new
     }
   })
 }
-
