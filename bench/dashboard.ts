@@ -65,9 +65,11 @@ for (const person of people) {
   for (const endpoint of ENDPOINTS) {
     const times: number[] = []
     // A minute before a request counts as timed out: slow answers are latency, not errors.
-    const instance = autocannon({ url: `${server.url}${endpoint}`, connections: CONNECTIONS, duration: SECONDS, timeout: 60, headers: { cookie } })
-    instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => times.push(ms))
-    const result = await instance
+    const result = await new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon({ url: `${server.url}${endpoint}`, connections: CONNECTIONS, duration: SECONDS, timeout: 60, headers: { cookie } },
+        (error, done) => (error ? reject(error) : resolve(done)))
+      instance.on('response', (_client, _status, _bytes, ms) => times.push(ms))
+    })
     const p = percentiles(times)
     api.push({ role: person.role, endpoint, requests: p.n, rps: p.n / result.duration, p50: p.p50, p95: p.p95, p99: p.p99, max: p.max, errors: result.errors, non2xx: result.non2xx, openDeals })
   }
