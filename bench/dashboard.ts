@@ -87,7 +87,8 @@ for (const person of people) {
   let openDeals: number | null = null
   const run = await concurrently(CONNECTIONS, SECONDS, async () => {
     try {
-      openDeals ??= (await dashboardOnRead(pool.db, person.access, { timeoutMs: CUTOFF_SECONDS * 1000 })).totals.openCount
+      const screen = await dashboardOnRead(pool.db, person.access, { timeoutMs: CUTOFF_SECONDS * 1000 })
+      openDeals = screen.totals.openCount
     }
     catch (error) {
       if (!cancelled(error)) throw error

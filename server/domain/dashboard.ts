@@ -65,10 +65,10 @@ const RECENT_WINDOWS_HOURS = [24, 14 * 24]
 
 /**
  * The latest activity on the deals the caller sees (two weeks at most). For the whole tenant, the
- * events in time order; for some owners (see ownersOf), each of their deals' latest events by the
- * deal index, so that no other owner's event is read (each would be tested against the policies),
- * over the last day first and two weeks only when the day has fewer than `limit`. The bounds are
- * constants, so the planner keeps only the month partitions they cover.
+ * latest events picked alone, then joined to their deals; for some owners (see ownersOf), each of
+ * their deals' latest events by the deal index, so that no other owner's event is read (each
+ * would be tested against the policies). Over the last day first, two weeks only when the day has
+ * fewer than `limit`; the bounds are constants, so the planner keeps only the partitions they cover.
  */
 export async function recentActivity(tx: Tx, tenantId: string, options: { limit?: number, owners?: readonly string[] | null, now?: Date } = {}) {
   const limit = options.limit ?? 15
@@ -76,7 +76,7 @@ export async function recentActivity(tx: Tx, tenantId: string, options: { limit?
   const columns = sql`e.id, e.type, e.occurred_at as "occurredAt", d.id as "dealId", d.name as "dealName", u.name as "actorName",
            coalesce(e.metadata ->> 'machine', 'false') = 'true' as machine`
   let rows: Activity[] = []
-  for (const hours of options.owners ? RECENT_WINDOWS_HOURS : RECENT_WINDOWS_HOURS.slice(-1)) {
+  for (const hours of RECENT_WINDOWS_HOURS) {
     const window = sql`e.occurred_at > ${new Date(now.getTime() - hours * 3_600_000).toISOString()}::timestamptz and e.occurred_at <= ${now.toISOString()}::timestamptz
       and e.type not in ('email_delivered')`
     rows = await queryRows<Activity>(tx, options.owners
@@ -93,11 +93,14 @@ export async function recentActivity(tx: Tx, tenantId: string, options: { limit?
           order by e.occurred_at desc limit ${limit}`
       : sql`
           select ${columns}
-          from events e
-          join deals d on d.tenant_id = e.tenant_id and d.id = e.deal_id
-          left join users u on u.tenant_id = e.tenant_id and u.id = e.actor_user_id
-          where e.tenant_id = ${tenantId}::uuid and ${window}
-          order by e.occurred_at desc limit ${limit}`)
+          from (
+            select e.id, e.type, e.occurred_at, e.deal_id, e.actor_user_id, e.metadata from events e
+            where e.tenant_id = ${tenantId}::uuid and e.deal_id is not null and ${window}
+            order by e.occurred_at desc limit ${limit}
+          ) e
+          join deals d on d.tenant_id = ${tenantId}::uuid and d.id = e.deal_id
+          left join users u on u.tenant_id = d.tenant_id and u.id = e.actor_user_id
+          order by e.occurred_at desc`)
     if (rows.length >= limit) break
   }
   return rows
