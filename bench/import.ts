@@ -84,5 +84,5 @@ await report('import', [
   { name: 'server peak RSS while importing (kernel high-water mark)', value: highWaterMb, unit: 'MB', target: '< 300', pass: highWaterMb < 300 && first.final.status === 'done' && deals === ROWS },
   { name: 'import rate', value: rate, unit: 'rows/s', target: 'reported', pass: true },
   { name: 'idle server RSS before the import', value: baselineMb, unit: 'MB', target: 'reported', pass: true },
-], { rows: ROWS, fileMB: +(bytes / 2 ** 20).toFixed(1), deals, second: second.final })
+], { csvRows: ROWS, fileMB: +(bytes / 2 ** 20).toFixed(1), deals, second: second.final })
 await database.drop()
