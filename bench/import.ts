@@ -3,7 +3,7 @@
 // runs (resident set, sampled, and the kernel's high-water mark). Target: peak RSS < 300 MB.
 // A second upload of the same file (everything matched, nothing written) is timed beside it.
 import { createWriteStream, openAsBlob } from 'node:fs'
-import { readFile, rm } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
@@ -11,7 +11,7 @@ import { sql } from 'drizzle-orm'
 import { withTenant } from '../server/domain/db'
 import { createApiKey } from '../server/domain/tenancy/apiKeys'
 import { createTenant, createUser } from '../server/domain/tenancy/tenants'
-import { freshDatabase, report, startServer, timed } from './lib'
+import { freshDatabase, memoryOf, report, sampleMemory, startServer, timed } from './lib'
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000)
 const STAGES = ['Prospecting', 'Qualified', 'Proposal', 'Negotiation', 'Won', 'Lost']
@@ -43,17 +43,12 @@ const bytes = (await openAsBlob(path)).size
 
 const server = await startServer(database.url)
 const pid = server.process.pid!
-const statusOf = async () => Object.fromEntries((await readFile(`/proc/${pid}/status`, 'utf8')).split('\n').map(l => l.split(':')).filter(p => p.length === 2).map(([k, v]) => [k!, Number.parseInt(v!.trim(), 10)]))
-const mb = (kb: number) => kb / 1024
 
 const mapping = { externalId: 'Opportunity ID', name: 'Opportunity Name', accountName: 'Account', ownerName: 'Owner', ownerEmail: 'Owner Email', stage: 'Stage', amount: 'Amount', closeDate: 'Close Date', createdAt: 'Created' }
 
 /** Uploads the file (streamed from disk), waits for the import to end, sampling the server's RSS. */
 async function runOnce() {
-  let peak = 0
-  const sampler = setInterval(async () => {
-    peak = Math.max(peak, (await statusOf()).VmRSS ?? 0)
-  }, 50)
+  const sampler = sampleMemory(pid)
   const form = new FormData()
   form.append('kind', 'deals')
   form.append('mapping', JSON.stringify(mapping))
@@ -69,26 +64,25 @@ async function runOnce() {
       await new Promise(resolve => setTimeout(resolve, 200))
     }
   })
-  clearInterval(sampler)
-  return { final, seconds, peakMb: mb(peak) }
+  return { final, seconds, peakMb: sampler.stop() }
 }
 
-const baselineMb = mb((await statusOf()).VmRSS ?? 0)
+const baselineMb = (await memoryOf(pid)).rssMb
 const first = await runOnce()
 const second = await runOnce()
-const highWaterMb = mb((await statusOf()).VmHWM ?? 0)
+const { highWaterMb } = await memoryOf(pid)
 await server.stop()
 
 const [{ deals }] = (await withTenant(database.db, tenantId, tx => tx.execute(sql`select count(*)::int as deals from deals`)) as unknown as { rows: [{ deals: number }] }).rows
 await rm(path, { force: true })
 
 const rate = ROWS / first.seconds
-report('import', [
+await report('import', [
   { 'run': 'first import (creates every deal)', 'rows': ROWS, 'seconds': +first.seconds.toFixed(2), 'rows/s': Math.round(rate), 'status': String(first.final.status), 'created': Number(first.final.created), 'errors': Number(first.final.errorCount), 'peak RSS MB (sampled)': Math.round(first.peakMb) },
   { 'run': 'same file again (matches every deal)', 'rows': ROWS, 'seconds': +second.seconds.toFixed(2), 'rows/s': Math.round(ROWS / second.seconds), 'status': String(second.final.status), 'created': Number(second.final.created), 'errors': Number(second.final.errorCount), 'peak RSS MB (sampled)': Math.round(second.peakMb) },
 ], [
   { name: 'server peak RSS while importing (kernel high-water mark)', value: highWaterMb, unit: 'MB', target: '< 300', pass: highWaterMb < 300 && first.final.status === 'done' && deals === ROWS },
   { name: 'import rate', value: rate, unit: 'rows/s', target: 'reported', pass: true },
   { name: 'idle server RSS before the import', value: baselineMb, unit: 'MB', target: 'reported', pass: true },
-], { rows: ROWS, fileMB: +(bytes / 2 ** 20).toFixed(1), deals, second: second.final })
+], { csvRows: ROWS, fileMB: +(bytes / 2 ** 20).toFixed(1), deals, second: second.final })
 await database.drop()

@@ -90,7 +90,7 @@ const [{ stored }] = (await withTenant(database.db, tenant.id, tx => tx.execute(
 const httpRate = total / http.seconds
 const rawRate = total / raw.seconds
 const rawJsonRate = total / rawJson.seconds
-report('ingest', [
+await report('ingest', [
   { 'method': `POST /api/v1/events (HTTP, ${CONCURRENCY} at a time)`, 'events': total, 'seconds': +http.seconds.toFixed(2), 'events/s': Math.round(httpRate) },
   { 'method': `raw multi-row INSERT, ${RAW_ROWS} rows a statement`, 'events': total, 'seconds': +raw.seconds.toFixed(2), 'events/s': Math.round(rawRate) },
   { 'method': 'raw INSERT ... json_to_recordset, 5,000 rows a statement', 'events': total, 'seconds': +rawJson.seconds.toFixed(2), 'events/s': Math.round(rawJsonRate) },

@@ -2,22 +2,20 @@
 // open deals and 5,000,000 events over 18 months beside 20 small tenants (bench/scale.ts).
 // Targets: a full scoring run under 20 s; an hourly run with 1% of deals touched under 1 s; the
 // dashboard's pipeline summary read from the materialized view under 5 ms (beside the same
-// numbers computed on read from the deals table).
+// numbers computed on read from the deals table). BENCH_KEEP=1 keeps the scored database for
+// bench:dashboard (bench/all.ts does so).
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../db/client'
 import { withTenant } from '../server/domain/db'
 import { writeEvents } from '../server/domain/events/write'
 import { refreshMomentum } from '../server/domain/momentum/refresh'
 import { refreshPipelineViews, pipelineSummary, snapshotPipeline } from '../server/domain/momentum/views'
-import { BIG, loadScale } from './scale'
-import { freshDatabase, report, timed } from './lib'
+import { loadScaleDatabase, markScored } from './scale'
+import { percentiles, report, timed } from './lib'
 
-const scale = Number(process.env.BENCH_SCALE ?? 1)
-const size = { ...BIG, openDeals: Math.round(BIG.openDeals * scale), closedDeals: Math.round(BIG.closedDeals * scale), contacts: Math.round(BIG.contacts * scale), events: Math.round(BIG.events * scale) }
-
-const database = await freshDatabase('momentum')
+const { database, meta: loaded } = await loadScaleDatabase(Number(process.env.BENCH_SCALE ?? 1))
 const db = database.db
-const loaded = await loadScale(db, { big: size })
+const size = loaded.sizes
 console.log(`loaded ${loaded.events.toLocaleString()} events in ${loaded.seconds.toFixed(0)} s`)
 const T = loaded.bigTenantId
 
@@ -36,12 +34,11 @@ await withTenant(db, T, tx => writeEvents(tx, T, touchedDeals.flatMap(dealId => 
 const incremental = await timed(() => withTenant(db, T, tx => refreshMomentum(tx, T)))
 const viewsAgain = await timed(() => refreshPipelineViews(db))
 
-/** Median and 95th percentile of `n` runs, in milliseconds. */
+/** Percentiles of `n` runs one after another, in milliseconds. */
 async function latency(n: number, fn: () => Promise<unknown>) {
   const times: number[] = []
   for (let i = 0; i < n; i++) times.push((await timed(fn)).seconds * 1000)
-  times.sort((a, b) => a - b)
-  return { p50: times[Math.floor(n * 0.5)]!, p95: times[Math.floor(n * 0.95)]! }
+  return percentiles(times)
 }
 const summaryRead = await latency(200, () => withTenant(db, T, tx => pipelineSummary(tx, 'tenant')))
 const onRead = await latency(50, () => withTenant(db, T, tx => queryRows(tx, sql`
@@ -52,7 +49,7 @@ const onRead = await latency(50, () => withTenant(db, T, tx => queryRows(tx, sql
   where d.tenant_id = ${T}::uuid group by d.stage`)))
 
 const mix = await withTenant(db, T, tx => queryRows<{ state: string, n: number }>(tx, sql`select state::text, count(*)::int as n from deal_scores group by 1 order by 1`))
-report('momentum', [
+await report('momentum', [
   { step: `load (set-wise): ${loaded.events.toLocaleString()} events, ${size.openDeals.toLocaleString()} open deals + 20 small tenants`, ms: Math.round(loaded.seconds * 1000), detail: '' },
   { step: 'full scoring run, big tenant', ms: Math.round(full.seconds * 1000), detail: `${full.result.scored} deals scored, ${full.result.alertsCreated} alerts` },
   { step: 'refresh both materialized views (CONCURRENTLY)', ms: Math.round(views.seconds * 1000), detail: '' },
@@ -67,4 +64,6 @@ report('momentum', [
   { name: 'pipeline summary read, p95', value: summaryRead.p95, unit: 'ms', target: '< 5', pass: summaryRead.p95 < 5 },
   { name: 'summary read: computed on read / from the view (p50)', value: onRead.p50 / summaryRead.p50, unit: 'x', target: 'reported', pass: true },
 ], { sizes: size, loadSeconds: loaded.seconds, mix, full: full.result, incremental: incremental.result })
-if (process.env.BENCH_KEEP !== '1') await database.drop()
+await markScored(db)
+if (process.env.BENCH_KEEP === '1') await database.close()
+else await database.drop()

@@ -5,8 +5,11 @@
 import { sql } from 'drizzle-orm'
 import type { AppDatabase } from '../db/client'
 import { queryRows } from '../db/client'
+import { loadMigrations, migrate } from '../db/migrate'
 import type { Tx } from '../server/domain/db'
-import { createTenant, createUser } from '../server/domain/tenancy/tenants'
+import { hashPassword } from '../server/domain/tenancy/passwords'
+import { createTenant, createUser, setTeamManager } from '../server/domain/tenancy/tenants'
+import { benchDatabaseName, freshDatabase, openBenchDatabase, serverRows } from './lib'
 
 export interface ScaleSizes {
   openDeals: number
@@ -19,6 +22,12 @@ export interface ScaleSizes {
 }
 
 export const BIG: ScaleSizes = { openDeals: 20_000, closedDeals: 10_000, contacts: 50_000, accounts: 5_000, reps: 50, events: 5_000_000, months: 18 }
+/** The big tenant's sizes times `scale` (BENCH_SCALE: 0.05 for a quick run); months and reps stay. */
+export function scaledSizes(scale: number): ScaleSizes {
+  const times = (n: number) => Math.max(1, Math.round(n * scale))
+  return { ...BIG, openDeals: times(BIG.openDeals), closedDeals: times(BIG.closedDeals), contacts: times(BIG.contacts), accounts: times(BIG.accounts), events: times(BIG.events) }
+}
+
 export const SMALL: ScaleSizes = { openDeals: 100, closedDeals: 50, contacts: 300, accounts: 40, reps: 3, events: 5_000, months: 18 }
 
 const CHUNK = 250_000
@@ -107,21 +116,88 @@ async function fillTenant(tx: Tx, tenantId: string, size: ScaleSizes, seed: numb
   }
 }
 
-export interface Loaded { bigTenantId: string, smallTenantIds: string[], seconds: number, events: number }
+/** The password of the big tenant's sign-ins (set with the app's own scrypt helper). */
+export const BENCH_PASSWORD = 'momentum-bench-password'
+
+/** Who the dashboard benchmark signs in as in the big tenant: its admin, the manager of its first team, a rep of that team. */
+export interface Logins { admin: string, manager: string, rep: string }
+
+/** Gives the admin, a new manager of the first team and that team's first rep the bench password. */
+async function signIns(tx: Tx, tenantId: string, adminEmail: string): Promise<Logins> {
+  const prefix = tenantId.slice(0, 8)
+  const [team] = await queryRows<{ id: string }>(tx, sql`select id from teams where tenant_id = ${tenantId}::uuid order by id limit 1`)
+  const manager = await createUser(tx, tenantId, { email: `manager@${prefix}.bench`, name: 'Bench Manager', role: 'manager', teamId: team!.id })
+  await setTeamManager(tx, tenantId, team!.id, manager.id)
+  const [rep] = await queryRows<{ email: string }>(tx, sql`select email from users where tenant_id = ${tenantId}::uuid and team_id = ${team!.id}::uuid and role = 'rep' order by id limit 1`)
+  const logins = { admin: adminEmail, manager: manager.email, rep: rep!.email }
+  await tx.execute(sql`update users set password_hash = ${await hashPassword(BENCH_PASSWORD)}
+    where tenant_id = ${tenantId}::uuid and email in (${logins.admin}, ${logins.manager}, ${logins.rep})`)
+  return logins
+}
+
+export interface Loaded { bigTenantId: string, smallTenantIds: string[], logins: Logins, seconds: number, events: number }
 
 /** Loads the big tenant and the small ones. Returns their ids and how long it took. */
 export async function loadScale(db: AppDatabase, options: { big?: ScaleSizes, small?: ScaleSizes, smallTenants?: number, seed?: number } = {}): Promise<Loaded> {
   const started = Date.now()
   const big = options.big ?? BIG
   await monthPartitions(db, big.months)
-  const tenant = async (name: string, size: ScaleSizes, seed: number) => (await createTenant(db, { name, plan: 'enterprise' }, async (tx, t) => {
-    await createUser(tx, t.id, { email: `admin@${t.id.slice(0, 8)}.bench`, name: 'Bench Admin', role: 'admin' })
+  const tenant = async (name: string, size: ScaleSizes, seed: number) => createTenant(db, { name, plan: 'enterprise' }, async (tx, t) => {
+    const admin = await createUser(tx, t.id, { email: `admin@${t.id.slice(0, 8)}.bench`, name: 'Bench Admin', role: 'admin' })
     await fillTenant(tx, t.id, size, seed)
-  })).tenant.id
-  const bigTenantId = await tenant('Scale Co', big, options.seed ?? 42)
+    return admin.email
+  })
+  const { tenant: bigTenant, result: adminEmail } = await tenant('Scale Co', big, options.seed ?? 42)
+  const bigTenantId = bigTenant.id
+  const logins = await db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('app.tenant_id', ${bigTenantId}, true), set_config('app.scope', 'tenant', true)`)
+    return signIns(tx, bigTenantId, adminEmail!)
+  })
   const smallTenantIds: string[] = []
-  for (let i = 0; i < (options.smallTenants ?? 20); i++) smallTenantIds.push(await tenant(`Small Co ${i + 1}`, options.small ?? SMALL, (options.seed ?? 42) + i + 1))
+  for (let i = 0; i < (options.smallTenants ?? 20); i++) smallTenantIds.push((await tenant(`Small Co ${i + 1}`, options.small ?? SMALL, (options.seed ?? 42) + i + 1)).tenant.id)
   await db.execute(sql`analyze`)
   const [{ n }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from events`) as [{ n: number }]
-  return { bigTenantId, smallTenantIds, seconds: (Date.now() - started) / 1000, events: n }
+  return { bigTenantId, smallTenantIds, logins, seconds: (Date.now() - started) / 1000, events: n }
+}
+
+/**
+ * The scale data set's database (`momentum_bench_scale_1` at full scale, `…_0_05` at 0.05),
+ * loaded once per `npm run bench`: bench:momentum loads it (and keeps it with BENCH_KEEP=1, as
+ * bench/all.ts asks), bench:dashboard reuses it when one of the same generator, scale and seed is
+ * there, and loads it itself if not.
+ */
+export const scaleDatabase = (scale: number) => `scale_${String(scale).replace(/\W/g, '_')}`
+/** Raised when the generator changes, so that a kept database of an older one is loaded again. */
+const GENERATOR = 2
+
+export interface ScaleMeta extends Loaded { generator: number, scale: number, seed: number, sizes: ScaleSizes, scored: boolean }
+export interface ScaleDatabase { database: Awaited<ReturnType<typeof freshDatabase>>, meta: ScaleMeta, reused: boolean }
+
+/** A fresh scale database, loaded; its description kept in the table bench_scale (the owner's only). */
+export async function loadScaleDatabase(scale: number, seed = 42): Promise<ScaleDatabase> {
+  const database = await freshDatabase(scaleDatabase(scale))
+  const sizes = scaledSizes(scale)
+  const loaded = await loadScale(database.db, { big: sizes, seed })
+  const meta: ScaleMeta = { generator: GENERATOR, scale, seed, sizes, ...loaded, scored: false }
+  await database.db.execute(sql`create table bench_scale (meta jsonb not null)`)
+  await database.db.execute(sql`insert into bench_scale (meta) values (${JSON.stringify(meta)}::jsonb)`)
+  return { database, meta, reused: false }
+}
+
+/** The kept scale database when it holds this scale and seed (migrated to the current schema), else null. */
+export async function keptScaleDatabase(scale: number, seed = 42): Promise<ScaleDatabase | null> {
+  if (!(await serverRows('select 1 from pg_database where datname = $1', [benchDatabaseName(scaleDatabase(scale))])).length) return null
+  const database = await openBenchDatabase(scaleDatabase(scale))
+  const meta = await queryRows<{ meta: ScaleMeta }>(database.db, sql`select meta from bench_scale`).then(r => r[0]?.meta, () => undefined)
+  if (!meta || meta.generator !== GENERATOR || meta.scale !== scale || meta.seed !== seed) {
+    await database.close()
+    return null
+  }
+  await migrate(database.db, await loadMigrations('db/migrations'))
+  return { database, meta, reused: true }
+}
+
+/** Records that the big tenant is scored and the views refreshed (what bench:dashboard reads). */
+export async function markScored(db: AppDatabase) {
+  await db.execute(sql`update bench_scale set meta = jsonb_set(meta, '{scored}', 'true')`)
 }

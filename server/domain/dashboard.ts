@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client'
-import type { Tx } from './db'
+import { andWhere, ownerIn, ownersOf, type Tx } from './db'
 import { forecast } from './forecast/forecast'
 import { periodOf } from './forecast/periods'
 import { focusList, listAlerts, summaryGroup, type Caller } from './momentum/queries'
@@ -25,39 +25,85 @@ export interface BoardCard {
   reason: string | null
 }
 
-/** The board's cards: open deals, and deals closed in the last 30 days, with their momentum; visible ones only. */
-export function boardCards(tx: Tx, tenantId: string, filter: { ownerId?: string, teamId?: string }) {
+/**
+ * The board's cards: open deals, and deals closed in the last 30 days, with their momentum; visible
+ * ones only, of one owner or team when asked, the largest CARDS_PER_STAGE of each stage. The cards
+ * are picked stage by stage from the deals alone, then joined to names and scores (those rows only).
+ * `owners` (the caller's, see ownersOf) lets the planner start from their deals.
+ */
+export function boardCards(tx: Tx, tenantId: string, filter: { ownerId?: string, teamId?: string, owners?: readonly string[] | null }) {
   return queryRows<BoardCard>(tx, sql`
-    select id, name, stage, amount, currency, "closeDate", "ownerId", "ownerName", "accountName", score, state, change, reason from (
-      select d.id, d.name, d.stage, d.amount::float as amount, d.currency, d.close_date::text as "closeDate", d.owner_id as "ownerId",
-             u.name as "ownerName", a.name as "accountName",
-             case when s.kind = 'open' then sc.score end as score, case when s.kind = 'open' then sc.state::text end as state,
-             case when s.kind = 'open' then sc.score - sc.previous_score end as change,
-             case when s.kind = 'open' then sc.reasons -> 0 ->> 'text' end as reason,
-             row_number() over (partition by d.stage order by d.amount desc, d.id) as n
-      from deals d
-      join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage
-      left join users u on u.tenant_id = d.tenant_id and u.id = d.owner_id
-      left join accounts a on a.tenant_id = d.tenant_id and a.id = d.account_id
-      left join deal_scores sc on sc.tenant_id = d.tenant_id and sc.deal_id = d.id
-      where d.tenant_id = ${tenantId}::uuid
-        and (s.kind = 'open' or d.closed_at > now() - interval '30 days')
-        ${filter.ownerId ? sql`and d.owner_id = ${filter.ownerId}::uuid` : sql``}
-        ${filter.teamId ? sql`and u.team_id = ${filter.teamId}::uuid` : sql``}
-    ) x where n <= ${CARDS_PER_STAGE}`)
+    with picked as (
+      select x.id, s.kind from pipeline_stages s
+      cross join lateral (
+        select d.id from deals d
+        where d.tenant_id = s.tenant_id and d.stage = s.key and (s.kind = 'open' or d.closed_at > now() - interval '30 days')
+          ${filter.ownerId ? sql`and d.owner_id = ${filter.ownerId}::uuid` : sql``}
+          ${filter.teamId ? sql`and d.owner_id in (select t.id from users t where t.tenant_id = ${tenantId}::uuid and t.team_id = ${filter.teamId}::uuid)` : sql``}
+          ${andWhere(ownerIn(sql`d.owner_id`, filter.owners))}
+        order by d.amount desc, d.id limit ${CARDS_PER_STAGE}
+      ) x
+      where s.tenant_id = ${tenantId}::uuid
+    )
+    select d.id, d.name, d.stage, d.amount::float as amount, d.currency, d.close_date::text as "closeDate", d.owner_id as "ownerId",
+           u.name as "ownerName", a.name as "accountName",
+           case when p.kind = 'open' then sc.score end as score, case when p.kind = 'open' then sc.state::text end as state,
+           case when p.kind = 'open' then sc.score - sc.previous_score end as change,
+           case when p.kind = 'open' then sc.reasons -> 0 ->> 'text' end as reason
+    from picked p
+    join deals d on d.tenant_id = ${tenantId}::uuid and d.id = p.id
+    left join users u on u.tenant_id = d.tenant_id and u.id = d.owner_id
+    left join accounts a on a.tenant_id = d.tenant_id and a.id = d.account_id
+    left join deal_scores sc on sc.tenant_id = d.tenant_id and sc.deal_id = d.id
+    order by d.stage, d.amount desc, d.id`)
 }
 
-/** The latest activity on the deals the caller sees (two weeks at most). */
-export function recentActivity(tx: Tx, tenantId: string, limit = 15) {
-  return queryRows<{ id: string, type: string, occurredAt: Date, dealId: string | null, dealName: string | null, actorName: string | null, machine: boolean }>(tx, sql`
-    select e.id, e.type, e.occurred_at as "occurredAt", e.deal_id as "dealId", d.name as "dealName", u.name as "actorName",
-           coalesce(e.metadata ->> 'machine', 'false') = 'true' as machine
-    from events e
-    join deals d on d.tenant_id = e.tenant_id and d.id = e.deal_id
-    left join users u on u.tenant_id = e.tenant_id and u.id = e.actor_user_id
-    where e.tenant_id = ${tenantId}::uuid and e.occurred_at > now() - interval '14 days' and e.occurred_at <= now()
-      and e.type not in ('email_delivered')
-    order by e.occurred_at desc limit ${limit}`)
+type Activity = { id: string, type: string, occurredAt: Date, dealId: string | null, dealName: string | null, actorName: string | null, machine: boolean }
+
+/** The windows recent activity looks back over, shortest first: a longer one only when the shorter has too little. */
+const RECENT_WINDOWS_HOURS = [24, 14 * 24]
+
+/**
+ * The latest activity on the deals the caller sees (two weeks at most). For the whole tenant, the
+ * latest events picked alone, then joined to their deals; for some owners (see ownersOf), each of
+ * their deals' latest events by the deal index, so that no other owner's event is read (each
+ * would be tested against the policies). Over the last day first, two weeks only when the day has
+ * fewer than `limit`; the bounds are constants, so the planner keeps only the partitions they cover.
+ */
+export async function recentActivity(tx: Tx, tenantId: string, options: { limit?: number, owners?: readonly string[] | null, now?: Date } = {}) {
+  const limit = options.limit ?? 15
+  const now = options.now ?? new Date()
+  const columns = sql`e.id, e.type, e.occurred_at as "occurredAt", d.id as "dealId", d.name as "dealName", u.name as "actorName",
+           coalesce(e.metadata ->> 'machine', 'false') = 'true' as machine`
+  let rows: Activity[] = []
+  for (const hours of RECENT_WINDOWS_HOURS) {
+    const window = sql`e.occurred_at > ${new Date(now.getTime() - hours * 3_600_000).toISOString()}::timestamptz and e.occurred_at <= ${now.toISOString()}::timestamptz
+      and e.type not in ('email_delivered')`
+    rows = await queryRows<Activity>(tx, options.owners
+      ? sql`
+          select ${columns}
+          from deals d
+          cross join lateral (
+            select e.id, e.type, e.occurred_at, e.actor_user_id, e.metadata from events e
+            where e.tenant_id = d.tenant_id and e.deal_id = d.id and ${window}
+            order by e.occurred_at desc limit ${limit}
+          ) e
+          left join users u on u.tenant_id = d.tenant_id and u.id = e.actor_user_id
+          where d.tenant_id = ${tenantId}::uuid and ${ownerIn(sql`d.owner_id`, options.owners)}
+          order by e.occurred_at desc limit ${limit}`
+      : sql`
+          select ${columns}
+          from (
+            select e.id, e.type, e.occurred_at, e.deal_id, e.actor_user_id, e.metadata from events e
+            where e.tenant_id = ${tenantId}::uuid and e.deal_id is not null and ${window}
+            order by e.occurred_at desc limit ${limit}
+          ) e
+          join deals d on d.tenant_id = ${tenantId}::uuid and d.id = e.deal_id
+          left join users u on u.tenant_id = d.tenant_id and u.id = e.actor_user_id
+          order by e.occurred_at desc`)
+    if (rows.length >= limit) break
+  }
+  return rows
 }
 
 /**
@@ -70,12 +116,13 @@ export async function dashboard(tx: Tx, tenantId: string, caller: Caller, query:
   const ownerId = group.startsWith('owner:') ? group.slice(6) : undefined
   const teamId = group.startsWith('team:') ? group.slice(5) : undefined
   const quarter = periodOf(now, 'quarter')
+  const owners = ownersOf(caller.access)
   const [cards, summary, focus, alerts, recent, outlook] = [
-    await boardCards(tx, tenantId, { ownerId, teamId }),
+    await boardCards(tx, tenantId, { ownerId, teamId, owners }),
     await pipelineSummary(tx, group),
-    await focusList(tx, tenantId, { limit: 8, ownerId }),
-    await listAlerts(tx, tenantId, { state: 'open', limit: 10 }),
-    await recentActivity(tx, tenantId),
+    await focusList(tx, tenantId, { limit: 8, ownerId, owners }),
+    await listAlerts(tx, tenantId, { state: 'open', limit: 10, owners: ownerId ? [ownerId] : owners }),
+    await recentActivity(tx, tenantId, { owners, now }),
     await forecast(tx, tenantId, caller, quarter),
   ]
   const scope = ownerId ? outlook.owners.find(o => o.ownerId === ownerId) : teamId ? outlook.teams.find(t => t.teamId === teamId) : outlook.total
@@ -85,7 +132,7 @@ export async function dashboard(tx: Tx, tenantId: string, caller: Caller, query:
     totals: summary.totals,
     refreshedAt: summary.refreshedAt,
     focus,
-    alerts: alerts.filter(a => !ownerId || a.deal.ownerId === ownerId),
+    alerts,
     recent,
     forecast: scope
       ? { period: quarter.key, closedWon: scope.closedWon, forecast: scope.adjusted?.amount ?? scope.forecast, projection: scope.projection, quota: scope.quota, attainment: scope.attainment }

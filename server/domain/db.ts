@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { AppDatabase } from '../../db/client'
 
 /** A transaction handle, as drizzle passes it to `db.transaction(fn)`. */
@@ -27,6 +27,25 @@ export function withAccess<T>(db: AppDatabase, access: Access, fn: (tx: Tx) => P
       set_config('app.scope', ${access.scope}, true), set_config('app.owners', ${owners}, true), set_config('jit', 'off', true)`)
     return fn(tx)
   })
+}
+
+/**
+ * The owners an access is limited to, or null for the whole tenant. Row-level security filters by
+ * them anyway; naming them in a query as well (`ownerIn`) lets the planner start from those owners'
+ * deals by an index instead of testing every row of the tenant against the policies.
+ */
+export function ownersOf(access: Access): readonly string[] | null {
+  return access.scope === 'owners' ? access.ownerIds : null
+}
+
+/** `column = any(owners)`, or nothing (undefined) when `owners` is null: the whole tenant. */
+export function ownerIn(column: SQLWrapper, owners: readonly string[] | null | undefined): SQL | undefined {
+  return owners ? sql`${column} = any(${`{${owners.join(',')}}`}::uuid[])` : undefined
+}
+
+/** A condition as `and …` inside a raw statement, or nothing. */
+export function andWhere(condition: SQL | undefined): SQL {
+  return condition ? sql`and ${condition}` : sql``
 }
 
 /** The whole tenant: for admins and for system work (tasks, seeding, integrations). */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ownersOf } from '../../domain/db'
 import { focusList } from '../../domain/momentum/queries'
 
 export const QuerySchema = z.object({
@@ -11,6 +12,6 @@ export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)
   return scoped(event, async (tx, auth) => {
     if (query.ownerId && auth.access.scope === 'owners' && !auth.access.ownerIds.includes(query.ownerId)) throw createError({ statusCode: 404, statusMessage: 'owner not found' })
-    return { data: await focusList(tx, auth.tenantId, { limit: query.limit, ownerId: query.ownerId ?? (auth.role === 'rep' ? auth.userId : undefined) }) }
+    return { data: await focusList(tx, auth.tenantId, { limit: query.limit, ownerId: query.ownerId ?? (auth.role === 'rep' ? auth.userId : undefined), owners: ownersOf(auth.access) }) }
   })
 })

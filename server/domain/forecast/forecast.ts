@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { forecastAdjustments, quotas, teams, users } from '../../../db/schema'
 import { queryRows } from '../../../db/client'
-import type { Tx } from '../db'
+import { andWhere, ownerIn, ownersOf, type Access, type Tx } from '../db'
 import { badRequest, notFound } from '../errors'
 import { calibrationBands, closedOutcomes } from '../momentum/calibration'
 import { audit, type Actor } from '../tenancy/audit'
@@ -59,8 +59,8 @@ const round = (n: number) => Math.round(n * 100) / 100
 const ratio = (n: number) => Math.round(n * 1000) / 1000
 const add = (a: Numbers, b: Numbers): Numbers => Object.fromEntries(Object.keys(ZERO).map(k => [k, round(a[k as keyof Numbers] + b[k as keyof Numbers])])) as unknown as Numbers
 
-/** The per-owner numbers of a period, in one statement over the deals the caller sees. */
-async function ownerNumbers(tx: Tx, tenantId: string, period: Period, factors: MomentumFactors): Promise<OwnerRow[]> {
+/** The per-owner numbers of a period, in one statement over the deals the caller sees (of `owners`, see ownersOf). */
+async function ownerNumbers(tx: Tx, tenantId: string, period: Period, factors: MomentumFactors, owners: readonly string[] | null): Promise<OwnerRow[]> {
   return queryRows<OwnerRow>(tx, sql`
     with d as (
       select d.owner_id, d.amount, s.kind, coalesce(d.forecast_category, s.forecast_category)::text as category,
@@ -70,7 +70,7 @@ async function ownerNumbers(tx: Tx, tenantId: string, period: Period, factors: M
       from deals d
       join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage
       left join deal_scores sc on sc.tenant_id = d.tenant_id and sc.deal_id = d.id
-      where d.tenant_id = ${tenantId}::uuid
+      where d.tenant_id = ${tenantId}::uuid ${andWhere(ownerIn(sql`d.owner_id`, owners))}
     ), p as (
       select d.*, case
           when d.state in ('stalling', 'at_risk') then coalesce(b.rate, d.probability / 100.0 * (${JSON.stringify(factors.discount)}::jsonb ->> d.state)::float)
@@ -79,28 +79,34 @@ async function ownerNumbers(tx: Tx, tenantId: string, period: Period, factors: M
       left join json_to_recordset(${JSON.stringify(factors.bands)}::json) as b("from" int, "to" int, rate float)
         on d.state in ('stalling', 'at_risk') and d.score between b."from" and b."to"
       where d.won_in or d.open_in
+    ), n as (
+      -- Summed per owner before the names are joined (a row per owner, not per deal).
+      select owner_id,
+             coalesce(sum(amount) filter (where won_in), 0)::float as "closedWon",
+             coalesce(sum(amount) filter (where open_in and category = 'commit'), 0)::float as commit,
+             coalesce(sum(amount) filter (where open_in and category = 'best_case'), 0)::float as "bestCase",
+             coalesce(sum(amount) filter (where open_in and category = 'pipeline'), 0)::float as pipeline,
+             coalesce(sum(amount) filter (where open_in and category <> 'omitted'), 0)::float as open,
+             round(coalesce(sum(amount * probability / 100.0) filter (where open_in and category <> 'omitted'), 0), 2)::float as weighted,
+             round((coalesce(sum(amount) filter (where won_in), 0) + coalesce(sum(amount * projected) filter (where open_in and category <> 'omitted'), 0))::numeric, 2)::float as projection,
+             count(*)::int as deals
+      from p group by owner_id
     )
-    select p.owner_id as "ownerId", u.name, u.team_id as "teamId", t.name as "teamName",
-           coalesce(sum(amount) filter (where won_in), 0)::float as "closedWon",
-           coalesce(sum(amount) filter (where open_in and category = 'commit'), 0)::float as commit,
-           coalesce(sum(amount) filter (where open_in and category = 'best_case'), 0)::float as "bestCase",
-           coalesce(sum(amount) filter (where open_in and category = 'pipeline'), 0)::float as pipeline,
-           coalesce(sum(amount) filter (where open_in and category <> 'omitted'), 0)::float as open,
-           round(coalesce(sum(amount * probability / 100.0) filter (where open_in and category <> 'omitted'), 0), 2)::float as weighted,
-           round((coalesce(sum(amount) filter (where won_in), 0) + coalesce(sum(amount * projected) filter (where open_in and category <> 'omitted'), 0))::numeric, 2)::float as projection,
-           count(*)::int as deals
-    from p
-    join users u on u.tenant_id = ${tenantId}::uuid and u.id = p.owner_id
+    select n.owner_id as "ownerId", u.name, u.team_id as "teamId", t.name as "teamName",
+           n."closedWon", n.commit, n."bestCase", n.pipeline, n.open, n.weighted, n.projection, n.deals
+    from n
+    join users u on u.tenant_id = ${tenantId}::uuid and u.id = n.owner_id
     left join teams t on t.tenant_id = u.tenant_id and t.id = u.team_id
-    group by p.owner_id, u.name, u.team_id, t.name
     order by u.name`)
 }
 
-export interface Caller { role: 'rep' | 'manager' | 'admin', userId: string, teamId: string | null }
+/** Who asks; with their access, the statements name their owners (see ownersOf). */
+export interface Caller { role: 'rep' | 'manager' | 'admin', userId: string, teamId: string | null, access?: Access }
 
 export async function forecast(tx: Tx, tenantId: string, caller: Caller, period: Period) {
-  const factors = momentumFactors(calibrationBands(await closedOutcomes(tx, tenantId)))
-  const owners = await ownerNumbers(tx, tenantId, period, factors)
+  const visible = caller.access ? ownersOf(caller.access) : null
+  const factors = momentumFactors(calibrationBands(await closedOutcomes(tx, tenantId, visible)))
+  const owners = await ownerNumbers(tx, tenantId, period, factors, visible)
   // Every rep the caller sees appears, with zeros when they have nothing in the period.
   const people = await tx.select({ id: users.id, name: users.name, teamId: users.teamId, role: users.role, active: users.active }).from(users)
     .where(and(eq(users.tenantId, tenantId), caller.role === 'rep' ? eq(users.id, caller.userId) : caller.role === 'manager' && caller.teamId ? eq(users.teamId, caller.teamId) : undefined))

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { momentumWeights } from '../../../db/schema'
 import { queryRows } from '../../../db/client'
-import type { Tx } from '../db'
+import { andWhere, ownerIn, type Tx } from '../db'
 import { REASON_CODES, WEIGHTS, type ReasonCode, type Weights } from './rules'
 
 /** Closed deals needed on each side before a tenant's weights are fitted to its own history. */
@@ -50,16 +50,20 @@ export function fitWeights(outcomes: readonly Outcome[], prior: Weights = WEIGHT
   return fitted
 }
 
-/** Each closed deal with its last score before it closed (deals scored at least once). */
-export function closedOutcomes(tx: Tx, tenantId: string): Promise<Outcome[]> {
+/** Each closed deal with its last score before it closed (deals scored at least once); of `owners` only, when given (see ownersOf). */
+export function closedOutcomes(tx: Tx, tenantId: string, owners: readonly string[] | null = null): Promise<Outcome[]> {
+  // From the closed deals, each one's latest score by the history's index (one probe a deal).
   return queryRows<Outcome>(tx, sql`
-    select distinct on (d.id) h.score, (s.kind = 'won') as won, h.reason_codes as codes
+    select h.score, (s.kind = 'won') as won, h.codes
     from deals d
     join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage and s.kind in ('won', 'lost')
-    join deal_score_history h on h.tenant_id = d.tenant_id and h.deal_id = d.id
-      and h.day <= coalesce((d.closed_at at time zone 'UTC')::date, h.day)
-    where d.tenant_id = ${tenantId}::uuid
-    order by d.id, h.day desc`)
+    cross join lateral (
+      select h.score, h.reason_codes as codes from deal_score_history h
+      where h.tenant_id = d.tenant_id and h.deal_id = d.id and h.day <= coalesce((d.closed_at at time zone 'UTC')::date, h.day)
+      order by h.day desc limit 1
+    ) h
+    where d.tenant_id = ${tenantId}::uuid ${andWhere(ownerIn(sql`d.owner_id`, owners))}
+    order by d.id`)
 }
 
 /** The calibration table, and the weights in use (fitted or the rules' own). */

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { ALERT_STATUSES, ScoreReason } from '../../../db/schema'
 import { alerts, deals, dealScoreHistory, dealScores, pipelineStages, teams } from '../../../db/schema'
-import type { Access, Tx } from '../db'
+import { queryRows } from '../../../db/client'
+import { andWhere, ownerIn, type Access, type Tx } from '../db'
 import { notFound } from '../errors'
 import { focusPriority, nextAction } from './rules'
 
@@ -30,11 +31,29 @@ export async function summaryGroup(tx: Tx, tenantId: string, caller: Caller, que
   return `owner:${caller.userId}`
 }
 
+/** Candidates the focus list reads per place it answers: SQL ranks roughly, the rules rank exactly. */
+const FOCUS_CANDIDATES = 4
+
 /**
  * The caller's focus list: open deals ranked by what today's attention is worth (score change,
  * amount, time to close), each with why now and one next action. Reads scores, never events.
+ * SQL ranks by focusPriority's formula and reads a few times `limit` rows (so that rounding never
+ * changes which deals make it), however large the pipeline; the rules then rank those exactly.
+ * `owners` (the caller's, see ownersOf) lets the planner start from their deals.
  */
-export async function focusList(tx: Tx, tenantId: string, query: { limit: number, ownerId?: string }) {
+export async function focusList(tx: Tx, tenantId: string, query: { limit: number, ownerId?: string, owners?: readonly string[] | null }) {
+  const picked = await queryRows<{ id: string }>(tx, sql`
+    select d.id from deals d
+    join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage and s.kind = 'open'
+    cross join lateral (select sc.score, sc.previous_score from deal_scores sc where sc.tenant_id = d.tenant_id and sc.deal_id = d.id offset 0) sc
+    cross join lateral (select (case when sc.previous_score is null then 0 else sc.score - sc.previous_score end)::float8 as change,
+                               (d.close_date - current_date) as days) x
+    where d.tenant_id = ${tenantId}::uuid ${query.ownerId ? sql`and d.owner_id = ${query.ownerId}::uuid` : sql``} ${andWhere(ownerIn(sql`d.owner_id`, query.owners))}
+    order by ((100 - sc.score) / 100.0::float8 + greatest(0, -x.change) / 20.0::float8 + greatest(0, x.change) / 40.0::float8)
+             * log(greatest(d.amount::float8, 0) + 10)
+             * (case when x.days is null then 0.6 when x.days < 0 then 1.5 else 1.0 / greatest(1, x.days / 14.0::float8) end) desc, d.id
+    limit ${query.limit * FOCUS_CANDIDATES + 20}`)
+  if (!picked.length) return []
   const rows = await tx.select({
     id: deals.id, name: deals.name, stage: deals.stage, stageName: pipelineStages.name, amount: deals.amount, currency: deals.currency,
     closeDate: deals.closeDate, ownerId: deals.ownerId, score: dealScores.score, state: dealScores.state, previousScore: dealScores.previousScore,
@@ -42,8 +61,8 @@ export async function focusList(tx: Tx, tenantId: string, query: { limit: number
     daysToClose: sql<number | null>`(${deals.closeDate} - current_date)`,
   }).from(dealScores)
     .innerJoin(deals, and(eq(deals.tenantId, dealScores.tenantId), eq(deals.id, dealScores.dealId)))
-    .innerJoin(pipelineStages, and(eq(pipelineStages.tenantId, deals.tenantId), eq(pipelineStages.key, deals.stage), eq(pipelineStages.kind, 'open')))
-    .where(and(eq(dealScores.tenantId, tenantId), query.ownerId ? eq(deals.ownerId, query.ownerId) : undefined))
+    .innerJoin(pipelineStages, and(eq(pipelineStages.tenantId, deals.tenantId), eq(pipelineStages.key, deals.stage)))
+    .where(and(eq(dealScores.tenantId, tenantId), inArray(dealScores.dealId, picked.map(p => p.id))))
   return rows.map((r) => {
     const change = r.previousScore === null ? 0 : r.score - r.previousScore
     const reasons = r.reasons.slice(0, 3)
@@ -63,15 +82,31 @@ export async function focusList(tx: Tx, tenantId: string, query: { limit: number
 
 export type AlertStatusFilter = (typeof ALERT_STATUSES)[number] | 'all'
 
-/** Alerts on the deals the caller sees, newest first. */
-export async function listAlerts(tx: Tx, tenantId: string, query: { state: AlertStatusFilter, limit: number, dealId?: string }) {
+/**
+ * Alerts on the deals the caller sees (of `owners` only, when given: see ownersOf), newest first.
+ * The page of alerts is picked first — from the alerts alone for the whole tenant, from the owners'
+ * deals otherwise (no other owner's alert is read) — and only those rows are joined to their deals.
+ */
+export async function listAlerts(tx: Tx, tenantId: string, query: { state: AlertStatusFilter, limit: number, dealId?: string, owners?: readonly string[] | null }) {
+  const status = query.state === 'all' ? sql`` : sql`and a.status = ${query.state}`
+  const picked = await queryRows<{ id: string }>(tx, query.owners
+    ? sql`
+        select a.id from deals d
+        cross join lateral (select a.id, a.created_at from alerts a where a.tenant_id = d.tenant_id and a.deal_id = d.id ${status} offset 0) a
+        where d.tenant_id = ${tenantId}::uuid and ${ownerIn(sql`d.owner_id`, query.owners)} ${query.dealId ? sql`and d.id = ${query.dealId}::uuid` : sql``}
+        order by a.created_at desc, a.id limit ${query.limit}`
+    : sql`
+        select a.id from alerts a
+        where a.tenant_id = ${tenantId}::uuid ${status} ${query.dealId ? sql`and a.deal_id = ${query.dealId}::uuid` : sql``}
+        order by a.created_at desc, a.id limit ${query.limit}`)
+  if (!picked.length) return []
   return tx.select({
     id: alerts.id, kind: alerts.kind, message: alerts.message, status: alerts.status, createdAt: alerts.createdAt, closedAt: alerts.closedAt,
     deal: { id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, ownerId: deals.ownerId },
   }).from(alerts)
     .innerJoin(deals, and(eq(deals.tenantId, alerts.tenantId), eq(deals.id, alerts.dealId)))
-    .where(and(eq(alerts.tenantId, tenantId), query.state === 'all' ? undefined : eq(alerts.status, query.state), query.dealId ? eq(alerts.dealId, query.dealId) : undefined))
-    .orderBy(desc(alerts.createdAt), asc(alerts.id)).limit(query.limit)
+    .where(and(eq(alerts.tenantId, tenantId), inArray(alerts.id, picked.map(p => p.id))))
+    .orderBy(desc(alerts.createdAt), asc(alerts.id))
 }
 
 /** Dismisses an open alert (dismissing one already closed changes nothing); 404 if the caller cannot see it. */

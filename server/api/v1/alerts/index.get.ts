@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ALERT_STATUSES } from '../../../../db/schema'
+import { ownersOf } from '../../../domain/db'
 import { listAlerts } from '../../../domain/momentum/queries'
 
 export const QuerySchema = z.object({
@@ -11,5 +12,5 @@ export const QuerySchema = z.object({
 /** Alerts on the deals the caller sees (the owner, their manager, admins), newest first. */
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)
-  return scoped(event, async (tx, auth) => ({ data: await listAlerts(tx, auth.tenantId, query) }))
+  return scoped(event, async (tx, auth) => ({ data: await listAlerts(tx, auth.tenantId, { ...query, owners: ownersOf(auth.access) }) }))
 })
