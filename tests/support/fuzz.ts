@@ -195,3 +195,63 @@ export const FUZZ = {
   seed: Number(process.env.FUZZ_SEED ?? 20261201),
   numRuns: Number(process.env.FUZZ_RUNS ?? 20),
 }
+
+/** Strings a schema may accept that still trip code up: NUL, unpaired surrogates, emoji, markup, quotes. */
+const TRICKY = ['\u0000', '\uD800', '\uDFFF', '💥', 'Zoë', '<b>', '\'"', '\\', '%00', '\u202E', ' ', '\n']
+
+function stringFor(schema: JsonSchema): fc.Arbitrary<string> {
+  const min = typeof schema.minLength === 'number' ? schema.minLength : 0
+  const max = Math.min(typeof schema.maxLength === 'number' ? schema.maxLength : 300, 2000)
+  switch (schema.format) {
+    case 'uuid': return fc.uuid()
+    case 'email': return fc.tuple(fc.constantFrom('a', 'zoë', 'o\'brien', 'x+tag'), fc.constantFrom('fuzz.test', 'ex.com')).map(([l, d]) => `${l}@${d}`)
+    case 'date-time': return fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map(d => d.toISOString())
+    case 'date': return fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map(d => d.toISOString().slice(0, 10))
+  }
+  if (typeof schema.pattern === 'string') {
+    try {
+      return fc.stringMatching(new RegExp(schema.pattern)).filter(s => s.length >= min && s.length <= max)
+    }
+    catch { /* a pattern JavaScript cannot read: plain strings */ }
+  }
+  const tricky = fc.tuple(fc.string({ maxLength: 8 }), fc.constantFrom(...TRICKY), fc.string({ maxLength: 8 })).map(([a, t, b]) => a + t + b)
+  return fc.oneof(fc.string({ minLength: min, maxLength: Math.max(min, Math.min(max, 40)) }), tricky, fc.constant('x'.repeat(Math.max(min, max))))
+    .map(s => (s.length < min ? s.padEnd(min, 'x') : s.slice(0, max)))
+}
+
+/**
+ * A body the schema accepts, as far as its JSON Schema tells (types, enums, formats, lengths,
+ * ranges, required fields), with tricky content in its strings: for finding the 5xx that only
+ * well-formed input reaches.
+ */
+export function validBody(schema: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
+  if (!schema || depth > 6) return fc.constant(null)
+  const branches = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined
+  if (branches?.length) return fc.oneof(...branches.map(b => validBody(b, depth + 1)))
+  if (Array.isArray(schema.enum) && schema.enum.length) return fc.constantFrom(...schema.enum)
+  if ('const' in schema) return fc.constant(schema.const)
+  const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : []
+  if (types.length > 1) return fc.oneof(...types.map(type => validBody({ ...schema, type }, depth)))
+  const num = (integer: boolean) => {
+    const min = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + 1 : -1e9
+    const max = typeof schema.maximum === 'number' ? schema.maximum : typeof schema.exclusiveMaximum === 'number' ? schema.exclusiveMaximum - 1 : 1e9
+    return integer ? fc.integer({ min: Math.ceil(Math.max(min, -(2 ** 31))), max: Math.floor(Math.min(max, 2 ** 31)) }) : fc.double({ min, max, noNaN: true, noDefaultInfinity: true })
+  }
+  switch (types[0]) {
+    case 'string': return stringFor(schema)
+    case 'integer': return num(true)
+    case 'number': return num(false)
+    case 'boolean': return fc.boolean()
+    case 'null': return fc.constant(null)
+    case 'array': {
+      const minItems = typeof schema.minItems === 'number' ? schema.minItems : 0
+      return fc.array(validBody(schema.items as JsonSchema | undefined, depth + 1), { minLength: minItems, maxLength: Math.max(minItems, Math.min(typeof schema.maxItems === 'number' ? schema.maxItems : 3, 3)) })
+    }
+    case 'object': {
+      const properties = schema.properties ?? {}
+      if (!Object.keys(properties).length) return fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), anyJson, { maxKeys: 3 })
+      return fc.record(Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, validBody(v, depth + 1)])), { requiredKeys: (schema.required ?? []).filter(k => k in properties) })
+    }
+    default: return anyJson
+  }
+}

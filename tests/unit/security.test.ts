@@ -80,15 +80,17 @@ describe('CSRF', () => {
 describe('security headers and CSP', () => {
   it('allows the page\'s own scripts and the nonce\'d inline ones, nothing framed, no plugins', () => {
     const csp = pageCsp('abc')
-    expect(csp).toContain(`script-src 'self' 'nonce-abc'`)
+    expect(csp).toContain(`script-src 'nonce-abc' 'strict-dynamic' 'self'`)
     expect(csp).toContain(`frame-ancestors 'none'`)
     expect(csp).toContain(`object-src 'none'`)
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/)
   })
 
-  it('puts the nonce on every script tag that has none', () => {
+  it('puts the nonce on every script tag and script preload that has none', () => {
     expect(addNonce('<script>a</script><script type="module" src="/x.js"></script><script nonce="z">b</script><scripts>', 'n'))
       .toBe('<script nonce="n">a</script><script nonce="n" type="module" src="/x.js"></script><script nonce="z">b</script><scripts>')
+    expect(addNonce('<link rel="modulepreload" href="/a.js"><link rel="stylesheet" href="/a.css"><link rel="preload" as="script" href="/b.js">', 'n'))
+      .toBe('<link nonce="n" rel="modulepreload" href="/a.js"><link rel="stylesheet" href="/a.css"><link nonce="n" rel="preload" as="script" href="/b.js">')
   })
 
   it('sends HSTS only over HTTPS', () => {
@@ -118,5 +120,18 @@ describe('webhook rate limits', () => {
     expect(webhookConnection('/api/webhooks/email/inbound/abc?token=t')).toBe('abc')
     expect(webhookConnection('/api/webhooks/email/inbound/%E0%A4%A')).toBe('%e0%a4%a')
     expect(webhookConnection('/api/webhooks/stripe')).toBeNull()
+  })
+})
+
+describe('strings the database cannot store (found by probing after the fuzz suite: these were 500s)', () => {
+  it('refuses NUL and unpaired surrogates anywhere in a JSON body, naming the field', () => {
+    expect(refusal(() => checkJsonBody(Buffer.from('{"name":"Nul\\u0000Co"}'))).data.issues).toEqual([{ path: 'name', message: expect.stringMatching(/cannot be stored/) }])
+    expect(refusal(() => checkJsonBody(Buffer.from('{"metadata":{"a":["x","\\ud800"]}}'))).data.issues[0]!.path).toBe('metadata.a.1')
+    expect(refusal(() => checkJsonBody(Buffer.from('{"\\udc00":1}'))).data.issues[0]!.path).toBe('(a key)')
+  })
+
+  it('takes paired surrogates (emoji) and an escaped backslash before u0000', () => {
+    expect(() => checkJsonBody(Buffer.from('{"name":"\\ud83d\\udca5"}'))).not.toThrow()
+    expect(() => checkJsonBody(Buffer.from('{"name":"\\\\u0000"}'))).not.toThrow()
   })
 })

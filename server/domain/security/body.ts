@@ -75,8 +75,9 @@ export function isJsonType(contentType: string) {
 }
 
 /**
- * Checks a JSON body: UTF-8, valid JSON, nested at most MAX_JSON_DEPTH deep. Throws 400
- * `validation` naming `body` otherwise. An empty body passes (the route's schema decides).
+ * Checks a JSON body: UTF-8, valid JSON, nested at most MAX_JSON_DEPTH deep, no string that the
+ * database cannot store (NUL, unpaired surrogates). Throws 400 `validation` otherwise, naming
+ * `body` or the field. An empty body passes (the route's schema decides).
  */
 export function checkJsonBody(raw: Uint8Array): void {
   if (!raw.length) return
@@ -88,10 +89,42 @@ export function checkJsonBody(raw: Uint8Array): void {
     throw invalid('the body is not valid UTF-8')
   }
   if (jsonDepth(text) > MAX_JSON_DEPTH) throw invalid(`the body nests deeper than ${MAX_JSON_DEPTH} levels`)
+  let value: unknown
   try {
-    JSON.parse(text)
+    value = JSON.parse(text)
   }
   catch (error) {
     throw invalid(`the body is not valid JSON (${(error as Error).message.replace(/\s+/g, ' ').slice(0, 120)})`)
   }
+  // Only escapes can carry these into a string (the bytes are valid UTF-8): look closer only then.
+  if (SUSPECT_ESCAPE.test(text)) {
+    const bad = unstorablePath(value)
+    if (bad !== null) throw new DomainError(400, 'validation', { issues: [{ path: bad, message: 'contains a character that cannot be stored (U+0000 or an unpaired surrogate)' }] })
+  }
+}
+
+const SUSPECT_ESCAPE = /\\u(0000|d[89a-f])/i
+
+/** Whether a string can be stored in PostgreSQL text and jsonb: no NUL, no unpaired surrogate. */
+export const storable = (s: string) => s.isWellFormed() && !s.includes('\0')
+
+/** The string made storable: unpaired surrogates replaced, NULs dropped (for mail we must take as it comes). */
+export const toStorable = (s: string) => s.toWellFormed().replaceAll('\0', '')
+
+/** The path of the first string (value or key) that cannot be stored, or null. Iterative. */
+export function unstorablePath(value: unknown): string | null {
+  const stack: { value: unknown, path: string[] }[] = [{ value, path: [] }]
+  while (stack.length) {
+    const { value: v, path } = stack.pop()!
+    if (typeof v === 'string') {
+      if (!storable(v)) return path.join('.') || 'body'
+    }
+    else if (v && typeof v === 'object') {
+      for (const [key, child] of Object.entries(v)) {
+        if (!storable(key)) return [...path, '(a key)'].join('.')
+        stack.push({ value: child, path: [...path, key] })
+      }
+    }
+  }
+  return null
 }

@@ -1,14 +1,16 @@
 /**
- * Security headers and the Content-Security-Policy. Pure. Pages get a CSP whose scripts are the
- * app's own files plus the inline scripts Nuxt renders, each carrying the response's nonce
- * (server/plugins/security.ts adds it); API answers get a CSP that allows nothing.
+ * Security headers and the Content-Security-Policy. Pure. Pages get a strict CSP: only scripts
+ * carrying the response's nonce run (server/plugins/security.ts puts it on every script and
+ * module preload Nuxt renders), and what those load or insert themselves ('strict-dynamic':
+ * lazy chunks, the head manager's tags). API answers get a CSP that allows nothing.
  */
 
 /** The CSP of a rendered page. Styles allow inline: Nuxt UI and Vue transitions set style attributes. */
 export function pageCsp(nonce: string): string {
   return [
     `default-src 'self'`,
-    `script-src 'self' 'nonce-${nonce}'`,
+    // 'self' only for browsers without CSP 3, which ignore 'strict-dynamic'.
+    `script-src 'nonce-${nonce}' 'strict-dynamic' 'self'`,
     `style-src 'self' 'unsafe-inline'`,
     `img-src 'self' data: blob:`,
     `font-src 'self' data:`,
@@ -37,7 +39,9 @@ export function securityHeaders(options: { https: boolean }): Record<string, str
   }
 }
 
-/** Adds the nonce to every `<script` tag of rendered HTML chunks that has none. */
+/** Adds the nonce to every `<script` tag, and every script preload link, of rendered HTML that has none. */
 export function addNonce(chunk: string, nonce: string): string {
-  return chunk.replace(/<script(?![^>]*\snonce=)(?=[\s>])/gi, `<script nonce="${nonce}"`)
+  return chunk
+    .replace(/<script(?![^>]*\snonce=)(?=[\s>])/gi, `<script nonce="${nonce}"`)
+    .replace(/<link(?=[^>]*\srel="modulepreload"|[^>]*\sas="script")(?![^>]*\snonce=)(?=\s)/gi, `<link nonce="${nonce}"`)
 }

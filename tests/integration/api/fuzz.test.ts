@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { changed, fingerprint, type Fingerprint } from '../../support/fingerprint'
-import { anyJson, badQuery, badSegment, defectiveBody, endpointsOf, expectClearRefusal, FUZZ, randomBody, rawBadBody, type Endpoint, type JsonSchema } from '../../support/fuzz'
+import { anyJson, badQuery, badSegment, defectiveBody, endpointsOf, expectClearRefusal, FUZZ, randomBody, rawBadBody, validBody, type Endpoint, type JsonSchema } from '../../support/fuzz'
 import type { Client, Answer, Json } from '../../support/http'
 import { signUp } from '../../support/http'
 import { routeFiles } from '../../support/routes'
@@ -54,7 +54,8 @@ beforeAll(async () => {
   admin = signedUp.client
   tenantId = signedUp.tenant.id
   await subscribe(baseURL, tenantId) // every capability, no limits: the fuzz reaches every handler
-  ids.users = signedUp.user.id
+  // Someone else to PATCH: random valid patches of the fuzzing admin would demote or deactivate it.
+  ids.users = (await admin.post('/api/v1/users', { email: 'fuzz.invitee@fuzz.test', name: 'Invitee', role: 'rep' })).body.id
   ids.accounts = (await admin.post('/api/v1/accounts', { name: 'Fuzz Co' })).body.id
   ids.contacts = (await admin.post('/api/v1/contacts', { firstName: 'Fuzz', lastName: 'Person', email: 'fuzz.person@fuzz.test', accountId: ids.accounts })).body.id
   ids.deals = (await admin.post('/api/v1/deals', { name: 'Fuzz deal', amount: 1000, accountId: ids.accounts, contactIds: [ids.contacts] })).body.id
@@ -297,5 +298,18 @@ describe('webhooks', () => {
       const answer = await send('POST', hookPath(hooks.postmark!.inboundUrl), body, contentType, { authorization: basic }, null)
       expect(answer.status, `inbound ${String(body).slice(0, 200)} -> ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(500)
     }))
+  })
+})
+
+// Last: these bodies are accepted, so they change the tenant (stages, fields, records).
+describe('well-formed bodies with tricky content', () => {
+  it('never answers 5xx to a body its schema accepts, whatever its strings hold (NUL, surrogates, emoji, markup)', async () => {
+    for (const endpoint of endpoints.filter(e => e.body && !e.multipart && e.method !== 'GET')) {
+      await fc.assert(fc.asyncProperty(validBody(endpoint.body), async (body) => {
+        const answer = await send(endpoint.method, realPath(endpoint.pattern), jsonText(body))
+        expect(answer.status, `${endpoint.route}: ${jsonText(body).slice(0, 400)} -> ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(500)
+        if (answer.status >= 400) expectClearRefusal(answer, endpoint.route)
+      }))
+    }
   })
 })
