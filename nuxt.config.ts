@@ -35,6 +35,8 @@ export default defineNuxtConfig({
       // Hourly scoring (it refreshes the pipeline views when done); the day's snapshot before midnight UTC.
       '5 * * * *': ['momentum:refresh'],
       '55 23 * * *': ['pipeline:snapshot'],
+      // Raw inbound email payloads past each tenant's retention.
+      '40 3 * * *': ['email:retention'],
     },
   },
 

@@ -27,6 +27,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'GET /api/v1/integrations/email': { capability: 'email_tracking' },
   'POST /api/v1/integrations/email': { capability: 'email_tracking' },
   'GET /api/v1/integrations/email/unmatched': { capability: 'email_tracking' },
+  'GET /api/v1/integrations/email/settings': { capability: 'email_tracking' },
+  'PUT /api/v1/integrations/email/settings': { capability: 'email_tracking' },
 }
 
 /** Calls with an API key need this capability, whatever the route. */

@@ -96,9 +96,10 @@ async function readAnyInbound(body: { raw?: Buffer, fields?: Json }, receivedAt:
  * Threads a reply onto the conversation it answers: the latest message we sent among its
  * In-Reply-To and References, which names the deal and contact; else the sender's contact and
  * their open deals. It is stored as `email_received` with the hours since our last message in the
- * thread. A sender we cannot place is kept in `email_messages` for review. Idempotent by Message-ID.
+ * thread. A sender we cannot place is kept in `email_messages` for review. The raw payload is kept
+ * with the message for the tenant's retention period (see retention.ts). Idempotent by Message-ID.
  */
-export async function threadReply(tx: Tx, tenantId: string, email: InboundEmail) {
+export async function threadReply(tx: Tx, tenantId: string, email: InboundEmail, rawPayload: string | null = null, now = new Date()) {
   const [seen] = await tx.select({ id: emailMessages.id }).from(emailMessages)
     .where(and(eq(emailMessages.tenantId, tenantId), eq(emailMessages.messageId, email.messageId)))
   if (seen) return { status: 'duplicate' as const }
@@ -123,6 +124,7 @@ export async function threadReply(tx: Tx, tenantId: string, email: InboundEmail)
   await tx.insert(emailMessages).values({
     tenantId, direction: 'received', messageId: email.messageId, inReplyTo: email.inReplyTo, dealId: dealIds[0] ?? null, contactId,
     fromAddress: email.from, toAddress: email.to, subject: email.subject, at: email.date,
+    rawPayload, rawReceivedAt: rawPayload === null ? null : now,
   })
   if (!contactId && !dealIds.length) return { status: 'unmatched' as const }
 

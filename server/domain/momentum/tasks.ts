@@ -2,6 +2,7 @@ import { desc, eq, isNull, or } from 'drizzle-orm'
 import { taskRuns, tenants } from '../../../db/schema'
 import type { AppDatabase } from '../../../db/client'
 import { withTenant } from '../db'
+import { stripExpiredPayloads } from '../email/retention'
 import { ensureEventPartitions } from '../events/partitions'
 import { refreshMomentum } from './refresh'
 import { refreshPipelineViews, snapshotPipeline } from './views'
@@ -11,7 +12,7 @@ import { refreshPipelineViews, snapshotPipeline } from './views'
  * route (POST /api/v1/admin/tasks/:name) and the command line (`npm run task <name>`). Each run
  * is recorded in `task_runs`: when, what it touched, how long, how it ended.
  */
-export const TASK_NAMES = ['momentum:refresh', 'pipeline:refresh', 'pipeline:snapshot', 'events:partitions'] as const
+export const TASK_NAMES = ['momentum:refresh', 'pipeline:refresh', 'pipeline:snapshot', 'events:partitions', 'email:retention'] as const
 export type TaskName = (typeof TASK_NAMES)[number]
 
 export interface TaskOptions {
@@ -76,6 +77,16 @@ export async function runTask(db: AppDatabase, name: TaskName, options: TaskOpti
         runs.push(await recorded(db, name, tenantId, async () => {
           const deals = await withTenant(db, tenantId, tx => snapshotPipeline(tx, tenantId, now))
           return { touched: deals, details: { day: now.toISOString().slice(0, 10) } }
+        }))
+      }
+      return runs
+    }
+    case 'email:retention': {
+      const runs: TaskRun[] = []
+      for (const tenantId of await tenantIds(db, options.tenantId)) {
+        runs.push(await recorded(db, name, tenantId, async () => {
+          const { stripped, ...details } = await withTenant(db, tenantId, tx => stripExpiredPayloads(tx, tenantId, now))
+          return { touched: stripped, details }
         }))
       }
       return runs
