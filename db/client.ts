@@ -31,7 +31,7 @@ export interface DatabaseHandle {
    * LISTEN on a channel over a connection of its own (not a pooled one: a pooler would drop it);
    * answers the function that stops listening. NOTIFYs sent in a transaction arrive at commit.
    */
-  listen: (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>
+  listen: (channel: string, onPayload: (payload: string) => void, onReconnect?: () => void) => Promise<() => Promise<void>>
 }
 
 interface ListenClient {
@@ -41,23 +41,35 @@ interface ListenClient {
   on: (event: 'notification' | 'error', fn: (arg: { channel?: string, payload?: string } & Error) => void) => unknown
 }
 
-/** LISTEN on a dedicated client, reconnecting after a dropped connection. */
+/**
+ * LISTEN on a dedicated client, reconnecting after a dropped connection (every second until the
+ * database answers again). NOTIFYs sent while it was away are lost: `onReconnect` tells the caller
+ * to drop what it derived from them.
+ */
 function listenWith(makeClient: () => ListenClient) {
-  return async (channel: string, onPayload: (payload: string) => void) => {
+  return async (channel: string, onPayload: (payload: string) => void, onReconnect?: () => void) => {
     let client: ListenClient | undefined
     let stopped = false
     const connect = async (): Promise<void> => {
       const next = makeClient()
+      let lost = false
       next.on('notification', (message) => {
         if (message.channel === channel && message.payload !== undefined) onPayload(message.payload)
       })
       next.on('error', () => {
-        if (!stopped) setTimeout(() => void connect().catch(() => {}), 1000)
+        if (lost || stopped) return
+        lost = true
+        void next.end().catch(() => {})
+        reconnect()
       })
       await next.connect()
       await next.query(`LISTEN "${channel.replace(/"/g, '""')}"`)
       client = next
     }
+    const reconnect = () => setTimeout(() => {
+      if (stopped) return
+      connect().then(() => onReconnect?.(), reconnect)
+    }, 1000)
     await connect()
     return async () => {
       stopped = true

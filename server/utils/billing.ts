@@ -42,6 +42,8 @@ export async function tenantCapabilities(tenantId: string): Promise<Effective> {
   if (!watching) {
     watching = true
     bus.subscribeAll(message => message.topic === 'billing.changed' && forgetCapabilities(message.tenantId))
+    // The feed was cut for a while: a change may have been missed, so forget everything.
+    bus.onReconnect(() => cache.clear())
   }
   const hit = cache.get(tenantId)
   if (hit && hit.until > Date.now()) return hit.value

@@ -37,7 +37,7 @@ function buildOnce() {
   writeFileSync(STAMP, String(process.pid))
 }
 
-async function freePort() {
+export async function freePort() {
   const server = createServer()
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo

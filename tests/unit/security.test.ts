@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { databaseUnavailable, isConnectionError } from '../../server/domain/errors'
 import { bodyLimitFor, checkJsonBody, DEFAULT_BODY_LIMIT, isJsonType, jsonDepth, MAX_JSON_DEPTH } from '../../server/domain/security/body'
 import { csrfProblem, type CsrfRequest } from '../../server/domain/security/csrf'
 import { addNonce, pageCsp, securityHeaders } from '../../server/domain/security/headers'
@@ -133,5 +134,19 @@ describe('strings the database cannot store (found by probing after the fuzz sui
   it('takes paired surrogates (emoji) and an escaped backslash before u0000', () => {
     expect(() => checkJsonBody(Buffer.from('{"name":"\\ud83d\\udca5"}'))).not.toThrow()
     expect(() => checkJsonBody(Buffer.from('{"name":"\\\\u0000"}'))).not.toThrow()
+  })
+})
+
+describe('database faults', () => {
+  it('tells a lost or refused connection (also wrapped) from a bad query', () => {
+    expect(isConnectionError(new Error('Connection terminated unexpectedly'))).toBe(true)
+    expect(isConnectionError(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true)
+    expect(isConnectionError(new Error('Failed query: insert …', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) }))).toBe(true)
+    expect(isConnectionError(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }))).toBe(false)
+    expect(isConnectionError('nope')).toBe(false)
+  })
+
+  it('answers 503 with a retryable flag for them', () => {
+    expect(databaseUnavailable()).toMatchObject({ statusCode: 503, data: { error: 'database_unavailable', retryable: true } })
   })
 })

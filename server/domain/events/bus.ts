@@ -49,6 +49,7 @@ export function eventCreatedMessages(tenantId: string, stored: readonly { id: st
 }
 
 type Listener = (message: BusMessage) => void
+const RECONNECTED = Symbol('reconnected')
 
 /** The in-process side of the feed: subscribers per tenant (the live-updates stream uses it). */
 export class LocalBus {
@@ -70,6 +71,12 @@ export class LocalBus {
     this.emitter.emit('*', message)
   }
 
+  /** Called after the feed was cut and is back: messages may have been missed meanwhile. */
+  onReconnect(listener: () => void): () => void {
+    this.emitter.on(RECONNECTED, listener)
+    return () => this.emitter.off(RECONNECTED, listener)
+  }
+
   /** Feeds this bus from the database's channel (LISTEN on a connection of its own). */
   connect(handle: DatabaseHandle) {
     return handle.listen(BUS_CHANNEL, (payload) => {
@@ -77,6 +84,6 @@ export class LocalBus {
         this.deliver(JSON.parse(payload) as BusMessage)
       }
       catch { /* not ours */ }
-    })
+    }, () => this.emitter.emit(RECONNECTED))
   }
 }
