@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm'
 import type { AppDatabase } from '../../db/client'
-import { databaseUnavailable, isConnectionError } from './errors'
+import { databaseBusy, databaseUnavailable, isConflictAbort, isConnectionError } from './errors'
 
-/** A lost connection rolled the transaction back: say so (503, retryable), not a bare 500. */
+/** A lost connection or an aborted conflict rolled the transaction back: say so (503, retryable), not a bare 500. */
 const unavailable = (error: unknown): never => {
-  throw isConnectionError(error) ? databaseUnavailable() : error
+  throw isConnectionError(error) ? databaseUnavailable() : isConflictAbort(error) ? databaseBusy() : error
 }
 
 /** A transaction handle, as drizzle passes it to `db.transaction(fn)`. */

@@ -35,3 +35,15 @@ export function isConnectionError(error: unknown): boolean {
 /** 503: the database went away mid-request; the transaction rolled back, so the same request may be retried. */
 export const databaseUnavailable = () =>
   new DomainError(503, 'the database is unavailable: the changes of this step were rolled back, try again', { error: 'database_unavailable', retryable: true })
+
+/** A transaction the database aborted to resolve a conflict with another (deadlock, serialization). */
+export function isConflictAbort(error: unknown): boolean {
+  for (let e = error as { code?: unknown, cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.code === '40P01' || e.code === '40001') return true
+  }
+  return false
+}
+
+/** 503: the transaction was aborted for another one's sake and rolled back whole; retrying succeeds. */
+export const databaseBusy = () =>
+  new DomainError(503, 'the database was busy with a conflicting change: the changes of this step were rolled back, try again', { error: 'database_busy', retryable: true })

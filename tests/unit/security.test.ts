@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { databaseUnavailable, isConnectionError } from '../../server/domain/errors'
+import { databaseBusy, databaseUnavailable, isConflictAbort, isConnectionError } from '../../server/domain/errors'
 import { bodyLimitFor, checkJsonBody, DEFAULT_BODY_LIMIT, isJsonType, jsonDepth, MAX_JSON_DEPTH } from '../../server/domain/security/body'
 import { csrfProblem, type CsrfRequest } from '../../server/domain/security/csrf'
 import { addNonce, pageCsp, securityHeaders } from '../../server/domain/security/headers'
@@ -148,5 +148,12 @@ describe('database faults', () => {
 
   it('answers 503 with a retryable flag for them', () => {
     expect(databaseUnavailable()).toMatchObject({ statusCode: 503, data: { error: 'database_unavailable', retryable: true } })
+  })
+
+  it('tells a deadlock or serialization abort (found by the soak run: a 500) from other errors, and answers 503 retryable', () => {
+    expect(isConflictAbort(new Error('Failed query', { cause: Object.assign(new Error('deadlock detected'), { code: '40P01' }) }))).toBe(true)
+    expect(isConflictAbort(Object.assign(new Error('could not serialize access'), { code: '40001' }))).toBe(true)
+    expect(isConflictAbort(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false)
+    expect(databaseBusy()).toMatchObject({ statusCode: 503, data: { error: 'database_busy', retryable: true } })
   })
 })
