@@ -3,6 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { cpus, totalmem } from 'node:os'
 import { adminQuery, withDatabaseName } from '../db/admin'
 import { openDatabase, type DatabaseHandle } from '../db/client'
@@ -45,7 +46,13 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
     const build = spawnSync('npx', ['nuxt', 'build'], { stdio: 'inherit' })
     if (build.status !== 0) throw new Error('nuxt build failed')
   }
-  const port = 4100 + Math.floor(Math.random() * 800)
+  // A port the OS says is free (a random one collided with other servers on a shared machine).
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '.output/server/index.mjs'], {
     env: { ...process.env, ...env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', NUXT_SEED_DEMO: '0', NUXT_SESSION_PASSWORD: randomBytes(24).toString('hex') },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -56,6 +63,7 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
     if (await fetch(`${url}/api/health`).then(r => r.ok, () => false)) break
     await new Promise(resolve => setTimeout(resolve, 250))
   }
+  if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`)
   return {
     url,
     process: child,
