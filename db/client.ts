@@ -31,7 +31,13 @@ export interface DatabaseHandle {
    * LISTEN on a channel over a connection of its own (not a pooled one: a pooler would drop it);
    * answers the function that stops listening. NOTIFYs sent in a transaction arrive at commit.
    */
-  listen: (channel: string, onPayload: (payload: string) => void, onReconnect?: () => void) => Promise<() => Promise<void>>
+  listen: (channel: string, onPayload: (payload: string) => void, hooks?: ListenHooks) => Promise<() => Promise<void>>
+}
+
+/** When a LISTEN connection drops (NOTIFYs are missed from then) and when it is back. */
+export interface ListenHooks {
+  onLost?: () => void
+  onReconnect?: () => void
 }
 
 interface ListenClient {
@@ -43,11 +49,11 @@ interface ListenClient {
 
 /**
  * LISTEN on a dedicated client, reconnecting after a dropped connection (every second until the
- * database answers again). NOTIFYs sent while it was away are lost: `onReconnect` tells the caller
- * to drop what it derived from them.
+ * database answers again). NOTIFYs sent while it was away are lost: `onLost` and `onReconnect` tell
+ * the caller, to stop trusting and then drop what it derived from them.
  */
 function listenWith(makeClient: () => ListenClient) {
-  return async (channel: string, onPayload: (payload: string) => void, onReconnect?: () => void) => {
+  return async (channel: string, onPayload: (payload: string) => void, hooks: ListenHooks = {}) => {
     let client: ListenClient | undefined
     let stopped = false
     const connect = async (): Promise<void> => {
@@ -59,6 +65,7 @@ function listenWith(makeClient: () => ListenClient) {
       next.on('error', () => {
         if (lost || stopped) return
         lost = true
+        hooks.onLost?.()
         void next.end().catch(() => {})
         reconnect()
       })
@@ -68,7 +75,7 @@ function listenWith(makeClient: () => ListenClient) {
     }
     const reconnect = () => setTimeout(() => {
       if (stopped) return
-      connect().then(() => onReconnect?.(), reconnect)
+      connect().then(() => hooks.onReconnect?.(), reconnect)
     }, 1000)
     await connect()
     return async () => {

@@ -49,6 +49,7 @@ export async function tenantCapabilities(tenantId: string): Promise<Effective> {
   if (hit && hit.until > Date.now()) return hit.value
   const loaded = await withTenant(await useDb(), tenantId, tx => loadBilling(tx, tenantId))
   const value = effectiveCapabilities(billingStateOf(loaded), new Date(), billingEnabled())
-  cache.set(tenantId, { value, until: Math.min(Date.now() + TTL_MS, value.graceUntil?.getTime() ?? Number.POSITIVE_INFINITY) })
+  // Cached only while the bus is connected: a change made while it is cut would go unheard.
+  if (bus.isLive()) cache.set(tenantId, { value, until: Math.min(Date.now() + TTL_MS, value.graceUntil?.getTime() ?? Number.POSITIVE_INFINITY) })
   return value
 }
