@@ -43,6 +43,8 @@ export default defineNuxtConfig({
       '* * * * *': ['webhooks:deliver'],
       // Each connection syncs on its own interval; the task looks for due ones every 5 minutes.
       '*/5 * * * *': ['salesforce:sync'],
+      // Raw inbound email payloads past each tenant's retention.
+      '40 3 * * *': ['email:retention'],
     },
   },
 

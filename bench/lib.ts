@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { createServer, type AddressInfo } from 'node:net'
 import { cpus, totalmem } from 'node:os'
 import pg from 'pg'
 import { adminQuery, withDatabaseName } from '../db/admin'
@@ -76,7 +77,13 @@ export async function startServer(databaseUrl: string, options: ServerOptions = 
     const build = spawnSync('npx', ['nuxt', 'build'], { stdio: 'inherit' })
     if (build.status !== 0) throw new Error('nuxt build failed')
   }
-  const port = 4100 + Math.floor(Math.random() * 800)
+  // A port the OS says is free (a random one collided with other servers on a shared machine).
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '.output/server/index.mjs'], {
     env: { ...process.env, ...options.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', NUXT_SEED_DEMO: options.seedDemo ? '1' : '0', NUXT_SESSION_PASSWORD: randomBytes(24).toString('hex') },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -89,6 +96,7 @@ export async function startServer(databaseUrl: string, options: ServerOptions = 
     if (i >= 960) throw new Error('server not healthy after 4 minutes')
     await new Promise(resolve => setTimeout(resolve, 250))
   }
+  if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`)
   return {
     url,
     process: child,

@@ -31,7 +31,13 @@ export interface DatabaseHandle {
    * LISTEN on a channel over a connection of its own (not a pooled one: a pooler would drop it);
    * answers the function that stops listening. NOTIFYs sent in a transaction arrive at commit.
    */
-  listen: (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>
+  listen: (channel: string, onPayload: (payload: string) => void, hooks?: ListenHooks) => Promise<() => Promise<void>>
+}
+
+/** When a LISTEN connection drops (NOTIFYs are missed from then) and when it is back. */
+export interface ListenHooks {
+  onLost?: () => void
+  onReconnect?: () => void
 }
 
 interface ListenClient {
@@ -41,23 +47,36 @@ interface ListenClient {
   on: (event: 'notification' | 'error', fn: (arg: { channel?: string, payload?: string } & Error) => void) => unknown
 }
 
-/** LISTEN on a dedicated client, reconnecting after a dropped connection. */
+/**
+ * LISTEN on a dedicated client, reconnecting after a dropped connection (every second until the
+ * database answers again). NOTIFYs sent while it was away are lost: `onLost` and `onReconnect` tell
+ * the caller, to stop trusting and then drop what it derived from them.
+ */
 function listenWith(makeClient: () => ListenClient) {
-  return async (channel: string, onPayload: (payload: string) => void) => {
+  return async (channel: string, onPayload: (payload: string) => void, hooks: ListenHooks = {}) => {
     let client: ListenClient | undefined
     let stopped = false
     const connect = async (): Promise<void> => {
       const next = makeClient()
+      let lost = false
       next.on('notification', (message) => {
         if (message.channel === channel && message.payload !== undefined) onPayload(message.payload)
       })
       next.on('error', () => {
-        if (!stopped) setTimeout(() => void connect().catch(() => {}), 1000)
+        if (lost || stopped) return
+        lost = true
+        hooks.onLost?.()
+        void next.end().catch(() => {})
+        reconnect()
       })
       await next.connect()
       await next.query(`LISTEN "${channel.replace(/"/g, '""')}"`)
       client = next
     }
+    const reconnect = () => setTimeout(() => {
+      if (stopped) return
+      connect().then(() => hooks.onReconnect?.(), reconnect)
+    }, 1000)
     await connect()
     return async () => {
       stopped = true

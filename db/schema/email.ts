@@ -49,10 +49,14 @@ export const emailMessages = pgTable('email_messages', {
   deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
   lastClickAt: timestamp('last_click_at', { withTimezone: true, mode: 'date' }),
   lastClickUrl: text('last_click_url'),
+  /** A received email as the provider posted it (raw MIME, or its parse fields as JSON), capped; kept for the tenant's retention period. */
+  rawPayload: text('raw_payload'),
+  rawReceivedAt: timestamp('raw_received_at', { withTimezone: true, mode: 'date' }),
 }, t => [
   primaryKey({ name: 'email_messages_pk', columns: [t.tenantId, t.id] }),
   uniqueIndex('email_messages_message_id_uq').on(t.tenantId, t.messageId),
   index('email_messages_provider_id_idx').on(t.tenantId, t.providerMessageId).where(sql`${t.providerMessageId} is not null`),
+  index('email_messages_raw_idx').on(t.tenantId, t.rawReceivedAt).where(sql`${t.rawPayload} is not null`),
   index('email_messages_unmatched_idx').on(t.tenantId, t.at).where(sql`${t.direction} = 'received' and ${t.contactId} is null`),
   foreignKey({ name: 'email_messages_tenant_fk', columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete('cascade'),
 ])

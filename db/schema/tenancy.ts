@@ -9,6 +9,8 @@ export const tenants = pgTable('tenants', {
   id: id().primaryKey(),
   name: text('name').notNull(),
   plan: planEnum('plan').notNull().default('free'),
+  /** Days raw inbound email payloads are kept (the `email:retention` task strips older ones). */
+  emailPayloadRetentionDays: integer('email_payload_retention_days').notNull().default(30),
   ...timestamps,
 })
 

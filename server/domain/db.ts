@@ -1,5 +1,11 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { AppDatabase } from '../../db/client'
+import { databaseBusy, databaseUnavailable, isConflictAbort, isConnectionError } from './errors'
+
+/** A lost connection or an aborted conflict rolled the transaction back: say so (503, retryable), not a bare 500. */
+const unavailable = (error: unknown): never => {
+  throw isConnectionError(error) ? databaseUnavailable() : isConflictAbort(error) ? databaseBusy() : error
+}
 
 /** A transaction handle, as drizzle passes it to `db.transaction(fn)`. */
 export type Tx = Parameters<Parameters<AppDatabase['transaction']>[0]>[0]
@@ -26,7 +32,7 @@ export function withAccess<T>(db: AppDatabase, access: Access, fn: (tx: Tx) => P
     await tx.execute(sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${access.tenantId}, true),
       set_config('app.scope', ${access.scope}, true), set_config('app.owners', ${owners}, true), set_config('jit', 'off', true)`)
     return fn(tx)
-  })
+  }).catch(unavailable)
 }
 
 /**
@@ -72,5 +78,5 @@ export function withLookup<T>(db: AppDatabase, lookup: Lookup, fn: (tx: Tx) => P
       set_config('app.stripe_customer_id', ${lookup.stripeCustomerId ?? ''}, true),
       set_config('app.email_connection_id', ${lookup.emailConnectionId ?? ''}, true), set_config('jit', 'off', true)`)
     return fn(tx)
-  })
+  }).catch(unavailable)
 }

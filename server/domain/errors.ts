@@ -19,3 +19,31 @@ export const notFound = (what: string) => new DomainError(404, `${what} not foun
 export const conflict = (message: string, data?: Record<string, unknown>) => new DomainError(409, message, data)
 export const badRequest = (path: string, message: string) =>
   new DomainError(400, 'validation', { issues: [{ path, message }] })
+
+const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'])
+const CONNECTION_MESSAGE = /connection terminated|connection (?:is )?(?:closed|ended|lost)|terminating connection|server closed the connection|client has encountered a connection error|socket hang up/i
+
+/** Whether an error (or what it wraps) is a lost or refused database connection rather than a bad query. Pure. */
+export function isConnectionError(error: unknown): boolean {
+  for (let e = error as { code?: unknown, message?: unknown, cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true
+    if (typeof e.message === 'string' && CONNECTION_MESSAGE.test(e.message)) return true
+  }
+  return false
+}
+
+/** 503: the database went away mid-request; the transaction rolled back, so the same request may be retried. */
+export const databaseUnavailable = () =>
+  new DomainError(503, 'the database is unavailable: the changes of this step were rolled back, try again', { error: 'database_unavailable', retryable: true })
+
+/** A transaction the database aborted to resolve a conflict with another (deadlock, serialization). */
+export function isConflictAbort(error: unknown): boolean {
+  for (let e = error as { code?: unknown, cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.code === '40P01' || e.code === '40001') return true
+  }
+  return false
+}
+
+/** 503: the transaction was aborted for another one's sake and rolled back whole; retrying succeeds. */
+export const databaseBusy = () =>
+  new DomainError(503, 'the database was busy with a conflicting change: the changes of this step were rolled back, try again', { error: 'database_busy', retryable: true })

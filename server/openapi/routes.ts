@@ -25,6 +25,7 @@ import { BodySchema as QuotasBody } from '../api/v1/forecast/quotas.put'
 import { QuerySchema as AnalyticsQuery } from '../api/v1/analytics/[kind].get'
 import { BodySchema as EmailConnectionBody } from '../api/v1/integrations/email/index.post'
 import { BodySchema as SalesforceConnectionBody } from '../api/v1/integrations/salesforce/index.put'
+import { BodySchema as EmailSettingsBody } from '../api/v1/integrations/email/settings.put'
 import { QuerySchema as DashboardQuery } from '../api/v1/dashboard.get'
 import { QuerySchema as UserEventsQuery } from '../api/v1/events/index.get'
 import { QuerySchema as LeadListQuery } from '../api/v1/leads/index.get'
@@ -101,6 +102,8 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'DELETE /api/v1/integrations/salesforce': { tag: 'Integrations', summary: 'Disconnect Salesforce; synced records stay (admin)', status: 204 },
   'GET /api/v1/integrations/salesforce/status': { tag: 'Integrations', summary: 'Salesforce sync status: last and next run, per-object watermark and records, lag, last error (admin)' },
   'POST /api/v1/integrations/salesforce/sync': { tag: 'Integrations', summary: 'Sync Salesforce now and wait; answers the run summary (admin)' },
+  'GET /api/v1/integrations/email/settings': { tag: 'Integrations', summary: 'How long raw inbound email payloads are kept, and how many are held (admin)' },
+  'PUT /api/v1/integrations/email/settings': { tag: 'Integrations', summary: 'Set the raw inbound payload retention in days, 1-3650 (admin; audited)', body: EmailSettingsBody },
   'GET /api/v1/dashboard': { tag: 'Momentum', summary: 'The rep\'s screen in one call: board, summary, focus, alerts, activity, forecast headline', query: DashboardQuery },
   'GET /api/v1/stream': { tag: 'Momentum', summary: 'Server-Sent Events: deal.updated, deal.score, alert.created, event.created for what the caller sees' },
   'GET /api/v1/admin/tasks': { tag: 'Operations', summary: 'The latest task runs (admin)' },

@@ -42,11 +42,14 @@ export async function tenantCapabilities(tenantId: string): Promise<Effective> {
   if (!watching) {
     watching = true
     bus.subscribeAll(message => message.topic === 'billing.changed' && forgetCapabilities(message.tenantId))
+    // The feed was cut for a while: a change may have been missed, so forget everything.
+    bus.onReconnect(() => cache.clear())
   }
   const hit = cache.get(tenantId)
   if (hit && hit.until > Date.now()) return hit.value
   const loaded = await withTenant(await useDb(), tenantId, tx => loadBilling(tx, tenantId))
   const value = effectiveCapabilities(billingStateOf(loaded), new Date(), billingEnabled())
-  cache.set(tenantId, { value, until: Math.min(Date.now() + TTL_MS, value.graceUntil?.getTime() ?? Number.POSITIVE_INFINITY) })
+  // Cached only while the bus is connected: a change made while it is cut would go unheard.
+  if (bus.isLive()) cache.set(tenantId, { value, until: Math.min(Date.now() + TTL_MS, value.graceUntil?.getTime() ?? Number.POSITIVE_INFINITY) })
   return value
 }

@@ -42,10 +42,12 @@ async function start(): Promise<DatabaseHandle> {
   stopListening = await bus.connect(handle)
   if (shouldSeed(handle.kind) && (await handle.db.select({ id: tenants.id }).from(tenants).limit(1)).length === 0) {
     const summary = await seedDemo(handle.db)
+    // Logins and the demo password are printed in development only: production logs never carry credentials.
     consola.box([
       `Demo data: ${summary.deals} deals, ${summary.events} events.`,
-      'Sign in with any of these (password: ' + DEMO_PASSWORD + '):',
-      ...summary.logins.map(l => `  ${l.email.padEnd(28)} ${l.role}`),
+      ...(import.meta.dev
+        ? ['Sign in with any of these (password: ' + DEMO_PASSWORD + '):', ...summary.logins.map(l => `  ${l.email.padEnd(28)} ${l.role}`)]
+        : ['The demo logins are listed in the README.']),
     ].join('\n'))
   }
   return handle

@@ -4,7 +4,8 @@ import { openDatabase, queryRows } from '../../db/client'
 import { withTenant } from '../../server/domain/db'
 import type { NewEvent } from '../../server/domain/events/schema'
 import { writeEvents } from '../../server/domain/events/write'
-import { createTenant } from '../../server/domain/tenancy/tenants'
+import { createDeal } from '../../server/domain/deals/records'
+import { createUser, createTenant } from '../../server/domain/tenancy/tenants'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 
 let database: TestDatabase
@@ -56,5 +57,21 @@ describe('writeEvents', () => {
     finally {
       await second.close()
     }
+  })
+
+  it('takes concurrent batches about the same deals in any order without deadlocking (the soak run found a 500 here)', async () => {
+    const dealIds = await withTenant(database.db, tenantId, async (tx) => {
+      const user = await createUser(tx, tenantId, { email: 'deadlock@events.test', name: 'Owner', role: 'rep' })
+      const ids: string[] = []
+      for (let i = 0; i < 40; i++) ids.push((await createDeal(tx, { tenantId, userId: user.id }, { name: `Deal ${i}`, amount: 1 })).id)
+      return ids
+    })
+    const shuffled = (seed: number) => [...dealIds].sort((a, b) => ((a.charCodeAt(seed % 30) * (seed + 7)) % 97) - ((b.charCodeAt(seed % 30) * (seed + 7)) % 97))
+    for (let round = 0; round < 4; round++) {
+      const results = await Promise.all(Array.from({ length: 6 }, (_, t) => withTenant(database.db, tenantId, tx => writeEvents(tx, tenantId,
+        shuffled(round * 6 + t).flatMap((dealId, i) => Array.from({ length: 10 }, (_, k) => ({ type: 'note' as const, occurredAt: new Date(Date.UTC(2026, 10, 2, 0, i, k)), source: 'concurrent', externalId: `c-${round}-${t}-${i}-${k}`, dealId })))))))
+      expect(results.map(r => r.inserted)).toEqual([400, 400, 400, 400, 400, 400])
+    }
+    expect(await count('c')).toBe(4 * 6 * 400)
   })
 })

@@ -20,6 +20,8 @@ export class Client {
     const response = await fetch(`${this.baseURL}${path}`, {
       method,
       headers: {
+        // As a browser does on every write: the CSRF check wants it with the session cookie.
+        origin: this.baseURL,
         ...this.headers,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
@@ -49,7 +51,7 @@ export class Client {
     if (file) form.append('file', typeof file.content === 'string' ? new Blob([file.content], { type: 'text/csv' }) : file.content, file.name)
     const response = await fetch(`${this.baseURL}${path}`, {
       method: 'POST',
-      headers: { ...this.headers, ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}) },
+      headers: { origin: this.baseURL, ...this.headers, ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}) },
       body: form,
     })
     const text = await response.text()

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +9,10 @@ import { adminQuery, withDatabaseName } from '../../db/admin'
 import { serveSink, startSmtpSink } from './smtp'
 import { startStripeMock } from './stripe-mock'
 import { WEBHOOK_SECRET } from './stripe'
+import { DEMO_PASSWORD } from '../../db/seed'
+
+/** The secrets that occur in a log text. */
+export const leakedSecrets = (text: string, secrets: string[]) => secrets.filter(secret => text.includes(secret))
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,6 +21,10 @@ declare module 'vitest' {
     stripeMockURL: string
     /** Integration project only: what the server's SMTP server received (`GET` lists, `DELETE` clears). */
     smtpSinkURL: string
+    /** The file the server's stdout and stderr are written to (the log tests read it). */
+    serverLog: string
+    /** The server's database URL on TEST_DATABASE_URL's server; '' on PGlite (held by the server). */
+    databaseURL: string
   }
 }
 
@@ -32,7 +40,7 @@ function buildOnce() {
   writeFileSync(STAMP, String(process.pid))
 }
 
-async function freePort() {
+export async function freePort() {
   const server = createServer()
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
@@ -73,6 +81,8 @@ export default async function setup(project: TestProject) {
     NUXT_SEED_DEMO: '1',
     // The tests' local Salesforce (tests/support/salesforce-mock.ts) speaks http on 127.0.0.1.
     SALESFORCE_ALLOW_INSECURE_URLS: '1',
+    // Every test file shares this server and 127.0.0.1: the webhook limits are tested on a server of their own.
+    WEBHOOK_RATE_LIMIT: 'connection:100000,address:100000',
   }
   let cleanup = async () => {}
   // The integration server bills through a local Stripe; the e2e one runs with billing off.
@@ -96,10 +106,12 @@ export default async function setup(project: TestProject) {
       await smtp.close()
     }
   }
+  project.provide('databaseURL', '')
   if (process.env.TEST_DATABASE_URL) {
     const name = `momentum_e2e_${randomBytes(6).toString('hex')}`
     await adminQuery(process.env.TEST_DATABASE_URL, `create database ${name}`)
     env.DATABASE_URL = withDatabaseName(process.env.TEST_DATABASE_URL, name)
+    project.provide('databaseURL', env.DATABASE_URL)
     const previous = cleanup
     cleanup = async () => {
       await previous()
@@ -116,7 +128,25 @@ export default async function setup(project: TestProject) {
       rmSync(dir, { recursive: true, force: true })
     }
   }
-  const server = spawn(process.execPath, ['.output/server/index.mjs'], { env, stdio: ['ignore', 'inherit', 'inherit'] })
+  // The server's output goes to the console and to a file, which the log tests search for secrets.
+  mkdirSync('.output/test-logs', { recursive: true })
+  const serverLog = join(process.cwd(), `.output/test-logs/${project.name}-server.log`)
+  const log = createWriteStream(serverLog)
+  const server = spawn(process.execPath, ['.output/server/index.mjs'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  server.stdout!.on('data', (chunk: Buffer) => {
+    process.stdout.write(chunk)
+    log.write(chunk)
+  })
+  server.stderr!.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk)
+    log.write(chunk)
+  })
+  project.provide('serverLog', serverLog)
+  let stopping = false
+  server.once('exit', (code, signal) => {
+    if (!stopping) console.error(`[test server] exited unexpectedly: code ${code}, signal ${signal}`)
+  })
+  const secrets = [env.NUXT_SESSION_PASSWORD!, env.ENCRYPTION_KEY!, DEMO_PASSWORD, env.STRIPE_WEBHOOK_SECRET, env.STRIPE_SECRET_KEY].filter(Boolean) as string[]
   const baseURL = `http://127.0.0.1:${port}`
   try {
     await waitForHealth(baseURL, server, 120_000)
@@ -128,8 +158,13 @@ export default async function setup(project: TestProject) {
   }
   project.provide('baseURL', baseURL)
   return async () => {
+    stopping = true
     server.kill('SIGTERM')
-    await new Promise(resolve => server.exitCode === null ? server.once('exit', resolve) : resolve(null))
+    await new Promise(resolve => server.exitCode === null && server.signalCode === null ? server.once('exit', resolve) : resolve(null))
+    await new Promise(resolve => log.end(resolve))
     await cleanup()
+    // The whole run's output, once more: no credential the server was given or seeded may appear in it.
+    const leaked = leakedSecrets(readFileSync(serverLog, 'utf8'), secrets)
+    if (leaked.length) throw new Error(`the server logged ${leaked.length} secret(s) (see ${serverLog}): ${leaked.map(s => `${s.slice(0, 4)}…`).join(', ')}`)
   }
 }

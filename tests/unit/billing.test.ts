@@ -84,3 +84,20 @@ describe('mapStripeEvent', () => {
     expect(mapStripeEvent(event('charge.refunded', {}))).toEqual({ kind: 'ignored', type: 'charge.refunded' })
   })
 })
+
+describe('mapStripeEvent on signed events it cannot read (found by the fuzz suite: these were 500s)', () => {
+  it('answers `invalid` naming the fields for an invoice without its amounts or with an impossible time', () => {
+    const change = mapStripeEvent(event('invoice.paid', { id: 'in_1', x: false }))
+    expect(change.kind).toBe('invalid')
+    expect(change.kind === 'invalid' && change.issues.map(i => i.path)).toEqual(expect.arrayContaining(['data.object.customer', 'data.object.amount_due', 'data.object.created']))
+    const inv = { id: 'in_1', customer: 'cus_1', status: 'open', amount_due: 900, amount_paid: 0, currency: 'eur', hosted_invoice_url: null, period_end: 1e300, created: 1_800_000_000, metadata: {} }
+    const late = mapStripeEvent(event('invoice.paid', inv))
+    expect(late.kind === 'invalid' && [...new Set(late.issues.map(i => i.path))]).toEqual(['data.object.period_end'])
+  })
+
+  it('answers `invalid` for a subscription without items, and for an envelope without a time or object', () => {
+    expect(mapStripeEvent(event('customer.subscription.created', { id: 'sub_1', customer: 'cus_1', status: 'active', cancel_at_period_end: false })).kind).toBe('invalid')
+    expect(mapStripeEvent({ id: 'evt_1', type: 'charge.refunded', created: 'yesterday', data: {} } as unknown as Stripe.Event))
+      .toMatchObject({ kind: 'invalid', issues: expect.arrayContaining([{ path: 'created', message: expect.any(String) }, { path: 'data.object', message: expect.any(String) }]) })
+  })
+})

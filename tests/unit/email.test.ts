@@ -1,6 +1,7 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { machineReason } from '../../server/domain/email/machine'
+import { readInbound } from '../../server/domain/email/inbound'
 import { NORMALIZERS, type EmailEvent } from '../../server/domain/email/normalize'
 import { verifyBasicAuth, verifyMailgun, verifySendgrid } from '../../server/domain/email/verify'
 import { seal, unseal } from '../../server/domain/tenancy/secrets'
@@ -89,5 +90,21 @@ describe('machine opens and clicks', () => {
     expect(machineReason(burst[1]!, null, burst)).toBe('clicked_every_link')
     expect(machineReason(click('https://a.test', 0), null, [click('https://a.test', 0)])).toBeNull()
     expect(machineReason(click('https://b.test', 60_000), { deliveredAt: null, lastClickAt: NOW, lastClickUrl: 'https://a.test' })).toBeNull()
+  })
+})
+
+describe('readInbound on mail nobody planned for (found by the fuzz suite and probing: these were 500s)', () => {
+  const at = new Date('2026-11-30T10:00:00Z')
+  it('falls back to the receiving time for a timestamp or Date header that is no date', async () => {
+    expect((await readInbound({ fields: { 'Message-Id': '<a@b>', 'timestamp': 'soon', 'sender': 'x@y.test' } }, at))!.date).toEqual(at)
+    // mailparser itself puts the parsing time in place of a bad Date header: a real date either way.
+    const parsed = (await readInbound({ raw: Buffer.from('Message-ID: <m@x>\r\nDate: not a date\r\nFrom: a@b.test\r\n\r\nhi') }, at))!.date
+    expect(Number.isNaN(parsed.getTime())).toBe(false)
+  })
+
+  it('drops NULs and unpaired surrogates from what it reads, so the email can be stored', async () => {
+    const email = (await readInbound({ fields: { MessageID: 'id\u0000', Subject: 'Re: \uD800price\u0000', From: 'a@b.test' } }, at))!
+    expect(email.messageId).toBe('id')
+    expect(email.subject).toBe('Re: \uFFFDprice')
   })
 })

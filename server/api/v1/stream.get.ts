@@ -14,7 +14,8 @@ function dealIdsOf(message: BusMessage): string[] {
  * `event.created`, each narrowed to the deals the caller may see, and `notification.created` to
  * its recipient. Fed by the bus, so a change made
  * through any server process arrives here. The browser's EventSource reconnects on its own; the
- * page refetches its data when it does (catching up on what it missed).
+ * page refetches its data when it does (catching up on what it missed) — also when the server
+ * ends the stream because its own feed was cut and came back.
  */
 export default defineEventHandler(async (event) => {
   const auth = await requireAuth(event)
@@ -47,12 +48,16 @@ export default defineEventHandler(async (event) => {
   const unsubscribe = bus.subscribe(auth.tenantId, (message) => {
     deliver(message).catch(() => undefined)
   })
+  // The bus lost its connection for a while and may have missed changes: end the stream, so the
+  // browser reconnects and the page refetches (as after any reconnect).
+  const offReconnect = bus.onReconnect(() => void stream.close())
   const heartbeat = setInterval(() => {
     stream.push({ event: 'ping', data: String(Date.now()) }).catch(() => undefined)
   }, 25_000)
   stream.onClosed(async () => {
     clearInterval(heartbeat)
     unsubscribe()
+    offReconnect()
     await stream.close()
   })
   // Start sending first: a push before anyone reads the stream would wait for a reader.

@@ -19,6 +19,8 @@ export default defineEventHandler(async (event) => {
   catch {
     throw createError({ statusCode: 400, statusMessage: 'invalid Stripe signature' })
   }
-  const { outcome } = await applyStripeEvent(await useDb(), verified)
+  const { outcome, tenantId } = await applyStripeEvent(await useDb(), verified)
+  // This process forgets at once; the others hear it through the bus.
+  if (outcome === 'applied' && tenantId) forgetCapabilities(tenantId)
   return { received: true, outcome }
 })

@@ -4,12 +4,13 @@ import type { AppDatabase } from '../../../db/client'
 import { invoices, stripeEvents, tenantBilling, tenants } from '../../../db/schema'
 import { withLookup, withTenant, type Tx } from '../db'
 import { publish } from '../events/bus'
+import { DomainError } from '../errors'
 import { mapStripeEvent, type BillingChange } from './stripeEvents'
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'ignored' | 'stale' | 'unmatched'
 
 async function tenantOf(db: AppDatabase, change: BillingChange): Promise<string | null> {
-  if (change.kind === 'ignored') return null
+  if (change.kind === 'ignored' || change.kind === 'invalid') return null
   if ('tenantId' in change && change.tenantId) return change.tenantId
   const [row] = await withLookup(db, { stripeCustomerId: change.customerId }, tx =>
     tx.select({ tenantId: tenantBilling.tenantId }).from(tenantBilling).where(eq(tenantBilling.stripeCustomerId, change.customerId)))
@@ -36,6 +37,7 @@ async function billingRow(tx: Tx, tenantId: string) {
  */
 export async function applyStripeEvent(db: AppDatabase, event: Stripe.Event): Promise<{ outcome: ApplyOutcome, tenantId: string | null }> {
   const change = mapStripeEvent(event)
+  if (change.kind === 'invalid') throw new DomainError(400, 'validation', { issues: change.issues })
   const tenantId = await tenantOf(db, change)
   if (!tenantId) {
     const first = await withLookup(db, {}, tx => claim(tx, event, null))
@@ -53,7 +55,7 @@ export async function applyStripeEvent(db: AppDatabase, event: Stripe.Event): Pr
 }
 
 async function applyChange(tx: Tx, tenantId: string, change: BillingChange, at: Date): Promise<ApplyOutcome> {
-  if (change.kind === 'ignored') return 'ignored'
+  if (change.kind === 'ignored' || change.kind === 'invalid') return 'ignored'
   const row = await billingRow(tx, tenantId)
   const set = (values: Partial<typeof tenantBilling.$inferInsert>) =>
     tx.update(tenantBilling).set({ ...values, updatedAt: new Date() }).where(eq(tenantBilling.tenantId, tenantId))

@@ -1,3 +1,4 @@
+import { routeTable } from '../routeTable'
 import type { Capability, LimitKey } from './plans'
 
 export interface RouteRule {
@@ -45,19 +46,16 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
   'DELETE /api/v1/integrations/salesforce': { capability: 'salesforce_sync' },
   'GET /api/v1/integrations/salesforce/status': { capability: 'salesforce_sync' },
   'POST /api/v1/integrations/salesforce/sync': { capability: 'salesforce_sync' },
+  'GET /api/v1/integrations/email/settings': { capability: 'email_tracking' },
+  'PUT /api/v1/integrations/email/settings': { capability: 'email_tracking' },
 }
 
 /** Calls with an API key need this capability, whatever the route. */
 export const API_KEY_CAPABILITY: Capability = 'api_keys'
 
-const compiled = Object.entries(ROUTE_RULES).map(([route, rule]) => {
-  const [method, pattern] = route.split(' ') as [string, string]
-  const source = pattern.split('/').map(part => (/^\[\w+\]$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|\\]/g, '\\$&'))).join('/')
-  return { method, regex: new RegExp(`^${source}/?$`), rule }
-})
+const lookup = routeTable(ROUTE_RULES)
 
 /** The rule for a request, if its route is gated. Pure. */
 export function ruleFor(method: string, path: string): RouteRule | undefined {
-  const pathname = path.split('?')[0]!
-  return compiled.find(r => r.method === method.toUpperCase() && r.regex.test(pathname))?.rule
+  return lookup(method, path)
 }

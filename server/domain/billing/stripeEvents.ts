@@ -1,4 +1,5 @@
 import type Stripe from 'stripe'
+import { z } from 'zod'
 import { planForLookupKey, type PlanKey } from './plans'
 
 /** What a Stripe event means for a tenant's billing, independent of how it is stored. */
@@ -25,14 +26,46 @@ export type BillingChange
     }
     | { kind: 'entitlements', customerId: string, lookupKeys: string[] }
     | { kind: 'ignored', type: string }
+    | { kind: 'invalid', issues: { path: string, message: string }[] }
 
 const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : value?.id) ?? null
 const seconds = (value: number | null | undefined) => (value ? new Date(value * 1000) : null)
 const tenantFrom = (metadata: Stripe.Metadata | null | undefined, reference?: string | null) =>
   metadata?.tenantId ?? reference ?? null
 
-/** Maps a Stripe event to a billing change. Pure; unknown types are `ignored`. */
+// The fields of each event the mapping reads. A signed event need not have them (a test event,
+// an API version we do not know): such an event is `invalid` (400, nothing stored), never a crash.
+const epoch = z.number().int().min(0).max(253_402_300_799)
+const ref = z.union([z.string().min(1).max(255), z.object({ id: z.string().min(1).max(255) })])
+const metadata = z.record(z.string(), z.string()).nullish()
+const ENVELOPE = z.object({ id: z.string().min(1).max(255), type: z.string().min(1).max(255), created: epoch, data: z.object({ object: z.record(z.string(), z.unknown()) }) })
+const SUBSCRIPTION = z.object({
+  id: z.string().min(1).max(255), customer: ref, metadata, status: z.string().max(64), cancel_at_period_end: z.boolean(),
+  items: z.object({ data: z.array(z.object({ quantity: z.number().int().min(0).nullish(), current_period_end: epoch.nullish(), price: z.object({ lookup_key: z.string().max(255).nullish(), recurring: z.object({ interval: z.string().max(32) }).nullish() }) })) }),
+})
+const INVOICE = z.object({
+  id: z.string().min(1).max(255), customer: ref, metadata, status: z.string().max(64).nullish(), amount_due: z.number().int(), amount_paid: z.number().int(),
+  currency: z.string().max(10), hosted_invoice_url: z.string().max(2000).nullish(), period_end: epoch.nullish(), created: epoch,
+})
+const OBJECTS: Record<string, z.ZodType> = {
+  'checkout.session.completed': z.object({ customer: ref, metadata, client_reference_id: z.string().max(255).nullish(), subscription: ref.nullish() }),
+  'customer.subscription.created': SUBSCRIPTION,
+  'customer.subscription.updated': SUBSCRIPTION,
+  'customer.subscription.deleted': SUBSCRIPTION,
+  'invoice.paid': INVOICE,
+  'invoice.payment_failed': INVOICE,
+  'entitlements.active_entitlement_summary.updated': z.object({ customer: z.string().min(1).max(255), entitlements: z.object({ data: z.array(z.object({ lookup_key: z.string().max(255) })) }) }),
+}
+
+const issuesOf = (error: z.ZodError, prefix: string) => error.issues.map(i => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }))
+
+/** Maps a Stripe event to a billing change. Pure; unknown types are `ignored`, unreadable ones `invalid`. */
 export function mapStripeEvent(event: Stripe.Event): BillingChange {
+  const envelope = ENVELOPE.safeParse(event)
+  if (!envelope.success) return { kind: 'invalid', issues: issuesOf(envelope.error, '') }
+  const schema = OBJECTS[event.type]
+  const object = schema?.safeParse(event.data.object)
+  if (object && !object.success) return { kind: 'invalid', issues: issuesOf(object.error, 'data.object') }
   switch (event.type) {
     case 'checkout.session.completed': {
       const session = event.data.object

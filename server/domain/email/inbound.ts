@@ -3,6 +3,7 @@ import { simpleParser } from 'mailparser'
 import { contacts, dealContacts, deals, emailMessages, pipelineStages } from '../../../db/schema'
 import type { Tx } from '../db'
 import { writeEvents, type EventRow } from '../events/write'
+import { toStorable } from '../security/body'
 
 /** An inbound email as the threading needs it, whatever format it came in. */
 export interface InboundEmail {
@@ -16,6 +17,8 @@ export interface InboundEmail {
   text: string | null
 }
 
+/** The date if it is one (a header or field can say anything), else the fallback. */
+const dateOr = (date: Date | null | undefined, fallback: Date) => (date && !Number.isNaN(date.getTime()) ? date : fallback)
 const bare = (id: string) => id.trim().replace(/^<|>$/g, '')
 const ids = (value: string | string[] | undefined | null): string[] =>
   (Array.isArray(value) ? value : (value ?? '').split(/\s+/)).map(bare).filter(Boolean)
@@ -32,7 +35,7 @@ export async function parseMime(raw: Buffer | string, receivedAt: Date): Promise
     from,
     to,
     subject: mail.subject ?? null,
-    date: mail.date ?? receivedAt,
+    date: dateOr(mail.date, receivedAt),
     text: mail.text?.slice(0, 5000) ?? null,
   }
 }
@@ -41,11 +44,19 @@ type Json = Record<string, unknown>
 const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null)
 
 /**
- * An inbound email from whatever the provider posted: raw MIME (SendGrid's "send raw", Mailgun's
+ * An inbound email from whatever the provider posted, with every string storable: raw MIME (SendGrid's "send raw", Mailgun's
  * `body-mime`, or a message/rfc822 body), or the provider's parsed fields (Postmark's JSON,
  * Mailgun's route fields).
  */
 export async function readInbound(body: { raw?: Buffer, fields?: Json }, receivedAt: Date): Promise<InboundEmail | null> {
+  const email = await readAnyInbound(body, receivedAt)
+  if (!email) return null
+  // Mail arrives as it was written: NULs and broken characters are dropped, not refused.
+  const clean = (v: string | null) => (v === null ? null : toStorable(v))
+  return { ...email, messageId: toStorable(email.messageId), inReplyTo: clean(email.inReplyTo), references: email.references.map(toStorable), from: clean(email.from), to: clean(email.to), subject: clean(email.subject), text: clean(email.text) }
+}
+
+async function readAnyInbound(body: { raw?: Buffer, fields?: Json }, receivedAt: Date): Promise<InboundEmail | null> {
   if (body.raw?.length) return parseMime(body.raw, receivedAt)
   const f = body.fields ?? {}
   const mime = str(f.email) ?? str(f['body-mime'])
@@ -74,7 +85,7 @@ export async function readInbound(body: { raw?: Buffer, fields?: Json }, receive
       from: str(f.sender)?.toLowerCase() ?? null,
       to: str(f.recipient)?.toLowerCase() ?? null,
       subject: str(f.subject),
-      date: typeof f.timestamp === 'string' ? new Date(Number(f.timestamp) * 1000) : receivedAt,
+      date: dateOr(typeof f.timestamp === 'string' ? new Date(Number(f.timestamp) * 1000) : null, receivedAt),
       text: str(f['stripped-text'])?.slice(0, 5000) ?? null,
     }
   }
@@ -85,9 +96,10 @@ export async function readInbound(body: { raw?: Buffer, fields?: Json }, receive
  * Threads a reply onto the conversation it answers: the latest message we sent among its
  * In-Reply-To and References, which names the deal and contact; else the sender's contact and
  * their open deals. It is stored as `email_received` with the hours since our last message in the
- * thread. A sender we cannot place is kept in `email_messages` for review. Idempotent by Message-ID.
+ * thread. A sender we cannot place is kept in `email_messages` for review. The raw payload is kept
+ * with the message for the tenant's retention period (see retention.ts). Idempotent by Message-ID.
  */
-export async function threadReply(tx: Tx, tenantId: string, email: InboundEmail) {
+export async function threadReply(tx: Tx, tenantId: string, email: InboundEmail, rawPayload: string | null = null, now = new Date()) {
   const [seen] = await tx.select({ id: emailMessages.id }).from(emailMessages)
     .where(and(eq(emailMessages.tenantId, tenantId), eq(emailMessages.messageId, email.messageId)))
   if (seen) return { status: 'duplicate' as const }
@@ -112,6 +124,7 @@ export async function threadReply(tx: Tx, tenantId: string, email: InboundEmail)
   await tx.insert(emailMessages).values({
     tenantId, direction: 'received', messageId: email.messageId, inReplyTo: email.inReplyTo, dealId: dealIds[0] ?? null, contactId,
     fromAddress: email.from, toAddress: email.to, subject: email.subject, at: email.date,
+    rawPayload, rawReceivedAt: rawPayload === null ? null : now,
   })
   if (!contactId && !dealIds.length) return { status: 'unmatched' as const }
 

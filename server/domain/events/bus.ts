@@ -49,10 +49,12 @@ export function eventCreatedMessages(tenantId: string, stored: readonly { id: st
 }
 
 type Listener = (message: BusMessage) => void
+const RECONNECTED = Symbol('reconnected')
 
 /** The in-process side of the feed: subscribers per tenant (the live-updates stream uses it). */
 export class LocalBus {
   private emitter = new EventEmitter().setMaxListeners(0)
+  private live = false
 
   subscribe(tenantId: string, listener: Listener): () => void {
     this.emitter.on(tenantId, listener)
@@ -70,13 +72,37 @@ export class LocalBus {
     this.emitter.emit('*', message)
   }
 
+  /** Called after the feed was cut and is back: messages may have been missed meanwhile. */
+  onReconnect(listener: () => void): () => void {
+    this.emitter.on(RECONNECTED, listener)
+    return () => this.emitter.off(RECONNECTED, listener)
+  }
+
+  /** Whether the feed is connected now: while it is not, changes elsewhere go unheard. */
+  isLive() {
+    return this.live
+  }
+
   /** Feeds this bus from the database's channel (LISTEN on a connection of its own). */
-  connect(handle: DatabaseHandle) {
-    return handle.listen(BUS_CHANNEL, (payload) => {
+  async connect(handle: DatabaseHandle) {
+    const stop = await handle.listen(BUS_CHANNEL, (payload) => {
       try {
         this.deliver(JSON.parse(payload) as BusMessage)
       }
       catch { /* not ours */ }
+    }, {
+      onLost: () => {
+        this.live = false
+      },
+      onReconnect: () => {
+        this.live = true
+        this.emitter.emit(RECONNECTED)
+      },
     })
+    this.live = true
+    return async () => {
+      this.live = false
+      await stop()
+    }
   }
 }

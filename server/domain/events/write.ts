@@ -76,9 +76,11 @@ export async function writeEvents(tx: Tx, tenantId: string, batch: readonly Even
       where i.external_id is null or exists (select 1 from claimed c where c.source = i.source and c.external_id = i.external_id)
       returning id, occurred_at, deal_id
     ), dirty as (
-      -- The deals these events concern are rescored by the next momentum run.
+      -- The deals these events concern are rescored by the next momentum run. In deal order:
+      -- concurrent batches about the same deals then lock their rows in the same order (the soak
+      -- run found them deadlocking otherwise).
       insert into momentum_dirty (tenant_id, deal_id, dirtied_at)
-      select distinct ${tenantId}::uuid, deal_id, now() from stored where deal_id is not null
+      select ${tenantId}::uuid, deal_id, now() from (select distinct deal_id from stored where deal_id is not null) d order by deal_id
       on conflict (tenant_id, deal_id) do update set dirtied_at = excluded.dirtied_at
     ), queued as (
       -- Automation rules, outbound webhooks and sequence stops read new events from this queue

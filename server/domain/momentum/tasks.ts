@@ -2,6 +2,7 @@ import { desc, eq, isNull, or } from 'drizzle-orm'
 import { taskRuns, tenants } from '../../../db/schema'
 import type { AppDatabase } from '../../../db/client'
 import { withTenant } from '../db'
+import { stripExpiredPayloads } from '../email/retention'
 import { ensureEventPartitions } from '../events/partitions'
 import { syncDue } from '../integrations/salesforce/schedule'
 import { runWorkTask, type WorkTaskOptions } from '../work/run'
@@ -14,7 +15,7 @@ import { refreshPipelineViews, snapshotPipeline } from './views'
  * route (POST /api/v1/admin/tasks/:name) and the command line (`npm run task <name>`). Each run
  * is recorded in `task_runs`: when, what it touched, how long, how it ended.
  */
-export const TASK_NAMES = ['momentum:refresh', 'pipeline:refresh', 'pipeline:snapshot', 'events:partitions', 'salesforce:sync', ...WORK_TASK_NAMES] as const
+export const TASK_NAMES = ['momentum:refresh', 'pipeline:refresh', 'pipeline:snapshot', 'events:partitions', 'email:retention', 'salesforce:sync', ...WORK_TASK_NAMES] as const
 export type TaskName = (typeof TASK_NAMES)[number]
 
 export interface TaskOptions {
@@ -86,6 +87,16 @@ export async function runTask(db: AppDatabase, name: TaskName, options: WorkTask
     case 'salesforce:sync':
       // Each due connection (or the tenant's, now); a failed sync is a failed run, never a throw.
       return syncDue(db, { only: options.tenantId, now })
+    case 'email:retention': {
+      const runs: TaskRun[] = []
+      for (const tenantId of await tenantIds(db, options.tenantId)) {
+        runs.push(await recorded(db, name, tenantId, async () => {
+          const { stripped, ...details } = await withTenant(db, tenantId, tx => stripExpiredPayloads(tx, tenantId, now))
+          return { touched: stripped, details }
+        }))
+      }
+      return runs
+    }
     case 'events:partitions':
       return [await recorded(db, name, null, async () => {
         const created = await ensureEventPartitions(db)

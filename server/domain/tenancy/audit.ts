@@ -6,7 +6,7 @@ export type AuditAction
     | 'user.invited' | 'user.role_changed' | 'user.team_changed' | 'user.deactivated' | 'user.reactivated'
     | 'team.created' | 'api_key.created' | 'api_key.revoked'
     | 'data.exported' | 'data.imported' | 'data.erased'
-    | 'forecast.adjusted' | 'forecast.quotas_set' | 'integration.connected' | 'integration.disconnected'
+    | 'forecast.adjusted' | 'forecast.quotas_set' | 'integration.connected' | 'integration.disconnected' | 'email.retention_set'
 
 /** Who acts, as the audit log records it. */
 export interface Actor {

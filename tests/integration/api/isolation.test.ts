@@ -225,6 +225,13 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     const created = (await a.post('/api/v1/integrations/email', { provider: 'mailgun', verification: { signingKey: 'a-signing-key-0123456789' } })).body
     expect((await b.get('/api/v1/integrations/email')).body.data.map((c: Json) => c.id)).not.toContain(created.id)
   },
+  'GET /api/v1/integrations/email/settings': async () => {
+    expect((await a.get('/api/v1/integrations/email/settings')).body).toMatchObject({ emailPayloadRetentionDays: 30, rawPayloads: 0 })
+  },
+  'PUT /api/v1/integrations/email/settings': async () => {
+    expect((await a.request('PUT', '/api/v1/integrations/email/settings', { emailPayloadRetentionDays: 7 })).body.emailPayloadRetentionDays).toBe(7)
+    expect((await b.get('/api/v1/integrations/email/settings')).body.emailPayloadRetentionDays).toBe(30)
+  },
   'GET /api/v1/integrations/email/unmatched': async () => {
     expect((await a.get('/api/v1/integrations/email/unmatched')).body.data).toEqual([])
   },

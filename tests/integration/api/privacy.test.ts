@@ -73,10 +73,68 @@ describe('contact export and erasure', () => {
 
     const audit = (await admin.get('/api/v1/audit')).body.data as Json[]
     const erased = audit.find(e => e.action === 'data.erased' && e.targetId === contact.id)
-    expect(erased.metadata).toEqual({ events: 3, notes: 1, leads: 1 })
+    expect(erased.metadata).toEqual({ events: 3, notes: 1, leads: 1, emails: 0 })
     expect(JSON.stringify(audit)).not.toContain(contact.email)
 
     const again = await admin.post(`/api/v1/contacts/${contact.id}/erase`)
     expect(again.status).toBe(409)
+  })
+})
+
+describe('email data of a person: messages, unmatched replies, raw payloads, events by address', () => {
+  const postmarkAuth = { username: 'privacy', password: 'privacy-hook-password' }
+  const basic = `Basic ${Buffer.from(`${postmarkAuth.username}:${postmarkAuth.password}`).toString('base64')}`
+  const path = (url: string) => url.replace(/^https?:\/\/[^/]+/, '')
+  const email = `${unique('ada')}@lovelace.test`
+  const sentId = `${unique('sent')}@momentum.test`
+  let inboundUrl: string
+  let ada: Json
+  let otherDeal: Json
+  const reply = (messageId: string, subject: string, inReplyTo?: string) => fetch(`${baseURL}${path(inboundUrl)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'authorization': basic },
+    body: JSON.stringify({ MessageID: messageId, From: email, To: 'sales@demo.test', Subject: subject, TextBody: 'See my notes on the engine', Headers: [{ Name: 'Message-ID', Value: `<${messageId}>` }, ...(inReplyTo ? [{ Name: 'In-Reply-To', Value: `<${inReplyTo}>` }] : [])] }),
+  })
+
+  beforeAll(async () => {
+    inboundUrl = (await admin.post('/api/v1/integrations/email', { provider: 'postmark', verification: postmarkAuth })).body.inboundUrl
+    // A reply from her address before she was a contact: kept as unmatched, with its raw payload.
+    expect((await (await reply(`${unique('early')}@mail.test`, 'Early question about the Analytical Engine')).json()).status).toBe('unmatched')
+    ada = (await admin.post('/api/v1/contacts', { firstName: 'Ada', lastName: 'Lovelace', email })).body
+    const deal = (await admin.post('/api/v1/deals', { name: unique('Engine deal'), amount: 9000, contactIds: [ada.id] })).body
+    otherDeal = (await admin.post('/api/v1/deals', { name: unique('Unrelated deal'), amount: 100 })).body
+    expect((await admin.post('/api/v1/activities', { type: 'email_sent', dealId: deal.id, contactId: ada.id, subject: 'Engine proposal', messageId: `<${sentId}>` })).status).toBe(201)
+    expect((await (await reply(`${unique('reply')}@mail.test`, 'Re: Engine proposal', sentId)).json()).status).toBe('threaded')
+    // An integration's event that names her only as the actor, on a deal she is not on.
+    expect((await admin.post('/api/v1/events', { type: 'email_opened', occurredAt: new Date().toISOString(), source: 'tracker', actor: { email }, subject: { dealId: otherDeal.id }, metadata: { url: 'https://x.test/?ada', userAgent: 'Ada\'s laptop' } })).status).toBe(200)
+  })
+
+  it('exports her messages (sent, threaded and unmatched, with raw payloads) and the events that name her by address', async () => {
+    const data = (await admin.get(`/api/v1/contacts/${ada.id}/export`)).body
+    expect(data.emails.map((m: Json) => [m.direction, m.subject]).sort()).toEqual([
+      ['received', 'Early question about the Analytical Engine'], ['received', 'Re: Engine proposal'], ['sent', 'Engine proposal']])
+    const received = data.emails.filter((m: Json) => m.direction === 'received')
+    for (const m of received) {
+      expect(m.rawPayload).toContain(email)
+      expect(m.rawReceivedAt).not.toBeNull()
+    }
+    expect(data.events.some((e: Json) => e.type === 'email_opened' && e.dealId === otherDeal.id && e.actorEmail === email)).toBe(true)
+  })
+
+  it('erases them: no address, subject, link or raw payload left in messages, the unmatched list or events; counted in the audit', async () => {
+    const answer = await admin.post(`/api/v1/contacts/${ada.id}/erase`)
+    expect(answer.status).toBe(200)
+    expect(answer.body.emails).toBe(3)
+    const exported = JSON.stringify((await admin.get(`/api/v1/contacts/${ada.id}/export`)).body)
+    for (const trace of [email, 'Analytical Engine', 'Engine proposal', 'engine', 'laptop', '?ada']) expect(exported).not.toContain(trace)
+    const unmatched = JSON.stringify((await admin.get('/api/v1/integrations/email/unmatched')).body)
+    expect(unmatched).not.toContain(email)
+    expect(unmatched).not.toContain('Analytical Engine')
+    const timeline = (await admin.get(`/api/v1/deals/${otherDeal.id}/timeline?limit=50`)).body.data as Json[]
+    const opened = timeline.find(e => e.type === 'email_opened')
+    expect(opened.metadata).toEqual({ erased: true })
+    expect(JSON.stringify(timeline)).not.toContain(email)
+    const audit = (await admin.get('/api/v1/audit')).body.data as Json[]
+    expect(audit.find(e => e.action === 'data.erased' && e.targetId === ada.id).metadata).toMatchObject({ emails: 3, events: expect.any(Number) })
   })
 })

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { findConnection } from '../../../../domain/email/connections'
 import { readInbound, threadReply } from '../../../../domain/email/inbound'
 import { claimWebhookToken } from '../../../../domain/email/ingest'
+import { rawPayloadOf } from '../../../../domain/email/retention'
 import { verifyBasicAuth, verifyMailgun } from '../../../../domain/email/verify'
 import { sameHash } from '../../../../domain/tenancy/secrets'
 
@@ -44,5 +45,5 @@ export default defineEventHandler(async (event) => {
   }
   const email = await readInbound({ raw, fields }, new Date())
   if (!email) throw createError({ statusCode: 400, statusMessage: 'validation', data: { issues: [{ path: 'body', message: 'no email in the request (raw MIME, or the provider\'s parse fields)' }] } })
-  return withTenant(db, connection.tenantId, tx => threadReply(tx, connection.tenantId, email))
+  return withTenant(db, connection.tenantId, tx => threadReply(tx, connection.tenantId, email, rawPayloadOf({ raw, fields })))
 })

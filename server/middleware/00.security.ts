@@ -1,0 +1,53 @@
+import { API_CSP, securityHeaders } from '../domain/security/headers'
+import { csrfProblem } from '../domain/security/csrf'
+import { RateLimiter, webhookConnection, webhookLimits } from '../domain/security/rateLimit'
+
+const limits = webhookLimits(process.env.WEBHOOK_RATE_LIMIT)
+const perConnection = new RateLimiter(limits.perConnection, limits.windowMs)
+const perAddress = new RateLimiter(limits.perAddress, limits.windowMs)
+
+function allowedOrigins(event: Parameters<typeof getRequestURL>[0]): string[] {
+  const origins = [getRequestURL(event).origin]
+  if (process.env.PUBLIC_URL) {
+    try {
+      origins.push(new URL(process.env.PUBLIC_URL).origin)
+    }
+    catch { /* not a URL: ignored */ }
+  }
+  return origins.map(o => o.toLowerCase())
+}
+
+function tooMany(event: Parameters<typeof setResponseHeader>[0], seconds: number) {
+  setResponseHeader(event, 'Retry-After', seconds)
+  return createError({ statusCode: 429, statusMessage: 'too many webhook requests: try again later', data: { retryAfter: seconds } })
+}
+
+/**
+ * 0. Before anything else: security headers on every answer (pages get their CSP with a nonce
+ * from server/plugins/security.ts), CSRF refusal (403) of cookie-authenticated writes from other
+ * sites, and rate limits (429 with Retry-After) on the public webhooks per connection and per address.
+ */
+export default defineEventHandler((event) => {
+  const https = getRequestProtocol(event, { xForwardedProto: process.env.TRUST_PROXY === '1' }) === 'https'
+  setResponseHeaders(event, securityHeaders({ https }))
+  if (!event.path.startsWith('/api/')) return
+  setResponseHeader(event, 'Content-Security-Policy', API_CSP)
+
+  const problem = csrfProblem({
+    method: event.method,
+    path: event.path,
+    hasSession: Boolean(getCookie(event, 'nuxt-session')),
+    hasBearer: (getRequestHeader(event, 'authorization') ?? '').startsWith('Bearer '),
+    secFetchSite: getRequestHeader(event, 'sec-fetch-site'),
+    origin: getRequestHeader(event, 'origin'),
+    allowedOrigins: allowedOrigins(event),
+  })
+  if (problem) throw createError({ statusCode: 403, statusMessage: problem, data: { error: 'csrf' } })
+
+  if (event.path.startsWith('/api/webhooks/')) {
+    const address = clientIp(event) ?? 'unknown'
+    const connection = webhookConnection(event.path)
+    const wait = Math.max(perAddress.hit(`address:${address}`), connection ? perConnection.hit(`connection:${connection}`) : 0)
+    if (wait > 0) throw tooMany(event, wait)
+  }
+})

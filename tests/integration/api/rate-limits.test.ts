@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { adminQuery, withDatabaseName } from '../../../db/admin'
+import { Client, signUp } from '../../support/http'
+import { startInstance, type Instance } from '../../support/instance'
+
+// On a server of its own, with low webhook limits: the shared test server's callers all come
+// from 127.0.0.1, and locking that address out would stop every other test.
+let app: Instance
+let cleanup = async () => {}
+let admin: Client
+beforeAll(async () => {
+  const env: Record<string, string> = { WEBHOOK_RATE_LIMIT: 'connection:5,address:12' }
+  if (process.env.TEST_DATABASE_URL) {
+    const name = `momentum_limits_${randomBytes(5).toString('hex')}`
+    await adminQuery(process.env.TEST_DATABASE_URL, `create database ${name}`)
+    env.DATABASE_URL = withDatabaseName(process.env.TEST_DATABASE_URL, name)
+    cleanup = () => adminQuery(process.env.TEST_DATABASE_URL!, `drop database if exists ${name} with (force)`)
+  }
+  else {
+    const dir = mkdtempSync(join(tmpdir(), 'momentum-limits-'))
+    Object.assign(env, { DATABASE_URL: '', PGLITE_DIR: join(dir, 'pglite') })
+    cleanup = async () => rmSync(dir, { recursive: true, force: true })
+  }
+  app = await startInstance(env)
+  admin = (await signUp(app.url)).client
+})
+afterAll(async () => {
+  await app?.stop()
+  await cleanup()
+})
+
+const post = (path: string) => fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+
+describe('rate limits', () => {
+  it('answers 429 with Retry-After to a webhook connection past its limit, before verifying anything, and counts each connection apart', async () => {
+    const one = (await admin.post('/api/v1/integrations/email', { provider: 'mailgun', verification: { signingKey: 'k'.repeat(32) } })).body
+    const two = (await admin.post('/api/v1/integrations/email', { provider: 'mailgun', verification: { signingKey: 'q'.repeat(32) } })).body
+    const path = (c: { webhookUrl: string }) => c.webhookUrl.replace(/^https?:\/\/[^/]+/, '')
+    const statuses = []
+    for (let i = 0; i < 6; i++) statuses.push((await post(path(one))).status)
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429])
+    const limited = await post(path(one))
+    expect(limited.status).toBe(429)
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60)
+    expect((await limited.json()).statusMessage).toMatch(/too many webhook requests/)
+    expect((await post(path(two))).status).toBe(401)
+  })
+
+  it('answers 429 to every public webhook from an address past its limit (Stripe too)', async () => {
+    // 8 requests were made above from this address; the address limit is 12.
+    const statuses = []
+    for (let i = 0; i < 5; i++) statuses.push((await post(`/api/webhooks/email/inbound/${crypto.randomUUID()}`)).status)
+    expect(statuses).toEqual([404, 404, 404, 404, 429])
+    expect((await post('/api/webhooks/stripe')).status).toBe(429)
+    // The app itself is not limited by it.
+    expect((await admin.get('/api/v1/deals')).status).toBe(200)
+  })
+
+  it('locks sign-in for an address after 20 failures in 15 minutes, even for the right password, with Retry-After', async () => {
+    const { email, password } = await signUp(app.url)
+    const statuses = []
+    for (let i = 0; i < 20; i++) statuses.push((await new Client(app.url).post('/api/auth/login', { email: `nobody-${i}@limits.test`, password: 'wrong-password-1' })).status)
+    expect(statuses.every(s => s === 401)).toBe(true)
+    const locked = await new Client(app.url).post('/api/auth/login', { email, password })
+    expect(locked.status).toBe(429)
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800)
+  })
+})
