@@ -82,7 +82,7 @@ describe.skipIf(!serverUrl)('faults', () => {
         if (view.status === 'done' || view.status === 'failed') return view
         await new Promise(resolve => setTimeout(resolve, 100))
       }
-      throw new Error('the import did not settle')
+      throw new Error(`the import did not settle: ${JSON.stringify((await integration.get(`/api/v1/imports/${id}`)).body).slice(0, 600)}`)
     }
     const cut = proxy.cutOn('insert into "accounts"', 3)
     const started = await upload()

@@ -142,8 +142,14 @@ export async function runImport(db: AppDatabase, job: ImportJob, now: () => Date
   }
   catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    await withTenant(db, job.tenantId, tx => setProgress(tx, { status: 'failed', finishedAt: now(), failure: message.slice(0, 500) }))
-      .catch(() => undefined)
+    // The connection that failed the batch may have taken its pool's idle ones with it (a database
+    // restart, a cut network): the next try gets a fresh connection, so try a few times.
+    for (const wait of [0, 250, 1000, 3000]) {
+      if (wait) await new Promise(resolve => setTimeout(resolve, wait))
+      const recorded = await withTenant(db, job.tenantId, tx => setProgress(tx, { status: 'failed', finishedAt: now(), failure: message.slice(0, 500) }))
+        .then(() => true, () => false)
+      if (recorded) break
+    }
     throw error
   }
 }
