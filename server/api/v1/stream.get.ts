@@ -10,7 +10,7 @@ function dealIdsOf(message: BusMessage): string[] {
 }
 
 /**
- * Server-Sent Events for the live screens: `deal.updated`, `deal.score`, `alert.created` and
+ * Server-Sent Events for the live screens: `deal.updated`, `deal.score`, `alert.created`, `alert.closed` and
  * `event.created`, each narrowed to the deals the caller may see, and `notification.created` to
  * its recipient. Fed by the bus, so a change made
  * through any server process arrives here. The browser's EventSource reconnects on its own; the

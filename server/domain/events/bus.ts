@@ -6,7 +6,7 @@ import type { Tx } from '../db'
 /** The Postgres channel the live feed travels on between server processes. */
 export const BUS_CHANNEL = 'momentum_bus'
 
-export type BusTopic = 'event.created' | 'deal.updated' | 'deal.score' | 'alert.created' | 'billing.changed' | 'notification.created'
+export type BusTopic = 'event.created' | 'deal.updated' | 'deal.score' | 'alert.created' | 'alert.closed' | 'billing.changed' | 'notification.created'
 
 /** What the live feed carries: small summaries that say which records changed, never whole rows. */
 export interface BusMessage {

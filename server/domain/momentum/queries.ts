@@ -4,6 +4,7 @@ import { alerts, deals, dealScoreHistory, dealScores, pipelineStages, teams } fr
 import { queryRows } from '../../../db/client'
 import { andWhere, ownerIn, type Access, type Tx } from '../db'
 import { notFound } from '../errors'
+import { publish } from '../events/bus'
 import { focusPriority, nextAction } from './rules'
 
 /** Reads of the precomputed momentum data; visibility comes from row-level security. */
@@ -115,8 +116,10 @@ export async function dismissAlert(tx: Tx, tenantId: string, userId: string, id:
   if (!alert) throw notFound('alert')
   if (alert.status !== 'open') return { id, status: alert.status }
   const [updated] = await tx.update(alerts).set({ status: 'dismissed', closedAt: now, dismissedById: userId })
-    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id))).returning({ id: alerts.id, status: alerts.status, closedAt: alerts.closedAt })
-  return updated!
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id))).returning({ id: alerts.id, status: alerts.status, closedAt: alerts.closedAt, dealId: alerts.dealId })
+  await publish(tx, [{ tenantId, topic: 'alert.closed', data: { alerts: [{ id, dealId: updated!.dealId }] } }])
+  const { dealId: _dealId, ...answer } = updated!
+  return answer
 }
 
 /** A deal's momentum: the current score with its reasons and signals, and the daily trend line. */

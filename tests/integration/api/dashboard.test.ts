@@ -67,4 +67,26 @@ describe('the dashboard', () => {
     expect(text).toContain(mine.id)
     expect(text).not.toContain(theirs.id)
   })
+
+  it('answers the same screen again from the cache, and forgets it as soon as a deal moves or an alert is dismissed', async () => {
+    const cardsOf = (body: Json) => (body.board as Json[]).flatMap(c => c.cards) as Json[]
+    const read = () => other.get('/api/v1/dashboard')
+    const first = await read()
+    const again = await read()
+    expect(again.headers.get('x-momentum-cache')).toBe('hit')
+    expect(again.body).toEqual(first.body)
+
+    // A move is an event: every process forgets the tenant's screens (through NOTIFY), so the next read shows it.
+    const card = cardsOf(first.body).find(c => c.stage === 'new')!
+    expect((await other.post(`/api/v1/deals/${card.id}/stage`, { to: 'contacted' })).status).toBe(200)
+    await expect.poll(async () => cardsOf((await read()).body).find(c => c.id === card.id)?.stage, { timeout: 3000 }).toBe('contacted')
+
+    const alert = (await read()).body.alerts[0]
+    expect(alert).toBeDefined()
+    expect((await other.post(`/api/v1/alerts/${alert.id}/dismiss`)).status).toBe(200)
+    await expect.poll(async () => ((await read()).body.alerts as Json[]).some(a => a.id === alert.id), { timeout: 3000 }).toBe(false)
+
+    // Another rep's cached screen is theirs alone.
+    expect(cardsOf((await rep.get('/api/v1/dashboard')).body).every(c => c.ownerId === rileyId)).toBe(true)
+  })
 })
