@@ -1,6 +1,7 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { AppDatabase } from '../../db/client'
 import { databaseBusy, databaseUnavailable, isConflictAbort, isConnectionError } from './errors'
+import { deliverCommitted } from './events/bus'
 
 /** A lost connection or an aborted conflict rolled the transaction back: say so (503, retryable), not a bare 500. */
 const unavailable = (error: unknown): never => {
@@ -26,13 +27,19 @@ export type Access
  */
 export function withAccess<T>(db: AppDatabase, access: Access, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const owners = access.scope === 'owners' ? access.ownerIds.join(',') : ''
+  let handle: Tx | undefined
   return db.transaction(async (tx) => {
+    handle = tx
     // JIT off: row-level security's sub-plans make plans look expensive, and compiling them
     // costs more (~150 ms) than these short queries take to run.
     await tx.execute(sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${access.tenantId}, true),
       set_config('app.scope', ${access.scope}, true), set_config('app.owners', ${owners}, true), set_config('jit', 'off', true)`)
     return fn(tx)
-  }).catch(unavailable)
+  }).then((result) => {
+    // Committed: this process hears what the transaction published at once.
+    if (handle) deliverCommitted(handle)
+    return result
+  }, unavailable)
 }
 
 /**

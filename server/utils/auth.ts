@@ -1,6 +1,7 @@
 import type { H3Event } from 'h3'
 import { and, eq, isNull, lt, or } from 'drizzle-orm'
 import { apiKeys, tenants, users, type Role } from '../../db/schema'
+import { AnswerCache } from '../domain/answerCache'
 import { withAccess, withTenant, type Access, type Tx } from '../domain/db'
 import { accessFor } from '../domain/tenancy/access'
 import { findApiKey } from '../domain/tenancy/apiKeys'
@@ -49,11 +50,43 @@ async function fromApiKey(token: string): Promise<AuthContext | null> {
   })
 }
 
+type Caller = NonNullable<Awaited<ReturnType<typeof loadCaller>>>
+
+/**
+ * Signed-in callers (role, team, active flag and what they see) kept for a few seconds. Every
+ * change to who sees what publishes `people.changed` on the bus (tenancy/people.ts, tenants.ts),
+ * which forgets the tenant's callers in every process, and the route that made the change forgets
+ * them in its own process before it answers: a deactivated user's next request is refused. Kept
+ * only while the bus is live, and forgotten after a reconnect.
+ */
+const callers = new AnswerCache<Caller>({ ttlMs: 10_000, maxEntries: 5000 })
+let watchingCallers = false
+
+/** Forgets the tenant's signed-in callers here (the bus does it in the other processes). */
+export function forgetCallers(tenantId: string) {
+  callers.forgetTenant(tenantId)
+}
+
+async function sessionCaller(tenantId: string, userId: string): Promise<Caller | null> {
+  if (!watchingCallers) {
+    watchingCallers = true
+    bus.subscribeAll(message => message.topic === 'people.changed' && callers.forgetTenant(message.tenantId))
+    bus.onReconnect(() => callers.clear())
+  }
+  const key = `${tenantId}|${userId}`
+  const hit = callers.get(key, Date.now())
+  if (hit) return hit
+  const generation = callers.generation(tenantId)
+  const caller = await withTenant(await useDb(), tenantId, tx => loadCaller(tx, tenantId, userId))
+  if (caller && bus.isLive()) callers.set(key, tenantId, generation, caller, Date.now())
+  return caller
+}
+
 async function fromSession(event: H3Event): Promise<AuthContext | null> {
   const session = await getUserSession(event)
   if (!session.user) return null
   const { tenantId, id } = session.user
-  const caller = await withTenant(await useDb(), tenantId, tx => loadCaller(tx, tenantId, id))
+  const caller = await sessionCaller(tenantId, id)
   if (!caller) {
     // Deactivated or removed: the session ends now, not when the cookie expires.
     await clearUserSession(event)
@@ -64,7 +97,8 @@ async function fromSession(event: H3Event): Promise<AuthContext | null> {
 
 /**
  * The caller — an `Authorization: Bearer` API key or the session cookie — or 401. Role, team and
- * the active flag are read from the database on every request, so changes apply at once.
+ * the active flag come from the database (for a session, through the caller cache above, which
+ * every change forgets), so changes apply at once.
  */
 export async function requireAuth(event: H3Event): Promise<AuthContext> {
   if (event.context.auth) return event.context.auth

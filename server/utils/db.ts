@@ -3,7 +3,7 @@ import { openDatabase, resolveDatabaseConfig, type AppDatabase, type DatabaseHan
 import { migrate, pendingMigrations, type Migration } from '../../db/migrate'
 import { DEMO_PASSWORD, seedDemo } from '../../db/seed'
 import { tenants } from '../../db/schema'
-import { LocalBus } from '../domain/events/bus'
+import { LocalBus, setLocalDelivery } from '../domain/events/bus'
 import { ensureEventPartitions } from '../domain/events/partitions'
 
 /** The one place the server gets its database and tables from. */
@@ -18,6 +18,8 @@ let stopListening: (() => Promise<void>) | undefined
  * from Postgres NOTIFY, so it works the same with one process or many.
  */
 export const bus = new LocalBus()
+// What this process commits, it hears at once (and once: the notification coming back is skipped).
+setLocalDelivery(message => bus.deliver(message))
 
 /** The migrations bundled with the server (Nitro server assets from db/migrations). */
 export async function bundledMigrations(): Promise<Migration[]> {

@@ -176,7 +176,7 @@ describe('the live feed', () => {
     })).rejects.toThrow('roll back')
     await settle()
     await stop()
-    expect(received).toEqual([{ tenantId, topic: 'event.created', data: expect.objectContaining({ count: 1, dealIds: [openDeals[0]], types: ['note'] }) }])
+    expect(received).toEqual([{ tenantId, topic: 'event.created', id: expect.any(String), data: expect.objectContaining({ count: 1, dealIds: [openDeals[0]], types: ['note'] }) }])
   })
 
   it.runIf(Boolean(process.env.TEST_DATABASE_URL))('reaches every server process through LISTEN/NOTIFY (real Postgres)', async () => {

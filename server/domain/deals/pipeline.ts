@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import { deals, pipelineStages } from '../../../db/schema'
 import type { Tx } from '../db'
 import { DomainError } from '../errors'
+import { publish } from '../events/bus'
 import type { StageSchema } from './schemas'
 import type { StageDefinition } from './stages'
 
@@ -48,6 +49,7 @@ export async function replacePipeline(tx: Tx, tenantId: string, input: readonly 
   }
   await tx.delete(pipelineStages).where(eq(pipelineStages.tenantId, tenantId))
   await tx.insert(pipelineStages).values(stages.map(s => ({ ...s, tenantId })))
+  await publish(tx, [{ tenantId, topic: 'pipeline.changed', data: {} }])
   return stages
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { sql } from 'drizzle-orm'
 import type { DatabaseHandle } from '../../../db/client'
@@ -6,26 +7,54 @@ import type { Tx } from '../db'
 /** The Postgres channel the live feed travels on between server processes. */
 export const BUS_CHANNEL = 'momentum_bus'
 
-export type BusTopic = 'event.created' | 'deal.updated' | 'deal.score' | 'alert.created' | 'alert.closed' | 'billing.changed' | 'notification.created'
+export type BusTopic = 'event.created' | 'deal.updated' | 'deal.score' | 'alert.created' | 'alert.closed' | 'billing.changed' | 'people.changed' | 'pipeline.changed' | 'views.refreshed' | 'notification.created'
 
 /** What the live feed carries: small summaries that say which records changed, never whole rows. */
 export interface BusMessage {
   tenantId: string
   topic: BusTopic
   data: Record<string, unknown>
+  /** Set by `publish`: a message heard twice (at once here, then through NOTIFY) is delivered once. */
+  id?: string
 }
 
 /** NOTIFY payloads must stay under 8,000 bytes. */
 const MAX_PAYLOAD = 7000
 
+/** What each open transaction published, for this process to hear as soon as it commits. */
+const published = new WeakMap<object, BusMessage[]>()
+let localDelivery: ((message: BusMessage) => void) | null = null
+
+/** Where this process hears its own committed messages (the server's bus; nothing elsewhere). */
+export function setLocalDelivery(deliver: ((message: BusMessage) => void) | null) {
+  localDelivery = deliver
+}
+
 /**
  * Publishes messages from inside a transaction with `pg_notify`: Postgres delivers them at
- * commit to every listening process (and never if the transaction rolls back).
+ * commit to every listening process (and never if the transaction rolls back). This process
+ * hears them as soon as the transaction commits (`deliverCommitted`), without waiting for the
+ * notification to come back: its caches forget and its streams push before it answers.
  */
 export async function publish(tx: Tx, messages: readonly BusMessage[]) {
-  const payloads = messages.map(m => JSON.stringify(m)).filter(p => p.length <= MAX_PAYLOAD)
+  const stamped = messages.map(m => ({ ...m, id: m.id ?? randomUUID() }))
+  const payloads = stamped.map(m => JSON.stringify(m)).filter(p => p.length <= MAX_PAYLOAD)
   if (payloads.length === 0) return
   await tx.execute(sql`select pg_notify(${BUS_CHANNEL}, p) from json_array_elements_text(${JSON.stringify(payloads)}::json) as p`)
+  published.set(tx, [...(published.get(tx) ?? []), ...stamped])
+}
+
+/** Call once the transaction `tx` committed: this process hears what it published. */
+export function deliverCommitted(tx: object) {
+  const messages = published.get(tx)
+  published.delete(tx)
+  if (!messages || !localDelivery) return
+  for (const message of messages) {
+    try {
+      localDelivery(message)
+    }
+    catch { /* a listener's fault never fails the transaction that already committed */ }
+  }
 }
 
 /** The `event.created` messages for stored events: per tenant, the deals touched and the types, chunked to fit. */
@@ -55,6 +84,7 @@ const RECONNECTED = Symbol('reconnected')
 export class LocalBus {
   private emitter = new EventEmitter().setMaxListeners(0)
   private live = false
+  private seen = new Set<string>()
 
   subscribe(tenantId: string, listener: Listener): () => void {
     this.emitter.on(tenantId, listener)
@@ -68,6 +98,12 @@ export class LocalBus {
   }
 
   deliver(message: BusMessage) {
+    if (message.id) {
+      if (this.seen.has(message.id)) return
+      this.seen.add(message.id)
+      // Remember the last few thousand: a notification comes back within moments, or never.
+      if (this.seen.size > 5000) this.seen.delete(this.seen.values().next().value!)
+    }
     this.emitter.emit(message.tenantId, message)
     this.emitter.emit('*', message)
   }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { AppDatabase } from '../../../db/client'
 import { queryRows } from '../../../db/client'
 import type { Tx } from '../db'
+import { deliverCommitted, publish } from '../events/bus'
 
 /**
  * The materialized views (migration 0012): pipeline summary per stage for each owner, team and
@@ -9,15 +10,21 @@ import type { Tx } from '../db'
  * the owner after each scoring run; the app reads them through tenant-filtered views.
  */
 export async function refreshPipelineViews(db: AppDatabase): Promise<{ skipped?: 'locked', views: string[] }> {
-  return db.transaction(async (tx) => {
+  let handle: object | undefined
+  const result = await db.transaction(async (tx) => {
+    handle = tx
     const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('pipeline:refresh')) as ok`)
     if (!lock!.ok) return { skipped: 'locked' as const, views: [] }
     // Opens the owner's read policy on the source tables for this transaction only (see 0012).
     await tx.execute(sql`select set_config('app.system', 'refresh', true), set_config('jit', 'off', true)`)
     await tx.execute(sql`refresh materialized view concurrently pipeline_summary_mv`)
     await tx.execute(sql`refresh materialized view concurrently activity_daily_mv`)
+    // Every process forgets the answers it kept from the views (server/utils/answers.ts).
+    await publish(tx, [{ tenantId: 'all', topic: 'views.refreshed', data: {} }])
     return { views: ['pipeline_summary_mv', 'activity_daily_mv'] }
   })
+  if (handle) deliverCommitted(handle)
+  return result
 }
 
 export interface StageSummary { stage: string, count: number, value: number, weighted: number, accelerating: number, steady: number, stalling: number, atRisk: number }

@@ -6,6 +6,7 @@ import { badRequest, conflict, notFound } from '../errors'
 import { audit, type Actor } from './audit'
 import { hashPassword } from './passwords'
 import { randomToken, sha256 } from './secrets'
+import { peopleChanged } from './tenants'
 
 export const INVITE_DAYS = 7
 
@@ -46,6 +47,7 @@ export async function inviteUser(tx: Tx, actor: Actor, input: { email: string, n
     inviteTokenHash: sha256(token), inviteExpiresAt: new Date(Date.now() + INVITE_DAYS * 86_400_000),
   }).returning({ id: users.id })
   await audit(tx, actor, 'user.invited', { targetType: 'user', targetId: user!.id, metadata: { role: input.role } })
+  await peopleChanged(tx, actor.tenantId)
   return { id: user!.id, token }
 }
 
@@ -64,6 +66,7 @@ export async function acceptInvite(db: AppDatabase, token: string, password: str
       .returning()
     if (!user) throw notFound('invitation')
     await audit(tx, { tenantId: user.tenantId, userId: user.id, ip }, 'auth.invite_accepted', { targetType: 'user', targetId: user.id })
+    await peopleChanged(tx, user.tenantId)
     return user
   })
 }
@@ -90,5 +93,6 @@ export async function updateUser(tx: Tx, actor: Actor, userId: string, patch: Us
   if (patch.role && patch.role !== before.role) await audit(tx, actor, 'user.role_changed', { ...target, metadata: { from: before.role, to: patch.role } })
   if (patch.teamId !== undefined && patch.teamId !== before.teamId) await audit(tx, actor, 'user.team_changed', { ...target, metadata: { from: before.teamId, to: patch.teamId } })
   if (patch.active !== undefined && patch.active !== before.active) await audit(tx, actor, patch.active ? 'user.reactivated' : 'user.deactivated', target)
+  await peopleChanged(tx, actor.tenantId)
   return after!
 }

@@ -3,6 +3,7 @@ import type { AppDatabase } from '../../../db/client'
 import { pipelineStages, teams, tenants, users, type Plan, type Role } from '../../../db/schema'
 import { APP_ROLE, type Tx } from '../db'
 import { DEFAULT_STAGES } from '../deals/stages'
+import { publish } from '../events/bus'
 import { hashPassword } from './passwords'
 
 type Tenant = typeof tenants.$inferSelect
@@ -27,14 +28,22 @@ export async function createTenant<T = undefined>(
   })
 }
 
+/**
+ * Tells every process that who sees what may have changed in the tenant (a role, a team, a user
+ * (de)activated or invited): their caches of signed-in callers and of dashboards forget it.
+ */
+export const peopleChanged = (tx: Tx, tenantId: string) => publish(tx, [{ tenantId, topic: 'people.changed', data: {} }])
+
 export async function createTeam(tx: Tx, tenantId: string, input: { name: string, managerId?: string | null }) {
   const [team] = await tx.insert(teams).values({ tenantId, name: input.name, managerId: input.managerId ?? null }).returning()
+  await peopleChanged(tx, tenantId)
   return team!
 }
 
 export async function setTeamManager(tx: Tx, tenantId: string, teamId: string, managerId: string) {
   await tx.update(teams).set({ managerId, updatedAt: new Date() })
     .where(and(eq(teams.tenantId, tenantId), eq(teams.id, teamId)))
+  await peopleChanged(tx, tenantId)
 }
 
 export interface NewUser {
@@ -57,5 +66,6 @@ export async function createUser(tx: Tx, tenantId: string, input: NewUser) {
     passwordHash,
     active: input.active ?? true,
   }).returning()
+  if (user!.teamId) await peopleChanged(tx, tenantId)
   return user!
 }

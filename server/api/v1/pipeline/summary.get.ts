@@ -7,9 +7,12 @@ export const QuerySchema = z.object({ ownerId: z.uuid().optional(), teamId: z.uu
 
 /**
  * The pipeline per stage (count, value, weighted value, momentum mix) for the caller's scope, an
- * owner or a team, read from the materialized view refreshed after each scoring run.
+ * owner or a team, read from the materialized view refreshed after each scoring run; kept until
+ * the next refresh (server/utils/answers.ts).
  */
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)
-  return scoped(event, async (tx, auth) => pipelineSummary(tx, await summaryGroup(tx, auth.tenantId, auth, query)))
+  const auth = await requireAuth(event)
+  return sendCached(event, 'summary', auth.tenantId, callerKey(auth, query.ownerId, query.teamId), () =>
+    scoped(event, async (tx, caller) => pipelineSummary(tx, await summaryGroup(tx, caller.tenantId, caller, query))))
 })

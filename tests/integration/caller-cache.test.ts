@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { adminQuery, withDatabaseName } from '../../db/admin'
+import { Client, signUp, unique } from '../support/http'
+import { startInstance, type Instance } from '../support/instance'
+
+// Two server processes on one database, sharing the session key, as behind a load balancer: each
+// keeps signed-in callers and dashboards in memory, and a change made through one must reach the
+// other through the bus (Postgres NOTIFY) before it serves anything stale.
+const serverUrl = process.env.TEST_DATABASE_URL
+
+describe.skipIf(!serverUrl)('two server processes', () => {
+  const name = `momentum_callers_${randomBytes(5).toString('hex')}`
+  const sessionPassword = randomBytes(24).toString('hex')
+  let a: Instance
+  let b: Instance
+  beforeAll(async () => {
+    await adminQuery(serverUrl!, `create database ${name}`)
+    const env = { DATABASE_URL: withDatabaseName(serverUrl!, name), NUXT_SESSION_PASSWORD: sessionPassword }
+    a = await startInstance(env)
+    b = await startInstance(env)
+  })
+  afterAll(async () => {
+    await a?.stop()
+    await b?.stop()
+    await adminQuery(serverUrl!, `drop database if exists ${name} with (force)`)
+  })
+
+  it('refuse a user deactivated through the other process, and show a role change there, at once', async () => {
+    const { client: adminOnA } = await signUp(a.url)
+    const email = `${unique('rep')}@two-processes.test`
+    const invite = (await adminOnA.post('/api/v1/users', { email, name: 'Two Places', role: 'rep' })).body
+    const onA = new Client(a.url)
+    await onA.post('/api/auth/invite/accept', { token: invite.inviteUrl.split('/invite/')[1], password: 'my-own-password' })
+    // The same session cookie on the other process.
+    const onB = new Client(b.url, { cookie: onA.cookieHeader() })
+    expect((await onB.get('/api/v1/dashboard')).status).toBe(200)
+    expect((await onB.get('/api/v1/dashboard')).headers.get('x-momentum-cache')).toBe('hit')
+    expect((await onB.get('/api/v1/momentum/calibration')).status).toBe(403) // reps may not
+
+    expect((await adminOnA.patch(`/api/v1/users/${invite.id}`, { role: 'manager' })).status).toBe(200)
+    await expect.poll(async () => (await onB.get('/api/v1/momentum/calibration')).status, { timeout: 2000 }).toBe(200)
+
+    expect((await adminOnA.patch(`/api/v1/users/${invite.id}`, { active: false })).status).toBe(200)
+    await expect.poll(async () => (await onB.get('/api/v1/dashboard')).status, { timeout: 2000 }).toBe(401)
+  })
+})
