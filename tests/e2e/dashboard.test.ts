@@ -59,6 +59,40 @@ describe('the rep\'s dashboard', () => {
     await rep.close()
   })
 
+  it('moves a card from the keyboard through its Move menu, built only when opened, and renders every card once live though the server sent the first few', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    await openDashboard(page, jordan)
+    const html = await (await page.request.get(`${baseURL}/dashboard`)).text()
+    const servedCards = html.match(/data-testid="board-card"/g)?.length ?? 0
+    const shown = await page.locator('[data-testid=board-card]').count()
+    expect(servedCards).toBeGreaterThan(0)
+    expect(shown).toBeGreaterThan(servedCards)
+    expect(html).not.toContain('reka-dropdown-menu-trigger')
+
+    const card = column(page, 'qualified').locator('[data-testid=board-card]').first()
+    const dealId = await card.getAttribute('data-deal')
+    const name = (await card.locator('a').textContent())!.trim()
+    await card.locator('a').focus()
+    await page.keyboard.press('Tab')
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('move')
+    await page.keyboard.press('Enter')
+    const items = page.getByRole('menuitem')
+    await items.first().waitFor()
+    expect(await items.allTextContents()).toContain('Move to Proposal')
+    await page.screenshot({ path: `${SCREENSHOTS}/dashboard-move-menu.png` })
+    await page.getByRole('menuitem', { name: 'Move to Proposal' }).press('Enter')
+    await column(page, 'proposal').locator(`[data-deal="${dealId}"]`).waitFor()
+    await page.getByText(`${name} moved to Proposal`).first().waitFor()
+    // Escape closes a reopened menu and leaves the focus on its button.
+    const moved = column(page, 'proposal').locator(`[data-deal="${dealId}"]`)
+    await moved.getByTestId('move').click()
+    await items.first().waitFor()
+    await page.keyboard.press('Escape')
+    await expect.poll(() => items.count()).toBe(0)
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('move')
+    await page.close()
+  })
+
   it('opens a deal page with its reasons and timeline, logs a note on it, and finds it again with Ctrl+K', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
     await openDashboard(page, jordan)
