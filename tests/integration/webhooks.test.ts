@@ -94,6 +94,22 @@ describe('outbound webhooks', () => {
     expect(told).toHaveLength(1)
   })
 
+  it('does not connect when the host answers a loopback address at delivery though it answered a public one when checked (DNS rebinding)', async () => {
+    const receiver = await startReceiver([200])
+    // `localhost` is what the connection resolves; the checks before it are told a public address.
+    const url = receiver.url.replace('127.0.0.1', 'localhost')
+    const looksPublic = async () => ['93.184.216.34']
+    const sub = await inTenant(tx => createSubscription(tx, { tenantId, userId: admin }, { url, events: ['call'] }, { allowPrivate: false, resolve: looksPublic }))
+    await inTenant(tx => writeEvents(tx, tenantId, [{ type: 'call', occurredAt: NOW, source: 'direct', dealId, actorUserId: admin }]))
+    await task('automation:run', at(1000))
+    await runTask(database.db, 'webhooks:deliver', { tenantId, now: at(2000), mailer: null, webhooks: { allowPrivate: false, resolve: looksPublic } })
+    await receiver.close()
+    expect(receiver.requests).toHaveLength(0)
+    const [delivery] = await inTenant(tx => deliveryLog(tx, tenantId, sub.id))
+    expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null })
+    expect(delivery!.log.at(-1)!.error).toMatch(/^resolves to a private or loopback address \((127\.0\.0\.1|::1)\)$/)
+  })
+
   it('refuses private and loopback targets unless private targets are allowed', async () => {
     const create = (url: string, resolve?: (h: string) => Promise<string[]>) =>
       inTenant(tx => createSubscription(tx, { tenantId, userId: admin }, { url, events: ['note'] }, { allowPrivate: false, resolve }))

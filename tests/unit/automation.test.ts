@@ -4,7 +4,7 @@ import { ConditionSchema, RuleSchema } from '../../server/domain/automation/sche
 import { renderTemplate, SequenceCreateSchema, unknownMergeFields } from '../../server/domain/sequences/templates'
 import { nextAttemptAt, RETRY_WINDOW_MS } from '../../server/domain/webhooks/backoff'
 import { signatureHeader, verifySignature } from '../../server/domain/webhooks/sign'
-import { isPrivateAddress, refuseTarget } from '../../server/domain/webhooks/targets'
+import { guardedLookup, isPrivateAddress, refuseTarget } from '../../server/domain/webhooks/targets'
 
 const deal = dealFacts({ amount: '25000.00', stage: 'proposal', ownerId: 'u1', source: 'Referral', product: 'Platform', currency: 'USD', probability: null, tags: ['vip'], custom: { region: 'EMEA', seats: 40 } }, { score: 62, state: 'steady' })
 const cond = (field: string, op: string, value: unknown) => ConditionSchema.parse({ field, op, value })
@@ -120,5 +120,23 @@ describe('webhook targets', () => {
     expect(await refuseTarget('ftp://public.test/h', { allowPrivate: false, resolve })).toBe('must be an http or https URL')
     expect(await refuseTarget('https://u:p@public.test/h', { allowPrivate: false, resolve })).toBe('must not carry credentials')
     expect(await refuseTarget('http://127.0.0.1:9/h', { allowPrivate: true, resolve })).toBeNull()
+  })
+  it('connect through a lookup that refuses a private answer, in the one-address and the all-addresses forms Node asks for', async () => {
+    const answers: Record<string, { address: string, family: number }[]> = {
+      'public.test': [{ address: '8.8.8.8', family: 4 }, { address: '2606:4700::1111', family: 6 }],
+      'rebound.test': [{ address: '8.8.8.8', family: 4 }, { address: '127.0.0.1', family: 4 }],
+    }
+    const base = ((host: string, _options: unknown, callback: (e: Error | null, found: { address: string, family: number }[]) => void) =>
+      callback(null, answers[host] ?? [])) as unknown as Parameters<typeof guardedLookup>[1]
+    const ask = (allowPrivate: boolean, host: string, all: boolean) => new Promise<{ error: string | null, answer: unknown }>((resolve) => {
+      guardedLookup(allowPrivate, base)(host, { all }, (error: Error | null, address: unknown, family?: number) =>
+        resolve({ error: error?.message ?? null, answer: all ? address : [address, family] }))
+    })
+    expect(await ask(false, 'public.test', false)).toEqual({ error: null, answer: ['8.8.8.8', 4] })
+    expect(await ask(false, 'public.test', true)).toEqual({ error: null, answer: answers['public.test'] })
+    expect((await ask(false, 'rebound.test', false)).error).toBe('resolves to a private or loopback address (127.0.0.1)')
+    expect((await ask(false, 'rebound.test', true)).error).toBe('resolves to a private or loopback address (127.0.0.1)')
+    expect(await ask(true, 'rebound.test', false)).toEqual({ error: null, answer: ['8.8.8.8', 4] })
+    expect((await ask(false, 'nowhere.test', false)).error).toBe('the host does not resolve')
   })
 })

@@ -6,7 +6,7 @@ import { unseal } from '../tenancy/secrets'
 import { notify } from '../work/notifications'
 import { nextAttemptAt } from './backoff'
 import { signatureHeader, SIGNATURE_HEADER } from './sign'
-import { allowPrivateTargets, refuseTarget, type Resolver } from './targets'
+import { allowPrivateTargets, guardedLookup, postTo, refuseTarget, type Resolver } from './targets'
 
 export interface OutboundEvent { key: string, type: string, occurredAt: Date, data: Record<string, unknown> }
 
@@ -35,7 +35,8 @@ interface Claimed { id: string, subscriptionId: string, url: string, secret: str
 const LEASE_MS = 2 * 60_000
 const TIMEOUT_MS = 10_000
 
-export interface DeliverOptions { fetch?: typeof fetch, allowPrivate?: boolean, resolve?: Resolver, limit?: number }
+/** `resolve` is the check made before sending (a test's stand-in for DNS); the connection's own lookup is checked again. */
+export interface DeliverOptions { allowPrivate?: boolean, resolve?: Resolver, limit?: number }
 
 /**
  * Delivers the tenant's due webhooks: claims them (a lease, in a short transaction, so processes
@@ -44,8 +45,8 @@ export interface DeliverOptions { fetch?: typeof fetch, allowPrivate?: boolean, 
  * after which it fails, the subscription is disabled and the tenant's admins are notified.
  */
 export async function deliverDue(db: AppDatabase, tenantId: string, now: Date, options: DeliverOptions = {}) {
-  const doFetch = options.fetch ?? fetch
   const allowPrivate = options.allowPrivate ?? allowPrivateTargets()
+  const lookup = guardedLookup(allowPrivate)
   const claimed = await withTenant(db, tenantId, tx => queryRows<Claimed>(tx, sql`
     update webhook_deliveries d set next_attempt_at = ${new Date(now.getTime() + LEASE_MS).toISOString()}::timestamptz
     from webhook_subscriptions s
@@ -64,12 +65,10 @@ export async function deliverDue(db: AppDatabase, tenantId: string, now: Date, o
     let error: string | null = await refuseTarget(d.url, { allowPrivate, resolve: options.resolve })
     if (!error) {
       try {
-        const response = await doFetch(d.url, {
-          method: 'POST', redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS), body,
+        statusCode = await postTo(d.url, {
+          body, timeoutMs: TIMEOUT_MS, lookup,
           headers: { 'content-type': 'application/json', 'user-agent': 'Momentum-Webhooks/1', 'momentum-event': d.eventType, 'momentum-delivery': d.id, [SIGNATURE_HEADER]: signatureHeader(unseal<string>(d.secret), body, now) },
         })
-        statusCode = response.status
-        await response.body?.cancel().catch(() => undefined)
         if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`
       }
       catch (e) {

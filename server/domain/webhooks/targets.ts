@@ -1,5 +1,8 @@
+import { lookup as lookupCallback, type LookupAddress } from 'node:dns'
 import { lookup } from 'node:dns/promises'
-import { isIP } from 'node:net'
+import { request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import { isIP, type LookupFunction } from 'node:net'
 
 const v4 = (ip: string) => ip.split('.').map(Number)
 
@@ -59,3 +62,44 @@ export async function refuseTarget(url: string, options: { allowPrivate: boolean
 }
 
 export const allowPrivateTargets = (env: NodeJS.ProcessEnv = process.env) => ['1', 'true', 'yes'].includes((env.WEBHOOKS_ALLOW_PRIVATE ?? '').toLowerCase())
+
+/**
+ * The DNS lookup a webhook's connection makes, refusing a private or loopback answer (unless
+ * private targets are allowed): the address checked is the address connected to, so a host that
+ * resolved to a public address when checked cannot answer a private one when connected to (DNS
+ * rebinding). Node asks for one address or, choosing between families, for all of them.
+ */
+export function guardedLookup(allowPrivate: boolean, base: typeof lookupCallback = lookupCallback): LookupFunction {
+  return (hostname, options, callback) => {
+    base(hostname, { ...options, all: true }, (error, found: LookupAddress[]) => {
+      if (error) return callback(error, '', 0)
+      const blocked = allowPrivate ? undefined : found.find(a => isPrivateAddress(a.address))
+      if (blocked) {
+        return callback(Object.assign(new Error(`resolves to a private or loopback address (${blocked.address})`), { code: 'EPRIVATE' }), '', 0)
+      }
+      if (!found.length) return callback(Object.assign(new Error('the host does not resolve'), { code: 'ENOTFOUND' }), '', 0)
+      if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, found)
+      callback(null, found[0]!.address, found[0]!.family)
+    })
+  }
+}
+
+/**
+ * POSTs `body` to `url` through `lookup` (http or https), follows no redirect, reads no answer:
+ * resolves to the status code; a network failure or `timeoutMs` without an answer rejects.
+ */
+export function postTo(url: string, init: { body: string, headers: Record<string, string>, timeoutMs: number, lookup: LookupFunction }): Promise<number> {
+  const target = new URL(url)
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest
+  return new Promise((resolve, reject) => {
+    const request = send(target, {
+      method: 'POST', lookup: init.lookup, signal: AbortSignal.timeout(init.timeoutMs),
+      headers: { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) },
+    }, (response) => {
+      response.resume()
+      resolve(response.statusCode ?? 0)
+    })
+    request.on('error', error => reject(error.name === 'AbortError' || error.name === 'TimeoutError' ? new Error(`no answer in ${init.timeoutMs / 1000} s`) : error))
+    request.end(init.body)
+  })
+}

@@ -16,7 +16,7 @@ import type { WorkTaskName } from './taskNames'
 export interface WorkTaskOptions extends TaskOptions {
   /** Where emails go; the environment's SMTP server (SMTP_URL / SMTP_HOST …) unless given. */
   mailer?: Mailer | null
-  /** webhooks:deliver — how requests go out (tests give a fetch, private targets). */
+  /** webhooks:deliver — where requests may go (tests allow private targets, give a stand-in for DNS). */
   webhooks?: DeliverOptions
 }
 
