@@ -77,7 +77,7 @@ export const imports = pgTable('imports', {
   foreignKey({ name: 'imports_creator_fk', columns: [t.tenantId, t.createdById], foreignColumns: [users.tenantId, users.id] }),
 ])
 
-export const NOTIFICATION_KINDS = ['reminder', 'alert', 'mention', 'automation', 'webhook_disabled'] as const
+export const NOTIFICATION_KINDS = ['reminder', 'alert', 'mention', 'automation', 'webhook_disabled', 'integration_failed'] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 
 /**

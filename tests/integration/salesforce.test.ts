@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { accounts, contacts, dealContacts, deals, events, salesforceConnections, salesforceSyncState, taskRuns, users } from '../../db/schema'
+import { accounts, contacts, dealContacts, deals, events, notifications, salesforceConnections, salesforceSyncState, taskRuns, users } from '../../db/schema'
 import { withTenant } from '../../server/domain/db'
 import { ConnectionSchema, saveConnection, takeLease } from '../../server/domain/integrations/salesforce/connections'
 import { connectionStatus, syncDue } from '../../server/domain/integrations/salesforce/schedule'
@@ -44,7 +44,10 @@ async function connectedTenant(mock: SalesforceMock, authFlow: 'client_credentia
   const eventCounts = async () => Object.fromEntries((await inTenant(tx => tx.select({ type: events.type, n: sql<number>`count(*)::int` }).from(events)
     .where(and(eq(events.tenantId, tenant.id), eq(events.source, 'salesforce'))).groupBy(events.type))).map(r => [r.type, r.n]))
   const connection = async () => (await inTenant(tx => tx.select().from(salesforceConnections).where(eq(salesforceConnections.tenantId, tenant.id))))[0]!
-  return { tenantId: tenant.id, adminId: admin.id, inTenant, sleeps, options, count, eventCounts, connection, sync: () => syncConnection(database.db, tenant.id, options) }
+  /** The tenant's notifications about its integrations, to whom. */
+  const integrationAlerts = () => inTenant(tx => tx.select({ userId: notifications.userId, title: notifications.title, body: notifications.body, link: notifications.link })
+    .from(notifications).where(and(eq(notifications.tenantId, tenant.id), eq(notifications.kind, 'integration_failed'))))
+  return { tenantId: tenant.id, adminId: admin.id, inTenant, sleeps, options, count, eventCounts, connection, integrationAlerts, sync: () => syncConnection(database.db, tenant.id, options) }
 }
 
 async function newMock() {
@@ -177,9 +180,12 @@ describe('faults, tokens and limits', () => {
     expect((await t.connection()).lastError).toBe(failed.summary!.error)
     const [run] = await t.inTenant(tx => tx.select().from(taskRuns).where(eq(taskRuns.tenantId, t.tenantId)))
     expect(run).toBeUndefined() // syncConnection alone records nothing; runAndRecord (below) does
+    // The failure is an alert for the admins (the reps hear nothing of it).
+    expect(await t.integrationAlerts()).toEqual([{ userId: t.adminId, title: 'Salesforce sync failed', body: failed.summary!.error, link: '/settings/salesforce' }])
 
     const resumed = await t.sync()
     expect(resumed.status).toBe('done')
+    expect(await t.integrationAlerts()).toHaveLength(1)
     expect(await t.count(deals)).toBe(5000)
     expect(await t.inTenant(async tx => (await tx.select({ n: sql<number>`count(distinct ${deals.externalId})::int` }).from(deals).where(eq(deals.tenantId, t.tenantId)))[0]!.n)).toBe(5000)
     expect((await t.eventCounts()).deal_created).toBe(5000)
@@ -239,6 +245,9 @@ describe('faults, tokens and limits', () => {
     const later = await syncDue(database.db, { ...t.options, now: new Date(Date.now() + 86_400_000) })
     expect(later.map(r => r.tenantId)).not.toContain(t.tenantId)
     expect((await t.inTenant(tx => connectionStatus(tx, t.tenantId))).needsReauth).toBe(true)
+    // The admins are told once for the outage, however often it fails again.
+    expect(await t.sync()).toMatchObject({ status: 'needs_reauth' })
+    expect(await t.integrationAlerts()).toEqual([{ userId: t.adminId, title: 'Salesforce needs to be connected again', body: expect.stringMatching(/invalid_grant/), link: '/settings/salesforce' }])
   })
 
   it('runs one sync per connection at a time: a held lease makes another run skip', async () => {

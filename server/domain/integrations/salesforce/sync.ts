@@ -5,6 +5,7 @@ import { withTenant, type Tx } from '../../db'
 import { loadStages } from '../../deals/records'
 import { notFound } from '../../errors'
 import { seal, unseal } from '../../tenancy/secrets'
+import { notify } from '../../work/notifications'
 import { applyActivities } from './applyActivities'
 import { applyOpportunities } from './applyDeals'
 import { applyAccounts, applyContactRoles, applyContacts } from './applyRecords'
@@ -125,15 +126,18 @@ export async function syncConnection(db: AppDatabase, tenantId: string, options:
   }
   const usage = client.usage
   const nextRunAt = status === 'needs_reauth' ? null : new Date(startedAt.getTime() + (status === 'paused' ? options.pauseMs ?? 3_600_000 : row.intervalMinutes * 60_000))
-  await withTenant(db, tenantId, tx => tx.update(salesforceConnections).set({
-    lastRun: summary,
-    nextRunAt,
-    ...(status === 'done' ? { lastSuccessAt: startedAt, lastError: null, lastErrorAt: null } : { lastError: error, lastErrorAt: finishedAt }),
-    ...(status === 'needs_reauth' ? { status: 'needs_reauth' as const } : status === 'done' ? { status: 'active' as const } : {}),
-    ...(usage ? { apiUsage: { ...usage, at: finishedAt.toISOString() } } : {}),
-    leaseOwner: null,
-    leaseUntil: null,
-  }).where(and(eq(salesforceConnections.tenantId, tenantId), eq(salesforceConnections.leaseOwner, lease))))
+  await withTenant(db, tenantId, async (tx) => {
+    const [recorded] = await tx.update(salesforceConnections).set({
+      lastRun: summary,
+      nextRunAt,
+      ...(status === 'done' ? { lastSuccessAt: startedAt, lastError: null, lastErrorAt: null } : { lastError: error, lastErrorAt: finishedAt }),
+      ...(status === 'needs_reauth' ? { status: 'needs_reauth' as const } : status === 'done' ? { status: 'active' as const } : {}),
+      ...(usage ? { apiUsage: { ...usage, at: finishedAt.toISOString() } } : {}),
+      leaseOwner: null,
+      leaseUntil: null,
+    }).where(and(eq(salesforceConnections.tenantId, tenantId), eq(salesforceConnections.leaseOwner, lease))).returning({ tenantId: salesforceConnections.tenantId })
+    if (recorded && (status === 'failed' || status === 'needs_reauth')) await tellAdmins(tx, tenantId, status, error, row.lastSuccessAt, finishedAt)
+  })
   if (client.tokenChanged) {
     // The new access token is kept for the next run, unless an admin changed the credentials meanwhile.
     await withTenant(db, tenantId, tx => tx.update(salesforceConnections)
@@ -141,6 +145,23 @@ export async function syncConnection(db: AppDatabase, tenantId: string, options:
       .where(and(eq(salesforceConnections.tenantId, tenantId), eq(salesforceConnections.secrets, row.secrets))))
   }
   return { status, summary }
+}
+
+/**
+ * A failing sync is an alert for the tenant's admins: a notification in their bell (live on the
+ * stream) once per outage — keyed by the last success, so the same outage failing run after run
+ * raises nothing new, and a failure after a recovery raises a new one.
+ */
+async function tellAdmins(tx: Tx, tenantId: string, status: 'failed' | 'needs_reauth', error: string | null, lastSuccessAt: Date | null, now: Date) {
+  const admins = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.role, 'admin'), eq(users.active, true)))
+  await notify(tx, tenantId, admins.map(a => ({
+    userId: a.id,
+    kind: 'integration_failed' as const,
+    title: status === 'needs_reauth' ? 'Salesforce needs to be connected again' : 'Salesforce sync failed',
+    body: error,
+    link: '/settings/salesforce',
+    dedupeKey: `salesforce:${status}:${lastSuccessAt?.toISOString() ?? 'never'}`,
+  })), now)
 }
 
 /** Writes one page and advances the object's watermark to its last record, in one transaction. */
