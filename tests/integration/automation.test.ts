@@ -1,10 +1,11 @@
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { automationQueue, deals, events, notifications, tasks } from '../../db/schema'
+import { MAX_RULE_DEPTH } from '../../server/domain/automation/engine'
 import { createRule, dryRunRule, listRuns } from '../../server/domain/automation/rules'
 import { RuleSchema } from '../../server/domain/automation/schemas'
 import { withTenant, type Tx } from '../../server/domain/db'
-import { changeDealStage, createDeal } from '../../server/domain/deals/records'
+import { changeDealStage, createDeal, updateDeal } from '../../server/domain/deals/records'
 import { writeEvents } from '../../server/domain/events/write'
 import { runTask } from '../../server/domain/momentum/tasks'
 import { createTeam, createTenant, createUser, setTeamManager } from '../../server/domain/tenancy/tenants'
@@ -139,5 +140,37 @@ describe('time-based rules and the dry-run', () => {
     const runs = await runTask(database.db, 'automation:run', { tenantId: other.tenant.id, now: at(4 * 3_600_000), mailer: null })
     expect(runs[0]).toMatchObject({ touched: 0 })
     expect(await withTenant(database.db, other.tenant.id, tx => tx.select().from(events))).toEqual([])
+  })
+})
+
+describe('chains of rules', () => {
+  it('stops two rules that undo each other after three links: the next link is logged as not run and later runs add nothing', async () => {
+    // A tenant of its own: these rules fire on every deal change.
+    const { tenant, result } = await createTenant(database.db, { name: 'Loop Co' }, async (tx, t) =>
+      (await createUser(tx, t.id, { email: 'lu@loop.test', name: 'Lu Admin', role: 'admin' })).id)
+    const T = tenant.id
+    const inLoop = <R>(fn: (tx: Tx) => Promise<R>) => withTenant(database.db, T, fn)
+    const made = (input: unknown) => inLoop(tx => createRule(tx, { tenantId: T, userId: result! }, RuleSchema.parse(input), at(-3_600_000)))
+    const ping = await made({ name: 'Ping', trigger: { kind: 'event', type: 'deal_updated' }, actions: [{ kind: 'set_field', field: 'probability', value: 10 }] })
+    const pong = await made({ name: 'Pong', trigger: { kind: 'event', type: 'deal_updated' }, actions: [{ kind: 'set_field', field: 'probability', value: 20 }] })
+    const deal = await inLoop(tx => createDeal(tx, { tenantId: T, userId: result!, now: at(-60_000) }, { name: 'Loop', amount: 1 }))
+    await inLoop(tx => updateDeal(tx, { tenantId: T, userId: result!, now: NOW }, deal.id, { amount: 2 }))
+
+    const run = (now: Date) => runTask(database.db, 'automation:run', { tenantId: T, now, mailer: null })
+    const updates = () => inLoop(tx => tx.select({ metadata: events.metadata }).from(events).where(and(eq(events.tenantId, T), eq(events.type, 'deal_updated'))))
+    await run(at(60_000))
+    const written = await updates()
+    const depths = written.map(e => (e.metadata as { automation?: { depth: number } }).automation?.depth ?? 0)
+    expect(Math.max(...depths)).toBe(MAX_RULE_DEPTH)
+    expect(depths).toContain(0) // the person's change
+    await run(at(120_000))
+    await run(at(3_600_000))
+    expect(await updates()).toHaveLength(written.length)
+
+    const logs = [...await inLoop(tx => listRuns(tx, T, ping.id)), ...await inLoop(tx => listRuns(tx, T, pong.id))]
+    const stopped = logs.filter(r => r.status === 'failed')
+    expect(stopped.length).toBeGreaterThan(0)
+    expect(stopped[0]!.error).toMatch(new RegExp(`^not run: the event was made by a chain of ${MAX_RULE_DEPTH} rules`))
+    expect(logs.filter(r => r.status === 'done').length).toBeGreaterThan(0)
   })
 })

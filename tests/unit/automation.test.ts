@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { ruleDepth } from '../../server/domain/automation/engine'
 import { conditionHolds, conditionsMatch, dealFacts, fillText, triggerMatchesEvent } from '../../server/domain/automation/evaluate'
 import { ConditionSchema, RuleSchema } from '../../server/domain/automation/schemas'
 import { renderTemplate, SequenceCreateSchema, unknownMergeFields } from '../../server/domain/sequences/templates'
@@ -67,6 +68,15 @@ describe('rules', () => {
   })
   it('fill {{deal.name}} in action text', () => {
     expect(fillText('Call about {{ deal.name }} ({{unknown}})', { 'deal.name': 'Acme' })).toBe('Call about Acme ()')
+  })
+})
+
+describe('rule chains', () => {
+  it('read how many rules led to an event from its metadata, 0 for anything else', () => {
+    expect(ruleDepth({ changes: {}, automation: { ruleId: 'r', depth: 2 } })).toBe(2)
+    for (const metadata of [null, undefined, {}, { automation: {} }, { automation: { depth: '2' } }, { automation: { depth: -1 } }, { automation: { depth: 1.5 } }]) {
+      expect(ruleDepth(metadata as Record<string, unknown> | null | undefined), JSON.stringify(metadata)).toBe(0)
+    }
   })
 })
 

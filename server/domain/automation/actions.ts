@@ -18,7 +18,8 @@ export interface Subject {
   event?: { id: string, type: string, contactId: string | null }
 }
 
-export interface ActionContext { tenantId: string, now: Date, rule: { id: string, name: string }, runId: string, occurrence: string, subject: Subject }
+/** `depth`: how many rules led to the event that set this rule off (0 for a person's or a system's event). */
+export interface ActionContext { tenantId: string, now: Date, rule: { id: string, name: string }, runId: string, occurrence: string, subject: Subject, depth: number }
 
 async function managerOf(tx: Tx, tenantId: string, userId: string | null) {
   if (!userId) return null
@@ -37,6 +38,8 @@ export async function runAction(tx: Tx, ctx: ActionContext, action: Action): Pro
   const name = subject.deal?.name ?? subject.lead?.name ?? ''
   const text = (t: string) => fillText(t, { 'deal.name': subject.deal?.name, 'lead.name': subject.lead?.name, 'task.title': subject.task?.title, 'rule.name': ctx.rule.name })
   const link = subject.deal ? `/deals/${subject.deal.id}` : null
+  // A change this rule makes says so on its event, one link further down the chain.
+  const asRule = { tenantId, userId: null, now, automation: { ruleId: ctx.rule.id, depth: ctx.depth + 1 } }
   switch (action.kind) {
     case 'create_task': {
       const assigneeId = action.assignTo === 'manager' ? await managerOf(tx, tenantId, ownerOf(subject)) ?? ownerOf(subject) : ownerOf(subject)
@@ -58,7 +61,7 @@ export async function runAction(tx: Tx, ctx: ActionContext, action: Action): Pro
     }
     case 'assign_owner': {
       if (subject.deal) {
-        await updateDeal(tx, { tenantId, userId: null, now }, subject.deal.id, { ownerId: action.userId })
+        await updateDeal(tx, asRule, subject.deal.id, { ownerId: action.userId })
         return { kind: action.kind, dealId: subject.deal.id, ownerId: action.userId }
       }
       if (subject.lead) {
@@ -72,7 +75,7 @@ export async function runAction(tx: Tx, ctx: ActionContext, action: Action): Pro
       const patch: DealPatch = action.field.startsWith('custom.')
         ? { custom: { [action.field.slice(7)]: action.value } }
         : { [action.field]: action.value } as DealPatch
-      await updateDeal(tx, { tenantId, userId: null, now }, subject.deal.id, patch)
+      await updateDeal(tx, asRule, subject.deal.id, patch)
       return { kind: action.kind, field: action.field, value: action.value }
     }
     case 'add_tag': {

@@ -13,6 +13,19 @@ export interface Rule { id: string, name: string, trigger: Trigger, conditions: 
 
 const isEventTrigger = (t: Trigger) => (EVENT_TRIGGERS as readonly string[]).includes(t.kind)
 
+/**
+ * How deep rules may set each other off: a rule's change is an event that may fire rules, whose
+ * changes may fire more. Past this depth a rule is not run (its run log says why), so two rules
+ * that undo each other stop instead of writing events for ever.
+ */
+export const MAX_RULE_DEPTH = 3
+
+/** How many rules led to an event (the depth its automation metadata records; 0 for others). */
+export function ruleDepth(metadata: Record<string, unknown> | null | undefined): number {
+  const depth = (metadata?.automation as { depth?: unknown } | undefined)?.depth
+  return typeof depth === 'number' && Number.isInteger(depth) && depth > 0 ? depth : 0
+}
+
 async function activeRules(tx: Tx, tenantId: string): Promise<Rule[]> {
   const rows = await tx.select().from(automationRules).where(and(eq(automationRules.tenantId, tenantId), eq(automationRules.active, true)))
   return rows as unknown as Rule[]
@@ -23,12 +36,17 @@ async function activeRules(tx: Tx, tenantId: string): Promise<Rule[]> {
  * is claimed first; the actions run in a savepoint, so a failing action leaves the rest of the
  * batch alone and the run logged as failed (not retried: at most once).
  */
-async function fire(tx: Tx, tenantId: string, rule: Rule, occurrence: Occurrence, now: Date): Promise<'done' | 'failed' | 'duplicate'> {
+async function fire(tx: Tx, tenantId: string, rule: Rule, occurrence: Occurrence, now: Date, depth = 0): Promise<'done' | 'failed' | 'duplicate'> {
+  const tooDeep = depth >= MAX_RULE_DEPTH
   const [run] = await tx.insert(automationRuns).values({
-    tenantId, ruleId: rule.id, occurrence: occurrence.key, dealId: occurrence.subject.deal?.id ?? null, leadId: occurrence.subject.lead?.id ?? null, status: 'done', createdAt: now,
+    tenantId, ruleId: rule.id, occurrence: occurrence.key, dealId: occurrence.subject.deal?.id ?? null, leadId: occurrence.subject.lead?.id ?? null, createdAt: now,
+    ...(tooDeep
+      ? { status: 'failed' as const, error: `not run: the event was made by a chain of ${depth} rules; rules set each other off at most ${MAX_RULE_DEPTH} deep (do two rules undo each other?)` }
+      : { status: 'done' as const }),
   }).onConflictDoNothing().returning({ id: automationRuns.id })
   if (!run) return 'duplicate'
-  const ctx = { tenantId, now, rule: { id: rule.id, name: rule.name }, runId: run.id, occurrence: occurrence.key, subject: occurrence.subject }
+  if (tooDeep) return 'failed'
+  const ctx = { tenantId, now, rule: { id: rule.id, name: rule.name }, runId: run.id, occurrence: occurrence.key, subject: occurrence.subject, depth }
   try {
     const results = await tx.transaction(async (sp) => {
       const out: Record<string, unknown>[] = []
@@ -89,7 +107,7 @@ export async function processQueue(db: AppDatabase, tenantId: string, now: Date)
           const facts = deal ? factsOf(deal, e) : { 'event.type': e.type, 'event.source': e.source }
           if (!conditionsMatch(rule.conditions, facts)) continue
           const subject: Subject = { deal: deal ? dealSubject(deal) : undefined, event: { id: e.id, type: e.type, contactId: e.contactId } }
-          const outcome = await fire(tx, tenantId, rule, { key: `event:${e.id}`, subject, facts }, now)
+          const outcome = await fire(tx, tenantId, rule, { key: `event:${e.id}`, subject, facts }, now, ruleDepth(e.metadata))
           if (outcome === 'done') totals.fired++
           if (outcome === 'failed') totals.failed++
         }

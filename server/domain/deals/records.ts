@@ -11,6 +11,8 @@ export interface Actor {
   tenantId: string
   userId: string | null
   now?: Date
+  /** Set when an automation rule makes the change: the rule, and how many rules led to it. */
+  automation?: { ruleId: string, depth: number }
 }
 
 const when = (actor: Actor) => actor.now ?? new Date()
@@ -200,7 +202,7 @@ export async function updateDeal(tx: Tx, actor: Actor, dealId: string, patch: De
   }
   if (Object.keys(changes).length) {
     await writeEvents(tx, actor.tenantId, [{
-      type: 'deal_updated', occurredAt: now, source: 'direct', actorUserId: actor.userId, dealId, accountId: deal.accountId, metadata: { changes },
+      type: 'deal_updated', occurredAt: now, source: 'direct', actorUserId: actor.userId, dealId, accountId: deal.accountId, metadata: { changes, ...(actor.automation ? { automation: actor.automation } : {}) },
     }])
   }
   return updated!
