@@ -202,7 +202,7 @@ const figures = {
 console.log('\nevents: sent %d unique + %d duplicates; accepted %d, duplicates reported %d; stored %d (%d distinct)', sentUnique, sentDuplicates, accepted, reportedDuplicates, stored!.n, stored!.distinct)
 console.log('server RSS: first %d MB, peak %d MB, last %d MB; slope %s MB/min over the second half (%s over the whole run; %d samples)', figures.rssFirstMb, figures.rssPeakMb, figures.rssLastMb, figures.rssSlopeMbPerMin, figures.rssSlopeWholeRunMbPerMin, samples.length)
 if (errorSamples.length) console.log('errors:', errors, '\n ', errorSamples.join('\n  '))
-report('soak', endpoints, [
+await report('soak', endpoints, [
   { name: 'errors', value: errorCount, unit: 'requests', target: '0', pass: errorCount === 0 },
   { name: 'events lost', value: sentUnique - stored!.n, unit: 'events', target: '0 (stored = sent unique = accepted)', pass: stored!.n === sentUnique && accepted === sentUnique },
   { name: 'events duplicated', value: stored!.n - stored!.distinct, unit: 'events', target: '0, every repeat reported as a duplicate', pass: stored!.n === stored!.distinct && reportedDuplicates === sentDuplicates },

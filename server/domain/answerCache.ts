@@ -27,11 +27,14 @@ export class AnswerCache<T> {
     return `${this.epoch}:${this.generations.get(tenantId) ?? 0}`
   }
 
-  /** Keeps the answer unless the tenant changed (or everything was cleared) since `generation` was taken. */
-  set(key: string, tenantId: string, generation: string, value: T, now: number): boolean {
+  /**
+   * Keeps the answer (for `ttlMs`, or less) unless the tenant changed (or everything was cleared)
+   * since `generation` was taken.
+   */
+  set(key: string, tenantId: string, generation: string, value: T, now: number, ttlMs = this.options.ttlMs): boolean {
     if (this.generation(tenantId) !== generation) return false
     this.entries.delete(key)
-    this.entries.set(key, { tenantId, value, until: now + this.options.ttlMs })
+    this.entries.set(key, { tenantId, value, until: now + Math.min(ttlMs, this.options.ttlMs) })
     while (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!)
     return true
   }

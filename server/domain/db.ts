@@ -27,19 +27,27 @@ export type Access
  */
 export function withAccess<T>(db: AppDatabase, access: Access, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const owners = access.scope === 'owners' ? access.ownerIds.join(',') : ''
-  let handle: Tx | undefined
-  return db.transaction(async (tx) => {
-    handle = tx
+  return committed(db, async (tx) => {
     // JIT off: row-level security's sub-plans make plans look expensive, and compiling them
     // costs more (~150 ms) than these short queries take to run.
     await tx.execute(sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${access.tenantId}, true),
       set_config('app.scope', ${access.scope}, true), set_config('app.owners', ${owners}, true), set_config('jit', 'off', true)`)
     return fn(tx)
-  }).then((result) => {
-    // Committed: this process hears what the transaction published at once.
-    if (handle) deliverCommitted(handle)
-    return result
-  }, unavailable)
+  }).catch(unavailable)
+}
+
+/**
+ * A transaction whose bus messages this process hears as soon as it commits (`publish` sends them
+ * to the other processes at commit). Every transaction that may publish is opened through it.
+ */
+export async function committed<T>(db: AppDatabase, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  let handle: Tx | undefined
+  const result = await db.transaction((tx) => {
+    handle = tx
+    return fn(tx)
+  })
+  if (handle) deliverCommitted(handle)
+  return result
 }
 
 /**
@@ -77,7 +85,7 @@ export interface Lookup {
 
 /** A transaction as the app role with no tenant, that can see only the rows a lookup names. */
 export function withLookup<T>(db: AppDatabase, lookup: Lookup, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
+  return committed(db, async (tx) => {
     await tx.execute(sql`select set_config('role', ${APP_ROLE}, true),
       set_config('app.login_email', ${lookup.loginEmail?.toLowerCase() ?? ''}, true),
       set_config('app.api_key_prefix', ${lookup.apiKeyPrefix ?? ''}, true),

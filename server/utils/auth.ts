@@ -1,11 +1,11 @@
 import type { H3Event } from 'h3'
 import { and, eq, isNull, lt, or } from 'drizzle-orm'
 import { apiKeys, tenants, users, type Role } from '../../db/schema'
-import { AnswerCache } from '../domain/answerCache'
 import { withAccess, withTenant, type Access, type Tx } from '../domain/db'
 import { accessFor } from '../domain/tenancy/access'
 import { findApiKey } from '../domain/tenancy/apiKeys'
 import type { Actor } from '../domain/tenancy/audit'
+import { busCache } from './busCache'
 
 export interface AuthContext {
   tenantId: string
@@ -55,31 +55,19 @@ type Caller = NonNullable<Awaited<ReturnType<typeof loadCaller>>>
 /**
  * Signed-in callers (role, team, active flag and what they see) kept for a few seconds. Every
  * change to who sees what publishes `people.changed` on the bus (tenancy/people.ts, tenants.ts),
- * which forgets the tenant's callers in every process, and the route that made the change forgets
- * them in its own process before it answers: a deactivated user's next request is refused. Kept
- * only while the bus is live, and forgotten after a reconnect.
+ * which forgets the tenant's callers in every process — in the one that made the change at its
+ * commit, before it answers: a deactivated user's next request is refused.
  */
-const callers = new AnswerCache<Caller>({ ttlMs: 10_000, maxEntries: 5000 })
-let watchingCallers = false
-
-/** Forgets the tenant's signed-in callers here (the bus does it in the other processes). */
-export function forgetCallers(tenantId: string) {
-  callers.forgetTenant(tenantId)
-}
+const callers = busCache<Caller | null>({
+  ttlMs: 10_000, maxEntries: 5000,
+  forgets: message => message.topic === 'people.changed' && 'tenant',
+  keep: caller => caller !== null,
+})
 
 async function sessionCaller(tenantId: string, userId: string): Promise<Caller | null> {
-  if (!watchingCallers) {
-    watchingCallers = true
-    bus.subscribeAll(message => message.topic === 'people.changed' && callers.forgetTenant(message.tenantId))
-    bus.onReconnect(() => callers.clear())
-  }
-  const key = `${tenantId}|${userId}`
-  const hit = callers.get(key, Date.now())
-  if (hit) return hit
-  const generation = callers.generation(tenantId)
-  const caller = await withTenant(await useDb(), tenantId, tx => loadCaller(tx, tenantId, userId))
-  if (caller && bus.isLive()) callers.set(key, tenantId, generation, caller, Date.now())
-  return caller
+  const { value } = await callers.through(`${tenantId}|${userId}`, tenantId, async () =>
+    withTenant(await useDb(), tenantId, tx => loadCaller(tx, tenantId, userId)))
+  return value
 }
 
 async function fromSession(event: H3Event): Promise<AuthContext | null> {

@@ -3,6 +3,7 @@ import { withTenant } from '../domain/db'
 import { loadBilling } from '../domain/billing/apply'
 import { effectiveCapabilities, type Effective } from '../domain/billing/capabilities'
 import { billingStateOf } from '../domain/billing/usage'
+import { busCache } from './busCache'
 
 /** Billing is on when a Stripe key is configured; off (self-hosting, the demo) everything is included. */
 export const billingEnabled = () => Boolean(process.env.STRIPE_SECRET_KEY)
@@ -25,31 +26,21 @@ export function useStripe(): Stripe | null {
   return stripe
 }
 
-const TTL_MS = 30_000
-const cache = new Map<string, { value: Effective, until: number }>()
-let watching = false
-
-/** Forgets a tenant's capabilities; every process hears of it through the bus. */
-export function forgetCapabilities(tenantId: string) {
-  cache.delete(tenantId)
-}
-
 /**
- * What the tenant's plan includes now, from the local tables (never from Stripe), cached briefly
- * in memory and dropped as soon as a webhook changes it (in this process or another).
+ * What the tenant's plan includes now, from the local tables (never from Stripe), kept 30 s at
+ * most (never past the end of a grace period) and forgotten in every process as soon as a webhook
+ * changes it (the bus's `billing.changed`).
  */
+const plans = busCache<Effective>({
+  ttlMs: 30_000, maxEntries: 10_000,
+  forgets: message => message.topic === 'billing.changed' && 'tenant',
+  ttlOf: (plan, now) => (plan.graceUntil ? plan.graceUntil.getTime() - now : Number.POSITIVE_INFINITY),
+})
+
 export async function tenantCapabilities(tenantId: string): Promise<Effective> {
-  if (!watching) {
-    watching = true
-    bus.subscribeAll(message => message.topic === 'billing.changed' && forgetCapabilities(message.tenantId))
-    // The feed was cut for a while: a change may have been missed, so forget everything.
-    bus.onReconnect(() => cache.clear())
-  }
-  const hit = cache.get(tenantId)
-  if (hit && hit.until > Date.now()) return hit.value
-  const loaded = await withTenant(await useDb(), tenantId, tx => loadBilling(tx, tenantId))
-  const value = effectiveCapabilities(billingStateOf(loaded), new Date(), billingEnabled())
-  // Cached only while the bus is connected: a change made while it is cut would go unheard.
-  if (bus.isLive()) cache.set(tenantId, { value, until: Math.min(Date.now() + TTL_MS, value.graceUntil?.getTime() ?? Number.POSITIVE_INFINITY) })
+  const { value } = await plans.through(tenantId, tenantId, async () => {
+    const loaded = await withTenant(await useDb(), tenantId, tx => loadBilling(tx, tenantId))
+    return effectiveCapabilities(billingStateOf(loaded), new Date(), billingEnabled())
+  })
   return value
 }

@@ -13,7 +13,7 @@ export default defineEventHandler(async (event) => {
   const auth = await requireAuth(event)
   const { capabilities } = await tenantCapabilities(auth.tenantId)
   const withForecast = capabilities.includes('forecasting')
-  return sendCached(event, 'dashboard', auth.tenantId, callerKey(auth, query.ownerId, query.teamId, withForecast), async () => {
+  return sendCached(event, 'dashboard', auth, [query.ownerId, query.teamId, withForecast], async () => {
     const result = await scoped(event, (tx, caller) => dashboard(tx, caller.tenantId, caller, query))
     return { ...result, forecast: withForecast ? result.forecast : null }
   })

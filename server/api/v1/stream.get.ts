@@ -23,7 +23,7 @@ export default defineEventHandler(async (event) => {
   const stream = createEventStream(event)
   let sent = 0
   const deliver = async (message: BusMessage) => {
-    if (['billing.changed', 'people.changed', 'pipeline.changed', 'views.refreshed'].includes(message.topic)) return
+    if (['billing.changed', 'people.changed', 'pipeline.changed', 'records.changed', 'views.refreshed'].includes(message.topic)) return
     // A notification is for its recipient alone.
     if (message.topic === 'notification.created') {
       if (message.data.userId !== auth.userId) return

@@ -19,8 +19,7 @@ export default defineEventHandler(async (event) => {
   catch {
     throw createError({ statusCode: 400, statusMessage: 'invalid Stripe signature' })
   }
-  const { outcome, tenantId } = await applyStripeEvent(await useDb(), verified)
-  // This process forgets at once; the others hear it through the bus.
-  if (outcome === 'applied' && tenantId) forgetCapabilities(tenantId)
+  // An applied change is a `billing.changed` on the bus: every process forgets the plan it kept.
+  const { outcome } = await applyStripeEvent(await useDb(), verified)
   return { received: true, outcome }
 })

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm'
 import { accounts, contacts, dealContacts, deals, pipelineStages, users, type ForecastCategory } from '../../../db/schema'
 import type { Tx } from '../db'
 import { badRequest, conflict, notFound } from '../errors'
+import { publish } from '../events/bus'
 import { writeEvents } from '../events/write'
 import { checkCustom, type CustomValues } from '../records/customFields'
 import { checkTransition, type StageDefinition } from './stages'
@@ -205,5 +206,7 @@ export async function updateDeal(tx: Tx, actor: Actor, dealId: string, patch: De
       type: 'deal_updated', occurredAt: now, source: 'direct', actorUserId: actor.userId, dealId, accountId: deal.accountId, metadata: { changes, ...(actor.automation ? { automation: actor.automation } : {}) },
     }])
   }
+  // An untracked change (name, account, tags, custom fields) writes no event, but screens show it.
+  else await publish(tx, [{ tenantId: actor.tenantId, topic: 'deal.updated', data: { dealIds: [dealId] } }])
   return updated!
 }

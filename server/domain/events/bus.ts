@@ -7,7 +7,7 @@ import type { Tx } from '../db'
 /** The Postgres channel the live feed travels on between server processes. */
 export const BUS_CHANNEL = 'momentum_bus'
 
-export type BusTopic = 'event.created' | 'deal.updated' | 'deal.score' | 'alert.created' | 'alert.closed' | 'billing.changed' | 'people.changed' | 'pipeline.changed' | 'views.refreshed' | 'notification.created'
+export type BusTopic = 'event.created' | 'deal.updated' | 'deal.score' | 'alert.created' | 'alert.closed' | 'billing.changed' | 'people.changed' | 'pipeline.changed' | 'records.changed' | 'views.refreshed' | 'notification.created'
 
 /** What the live feed carries: small summaries that say which records changed, never whole rows. */
 export interface BusMessage {
@@ -37,11 +37,11 @@ export function setLocalDelivery(deliver: ((message: BusMessage) => void) | null
  * notification to come back: its caches forget and its streams push before it answers.
  */
 export async function publish(tx: Tx, messages: readonly BusMessage[]) {
-  const stamped = messages.map(m => ({ ...m, id: m.id ?? randomUUID() }))
-  const payloads = stamped.map(m => JSON.stringify(m)).filter(p => p.length <= MAX_PAYLOAD)
-  if (payloads.length === 0) return
-  await tx.execute(sql`select pg_notify(${BUS_CHANNEL}, p) from json_array_elements_text(${JSON.stringify(payloads)}::json) as p`)
-  published.set(tx, [...(published.get(tx) ?? []), ...stamped])
+  // A message too big to notify is heard nowhere, here included.
+  const fitting = messages.map(m => ({ ...m, id: m.id ?? randomUUID() })).map(m => ({ message: m, payload: JSON.stringify(m) })).filter(m => m.payload.length <= MAX_PAYLOAD)
+  if (fitting.length === 0) return
+  await tx.execute(sql`select pg_notify(${BUS_CHANNEL}, p) from json_array_elements_text(${JSON.stringify(fitting.map(m => m.payload))}::json) as p`)
+  published.set(tx, [...(published.get(tx) ?? []), ...fitting.map(m => m.message)])
 }
 
 /** Call once the transaction `tx` committed: this process hears what it published. */
@@ -56,6 +56,12 @@ export function deliverCommitted(tx: object) {
     catch { /* a listener's fault never fails the transaction that already committed */ }
   }
 }
+
+/**
+ * Says that something a dashboard shows changed though no deal message names it (an account, a
+ * quota, a forecast adjustment): every process forgets the tenant's kept dashboards.
+ */
+export const recordsChanged = (tx: Tx, tenantId: string) => publish(tx, [{ tenantId, topic: 'records.changed', data: {} }])
 
 /** The `event.created` messages for stored events: per tenant, the deals touched and the types, chunked to fit. */
 export function eventCreatedMessages(tenantId: string, stored: readonly { id: string, type: string, dealId?: string | null, occurredAt: Date }[]): BusMessage[] {

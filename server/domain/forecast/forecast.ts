@@ -3,6 +3,7 @@ import { forecastAdjustments, quotas, teams, users } from '../../../db/schema'
 import { queryRows } from '../../../db/client'
 import { andWhere, ownerIn, ownersOf, type Access, type Tx } from '../db'
 import { badRequest, notFound } from '../errors'
+import { recordsChanged } from '../events/bus'
 import { calibrationBands, closedOutcomes } from '../momentum/calibration'
 import { audit, type Actor } from '../tenancy/audit'
 import type { Period } from './periods'
@@ -210,6 +211,7 @@ export async function adjustForecast(tx: Tx, actor: Actor & { userId: string }, 
     tenantId, period: input.period.key, scope, targetId, amount: String(input.amount), original: String(original), note: input.note, createdById: actor.userId,
   }).returning()
   await audit(tx, actor, 'forecast.adjusted', { targetType: scope, targetId: targetId ?? tenantId, metadata: { period: input.period.key, original, amount: input.amount } })
+  await recordsChanged(tx, tenantId)
   return { ...row!, amount: Number(row!.amount), original: Number(row!.original) }
 }
 
@@ -227,5 +229,6 @@ export async function setQuotas(tx: Tx, tenantId: string, caller: Caller, period
     await tx.insert(quotas).values({ tenantId, ownerId: entry.ownerId, period: periodKey, amount: String(entry.amount), updatedAt: now })
       .onConflictDoUpdate({ target: [quotas.tenantId, quotas.ownerId, quotas.period], set: { amount: String(entry.amount), updatedAt: now } })
   }
+  await recordsChanged(tx, tenantId)
   return { period: periodKey, updated: entries.length }
 }

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm'
 import type { AppDatabase } from '../../../db/client'
 import { queryRows } from '../../../db/client'
-import type { Tx } from '../db'
-import { deliverCommitted, publish } from '../events/bus'
+import { committed, type Tx } from '../db'
+import { publish } from '../events/bus'
 
 /**
  * The materialized views (migration 0012): pipeline summary per stage for each owner, team and
@@ -10,9 +10,7 @@ import { deliverCommitted, publish } from '../events/bus'
  * the owner after each scoring run; the app reads them through tenant-filtered views.
  */
 export async function refreshPipelineViews(db: AppDatabase): Promise<{ skipped?: 'locked', views: string[] }> {
-  let handle: object | undefined
-  const result = await db.transaction(async (tx) => {
-    handle = tx
+  return committed(db, async (tx) => {
     const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('pipeline:refresh')) as ok`)
     if (!lock!.ok) return { skipped: 'locked' as const, views: [] }
     // Opens the owner's read policy on the source tables for this transaction only (see 0012).
@@ -23,8 +21,6 @@ export async function refreshPipelineViews(db: AppDatabase): Promise<{ skipped?:
     await publish(tx, [{ tenantId: 'all', topic: 'views.refreshed', data: {} }])
     return { views: ['pipeline_summary_mv', 'activity_daily_mv'] }
   })
-  if (handle) deliverCommitted(handle)
-  return result
 }
 
 export interface StageSummary { stage: string, count: number, value: number, weighted: number, accelerating: number, steady: number, stalling: number, atRisk: number }

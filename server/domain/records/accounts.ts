@@ -4,6 +4,7 @@ import { accounts, contacts, deals, events, pipelineStages, users } from '../../
 import type { Tx } from '../db'
 import { checkReferences } from '../deals/records'
 import { notFound } from '../errors'
+import { recordsChanged } from '../events/bus'
 import { checkCustom, CustomValuesSchema } from './customFields'
 import { containing, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
 
@@ -76,6 +77,7 @@ export async function updateAccount(tx: Tx, tenantId: string, id: string, patch:
   const [account] = await tx.update(accounts).set({ ...patch, custom, updatedAt: new Date() })
     .where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, id))).returning()
   if (!account) throw notFound('account')
+  await recordsChanged(tx, tenantId)
   return account
 }
 
@@ -85,4 +87,5 @@ export async function deleteAccount(tx: Tx, tenantId: string, id: string) {
   await tx.update(contacts).set({ accountId: null, updatedAt: new Date() }).where(and(eq(contacts.tenantId, tenantId), eq(contacts.accountId, id)))
   const [gone] = await tx.delete(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, id))).returning({ id: accounts.id })
   if (!gone) throw notFound('account')
+  await recordsChanged(tx, tenantId)
 }

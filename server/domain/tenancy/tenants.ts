@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { AppDatabase } from '../../../db/client'
 import { pipelineStages, teams, tenants, users, type Plan, type Role } from '../../../db/schema'
-import { APP_ROLE, type Tx } from '../db'
+import { APP_ROLE, committed, type Tx } from '../db'
 import { DEFAULT_STAGES } from '../deals/stages'
 import { publish } from '../events/bus'
 import { hashPassword } from './passwords'
@@ -18,7 +18,7 @@ export async function createTenant<T = undefined>(
   input: { name: string, plan?: Plan },
   setup?: (tx: Tx, tenant: Tenant) => Promise<T>,
 ): Promise<{ tenant: Tenant, result: T | undefined }> {
-  return db.transaction(async (tx) => {
+  return committed(db, async (tx) => {
     const [tenant] = await tx.insert(tenants).values({ name: input.name, plan: input.plan ?? 'free' }).returning()
     await tx.execute(sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenant!.id}, true),
       set_config('app.scope', 'tenant', true)`)

@@ -10,7 +10,6 @@ export const BodySchema = z.object({
 export default defineEventHandler(async (event) => {
   const { token, password } = await readValidated(event, BodySchema)
   const user = await acceptInvite(await useDb(), token, password, clientIp(event))
-  forgetCallers(user.tenantId)
   const sessionUser = { id: user.id, tenantId: user.tenantId, name: user.name, email: user.email, role: user.role, teamId: user.teamId }
   await replaceUserSession(event, { user: sessionUser, loggedInAt: new Date().toISOString() })
   return { user: sessionUser }

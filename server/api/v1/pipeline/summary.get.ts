@@ -13,6 +13,6 @@ export const QuerySchema = z.object({ ownerId: z.uuid().optional(), teamId: z.uu
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)
   const auth = await requireAuth(event)
-  return sendCached(event, 'summary', auth.tenantId, callerKey(auth, query.ownerId, query.teamId), () =>
+  return sendCached(event, 'summary', auth, [query.ownerId, query.teamId], () =>
     scoped(event, async (tx, caller) => pipelineSummary(tx, await summaryGroup(tx, caller.tenantId, caller, query))))
 })

@@ -22,7 +22,6 @@ export default defineEventHandler(async (event) => {
     await audit(tx, actorOf(event, auth), 'team.created', { targetType: 'team', targetId: created.id })
     return created
   })
-  forgetCallers(auth.tenantId)
   setResponseStatus(event, 201)
   return { id: team.id, name: team.name, managerId: team.managerId }
 })

@@ -14,6 +14,5 @@ export default defineEventHandler(async (event) => {
   const { id } = paramsValidated(event, IdParamsSchema)
   const patch = await readValidated(event, BodySchema)
   const user = await scoped(event, tx => updateUser(tx, actorOf(event, auth), id, patch))
-  forgetCallers(auth.tenantId)
   return { id: user.id, name: user.name, email: user.email, role: user.role, teamId: user.teamId, active: user.active }
 })

@@ -13,7 +13,6 @@ export default defineEventHandler(async (event) => {
   const auth = await requireAdminUser(event)
   const body = await readValidated(event, BodySchema)
   const invite = await scoped(event, tx => inviteUser(tx, actorOf(event, auth), body))
-  forgetCallers(auth.tenantId)
   setResponseStatus(event, 201)
   return { id: invite.id, inviteUrl: `${getRequestURL(event).origin}/invite/${invite.token}` }
 })
