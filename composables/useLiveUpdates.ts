@@ -1,7 +1,7 @@
 import type { Ref } from 'vue'
 
-export type LiveTopic = 'event.created' | 'deal.score' | 'alert.created' | 'alert.closed' | 'deal.updated' | 'notification.created'
-const TOPICS: readonly LiveTopic[] = ['event.created', 'deal.score', 'alert.created', 'alert.closed', 'deal.updated', 'notification.created']
+const TOPICS = ['event.created', 'deal.score', 'alert.created', 'alert.closed', 'deal.updated', 'notification.created'] as const
+export type LiveTopic = typeof TOPICS[number]
 
 export interface LiveHandlers {
   /** A message from GET /api/v1/stream: topic and its data. */

@@ -4,7 +4,7 @@ import type { Tx } from '../db'
 import { updateDeal, type DealPatch } from '../deals/records'
 import { enrol } from '../sequences/sequences'
 import { enqueueDeliveries } from '../webhooks/deliver'
-import { notify } from '../work/notifications'
+import { activeAdminIds, notify } from '../work/notifications'
 import { addDays } from '../work/schedule'
 import { createTask } from '../work/tasks'
 import { fillText } from './evaluate'
@@ -54,7 +54,7 @@ export async function runAction(tx: Tx, ctx: ActionContext, action: Action): Pro
         ? [owner]
         : action.to === 'manager'
           ? [await managerOf(tx, tenantId, owner)]
-          : (await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.role, 'admin'), eq(users.active, true)))).map(u => u.id)
+          : await activeAdminIds(tx, tenantId)
       const ids = [...new Set(to.filter((id): id is string => Boolean(id)))]
       const created = await notify(tx, tenantId, ids.map(userId => ({ userId, kind: 'automation', title: text(action.message), body: name ? `${ctx.rule.name} · ${name}` : ctx.rule.name, link, dealId: subject.deal?.id, dedupeKey: `run:${ctx.runId}:notify:${action.to}` })), now)
       return { kind: action.kind, notified: created.map(n => n.userId) }

@@ -1,4 +1,4 @@
-import { DomainError } from '../errors'
+import { badRequest, DomainError } from '../errors'
 import { routeTable } from '../routeTable'
 
 /**
@@ -43,7 +43,7 @@ const megabytes = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`
 export const tooLarge = (maxBytes: number) =>
   new DomainError(413, `the request body is larger than this route takes (${megabytes(maxBytes)})`, { maxBytes })
 
-const invalid = (message: string) => new DomainError(400, 'validation', { issues: [{ path: 'body', message }] })
+const invalid = (message: string) => badRequest('body', message)
 
 /** The deepest JSON nesting a body may have (the app's own documents nest 3-4 levels). */
 export const MAX_JSON_DEPTH = 32
@@ -99,7 +99,7 @@ export function checkJsonBody(raw: Uint8Array): void {
   // Only escapes can carry these into a string (the bytes are valid UTF-8): look closer only then.
   if (SUSPECT_ESCAPE.test(text)) {
     const bad = unstorablePath(value)
-    if (bad !== null) throw new DomainError(400, 'validation', { issues: [{ path: bad, message: 'contains a character that cannot be stored (U+0000 or an unpaired surrogate)' }] })
+    if (bad !== null) throw badRequest(bad, 'contains a character that cannot be stored (U+0000 or an unpaired surrogate)')
   }
 }
 

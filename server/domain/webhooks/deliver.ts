@@ -1,9 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm'
-import { users, webhookAttempts, webhookDeliveries, webhookSubscriptions } from '../../../db/schema'
+import { webhookAttempts, webhookDeliveries, webhookSubscriptions } from '../../../db/schema'
 import { queryRows, type AppDatabase } from '../../../db/client'
 import { withTenant, type Tx } from '../db'
 import { unseal } from '../tenancy/secrets'
-import { notify } from '../work/notifications'
+import { activeAdminIds, notify } from '../work/notifications'
 import { nextAttemptAt } from './backoff'
 import { signatureHeader, SIGNATURE_HEADER } from './sign'
 import { allowPrivateTargets, guardedLookup, postTo, refuseTarget, type Resolver } from './targets'
@@ -100,8 +100,7 @@ async function disableSubscription(tx: Tx, tenantId: string, d: Claimed, now: Da
   const [off] = await tx.update(webhookSubscriptions).set({ active: false, disabledAt: now, disabledReason: reason })
     .where(and(eq(webhookSubscriptions.tenantId, tenantId), eq(webhookSubscriptions.id, d.subscriptionId), eq(webhookSubscriptions.active, true))).returning({ id: webhookSubscriptions.id })
   if (!off) return
-  const admins = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.role, 'admin'), eq(users.active, true)))
-  await notify(tx, tenantId, admins.map(a => ({
-    userId: a.id, kind: 'webhook_disabled', title: `Webhook to ${new URL(d.url).host} disabled`, body: reason, link: '/settings/automation', dedupeKey: `webhook-disabled:${d.subscriptionId}:${now.toISOString()}`,
+  await notify(tx, tenantId, (await activeAdminIds(tx, tenantId)).map(userId => ({
+    userId, kind: 'webhook_disabled', title: `Webhook to ${new URL(d.url).host} disabled`, body: reason, link: '/settings/automation', dedupeKey: `webhook-disabled:${d.subscriptionId}:${now.toISOString()}`,
   })), now)
 }

@@ -45,6 +45,12 @@ export async function notify(tx: Tx, tenantId: string, drafts: readonly Notifica
   return created
 }
 
+/** The tenant's active admins: whom notifications about the tenant's integrations go to. */
+export async function activeAdminIds(tx: Tx, tenantId: string): Promise<string[]> {
+  const admins = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.role, 'admin'), eq(users.active, true)))
+  return admins.map(a => a.id)
+}
+
 /** A user's notifications, newest first (keyset-paged). */
 export async function listNotifications(tx: Tx, tenantId: string, userId: string, query: { unread?: boolean, limit: number, cursor?: Cursor }) {
   const rows = await tx.select({

@@ -5,7 +5,7 @@ import { withTenant, type Tx } from '../../db'
 import { loadStages } from '../../deals/records'
 import { notFound } from '../../errors'
 import { seal, unseal } from '../../tenancy/secrets'
-import { notify } from '../../work/notifications'
+import { activeAdminIds, notify } from '../../work/notifications'
 import { applyActivities } from './applyActivities'
 import { applyOpportunities } from './applyDeals'
 import { applyAccounts, applyContactRoles, applyContacts } from './applyRecords'
@@ -153,9 +153,8 @@ export async function syncConnection(db: AppDatabase, tenantId: string, options:
  * raises nothing new, and a failure after a recovery raises a new one.
  */
 async function tellAdmins(tx: Tx, tenantId: string, status: 'failed' | 'needs_reauth', error: string | null, lastSuccessAt: Date | null, now: Date) {
-  const admins = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.role, 'admin'), eq(users.active, true)))
-  await notify(tx, tenantId, admins.map(a => ({
-    userId: a.id,
+  await notify(tx, tenantId, (await activeAdminIds(tx, tenantId)).map(userId => ({
+    userId,
     kind: 'integration_failed' as const,
     title: status === 'needs_reauth' ? 'Salesforce needs to be connected again' : 'Salesforce sync failed',
     body: error,
