@@ -68,7 +68,7 @@ describe('the dashboard', () => {
     expect(text).not.toContain(theirs.id)
   })
 
-  it('answers the same screen again from the cache, and forgets it as soon as a deal moves or an alert is dismissed', async () => {
+  it('answers the same screen again from the cache, and forgets it as soon as a deal moves, an alert is dismissed or a deal is renamed', async () => {
     const cardsOf = (body: Json) => (body.board as Json[]).flatMap(c => c.cards) as Json[]
     const read = () => other.get('/api/v1/dashboard')
     const first = await read()
@@ -85,6 +85,14 @@ describe('the dashboard', () => {
     expect(alert).toBeDefined()
     expect((await other.post(`/api/v1/alerts/${alert.id}/dismiss`)).status).toBe(200)
     await expect.poll(async () => ((await read()).body.alerts as Json[]).some(a => a.id === alert.id), { timeout: 3000 }).toBe(false)
+
+    // A rename writes no event, but the process that made it forgets at commit: the very next read shows it.
+    const named = cardsOf((await read()).body)[0]!
+    expect((await read()).headers.get('x-momentum-cache')).toBe('hit')
+    expect((await other.patch(`/api/v1/deals/${named.id}`, { name: 'Renamed on the spot' })).status).toBe(200)
+    const next = await read()
+    expect(next.headers.get('x-momentum-cache')).toBe('miss')
+    expect(cardsOf(next.body).find(c => c.id === named.id)?.name).toBe('Renamed on the spot')
 
     // Another rep's cached screen is theirs alone.
     expect(cardsOf((await rep.get('/api/v1/dashboard')).body).every(c => c.ownerId === rileyId)).toBe(true)
