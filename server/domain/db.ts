@@ -1,5 +1,5 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
-import type { AppDatabase } from '../../db/client'
+import { queryRows, type AppDatabase } from '../../db/client'
 import { databaseBusy, databaseUnavailable, isConflictAbort, isConnectionError } from './errors'
 import { deliverCommitted } from './events/bus'
 
@@ -14,10 +14,14 @@ export type Tx = Parameters<Parameters<AppDatabase['transaction']>[0]>[0]
 /** The database role request transactions run as: not a superuser, subject to row-level security. */
 export const APP_ROLE = 'momentum_app'
 
-/** What a transaction may see: the whole tenant, or the records of some owners in it. */
+/**
+ * What a transaction may see: the whole tenant, or the records of some owners in it. `teamIds`
+ * are the teams a manager leads (teams.manager_id): the one definition of a manager's scope,
+ * whose members are in `ownerIds` (tenancy/access.ts).
+ */
 export type Access
   = | { tenantId: string, scope: 'tenant' }
-    | { tenantId: string, scope: 'owners', ownerIds: readonly string[] }
+    | { tenantId: string, scope: 'owners', ownerIds: readonly string[], teamIds?: readonly string[] }
 
 /**
  * The one door to tenant data. Runs `fn` in a transaction as the app role with the tenant and
@@ -94,4 +98,14 @@ export function withLookup<T>(db: AppDatabase, lookup: Lookup, fn: (tx: Tx) => P
       set_config('app.email_connection_id', ${lookup.emailConnectionId ?? ''}, true), set_config('jit', 'off', true)`)
     return fn(tx)
   }).catch(unavailable)
+}
+
+/**
+ * The tenants a job that walks them all visits (or just `only`). The owner reads the tenants
+ * table whole (it is not FORCEd; see migration 0003): for the scheduler and `npm run task`, never
+ * for one tenant's request.
+ */
+export async function tenantIds(db: AppDatabase, only?: string): Promise<string[]> {
+  if (only) return [only]
+  return (await queryRows<{ id: string }>(db, sql`select id from tenants order by created_at, id`)).map(t => t.id)
 }

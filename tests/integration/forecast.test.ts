@@ -25,15 +25,15 @@ let teamId: string
 const deal: Record<string, string> = {}
 
 const inTenant = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(database.db, tenantId, fn)
-const as = (caller: Caller) => <T>(fn: Parameters<typeof withTenant<T>>[2]) =>
-  withAccess(database.db, caller.role === 'rep' ? { tenantId, scope: 'owners', ownerIds: [caller.userId] } : caller.role === 'manager' ? { tenantId, scope: 'owners', ownerIds: [alice.userId, bob.userId, maya.userId] } : { tenantId, scope: 'tenant' }, fn)
-const admin: Caller = { role: 'admin', userId: '', teamId: null }
-const manager = (): Caller => ({ role: 'manager', userId: maya.userId, teamId })
-const rep = (who: Actor & { userId: string }): Caller => ({ role: 'rep', userId: who.userId, teamId })
+const as = (caller: Caller) => <T>(fn: Parameters<typeof withTenant<T>>[2]) => withAccess(database.db, caller.access, fn)
+const admin: Caller = { role: 'admin', userId: '', teamId: null, access: { tenantId: '', scope: 'tenant' } }
+const manager = (): Caller => ({ role: 'manager', userId: maya.userId, teamId, access: { tenantId, scope: 'owners', ownerIds: [alice.userId, bob.userId, maya.userId], teamIds: [teamId] } })
+const rep = (who: Actor & { userId: string }): Caller => ({ role: 'rep', userId: who.userId, teamId, access: { tenantId, scope: 'owners', ownerIds: [who.userId] } })
 
 beforeAll(async () => {
   database = await createTestDatabase()
   tenantId = (await createTenant(database.db, { name: 'Forecast Co', plan: 'enterprise' })).tenant.id
+  admin.access = { tenantId, scope: 'tenant' }
   await inTenant(async (tx) => {
     teamId = (await createTeam(tx, tenantId, { name: 'East' })).id
     const make = async (name: string, role: 'rep' | 'manager') => ({ tenantId, userId: (await createUser(tx, tenantId, { email: `${name.toLowerCase()}@forecast.test`, name, role, teamId })).id })
@@ -141,7 +141,7 @@ describe('on the demo data', () => {
     const demo = await seedDemo(database.db)
     const now = new Date()
     const quarter = parsePeriod(`${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`)!
-    const result = await withTenant(database.db, demo.tenantId, tx => forecast(tx, demo.tenantId, { role: 'admin', userId: '', teamId: null }, quarter))
+    const result = await withTenant(database.db, demo.tenantId, tx => forecast(tx, demo.tenantId, { role: 'admin', userId: '', teamId: null, access: { tenantId: demo.tenantId, scope: 'tenant' } }, quarter))
     const [direct] = await withTenant(database.db, demo.tenantId, tx => queryRows<{ won: number, open: number, commit: number, weighted: number }>(tx, sql`
       select coalesce(sum(d.amount) filter (where s.kind = 'won' and d.closed_at >= ${quarter.start}::date and d.closed_at < ${quarter.end}::date), 0)::float as won,
              coalesce(sum(d.amount) filter (where s.kind = 'open' and d.close_date >= ${quarter.start}::date and d.close_date < ${quarter.end}::date

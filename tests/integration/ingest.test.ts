@@ -48,7 +48,7 @@ const ev = (i: number, extra: Record<string, unknown> = {}) => ({
   type: 'email_received', occurredAt: `2026-11-10T10:${String(i % 60).padStart(2, '0')}:00Z`, source: 'gmail', externalId: `m-${i}`,
   actor: { email: 'bea@buyer.test' }, subject: { email: 'bea@buyer.test' }, ...extra,
 })
-const ingest = (body: unknown) => inTenant(tx => ingestEvents(tx, tenantId, parseEventBatch(body)))
+const ingest = (body: unknown) => inTenant(tx => ingestEvents(tx, tenantId, parseEventBatch(body), 'system'))
 const countWhere = async (externalPrefix: string) => (await queryRows<{ n: number }>(database.db,
   sql`select count(*)::int as n from events where tenant_id = ${tenantId} and external_id like ${`${externalPrefix}%`}`))[0]!.n
 
@@ -84,7 +84,7 @@ describe('ingestion', () => {
     const other = await openDatabase({ kind: 'postgres', url: database.url!, poolMax: 2 })
     try {
       const batch = parseEventBatch({ events: Array.from({ length: 300 }, (_, i) => ev(i, { externalId: `race-${i}` })) })
-      const results = await Promise.all([database.db, other.db].map(db => withTenant(db, tenantId, tx => ingestEvents(tx, tenantId, batch))))
+      const results = await Promise.all([database.db, other.db].map(db => withTenant(db, tenantId, tx => ingestEvents(tx, tenantId, batch, 'system'))))
       expect(results.map(r => r.inserted).sort((a, b) => a - b)).toEqual([0, 300])
       expect(await countWhere('race-')).toBe(300 * openDeals.length)
     }

@@ -76,7 +76,7 @@ const nameOf = (id: string) => Object.entries(deal).find(([, v]) => v === id)![0
 describe('the momentum run', () => {
   it('scores each open deal with a state and readable reasons, and leaves closed deals alone', async () => {
     const runs = await runTask(database.db, 'momentum:refresh', { tenantId, now: NOW, full: true })
-    expect(runs.map(r => [r.name, r.status, r.touched])).toEqual([['momentum:refresh', 'done', 4], ['pipeline:refresh', 'done', 2]])
+    expect(runs.map(r => [r.name, r.status, r.touched])).toEqual([['momentum:refresh', 'done', 4], ['pipeline:refresh', 'done', 1]])
     const s = await scores()
     expect(Object.keys(s).sort()).toEqual(['hot', 'overdue', 'pushed', 'quiet'])
     expect(s.hot).toMatchObject({ state: 'accelerating' })

@@ -39,7 +39,7 @@ export async function logActivity(tx: Tx, actor: { tenantId: string, userId: str
   const result = await ingestEvents(tx, actor.tenantId, [{
     type, occurredAt: occurredAt ?? now, source: 'direct', actor: { userId: actor.userId },
     subject: { dealId, contactId, accountId }, metadata,
-  }])
+  }], 'system')
   if (type === 'email_sent' && activity.messageId) {
     await recordSentMessage(tx, actor.tenantId, { messageId: activity.messageId, providerMessageId: activity.providerMessageId, dealId, contactId, subject: activity.subject, at: occurredAt ?? now })
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { EMAIL_PROVIDERS } from '../../../db/schema'
 import { DomainError } from '../errors'
 import type { Tx } from '../db'
 import { normalizeEvents, type ItemIssue } from './normalize'
@@ -35,12 +36,52 @@ export function parseEventBatch(body: unknown): EventInput[] {
 }
 
 /**
- * Resolves and stores a batch in the caller's transaction: all of it or nothing. References
- * that do not resolve (another tenant's deal, an unknown email) are reported by index.
+ * Sources the app's own integrations write (signed webhooks, the Salesforce sync, imports,
+ * sequences, mailboxes): momentum trusts them, so nobody posts them through the API.
  */
-export async function ingestEvents(tx: Tx, tenantId: string, inputs: readonly EventInput[]) {
+export const RESERVED_SOURCES: readonly string[] = ['salesforce', ...EMAIL_PROVIDERS, 'email_inbound', 'sequence', 'import', 'imap', 'caldav', 'stripe']
+
+/**
+ * Who posts: a signed-in person is the actor of what they post (they may name themselves, or an
+ * outside address such as the buyer who wrote), an integration's API key may name any user its
+ * creator sees.
+ */
+export interface Poster { userId: string, viaApiKey: boolean, sees: (userId: string) => boolean }
+
+/** What a poster may not claim in these events: a reserved source, or another user as the actor. Pure. */
+export function provenanceIssues(events: readonly { index: number, source: string, actorUserId?: string | null }[], poster: Poster): ItemIssue[] {
+  const issues: ItemIssue[] = []
+  const seen = new Set<string>()
+  for (const event of events) {
+    const once = (path: string, message: string) => {
+      if (seen.has(`${event.index}|${path}`)) return
+      seen.add(`${event.index}|${path}`)
+      issues.push({ index: event.index, path, message })
+    }
+    if (RESERVED_SOURCES.includes(event.source.toLowerCase())) once('source', `"${event.source}" is written by the built-in integration only`)
+    const actor = event.actorUserId
+    if (!actor || actor === poster.userId) continue
+    if (!poster.viaApiKey) once('actor', 'a signed-in caller posts as themselves: leave out actor.userId, or name yourself or an outside address')
+    else if (!poster.sees(actor)) once('actor', 'not a user this key may act for')
+  }
+  return issues
+}
+
+/**
+ * Resolves and stores a batch in the caller's transaction: all of it or nothing. References
+ * that do not resolve (another tenant's deal, an unknown email) are reported by index, and so is
+ * what the poster may not claim (see provenanceIssues). A person's events with no actor are theirs.
+ * `'system'`: the app's own writers (activities it logs for a checked caller, sequences).
+ */
+export async function ingestEvents(tx: Tx, tenantId: string, inputs: readonly EventInput[], poster: Poster | 'system') {
   const { events, issues } = await normalizeEvents(tx, tenantId, inputs)
   if (issues.length) throw invalid(issues)
-  const result = await writeEvents(tx, tenantId, events)
+  if (poster === 'system') return writeEvents(tx, tenantId, events).then(r => ({ inserted: r.inserted, duplicates: r.duplicates }))
+  const refused = provenanceIssues(events, poster)
+  if (refused.length) throw invalid(refused)
+  const attributed = poster.viaApiKey
+    ? events
+    : events.map(e => (e.actorUserId || inputs[e.index]!.actor.email ? e : { ...e, actorUserId: poster.userId }))
+  const result = await writeEvents(tx, tenantId, attributed)
   return { inserted: result.inserted, duplicates: result.duplicates }
 }

@@ -5,6 +5,7 @@ import { andWhere, ownerIn, ownersOf, type Access, type Tx } from '../db'
 import { badRequest, notFound } from '../errors'
 import { recordsChanged } from '../events/bus'
 import { calibrationBands, closedOutcomes } from '../momentum/calibration'
+import { seesOwner, seesTeam } from '../tenancy/access'
 import { audit, type Actor } from '../tenancy/audit'
 import type { Period } from './periods'
 
@@ -101,29 +102,31 @@ async function ownerNumbers(tx: Tx, tenantId: string, period: Period, factors: M
     order by u.name`)
 }
 
-/** Who asks; with their access, the statements name their owners (see ownersOf). */
-export interface Caller { role: 'rep' | 'manager' | 'admin', userId: string, teamId: string | null, access?: Access }
+/**
+ * Who asks. What they see is their access alone (tenancy/access.ts): the owners they see and, for
+ * a manager, the teams they lead — never the team they are a member of.
+ */
+export interface Caller { role: 'rep' | 'manager' | 'admin', userId: string, teamId: string | null, access: Access }
 
 export async function forecast(tx: Tx, tenantId: string, caller: Caller, period: Period) {
-  const visible = caller.access ? ownersOf(caller.access) : null
+  const visible = ownersOf(caller.access)
   const factors = momentumFactors(calibrationBands(await closedOutcomes(tx, tenantId, visible)))
   const owners = await ownerNumbers(tx, tenantId, period, factors, visible)
   // Every rep the caller sees appears, with zeros when they have nothing in the period.
   const people = await tx.select({ id: users.id, name: users.name, teamId: users.teamId, role: users.role, active: users.active }).from(users)
-    .where(and(eq(users.tenantId, tenantId), caller.role === 'rep' ? eq(users.id, caller.userId) : caller.role === 'manager' && caller.teamId ? eq(users.teamId, caller.teamId) : undefined))
+    .where(and(eq(users.tenantId, tenantId), visible ? inArray(users.id, [...visible]) : undefined))
   const teamNames = new Map((await tx.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.tenantId, tenantId))).map(t => [t.id, t.name]))
   for (const p of people) {
     if (p.role !== 'admin' && p.active && !owners.some(o => o.ownerId === p.id)) owners.push({ ownerId: p.id, name: p.name, teamId: p.teamId, teamName: p.teamId ? teamNames.get(p.teamId) ?? null : null, ...ZERO })
   }
-  const visibleOwners = caller.role === 'rep' ? owners.filter(o => o.ownerId === caller.userId) : owners
+  const visibleOwners = visible ? owners.filter(o => visible.includes(o.ownerId)) : owners
   const quotaRows = await tx.select({ ownerId: quotas.ownerId, amount: quotas.amount }).from(quotas)
     .where(and(eq(quotas.tenantId, tenantId), eq(quotas.period, period.key)))
   const quotaOf = new Map(quotaRows.map(q => [q.ownerId, Number(q.amount)]))
   const adjustments = await latestAdjustments(tx, tenantId, period.key)
   const visibleAdjustment = (scope: 'owner' | 'team' | 'tenant', id: string | null) => {
-    if (scope === 'tenant' && caller.role !== 'admin') return null
-    if (scope === 'team' && caller.role === 'rep') return null
-    if (scope === 'team' && caller.role === 'manager' && caller.teamId !== id) return null
+    if (scope === 'tenant' && caller.access.scope !== 'tenant') return null
+    if (scope === 'team' && (!id || !seesTeam(caller.access, id))) return null
     return adjustments.get(`${scope}:${id ?? ''}`) ?? null
   }
   const withTargets = (numbers: Numbers, quota: number | null, adjustment: ReturnType<typeof visibleAdjustment>) => {
@@ -140,22 +143,21 @@ export async function forecast(tx: Tx, tenantId: string, caller: Caller, period:
   const ownerRows = visibleOwners.sort((a, b) => a.name.localeCompare(b.name)).map(({ ownerId, name, teamId, teamName, ...n }) => ({
     ownerId, name, teamId, teamName, ...withTargets(n, quotaOf.get(ownerId) ?? null, visibleAdjustment('owner', ownerId)),
   }))
-  const teamIds = [...new Set(visibleOwners.map(o => o.teamId))]
-  const teamRows = caller.role === 'rep'
-    ? []
-    : teamIds.map((teamId) => {
-        const members = visibleOwners.filter(o => o.teamId === teamId)
-        const numbers = members.reduce<Numbers>((sum, o) => add(sum, o), ZERO)
-        const quota = members.reduce<number | null>((sum, o) => (quotaOf.has(o.ownerId) ? (sum ?? 0) + quotaOf.get(o.ownerId)! : sum), null)
-        return { teamId, name: teamId ? teamNames.get(teamId) ?? 'Team' : 'No team', ...withTargets(numbers, quota, teamId ? visibleAdjustment('team', teamId) : null) }
-      }).sort((a, b) => a.name.localeCompare(b.name))
+  // A manager's team rows are the teams they lead (their own row may sit in another team).
+  const teamIds = [...new Set(visibleOwners.map(o => o.teamId))].filter(id => caller.access.scope === 'tenant' || (id !== null && seesTeam(caller.access, id)))
+  const teamRows = teamIds.map((teamId) => {
+    const members = visibleOwners.filter(o => o.teamId === teamId)
+    const numbers = members.reduce<Numbers>((sum, o) => add(sum, o), ZERO)
+    const quota = members.reduce<number | null>((sum, o) => (quotaOf.has(o.ownerId) ? (sum ?? 0) + quotaOf.get(o.ownerId)! : sum), null)
+    return { teamId, name: teamId ? teamNames.get(teamId) ?? 'Team' : 'No team', ...withTargets(numbers, quota, teamId ? visibleAdjustment('team', teamId) : null) }
+  }).sort((a, b) => a.name.localeCompare(b.name))
   const totalNumbers = visibleOwners.reduce<Numbers>((sum, o) => add(sum, o), ZERO)
   const totalQuota = visibleOwners.reduce<number | null>((sum, o) => (quotaOf.has(o.ownerId) ? (sum ?? 0) + quotaOf.get(o.ownerId)! : sum), null)
   return {
     period,
     owners: ownerRows,
     teams: teamRows,
-    total: withTargets(totalNumbers, totalQuota, caller.role === 'admin' ? visibleAdjustment('tenant', null) : null),
+    total: withTargets(totalNumbers, totalQuota, visibleAdjustment('tenant', null)),
     momentum: factors,
   }
 }
@@ -189,18 +191,17 @@ export async function adjustForecast(tx: Tx, actor: Actor & { userId: string }, 
   let targetId: string | null = null
   if (input.ownerId) {
     const [owner] = await tx.select({ id: users.id, teamId: users.teamId }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, input.ownerId)))
-    if (!owner) throw notFound('owner')
-    if (caller.role === 'manager' && owner.teamId !== caller.teamId) throw notFound('owner')
+    if (!owner || !seesOwner(caller.access, owner.id)) throw notFound('owner')
     scope = 'owner'
     targetId = owner.id
   }
   else if (input.teamId) {
     const [team] = await tx.select({ id: teams.id }).from(teams).where(and(eq(teams.tenantId, tenantId), eq(teams.id, input.teamId)))
-    if (!team || (caller.role === 'manager' && caller.teamId !== team.id)) throw notFound('team')
+    if (!team || !seesTeam(caller.access, team.id)) throw notFound('team')
     scope = 'team'
     targetId = team.id
   }
-  else if (caller.role !== 'admin') throw badRequest('ownerId', 'name the rep (ownerId) or your team (teamId)')
+  else if (caller.access.scope !== 'tenant') throw badRequest('ownerId', 'name the rep (ownerId) or your team (teamId)')
   const current = await forecast(tx, tenantId, caller, input.period)
   const original = scope === 'owner'
     ? current.owners.find(o => o.ownerId === targetId)?.forecast ?? 0
@@ -222,7 +223,7 @@ export async function setQuotas(tx: Tx, tenantId: string, caller: Caller, period
     : []
   entries.forEach((entry, index) => {
     const owner = owners.find(o => o.id === entry.ownerId)
-    if (!owner || (caller.role === 'manager' && owner.teamId !== caller.teamId)) throw badRequest(`quotas.${index}.ownerId`, 'no such rep on your team')
+    if (!owner || !seesOwner(caller.access, owner.id)) throw badRequest(`quotas.${index}.ownerId`, 'no such rep on your team')
   })
   const now = new Date()
   for (const entry of entries) {

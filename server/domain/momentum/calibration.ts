@@ -66,9 +66,9 @@ export function closedOutcomes(tx: Tx, tenantId: string, owners: readonly string
     order by d.id`)
 }
 
-/** The calibration table, and the weights in use (fitted or the rules' own). */
-export async function calibration(tx: Tx, tenantId: string) {
-  const outcomes = await closedOutcomes(tx, tenantId)
+/** The calibration table over the deals of `owners` (all when null), and the tenant's weights in use (fitted or the rules' own). */
+export async function calibration(tx: Tx, tenantId: string, owners: readonly string[] | null = null) {
+  const outcomes = await closedOutcomes(tx, tenantId, owners)
   const [stored] = await tx.select().from(momentumWeights).where(eq(momentumWeights.tenantId, tenantId))
   const won = outcomes.filter(o => o.won).length
   return {

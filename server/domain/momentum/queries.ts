@@ -5,6 +5,7 @@ import { queryRows } from '../../../db/client'
 import { andWhere, ownerIn, type Access, type Tx } from '../db'
 import { notFound } from '../errors'
 import { publish } from '../events/bus'
+import { ledTeam, seesOwner, seesTeam } from '../tenancy/access'
 import { focusPriority, nextAction } from './rules'
 
 /** Reads of the precomputed momentum data; visibility comes from row-level security. */
@@ -13,23 +14,22 @@ export interface Caller { role: 'rep' | 'manager' | 'admin', userId: string, tea
 
 /**
  * Which rows of the pipeline summary a caller asks for: an owner, a team or the tenant. Reps see
- * their own; managers their team or one of its members; admins anything. Anything else is 404.
+ * their own; managers the teams they lead or one of their members; admins anything. Anything else is 404.
  */
 export async function summaryGroup(tx: Tx, tenantId: string, caller: Caller, query: { ownerId?: string, teamId?: string }): Promise<string> {
   if (query.ownerId) {
-    const visible = caller.access.scope === 'tenant' || caller.access.ownerIds.includes(query.ownerId)
-    if (!visible) throw notFound('owner')
+    if (!seesOwner(caller.access, query.ownerId)) throw notFound('owner')
     return `owner:${query.ownerId}`
   }
   if (query.teamId) {
-    if (caller.role === 'rep' || (caller.role === 'manager' && caller.teamId !== query.teamId)) throw notFound('team')
+    if (!seesTeam(caller.access, query.teamId)) throw notFound('team')
     const [team] = await tx.select({ id: teams.id }).from(teams).where(and(eq(teams.tenantId, tenantId), eq(teams.id, query.teamId)))
     if (!team) throw notFound('team')
     return `team:${team.id}`
   }
-  if (caller.role === 'admin') return 'tenant'
-  if (caller.role === 'manager' && caller.teamId) return `team:${caller.teamId}`
-  return `owner:${caller.userId}`
+  if (caller.access.scope === 'tenant') return 'tenant'
+  const team = ledTeam(caller.access)
+  return team ? `team:${team}` : `owner:${caller.userId}`
 }
 
 /** Candidates the focus list reads per place it answers: SQL ranks roughly, the rules rank exactly. */

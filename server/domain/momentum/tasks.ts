@@ -1,7 +1,7 @@
 import { desc, eq, isNull, or } from 'drizzle-orm'
-import { taskRuns, tenants } from '../../../db/schema'
+import { taskRuns } from '../../../db/schema'
 import type { AppDatabase } from '../../../db/client'
-import { withTenant } from '../db'
+import { tenantIds, withTenant } from '../db'
 import { stripExpiredPayloads } from '../email/retention'
 import { ensureEventPartitions } from '../events/partitions'
 import { syncDue } from '../integrations/salesforce/schedule'
@@ -17,6 +17,13 @@ import { refreshPipelineViews, snapshotPipeline } from './views'
  */
 export const TASK_NAMES = ['momentum:refresh', 'pipeline:refresh', 'pipeline:snapshot', 'events:partitions', 'email:retention', 'salesforce:sync', ...WORK_TASK_NAMES] as const
 export type TaskName = (typeof TASK_NAMES)[number]
+
+/**
+ * Tasks whose work cannot be split by tenant (event partitions are shared by every tenant): they
+ * run from the scheduler and `npm run task` only, never from one tenant's request. Every other
+ * task runs for the caller's tenant alone when an admin starts it.
+ */
+export const GLOBAL_TASKS: readonly TaskName[] = ['events:partitions']
 
 export interface TaskOptions {
   /** Only this tenant (admin route); all tenants otherwise. */
@@ -45,12 +52,6 @@ export async function recorded(db: AppDatabase, name: string, tenantId: string |
   }
 }
 
-export async function tenantIds(db: AppDatabase, only?: string): Promise<string[]> {
-  if (only) return [only]
-  // The owner reads the tenants table whole (it is not FORCEd; see migration 0003).
-  return (await db.select({ id: tenants.id }).from(tenants)).map(t => t.id)
-}
-
 /**
  * Runs a task. `momentum:refresh` scores each tenant in its own transaction, then refreshes the
  * pipeline views (`pipeline:refresh` after it, as the schedule wants).
@@ -70,9 +71,10 @@ export async function runTask(db: AppDatabase, name: TaskName, options: WorkTask
       return [...runs, ...await runTask(db, 'pipeline:refresh', options)]
     }
     case 'pipeline:refresh':
-      return [await recorded(db, name, null, async () => {
-        const result = await refreshPipelineViews(db)
-        return { touched: result.views.length, details: { views: result.views }, skipped: Boolean(result.skipped) }
+      // Every tenant's views one after the other (the schedule), or one tenant's alone.
+      return [await recorded(db, name, options.tenantId ?? null, async () => {
+        const result = await refreshPipelineViews(db, options.tenantId)
+        return { touched: result.tenants, details: { views: result.views, tenants: result.tenants }, skipped: Boolean(result.skipped) }
       })]
     case 'pipeline:snapshot': {
       const runs: TaskRun[] = []

@@ -1,26 +1,75 @@
 import { sql } from 'drizzle-orm'
 import type { AppDatabase } from '../../../db/client'
 import { queryRows } from '../../../db/client'
-import { committed, type Tx } from '../db'
+import { tenantIds, withTenant, type Tx } from '../db'
 import { publish } from '../events/bus'
 
 /**
- * The materialized views (migration 0012): pipeline summary per stage for each owner, team and
- * the tenant, and daily activity per user and type. Refreshed CONCURRENTLY (reads never wait) by
- * the owner after each scoring run; the app reads them through tenant-filtered views.
+ * The pipeline summary per stage for each owner, team and the tenant, and daily activity per user
+ * and type (tables of migration 0021, read through tenant-filtered views). Each tenant's rows are
+ * recomputed in a transaction of that tenant, under its row-level security: readers see the old
+ * rows until it commits, and a tenant's refresh touches no other tenant.
  */
-export async function refreshPipelineViews(db: AppDatabase): Promise<{ skipped?: 'locked', views: string[] }> {
-  return committed(db, async (tx) => {
-    const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('pipeline:refresh')) as ok`)
-    if (!lock!.ok) return { skipped: 'locked' as const, views: [] }
-    // Opens the owner's read policy on the source tables for this transaction only (see 0012).
-    await tx.execute(sql`select set_config('app.system', 'refresh', true), set_config('jit', 'off', true)`)
-    await tx.execute(sql`refresh materialized view concurrently pipeline_summary_mv`)
-    await tx.execute(sql`refresh materialized view concurrently activity_daily_mv`)
-    // Every process forgets the answers it kept from the views (server/utils/answers.ts).
-    await publish(tx, [{ tenantId: 'all', topic: 'views.refreshed', data: {} }])
-    return { views: ['pipeline_summary_mv', 'activity_daily_mv'] }
-  })
+export async function refreshTenantViews(tx: Tx, tenantId: string): Promise<{ skipped?: 'locked', groups: number }> {
+  // One refresh of a tenant at a time; a second caller finds it under way and skips.
+  const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('pipeline:refresh'), hashtext(${tenantId})) as ok`)
+  if (!lock!.ok) return { skipped: 'locked', groups: 0 }
+  await tx.execute(sql`delete from pipeline_summary_rows where tenant_id = ${tenantId}::uuid`)
+  const [written] = await queryRows<{ n: number }>(tx, sql`
+    with written as (
+      insert into pipeline_summary_rows (tenant_id, group_key, level, owner_id, team_id, stage, deals, value, weighted, accelerating, steady, stalling, at_risk, refreshed_at)
+      select d.tenant_id,
+             case when grouping(d.owner_id) = 0 then 'owner:' || d.owner_id
+                  when grouping(u.team_id) = 0 then 'team:' || coalesce(u.team_id::text, 'none')
+                  else 'tenant' end,
+             case when grouping(d.owner_id) = 0 then 'owner' when grouping(u.team_id) = 0 then 'team' else 'tenant' end,
+             case when grouping(d.owner_id) = 0 then d.owner_id end,
+             case when grouping(u.team_id) = 0 then u.team_id end,
+             d.stage,
+             count(*)::int,
+             sum(d.amount)::numeric(16, 2),
+             sum(d.amount * coalesce(d.probability, s.probability) / 100.0)::numeric(16, 2),
+             count(*) filter (where sc.state = 'accelerating')::int,
+             count(*) filter (where sc.state = 'steady')::int,
+             count(*) filter (where sc.state = 'stalling')::int,
+             count(*) filter (where sc.state = 'at_risk')::int,
+             now()
+      from deals d
+      join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage
+      join users u on u.tenant_id = d.tenant_id and u.id = d.owner_id
+      left join deal_scores sc on sc.tenant_id = d.tenant_id and sc.deal_id = d.id and s.kind = 'open'
+      where d.tenant_id = ${tenantId}::uuid
+      group by grouping sets ((d.tenant_id, d.stage), (d.tenant_id, u.team_id, d.stage), (d.tenant_id, d.owner_id, d.stage))
+      returning 1
+    ) select count(*)::int as n from written`)
+  // Activity per user, day and type over the last 90 days (machine-flagged email events left out).
+  await tx.execute(sql`delete from activity_daily_rows where tenant_id = ${tenantId}::uuid`)
+  await tx.execute(sql`
+    insert into activity_daily_rows (tenant_id, user_id, day, type, events)
+    select e.tenant_id, coalesce(e.actor_user_id, '00000000-0000-0000-0000-000000000000'::uuid), (e.occurred_at at time zone 'UTC')::date, e.type, count(*)::int
+    from events e
+    where e.tenant_id = ${tenantId}::uuid
+      and e.occurred_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' - interval '90 days'
+      and e.type not in ('stage_changed', 'deal_created', 'deal_updated')
+      and coalesce(e.metadata ->> 'machine', 'false') <> 'true'
+    group by 1, 2, 3, 4`)
+  await tx.execute(sql`insert into tenant_views_refreshed (tenant_id, refreshed_at) values (${tenantId}::uuid, now())
+    on conflict (tenant_id) do update set refreshed_at = excluded.refreshed_at`)
+  // Every process forgets the answers it kept from this tenant's views (server/utils/answers.ts).
+  await publish(tx, [{ tenantId, topic: 'views.refreshed', data: {} }])
+  return { groups: written!.n }
+}
+
+/** Refreshes the views of one tenant, or of every tenant one after the other (the scheduler). */
+export async function refreshPipelineViews(db: AppDatabase, only?: string): Promise<{ skipped?: 'locked', views: string[], tenants: number }> {
+  let done = 0
+  let locked = 0
+  for (const tenantId of await tenantIds(db, only)) {
+    const result = await withTenant(db, tenantId, tx => refreshTenantViews(tx, tenantId))
+    if (result.skipped) locked++
+    else done++
+  }
+  return { ...(locked && !done ? { skipped: 'locked' as const } : {}), views: done ? ['pipeline_summary', 'activity_daily'] : [], tenants: done }
 }
 
 export interface StageSummary { stage: string, count: number, value: number, weighted: number, accelerating: number, steady: number, stalling: number, atRisk: number }
@@ -39,7 +88,7 @@ export async function pipelineSummary(tx: Tx, groupKey: string) {
     left join pipeline_summary p on p.stage = s.key and p.group_key = ${groupKey}
     where s.tenant_id = momentum_tenant()
     order by s.position`)
-  const refreshed = await queryRows<{ at: Date | null }>(tx, sql`select max(refreshed_at) as at from pipeline_summary`)
+  const refreshed = await queryRows<{ at: Date | null }>(tx, sql`select refreshed_at as at from tenant_views_refreshed where tenant_id = momentum_tenant()`)
   const open = rows.filter(r => r.kind === 'open')
   return {
     stages: rows.map(({ refreshedAt: _r, position: _p, ...r }) => r),

@@ -95,7 +95,7 @@ export async function sendDueSteps(db: AppDatabase, tenantId: string, now: Date,
           await ingestEvents(tx, tenantId, [{
             type: 'email_sent', occurredAt: now, source: 'sequence', externalId: messageId, actor: { userId: step.senderId },
             subject: { contactId: step.contactId, dealId: step.dealId ?? undefined }, metadata: { messageId, subject, sequenceId: step.sequenceId, step: step.nextStep + 1 },
-          }])
+          }], 'system')
         }
         const next = step.steps[step.nextStep + 1]
         await tx.update(sequenceEnrolments).set(next

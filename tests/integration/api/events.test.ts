@@ -46,3 +46,34 @@ describe('POST /api/v1/events', () => {
     expect(bad.body.data.issues).toEqual([{ path: 'body', message: 'a note needs a body' }])
   })
 })
+
+describe('who an event is from', () => {
+  it('makes a signed-in rep the actor of what they post: another user as actor, by id or email, is a 400 naming actor', async () => {
+    const admin = await new Client(baseURL).login(DEMO_LOGINS[0].email, DEMO_PASSWORD)
+    const people = (await admin.get('/api/v1/users')).body.data as Json[]
+    const me = people.find(p => p.email === DEMO_LOGINS[2].email)
+    const other = people.find(p => p.email === DEMO_LOGINS[3].email)
+    const base = { type: 'call', occurredAt: new Date().toISOString(), source: 'direct', subject: { dealId: deal.id } }
+    for (const actor of [{ userId: other.id }, { email: DEMO_LOGINS[3].email }]) {
+      const forged = await rep.post('/api/v1/events', { ...base, externalId: unique('forged'), actor })
+      expect(forged.status).toBe(400)
+      expect(forged.body.data.issues).toEqual([expect.objectContaining({ index: 0, path: 'actor' })])
+    }
+    const externalId = unique('mine')
+    expect((await rep.post('/api/v1/events', { ...base, externalId })).status).toBe(200)
+    const timeline = (await rep.get(`/api/v1/deals/${deal.id}/timeline?limit=500`)).body.data as Json[]
+    expect(timeline.find(e => e.externalId === externalId)).toMatchObject({ actorUserId: me.id })
+    // An integration's key may name the reps its creator (an admin) sees.
+    expect((await integration.post('/api/v1/events', { ...base, externalId: unique('key'), actor: { userId: other.id } })).status).toBe(200)
+  })
+
+  it('refuses provider sources on the API, for people and keys alike: they belong to the built-in integrations', async () => {
+    for (const source of ['sendgrid', 'mailgun', 'postmark', 'salesforce', 'import', 'SendGrid']) {
+      for (const client of [rep, integration]) {
+        const answer = await client.post('/api/v1/events', { type: 'email_opened', occurredAt: new Date().toISOString(), source, externalId: unique('src'), subject: { dealId: deal.id } })
+        expect(answer.status, source).toBe(400)
+        expect(answer.body.data.issues[0]).toMatchObject({ index: 0, path: 'source' })
+      }
+    }
+  })
+})

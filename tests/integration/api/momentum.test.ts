@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../db/seed'
-import { Client, type Json } from '../../support/http'
+import { Client, signUp, type Json } from '../../support/http'
 
 const baseURL = inject('baseURL')
 const [adminLogin, managerLogin, riley, sam] = DEMO_LOGINS
@@ -115,5 +115,25 @@ describe('momentum over HTTP, on the demo data', () => {
     expect(unknown.status).toBe(400)
     expect(unknown.body.data.issues[0].path).toBe('name')
     expect((await rep.post('/api/v1/admin/tasks/momentum:refresh')).status).toBe(403)
+  })
+
+  it('runs a tenant admin\'s task for that tenant alone: no other tenant\'s views move, cross-tenant work is 403, and a cooldown answers 429', async () => {
+    const demoBefore = (await admin.get('/api/v1/pipeline/summary')).body.refreshedAt
+    const { client: other } = await signUp(baseURL)
+    const ran = await other.post('/api/v1/admin/tasks/pipeline:refresh')
+    expect(ran.status).toBe(200)
+    expect(ran.body.data).toEqual([expect.objectContaining({ name: 'pipeline:refresh', status: 'done', touched: 1 })])
+    expect((await other.get('/api/v1/pipeline/summary')).body.refreshedAt).not.toBeNull()
+    expect((await admin.get('/api/v1/pipeline/summary')).body.refreshedAt).toBe(demoBefore)
+    const partitions = await other.post('/api/v1/admin/tasks/events:partitions')
+    expect(partitions.status).toBe(403)
+    expect(partitions.body.message ?? partitions.body.statusMessage).toMatch(/every tenant/)
+    const answers = []
+    for (let i = 0; i < 5; i++) answers.push((await other.post('/api/v1/admin/tasks/pipeline:refresh')).status)
+    expect(answers.slice(0, 4)).toEqual([200, 200, 200, 200])
+    expect(answers[4]).toBe(429)
+    // Another tenant's cooldown is its own.
+    const { client: third } = await signUp(baseURL)
+    expect((await third.post('/api/v1/admin/tasks/pipeline:refresh')).status).toBe(200)
   })
 })

@@ -1,7 +1,11 @@
 import { calibration } from '../../../domain/momentum/calibration'
+import { ownersOf } from '../../../domain/db'
 
-/** How past scores matched outcomes (per score band: closed deals and win rate) and the weights in use. Admins and managers. */
+/**
+ * How past scores matched outcomes (per score band: closed deals and win rate) over the deals the
+ * caller sees, and the tenant's weights in use. Admins and managers.
+ */
 export default defineEventHandler(async (event) => {
-  const auth = await requireRole(event, 'admin', 'manager')
-  return withTenant(await useDb(), auth.tenantId, tx => calibration(tx, auth.tenantId))
+  await requireRole(event, 'admin', 'manager')
+  return scoped(event, (tx, auth) => calibration(tx, auth.tenantId, ownersOf(auth.access)))
 })
