@@ -108,3 +108,13 @@ CREATE VIEW activity_daily WITH (security_barrier) AS
   SELECT * FROM activity_daily_rows WHERE tenant_id = momentum_tenant();
 --> statement-breakpoint
 GRANT SELECT ON pipeline_summary, activity_daily TO momentum_app;
+--> statement-breakpoint
+-- The owner's read policies for refreshing the materialized views (0012) have nothing to open now.
+DO $$
+DECLARE t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['deals', 'users', 'pipeline_stages', 'deal_scores', 'events']
+  LOOP
+    EXECUTE format('DROP POLICY IF EXISTS system_refresh ON %I', t);
+  END LOOP;
+END $$;
