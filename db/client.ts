@@ -5,6 +5,9 @@ import * as schema from './schema'
 import { acquireDataDirLock } from './lock'
 
 export type AppDatabase = PgDatabase<PgQueryResultHKT, typeof schema>
+
+/** A transaction handle, as drizzle passes it to `db.transaction(fn)`. */
+export type Tx = Parameters<Parameters<AppDatabase['transaction']>[0]>[0]
 /** Anything that runs SQL: the database or a transaction. */
 export type Queryable = Pick<AppDatabase, 'execute'>
 

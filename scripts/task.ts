@@ -2,7 +2,7 @@
 // scheduler would, on DATABASE_URL (or the embedded database), and prints what each run did.
 import { openDatabase, resolveDatabaseConfig } from '../db/client'
 import { loadMigrations, migrate } from '../db/migrate'
-import { runTask, TASK_NAMES, type TaskName } from '../server/domain/momentum/tasks'
+import { runTask, TASK_NAMES, type TaskName } from '../server/domain/jobs/registry'
 import { runScript } from './lib/run'
 
 const [name, ...rest] = process.argv.slice(2)

@@ -1,5 +1,5 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
-import { queryRows, type AppDatabase } from '../../db/client'
+import { queryRows, type AppDatabase, type Tx } from '../../db/client'
 import { databaseBusy, databaseUnavailable, isConflictAbort, isConnectionError } from './errors'
 import { deliverCommitted } from './events/bus'
 
@@ -8,8 +8,8 @@ const unavailable = (error: unknown): never => {
   throw isConnectionError(error) ? databaseUnavailable() : isConflictAbort(error) ? databaseBusy() : error
 }
 
-/** A transaction handle, as drizzle passes it to `db.transaction(fn)`. */
-export type Tx = Parameters<Parameters<AppDatabase['transaction']>[0]>[0]
+/** A transaction handle (db/client.ts), re-exported for the domain. */
+export type { Tx } from '../../db/client'
 
 /** The database role request transactions run as: not a superuser, subject to row-level security. */
 export const APP_ROLE = 'momentum_app'

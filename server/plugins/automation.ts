@@ -1,7 +1,7 @@
 import { consola } from 'consola'
 import { processQueue } from '../domain/automation/engine'
 import { deliverDue } from '../domain/webhooks/deliver'
-import { hasAutomation } from '../domain/work/run'
+import { hasAutomation } from '../domain/work/jobs'
 
 /**
  * Automation as events are written: each `event.created` on the bus (from any process, through

@@ -4,7 +4,7 @@ import { emailMessages, taskRuns, tenants } from '../../db/schema'
 import { withTenant } from '../../server/domain/db'
 import { threadReply } from '../../server/domain/email/inbound'
 import { emailSettings, RAW_PAYLOAD_MAX_CHARS, rawPayloadOf, setEmailSettings } from '../../server/domain/email/retention'
-import { runTask } from '../../server/domain/momentum/tasks'
+import { runTask } from '../../server/domain/jobs/registry'
 import { createTenant } from '../../server/domain/tenancy/tenants'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 

@@ -9,7 +9,7 @@ import { ANALYTICS } from '../../server/domain/forecast/analytics'
 import { adjustForecast, forecast, setQuotas, type Caller } from '../../server/domain/forecast/forecast'
 import { forecastHistory } from '../../server/domain/forecast/history'
 import { parsePeriod } from '../../server/domain/forecast/periods'
-import { runTask } from '../../server/domain/momentum/tasks'
+import { runTask } from '../../server/domain/jobs/registry'
 import { createTeam, createTenant, createUser, setTeamManager } from '../../server/domain/tenancy/tenants'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 

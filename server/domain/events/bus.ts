@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { sql } from 'drizzle-orm'
-import type { DatabaseHandle } from '../../../db/client'
-import type { Tx } from '../db'
+import type { DatabaseHandle, Tx } from '../../../db/client'
 
 /** The Postgres channel the live feed travels on between server processes. */
 export const BUS_CHANNEL = 'momentum_bus'

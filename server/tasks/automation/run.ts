@@ -1,4 +1,4 @@
-import { runTask } from '../../domain/momentum/tasks'
+import { runTask } from '../../domain/jobs/registry'
 
 /**
  * automation:run — hourly (events are also processed as they arrive, see plugins/automation.ts):

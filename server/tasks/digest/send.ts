@@ -1,4 +1,4 @@
-import { runTask } from '../../domain/momentum/tasks'
+import { runTask } from '../../domain/jobs/registry'
 
 /** digest:send — daily: each user's digest email (focus list, overdue tasks, new alerts), once a day. */
 export default defineTask({

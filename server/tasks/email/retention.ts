@@ -1,4 +1,4 @@
-import { runTask } from '../../domain/momentum/tasks'
+import { runTask } from '../../domain/jobs/registry'
 
 /** email:retention — daily: strips raw inbound email payloads older than each tenant's retention (default 30 days). */
 export default defineTask({

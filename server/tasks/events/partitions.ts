@@ -1,4 +1,4 @@
-import { runTask } from '../../domain/momentum/tasks'
+import { runTask } from '../../domain/jobs/registry'
 
 /**
  * events:partitions — creates the next three months' partitions of `events` ahead of time and

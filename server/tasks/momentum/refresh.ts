@@ -1,4 +1,4 @@
-import { runTask } from '../../domain/momentum/tasks'
+import { runTask } from '../../domain/jobs/registry'
 
 /**
  * momentum:refresh — hourly: rescores each tenant's deals that changed (new events, never

@@ -1,4 +1,4 @@
-import { runTask } from '../../domain/momentum/tasks'
+import { runTask } from '../../domain/jobs/registry'
 
 /** pipeline:refresh — refreshes the pipeline and activity materialized views (CONCURRENTLY). */
 export default defineTask({

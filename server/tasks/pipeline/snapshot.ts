@@ -1,4 +1,4 @@
-import { runTask } from '../../domain/momentum/tasks'
+import { runTask } from '../../domain/jobs/registry'
 
 /** pipeline:snapshot — daily: each open deal's stage, amount, close date and category, for forecast history. */
 export default defineTask({

@@ -1,4 +1,4 @@
-import { runTask } from '../../domain/momentum/tasks'
+import { runTask } from '../../domain/jobs/registry'
 
 /**
  * salesforce:sync — every 5 minutes: syncs each active Salesforce connection whose own interval

@@ -1,4 +1,4 @@
-import { runTask } from '../../domain/momentum/tasks'
+import { runTask } from '../../domain/jobs/registry'
 
 /**
  * tasks:reminders — every 15 minutes: a notification (and, if the assignee wants it, an email)

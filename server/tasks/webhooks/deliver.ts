@@ -1,4 +1,4 @@
-import { runTask } from '../../domain/momentum/tasks'
+import { runTask } from '../../domain/jobs/registry'
 
 /** webhooks:deliver — every minute: sends due outbound webhook deliveries, retrying failures with backoff for a day. */
 export default defineTask({

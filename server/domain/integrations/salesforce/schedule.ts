@@ -10,7 +10,7 @@ import { syncConnection, type SyncOptions, type SyncOutcome } from './sync'
 
 export const TASK_NAME = 'salesforce:sync'
 
-/** A run as the task registry reports it (server/domain/momentum/tasks.ts `TaskRun`). */
+/** A run as the task registry reports it (server/domain/jobs/runner.ts `TaskRun`). */
 export interface SalesforceTaskRun { name: string, tenantId: string, status: 'done' | 'skipped' | 'failed', touched: number, durationMs: number, details: Record<string, unknown>, error?: string }
 
 /** Runs one sync and records it in `task_runs`: a failed sync (or one that needs reauthorization) is a failed task run. */

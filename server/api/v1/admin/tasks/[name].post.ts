@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { RateLimiter } from '../../../../domain/security/rateLimit'
-import { GLOBAL_TASKS, runTask, TASK_NAMES } from '../../../../domain/momentum/tasks'
+import { GLOBAL_TASKS, runTask, TASK_NAMES } from '../../../../domain/jobs/registry'
 
 export const ParamsSchema = z.object({ name: z.enum(TASK_NAMES) })
 export const QuerySchema = z.object({ full: z.enum(['0', '1']).optional() })

@@ -1,4 +1,4 @@
-import { recentRuns } from '../../../../domain/momentum/tasks'
+import { recentRuns } from '../../../../domain/jobs/runner'
 
 /** The latest task runs (admins): the tenant's own and the ones across all tenants. */
 export default defineEventHandler(async (event) => {
