@@ -1,22 +1,15 @@
-import { and, asc, eq, inArray } from 'drizzle-orm'
-import { accounts, contacts, dealContacts, deals, pipelineStages, users, type ForecastCategory } from '../../../db/schema'
+import { and, asc, eq } from 'drizzle-orm'
+import { dealContacts, deals, pipelineStages, type ForecastCategory } from '../../../db/schema'
+import { actedAt as when, type Actor } from '../actor'
 import type { Tx } from '../db'
+import { checkReferences } from '../records/references'
 import { badRequest, conflict, notFound } from '../errors'
 import { publish } from '../events/bus'
 import { writeEvents } from '../events/write'
 import { checkCustom, type CustomValues } from '../records/customFields'
 import { checkTransition, type StageDefinition } from './stages'
 
-/** Who does something, and when (a seed or an import may act in the past). */
-export interface Actor {
-  tenantId: string
-  userId: string | null
-  now?: Date
-  /** Set when an automation rule makes the change: the rule, and how many rules led to it. */
-  automation?: { ruleId: string, depth: number }
-}
-
-const when = (actor: Actor) => actor.now ?? new Date()
+export type { Actor } from '../actor'
 const isoDay = (d: Date) => d.toISOString().slice(0, 10)
 
 export async function loadStages(tx: Tx, tenantId: string): Promise<StageDefinition[]> {
@@ -29,54 +22,6 @@ export async function loadStages(tx: Tx, tenantId: string): Promise<StageDefinit
     kind: pipelineStages.kind,
     allowedNext: pipelineStages.allowedNext,
   }).from(pipelineStages).where(eq(pipelineStages.tenantId, tenantId)).orderBy(asc(pipelineStages.position))
-}
-
-export async function createAccount(tx: Tx, actor: Actor, input: { name: string, domain?: string | null, industry?: string | null, ownerId?: string | null, custom?: CustomValues }) {
-  const now = when(actor)
-  await checkReferences(tx, actor.tenantId, { ownerId: input.ownerId })
-  const custom = await checkCustom(tx, actor.tenantId, 'account', {}, input.custom)
-  const [account] = await tx.insert(accounts).values({
-    tenantId: actor.tenantId, ...input, custom, ownerId: input.ownerId ?? actor.userId, createdAt: now, updatedAt: now,
-  }).returning()
-  return account!
-}
-
-export interface NewContact {
-  firstName: string
-  lastName?: string
-  email?: string | null
-  phone?: string | null
-  title?: string | null
-  accountId?: string | null
-  ownerId?: string | null
-  custom?: CustomValues
-}
-
-export async function createContact(tx: Tx, actor: Actor, input: NewContact) {
-  const now = when(actor)
-  await checkReferences(tx, actor.tenantId, { accountId: input.accountId, ownerId: input.ownerId })
-  const custom = await checkCustom(tx, actor.tenantId, 'contact', {}, input.custom)
-  const [contact] = await tx.insert(contacts).values({
-    tenantId: actor.tenantId, ...input, custom, email: input.email?.toLowerCase() ?? null, ownerId: input.ownerId ?? actor.userId, createdAt: now, updatedAt: now,
-  }).returning()
-  return contact!
-}
-
-/** 400 naming the field when a deal refers to an account, owner or contact the tenant does not have. */
-export async function checkReferences(tx: Tx, tenantId: string, refs: { accountId?: string | null, ownerId?: string | null, contactIds?: readonly string[] }) {
-  if (refs.accountId) {
-    const [found] = await tx.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, refs.accountId)))
-    if (!found) throw badRequest('accountId', 'no such account')
-  }
-  if (refs.ownerId) {
-    const [owner] = await tx.select({ active: users.active }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, refs.ownerId)))
-    if (!owner?.active) throw badRequest('ownerId', 'no such active user')
-  }
-  if (refs.contactIds?.length) {
-    const found = await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.tenantId, tenantId), inArray(contacts.id, [...refs.contactIds])))
-    const missing = refs.contactIds.findIndex(id => !found.some(c => c.id === id))
-    if (missing >= 0) throw badRequest(`contactIds.${missing}`, 'no such contact')
-  }
 }
 
 export interface NewDeal {

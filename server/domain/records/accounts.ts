@@ -2,11 +2,12 @@ import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import { accounts, contacts, deals, events, pipelineStages, users } from '../../../db/schema'
 import type { Tx } from '../db'
-import { checkReferences } from '../deals/records'
+import { actedAt as when, type Actor } from '../actor'
 import { notFound } from '../errors'
 import { recordsChanged } from '../events/bus'
-import { checkCustom, CustomValuesSchema } from './customFields'
+import { checkCustom, CustomValuesSchema, type CustomValues } from './customFields'
 import { containing, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
+import { checkReferences } from './references'
 
 export const AccountCreateSchema = z.object({
   name: z.string().trim().min(1, 'required').max(300),
@@ -16,6 +17,17 @@ export const AccountCreateSchema = z.object({
   custom: CustomValuesSchema.optional(),
 }).strict()
 export const AccountPatchSchema = AccountCreateSchema.partial().strict().refine(p => Object.keys(p).length > 0, 'nothing to change')
+
+/** Creates an account (owned by the actor unless `ownerId` says otherwise). */
+export async function createAccount(tx: Tx, actor: Actor, input: { name: string, domain?: string | null, industry?: string | null, ownerId?: string | null, custom?: CustomValues }) {
+  const now = when(actor)
+  await checkReferences(tx, actor.tenantId, { ownerId: input.ownerId })
+  const custom = await checkCustom(tx, actor.tenantId, 'account', {}, input.custom)
+  const [account] = await tx.insert(accounts).values({
+    tenantId: actor.tenantId, ...input, custom, ownerId: input.ownerId ?? actor.userId, createdAt: now, updatedAt: now,
+  }).returning()
+  return account!
+}
 
 export const ACCOUNT_SORTS = ['name', 'createdAt', 'openValue'] as const
 export type AccountSort = (typeof ACCOUNT_SORTS)[number]

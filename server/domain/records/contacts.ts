@@ -2,10 +2,32 @@ import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import { accounts, contacts, dealContacts, deals, events } from '../../../db/schema'
 import type { Tx } from '../db'
-import { checkReferences } from '../deals/records'
+import { actedAt as when, type Actor } from '../actor'
 import { notFound } from '../errors'
-import { checkCustom, CustomValuesSchema } from './customFields'
+import { checkCustom, CustomValuesSchema, type CustomValues } from './customFields'
 import { containing, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
+import { checkReferences } from './references'
+
+export interface NewContact {
+  firstName: string
+  lastName?: string
+  email?: string | null
+  phone?: string | null
+  title?: string | null
+  accountId?: string | null
+  ownerId?: string | null
+  custom?: CustomValues
+}
+
+export async function createContact(tx: Tx, actor: Actor, input: NewContact) {
+  const now = when(actor)
+  await checkReferences(tx, actor.tenantId, { accountId: input.accountId, ownerId: input.ownerId })
+  const custom = await checkCustom(tx, actor.tenantId, 'contact', {}, input.custom)
+  const [contact] = await tx.insert(contacts).values({
+    tenantId: actor.tenantId, ...input, custom, email: input.email?.toLowerCase() ?? null, ownerId: input.ownerId ?? actor.userId, createdAt: now, updatedAt: now,
+  }).returning()
+  return contact!
+}
 
 const ContactFields = z.object({
   firstName: z.string().trim().min(1, 'required').max(100),

@@ -1,4 +1,5 @@
 import { auditLog } from '../../../db/schema'
+import type { Actor } from '../actor'
 import type { Tx } from '../db'
 
 export type AuditAction
@@ -8,13 +9,7 @@ export type AuditAction
     | 'data.exported' | 'data.imported' | 'data.erased'
     | 'forecast.adjusted' | 'forecast.quotas_set' | 'integration.connected' | 'integration.disconnected' | 'email.retention_set'
 
-/** Who acts, as the audit log records it. */
-export interface Actor {
-  tenantId: string
-  userId: string | null
-  apiKeyId?: string | null
-  ip?: string | null
-}
+export type { Actor } from '../actor'
 
 export interface AuditDetails {
   targetType?: string

@@ -1,5 +1,4 @@
-import { createAccount } from '../../../domain/deals/records'
-import { AccountCreateSchema } from '../../../domain/records/accounts'
+import { createAccount, AccountCreateSchema } from '../../../domain/records/accounts'
 
 export default defineEventHandler(async (event) => {
   const input = await readValidated(event, AccountCreateSchema)

@@ -1,5 +1,4 @@
-import { createContact } from '../../../domain/deals/records'
-import { ContactCreateSchema } from '../../../domain/records/contacts'
+import { createContact, ContactCreateSchema } from '../../../domain/records/contacts'
 
 export default defineEventHandler(async (event) => {
   const input = await readValidated(event, ContactCreateSchema)
