@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_STAGES } from '../../server/domain/deals/stages'
-import { placeholderEmail } from '../../server/domain/imports/apply'
+import { placeholderEmail } from '../../server/domain/records/owners'
 import { checkMapping, ImportOptionsSchema, parseAmount, parseContactRow, parseDay, parseDealRow, parseEventRow, resolveStage, type ParseContext } from '../../server/domain/imports/parse'
 import { csvCells, guessColumn } from '../../shared/utils/imports'
 

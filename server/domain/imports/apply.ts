@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto'
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import { accounts, contacts, dealContacts, deals, pipelineStages, users } from '../../../db/schema'
+import { accounts, contacts, dealContacts, deals, pipelineStages } from '../../../db/schema'
+import { distinct, sameJson } from '../../../shared/utils/collections'
 import type { Tx } from '../db'
 import { normalizeEvents } from '../events/normalize'
 import type { EventInput } from '../events/schema'
+import { lowerName, resolveAccounts, resolveContacts, resolveOwners, type ImportRun } from './resolve'
 import { writeEvents, type EventRow } from '../events/write'
 import type { AccountRow, ContactRow, DealRow, EventRowInput } from './parse'
 
@@ -14,113 +15,12 @@ import type { AccountRow, ContactRow, DealRow, EventRowInput } from './parse'
  * finds everything and changes nothing.
  */
 
-/** State that lives for one import run: who imports, the plan's limit, and lookups already made. */
-export interface ImportRun {
-  tenantId: string
-  userId: string
-  /** The plan's open-deal limit, `null` for none. */
-  openDealLimit: number | null
-  owners: Map<string, string>
-  accounts: Map<string, string>
-}
-
-export const newRun = (tenantId: string, userId: string, openDealLimit: number | null): ImportRun =>
-  ({ tenantId, userId, openDealLimit, owners: new Map(), accounts: new Map() })
-
 export interface Numbered<T> { row: number, value: T }
 export interface BatchResult { created: number, updated: number, skipped: number, errors: { row: number, message: string }[] }
 
 const emptyResult = (): BatchResult => ({ created: 0, updated: 0, skipped: 0, errors: [] })
-const distinct = <T>(values: (T | null | undefined)[]) => [...new Set(values.filter((v): v is T => v != null))]
-const lowerName = (name: string) => name.trim().toLowerCase()
-
-interface Owned { ownerEmail: string | null, ownerName: string | null }
-const ownerKey = (o: Owned) => (o.ownerEmail ? `e:${o.ownerEmail}` : o.ownerName ? `n:${lowerName(o.ownerName)}` : null)
-
-/** A stable placeholder address for an owner known only by name (`.invalid` never delivers). */
-export function placeholderEmail(name: string) {
-  const slug = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '.').replace(/^\.+|\.+$/g, '').slice(0, 40) || 'owner'
-  return `${slug}.${createHash('sha256').update(lowerName(name)).digest('hex').slice(0, 6)}@imported.invalid`
-}
-
-/**
- * The user id for each row's owner: matched by email, else by name (any case); an owner that
- * matches no one is created as an inactive user, so the history keeps its owner. No owner in
- * the row: the importing user.
- */
-async function resolveOwners(tx: Tx, run: ImportRun, rows: readonly Owned[]): Promise<string[]> {
-  const wanted = distinct(rows.map(ownerKey)).filter(k => !run.owners.has(k))
-  if (wanted.length) {
-    const emails = wanted.filter(k => k.startsWith('e:')).map(k => k.slice(2))
-    const names = wanted.filter(k => k.startsWith('n:')).map(k => k.slice(2))
-    const lookup = async () => {
-      const found = await tx.select({ id: users.id, email: sql<string>`lower(${users.email})`, name: sql<string>`lower(${users.name})`, active: users.active })
-        .from(users)
-        .where(and(eq(users.tenantId, run.tenantId), sql`(lower(${users.email}) in ${emails.length ? emails : ['']} or lower(${users.name}) in ${names.length ? names : ['']})`))
-        .orderBy(sql`${users.active} desc`, asc(users.createdAt))
-      for (const u of found.toReversed()) {
-        run.owners.set(`e:${u.email}`, u.id)
-        run.owners.set(`n:${u.name}`, u.id)
-      }
-    }
-    await lookup()
-    const missing = wanted.filter(k => !run.owners.has(k))
-    if (missing.length) {
-      const byKey = new Map(rows.map(r => [ownerKey(r), r]))
-      await tx.insert(users).values(missing.map((key) => {
-        const row = byKey.get(key)!
-        const email = row.ownerEmail ?? placeholderEmail(row.ownerName!)
-        return { tenantId: run.tenantId, email, name: row.ownerName ?? email.split('@')[0]!, role: 'rep' as const, active: false }
-      })).onConflictDoNothing()
-      await lookup()
-    }
-  }
-  return rows.map(r => run.owners.get(ownerKey(r) ?? '') ?? run.userId)
-}
-
-/** The account id for each name (any case), creating the accounts the tenant does not have yet. */
-async function resolveAccounts(tx: Tx, run: ImportRun, names: readonly (string | null)[], ownerIds: readonly string[], now: Date): Promise<(string | null)[]> {
-  const wanted = distinct(names.map(n => (n ? lowerName(n) : null))).filter(n => !run.accounts.has(n))
-  if (wanted.length) {
-    const found = await tx.select({ id: accounts.id, name: sql<string>`lower(${accounts.name})` }).from(accounts)
-      .where(and(eq(accounts.tenantId, run.tenantId), inArray(sql`lower(${accounts.name})`, wanted))).orderBy(asc(accounts.createdAt))
-    for (const a of found.toReversed()) run.accounts.set(a.name, a.id)
-    const missing = wanted.filter(n => !run.accounts.has(n))
-    if (missing.length) {
-      const first = new Map<string, { name: string, ownerId: string }>()
-      names.forEach((n, i) => {
-        if (n && !first.has(lowerName(n))) first.set(lowerName(n), { name: n.trim(), ownerId: ownerIds[i]! })
-      })
-      const created = await tx.insert(accounts).values(missing.map(n => ({
-        tenantId: run.tenantId, name: first.get(n)!.name, ownerId: first.get(n)!.ownerId, source: 'import', createdAt: now, updatedAt: now,
-      }))).returning({ id: accounts.id, name: accounts.name })
-      for (const a of created) run.accounts.set(lowerName(a.name), a.id)
-    }
-  }
-  return names.map(n => (n ? run.accounts.get(lowerName(n)) ?? null : null))
-}
-
-/** The contact id for each email, creating a contact (on the given account) for an unknown one. */
-async function resolveContacts(tx: Tx, run: ImportRun, wanted: readonly { email: string | null, accountId: string | null, ownerId: string }[], now: Date) {
-  const emails = distinct(wanted.map(w => w.email))
-  const byEmail = new Map<string, string>()
-  if (!emails.length) return wanted.map(() => null)
-  const found = await tx.select({ id: contacts.id, email: sql<string>`lower(${contacts.email})` }).from(contacts)
-    .where(and(eq(contacts.tenantId, run.tenantId), inArray(sql`lower(${contacts.email})`, emails))).orderBy(asc(contacts.createdAt))
-  for (const c of found.toReversed()) byEmail.set(c.email, c.id)
-  const missing = emails.filter(e => !byEmail.has(e))
-  if (missing.length) {
-    const created = await tx.insert(contacts).values(missing.map((email) => {
-      const w = wanted.find(x => x.email === email)!
-      return { tenantId: run.tenantId, email, firstName: email.split('@')[0]!, accountId: w.accountId, ownerId: w.ownerId, source: 'import', createdAt: now, updatedAt: now }
-    })).returning({ id: contacts.id, email: contacts.email })
-    for (const c of created) byEmail.set(c.email!, c.id)
-  }
-  return wanted.map(w => (w.email ? byEmail.get(w.email) ?? null : null))
-}
 
 const dayStart = (day: string) => new Date(`${day}T00:00:00Z`)
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 /** What the deal's close date is once imported: the file's, else (closed deals) the day it was created. */
 const closeDateOf = (row: DealRow) => row.closeDate ?? (row.stage.kind !== 'open' ? row.createdAt : null)

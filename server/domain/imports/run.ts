@@ -6,7 +6,8 @@ import type { AppDatabase } from '../../../db/client'
 import { withTenant, type Tx } from '../db'
 import { loadStages } from '../deals/records'
 import { fieldDefinitions } from '../records/customFields'
-import { applyAccounts, applyContacts, applyDeals, applyEvents, newRun, type BatchResult, type ImportRun, type Numbered } from './apply'
+import { applyAccounts, applyContacts, applyDeals, applyEvents, type BatchResult, type Numbered } from './apply'
+import { newRun, type ImportRun } from './resolve'
 import { parseAccountRow, parseContactRow, parseDealRow, parseEventRow, type ImportOptions, type ParseContext, type Parsed } from './parse'
 
 /** Rows per transaction: each batch commits with the import's progress, or not at all. */

@@ -1,8 +1,9 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { accounts, contacts, deals } from '../../../../db/schema'
-import { users } from '../../../../db/schema'
+import { distinct, sameJson } from '../../../../shared/utils/collections'
 import type { Tx } from '../../db'
 import type { StageDefinition } from '../../deals/stages'
+import { ownerKey, resolveOwnerIds } from '../../records/owners'
 import type { SfRecord } from './map'
 
 /** What a page's writers need besides the page: the tenant, its pipeline, owners, the clock. */
@@ -20,8 +21,7 @@ export interface ApplyContext {
 export interface PageResult { created: number, updated: number, deleted: number, skipped: number }
 export const emptyResult = (): PageResult => ({ created: 0, updated: 0, deleted: 0, skipped: 0 })
 
-export const distinct = <T>(values: readonly (T | null | undefined)[]) => [...new Set(values.filter((v): v is T => v != null))]
-export const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
+export { distinct, sameJson }
 
 /** A page split into live records and the Ids Salesforce deleted (queryAll shows them with IsDeleted). */
 export function splitDeleted(records: readonly SfRecord[]) {
@@ -46,33 +46,17 @@ export async function idsByExternal(tx: Tx, tenantId: string, table: Keyed, exte
 }
 
 /**
- * Our user for each Salesforce owner, by email (any case). An owner nobody here has is added as
- * an inactive user with their Salesforce name and email, so the records keep their owner (the
- * CSV import does the same); no owner, or one without an email: the connecting admin.
+ * Our user for each Salesforce owner, by email (records/owners.ts, which the CSV import uses
+ * too): an owner nobody here has is added as an inactive user with their Salesforce name and
+ * email, so the records keep their owner; no owner, or one without an email: the connecting admin.
  */
 export async function resolveOwners(tx: Tx, ctx: ApplyContext, ownerSfIds: readonly (string | null)[]): Promise<Map<string, string>> {
   const people = distinct(ownerSfIds).flatMap((id) => {
     const user = ctx.sfUsers.get(id)
-    return user?.email ? [{ id, email: user.email.toLowerCase(), name: user.name ?? user.email.split('@')[0]! }] : []
+    return user?.email ? [{ id, ref: { email: user.email, name: user.name } }] : []
   })
-  const byEmail = new Map<string, string>()
-  const lookup = async (emails: string[]) => {
-    if (!emails.length) return
-    const found = await tx.select({ id: users.id, email: sql<string>`lower(${users.email})` }).from(users)
-      .where(and(eq(users.tenantId, ctx.tenantId), inArray(sql`lower(${users.email})`, emails)))
-      .orderBy(sql`${users.active} desc`, asc(users.createdAt))
-    for (const u of found) if (!byEmail.has(u.email)) byEmail.set(u.email, u.id)
-  }
-  await lookup(distinct(people.map(p => p.email)))
-  const missing = people.filter((p, i) => !byEmail.has(p.email) && people.findIndex(q => q.email === p.email) === i)
-  if (missing.length) {
-    await tx.insert(users).values(missing.map(p => ({ tenantId: ctx.tenantId, email: p.email, name: p.name.slice(0, 200), role: 'rep' as const, active: false })))
-      .onConflictDoNothing()
-    await lookup(missing.map(p => p.email))
-  }
-  const owners = new Map<string, string>()
-  for (const p of people) owners.set(p.id, byEmail.get(p.email) ?? ctx.fallbackOwnerId)
-  return owners
+  const found = await resolveOwnerIds(tx, ctx.tenantId, people.map(p => p.ref))
+  return new Map(people.map(p => [p.id, found.get(ownerKey(p.ref)!) ?? ctx.fallbackOwnerId]))
 }
 
 export const ownerOf = (owners: Map<string, string>, ctx: ApplyContext, sfId: string | null) => (sfId ? owners.get(sfId) : undefined) ?? ctx.fallbackOwnerId
