@@ -1,12 +1,12 @@
 import Stripe from 'stripe'
 import { withTenant } from '../domain/db'
-import { loadBilling } from '../domain/billing/apply'
-import { effectiveCapabilities, type Effective } from '../domain/billing/capabilities'
-import { billingStateOf } from '../domain/billing/usage'
+import { capabilitiesOf } from '../domain/billing/plan'
+import type { Effective } from '../domain/billing/capabilities'
+import { config } from '../domain/config'
 import { busCache } from './busCache'
 
 /** Billing is on when a Stripe key is configured; off (self-hosting, the demo) everything is included. */
-export const billingEnabled = () => Boolean(process.env.STRIPE_SECRET_KEY)
+export const billingEnabled = config.billingEnabled
 
 let stripe: Stripe | undefined
 
@@ -39,8 +39,7 @@ const plans = busCache<Effective>({
 
 export async function tenantCapabilities(tenantId: string): Promise<Effective> {
   const { value } = await plans.through(tenantId, tenantId, async () => {
-    const loaded = await withTenant(await useDb(), tenantId, tx => loadBilling(tx, tenantId))
-    return effectiveCapabilities(billingStateOf(loaded), new Date(), billingEnabled())
+    return withTenant(await useDb(), tenantId, tx => capabilitiesOf(tx, tenantId))
   })
   return value
 }

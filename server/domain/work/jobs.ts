@@ -1,8 +1,7 @@
 import type { AppDatabase } from '../../../db/client'
 import { processQueue, runTimeRules } from '../automation/engine'
-import { loadBilling } from '../billing/apply'
-import { effectiveCapabilities } from '../billing/capabilities'
-import { billingStateOf } from '../billing/usage'
+import { planIncludes } from '../billing/plan'
+import { config } from '../config'
 import { withTenant } from '../db'
 import { perTenant, type Job, type JobOptions } from '../jobs/runner'
 import { mailerFromEnv, type Mailer } from '../mail/mailer'
@@ -13,10 +12,7 @@ import { sendDigests } from './digest'
 import { emailReminders, flagNoNextStep, remindDueTasks } from './reminders'
 
 /** Whether the tenant's plan includes automation (rules, sequences, webhooks); with billing off, every tenant has it. */
-export async function hasAutomation(db: AppDatabase, tenantId: string, now: Date) {
-  const loaded = await withTenant(db, tenantId, tx => loadBilling(tx, tenantId))
-  return effectiveCapabilities(billingStateOf(loaded), now, Boolean(process.env.STRIPE_SECRET_KEY)).capabilities.includes('automation')
-}
+export const hasAutomation = (db: AppDatabase, tenantId: string, now: Date) => planIncludes(db, tenantId, 'automation', now)
 
 /**
  * One pass of automation for a tenant: the queued events (rules, webhook deliveries, sequence
@@ -29,9 +25,6 @@ export async function runAutomation(db: AppDatabase, tenantId: string, now: Date
   return { queue, timed, sequences }
 }
 
-/** The app's address in emails: PUBLIC_URL, else the local default. */
-export const appUrl = () => (process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '')
-
 const mailerOf = (options: JobOptions) => (options.mailer === undefined ? mailerFromEnv() : options.mailer)
 
 /** tasks:reminders — reminds assignees of due tasks (in the app and by email) and flags open deals with no next step. */
@@ -40,7 +33,7 @@ export const taskReminders: Job = (db, options) => {
   const mailer = mailerOf(options)
   return perTenant(db, 'tasks:reminders', options, async (tenantId) => {
     const { reminders, flagged } = await withTenant(db, tenantId, async tx => ({ reminders: await remindDueTasks(tx, tenantId, now), flagged: await flagNoNextStep(tx, tenantId, now) }))
-    const email = await withTenant(db, tenantId, tx => emailReminders(tx, tenantId, reminders, mailer, appUrl()))
+    const email = await withTenant(db, tenantId, tx => emailReminders(tx, tenantId, reminders, mailer, config.appUrl()))
     return { touched: reminders.length, details: { reminders: reminders.length, ...email, noNextStep: flagged } }
   })
 }
@@ -71,7 +64,7 @@ export const digestSend: Job = (db, options) => {
   const now = options.now ?? new Date()
   const mailer = mailerOf(options)
   return perTenant(db, 'digest:send', options, async (tenantId) => {
-    const result = await withTenant(db, tenantId, tx => sendDigests(tx, tenantId, mailer, now, appUrl()))
+    const result = await withTenant(db, tenantId, tx => sendDigests(tx, tenantId, mailer, now, config.appUrl()))
     return { touched: result.sent, details: result, skipped: 'skipped' in result }
   })
 }

@@ -1,9 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { SALESFORCE_OBJECTS, salesforceConnections, salesforceSyncState, taskRuns } from '../../../../db/schema'
 import type { AppDatabase } from '../../../../db/client'
-import { loadBilling } from '../../billing/apply'
-import { effectiveCapabilities } from '../../billing/capabilities'
-import { billingStateOf } from '../../billing/usage'
+import { capabilitiesOf } from '../../billing/plan'
 import { withTenant, type Tx } from '../../db'
 import { dueCondition, leaseHeld, requireConnection } from './connections'
 import { syncConnection, type SyncOptions, type SyncOutcome } from './sync'
@@ -52,7 +50,7 @@ export async function syncDue(db: AppDatabase, options: SyncOptions & { only?: s
       const [row] = await tx.select({ tenantId: salesforceConnections.tenantId }).from(salesforceConnections)
         .where(and(eq(salesforceConnections.tenantId, tenantId), options.only ? undefined : dueCondition(now)))
       // A tenant whose plan no longer includes the sync keeps its connection, but is not synced.
-      return row && effectiveCapabilities(billingStateOf(await loadBilling(tx, tenantId)), now, Boolean(process.env.STRIPE_SECRET_KEY)).capabilities.includes('salesforce_sync')
+      return row && (await capabilitiesOf(tx, tenantId, now)).capabilities.includes('salesforce_sync')
     })
     if (!due) continue
     runs.push((await runAndRecord(db, tenantId, options)).run)
