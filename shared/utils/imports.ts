@@ -1,5 +1,5 @@
 /**
- * What CSV columns can be mapped to, per import kind (API.md, "Import and export"): used by the
+ * What CSV columns can be mapped to, per import kind (docs/api.md, "Import and export"): used by the
  * server's import and by the import page. Custom field keys of the kind come on top.
  */
 export const IMPORT_TARGETS = {

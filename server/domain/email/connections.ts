@@ -6,7 +6,7 @@ import { withLookup, type Tx } from '../db'
 import { audit, type Actor } from '../tenancy/audit'
 import { randomToken, seal, unseal } from '../tenancy/secrets'
 
-/** What each provider's webhooks are verified with (API.md). */
+/** What each provider's webhooks are verified with (docs/api.md, "Email connections"). */
 export const ConnectionSchema = z.discriminatedUnion('provider', [
   z.object({ provider: z.literal('sendgrid'), verification: z.object({ publicKey: z.string().trim().regex(/^[A-Za-z0-9+/=\s]{80,400}$/, 'the base64 DER public key SendGrid shows') }).strict() }).strict(),
   z.object({ provider: z.literal('mailgun'), verification: z.object({ signingKey: z.string().trim().min(16).max(200) }).strict() }).strict(),

@@ -6,7 +6,7 @@ export const MAX_BATCH = 5000
 const uuid = z.uuid()
 const email = z.email().max(320).transform(s => s.toLowerCase())
 
-/** An event as sources send it (the ingestion API, integrations, imports). See API.md. */
+/** An event as sources send it (the ingestion API, integrations, imports). See docs/api.md, "Events". */
 export const EventInputSchema = z.object({
   type: z.enum(EVENT_TYPES),
   occurredAt: z.iso.datetime({ offset: true }).transform(s => new Date(s)),
