@@ -11,7 +11,7 @@ import { readHeader, runImport } from '../../server/domain/imports/run'
 import { createTenant, createUser } from '../../server/domain/tenancy/tenants'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 
-const DATASET = new URL('../../../shared/data/crm-sales-opportunities/sales_pipeline.csv', import.meta.url).pathname
+const DATASET = new URL('../fixtures/crm-sales-opportunities/sales_pipeline.csv', import.meta.url).pathname
 const DATASET_OPTIONS = ImportOptionsSchema.parse({
   kind: 'deals',
   mapping: { externalId: 'opportunity_id', ownerName: 'sales_agent', product: 'product', accountName: 'account', stage: 'deal_stage', createdAt: 'engage_date', closeDate: 'close_date', amount: 'close_value' },

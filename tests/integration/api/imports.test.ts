@@ -5,7 +5,7 @@ import { Client, signUp, type Json } from '../../support/http'
 import { subscribe } from '../../support/stripe'
 
 const baseURL = inject('baseURL')
-const DATASET = new URL('../../../../shared/data/crm-sales-opportunities/sales_pipeline.csv', import.meta.url)
+const DATASET = new URL('../../fixtures/crm-sales-opportunities/sales_pipeline.csv', import.meta.url)
 const DATASET_FIELDS = {
   kind: 'deals',
   mapping: JSON.stringify({ externalId: 'opportunity_id', ownerName: 'sales_agent', product: 'product', accountName: 'account', stage: 'deal_stage', createdAt: 'engage_date', closeDate: 'close_date', amount: 'close_value' }),
