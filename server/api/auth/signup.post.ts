@@ -22,8 +22,7 @@ export default defineEventHandler(async (event) => {
     await audit(tx, { tenantId: t.id, userId: admin.id, ip: clientIp(event) }, 'auth.signup', { targetType: 'tenant', targetId: t.id })
     return admin
   })
-  const sessionUser = { id: user!.id, tenantId: tenant.id, name: user!.name, email: user!.email, role: user!.role, teamId: null }
-  await replaceUserSession(event, { user: sessionUser, loggedInAt: new Date().toISOString() })
+  const sessionUser = await startSession(event, user!)
   setResponseStatus(event, 201)
   return { user: sessionUser, tenant: { id: tenant.id, name: tenant.name, plan: tenant.plan } }
 })
