@@ -56,6 +56,13 @@ export default defineNuxtConfig({
     strict: true,
   },
 
+  hooks: {
+    // server/error.ts runs before Nuxt's error handler (set by now): it keeps query parameters out of the log.
+    'nitro:config'(config) {
+      config.errorHandler = [fileURLToPath(new URL('./server/error.ts', import.meta.url)), ...[config.errorHandler ?? []].flat()]
+    },
+  },
+
   eslint: {
     config: { stylistic: true },
   },

@@ -47,3 +47,35 @@ export function isConflictAbort(error: unknown): boolean {
 /** 503: the transaction was aborted for another one's sake and rolled back whole; retrying succeeds. */
 export const databaseBusy = () =>
   new DomainError(503, 'the database was busy with a conflicting change: the changes of this step were rolled back, try again', { error: 'database_busy', retryable: true })
+
+/** What may be said of a database error: its SQLSTATE and constraint, never the query, its parameters or the row. */
+export interface DatabaseFault { code: string, constraint?: string }
+
+/**
+ * The database error an error is or wraps (Drizzle's DrizzleQueryError carries the query and
+ * its parameters, with the driver's error as `cause`), as a DatabaseFault, or null. Pure.
+ */
+export function databaseFault(error: unknown): DatabaseFault | null {
+  for (let e = error as { code?: unknown, constraint?: unknown, severity?: unknown, cause?: unknown } | undefined, depth = 0; e && typeof e === 'object' && depth < 6; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === 'string') {
+      return { code: e.code, ...(typeof e.constraint === 'string' && e.constraint ? { constraint: e.constraint } : {}) }
+    }
+  }
+  return null
+}
+
+/** A log line for a database fault: `database error 23505 (users_login_email_uq)`. Pure. */
+export const describeFault = (fault: DatabaseFault) => `database error ${fault.code}${fault.constraint ? ` (${fault.constraint})` : ''}`
+
+/** An error as a log may show it: a database error by its SQLSTATE and constraint only, anything else by its message. Pure. */
+export function loggable(error: unknown): string {
+  const fault = databaseFault(error)
+  if (fault) return describeFault(fault)
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** 409 for a unique violation (23505): the record exists already (never saying which values clashed). */
+export const duplicate = () => new DomainError(409, 'this conflicts with an existing record', { error: 'duplicate' })
+
+/** Whether an error is (or wraps) a unique violation. Pure. */
+export const isUniqueViolation = (error: unknown) => databaseFault(error)?.code === '23505'
