@@ -79,3 +79,26 @@ export const duplicate = () => new DomainError(409, 'this conflicts with an exis
 
 /** Whether an error is (or wraps) a unique violation. Pure. */
 export const isUniqueViolation = (error: unknown) => databaseFault(error)?.code === '23505'
+
+/**
+ * Rewrites an error the HTTP layer is about to log and answer (h3's wrapper, with the original
+ * as `cause`) when it is a database error: message and stack by SQLSTATE and constraint only,
+ * the cause (the query, its parameters, the driver's `detail` with the row) dropped; a unique
+ * violation becomes a 409. Answers whether it was one. Mutates `error`.
+ */
+export function scrubDatabaseError(error: { message: string, stack?: string, cause?: unknown, statusCode?: number, statusMessage?: string, unhandled?: boolean, data?: unknown }): boolean {
+  const fault = databaseFault(error)
+  if (!fault) return false
+  const cause = error.cause as { stack?: unknown } | undefined
+  const frames = String(cause?.stack ?? '').split('\n').filter(line => /^\s+at /.test(line))
+  error.message = describeFault(fault)
+  error.stack = [`DatabaseError: ${error.message}`, ...frames].join('\n')
+  error.cause = undefined
+  if (fault.code === '23505') {
+    error.statusCode = 409
+    error.statusMessage = 'this conflicts with an existing record'
+    error.unhandled = false
+    error.data = { error: 'duplicate' }
+  }
+  return true
+}

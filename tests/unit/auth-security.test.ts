@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { dealIdsOf, needsVisibility, streamData } from '../../server/domain/events/stream'
-import { databaseFault, loggable } from '../../server/domain/errors'
+import { databaseFault, loggable, scrubDatabaseError } from '../../server/domain/errors'
 import { commonPasswords, passwordProblem } from '../../server/domain/tenancy/passwordPolicy'
 import { sessionIsCurrent, SESSION_MAX_AGE_SECONDS } from '../../server/domain/tenancy/sessionPolicy'
 import { afterAttempt, EMAIL_POLICY, retryAfterSeconds, type ThrottleState } from '../../server/domain/tenancy/throttle'
@@ -108,5 +108,16 @@ describe('database errors in logs', () => {
     expect(loggable(drizzleError)).toBe('database error 23505 (users_login_email_uq)')
     expect(loggable(new Error('plain'))).toBe('plain')
     expect(databaseFault(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBeNull()
+  })
+
+  it('are rewritten before the HTTP layer logs them: no parameters, no row, no cause; a unique violation answers 409', () => {
+    const wrapped = { message: drizzleError.message, stack: `Error: ${drizzleError.message}\n    at insert (db.ts:1:1)`, cause: drizzleError, statusCode: 500, unhandled: true }
+    expect(scrubDatabaseError(wrapped)).toBe(true)
+    expect(wrapped).toMatchObject({ message: 'database error 23505 (users_login_email_uq)', cause: undefined, statusCode: 409, unhandled: false })
+    expect(JSON.stringify(wrapped) + wrapped.stack).not.toMatch(/private\.test|scrypt/)
+    const other = { message: 'Failed query: x\nparams: someone@private.test', cause: { ...driverError, code: '22021', constraint: undefined } }
+    expect(scrubDatabaseError(other)).toBe(true)
+    expect(other.message).toBe('database error 22021')
+    expect(scrubDatabaseError({ message: 'not the database' })).toBe(false)
   })
 })
