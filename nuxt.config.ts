@@ -24,8 +24,8 @@ export default defineNuxtConfig({
     // Overridden by NUXT_SEED_DEMO; the demo seed also runs on an empty embedded database in dev.
     seedDemo: '',
     // Sessions end at the latest this long after sign-in: the cookie, its seal and the
-    // `loggedInAt` every request checks (server/utils/auth.ts).
-    session: { maxAge: SESSION_MAX_AGE_SECONDS },
+    // `loggedInAt` every request checks (server/utils/auth.ts). The password comes from NUXT_SESSION_PASSWORD.
+    session: { password: '', maxAge: SESSION_MAX_AGE_SECONDS },
   },
 
   compatibilityDate: '2026-11-01',

@@ -28,7 +28,7 @@ async function openStream(client: Client) {
   expect(response.status).toBe(200)
   const reader = response.body!.getReader()
   let text = ''
-  let markReady: () => void
+  let markReady = () => {}
   const ready = new Promise<void>(resolve => (markReady = resolve))
   const ended = (async () => {
     for (;;) {
