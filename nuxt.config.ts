@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import type { NitroConfig } from 'nitropack/types'
+import { SESSION_MAX_AGE_SECONDS } from './server/domain/tenancy/sessionPolicy'
 
 // Nuxt 4.5 types `nitro` through a registry that nothing fills in yet, which hides most of
 // Nitro's options (`experimental.tasks` among them); give it Nitro's own config type.
@@ -22,6 +23,9 @@ export default defineNuxtConfig({
   runtimeConfig: {
     // Overridden by NUXT_SEED_DEMO; the demo seed also runs on an empty embedded database in dev.
     seedDemo: '',
+    // Sessions end at the latest this long after sign-in: the cookie, its seal and the
+    // `loggedInAt` every request checks (server/utils/auth.ts). The password comes from NUXT_SESSION_PASSWORD.
+    session: { password: '', maxAge: SESSION_MAX_AGE_SECONDS },
   },
 
   compatibilityDate: '2026-11-01',
@@ -50,6 +54,13 @@ export default defineNuxtConfig({
 
   typescript: {
     strict: true,
+  },
+
+  hooks: {
+    // server/error.ts runs before Nuxt's error handler (set by now): it keeps query parameters out of the log.
+    'nitro:config'(config) {
+      config.errorHandler = [fileURLToPath(new URL('./server/error.ts', import.meta.url)), ...[config.errorHandler ?? []].flat()]
+    },
   },
 
   eslint: {

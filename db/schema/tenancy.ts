@@ -37,6 +37,11 @@ export const users = pgTable('users', {
   /** sha256 of the one-time invite token (the token itself is only ever shown to the inviter). */
   inviteTokenHash: text('invite_token_hash'),
   inviteExpiresAt: timestamp('invite_expires_at', { withTimezone: true, mode: 'date' }),
+  /**
+   * Stored in every session at sign-in and compared whenever the caller is loaded: bumped at
+   * sign-out, deactivation, a role change and a new password, it ends every older session.
+   */
+  sessionVersion: integer('session_version').notNull().default(1),
   ...timestamps,
 }, t => [
   primaryKey({ name: 'users_pk', columns: [t.tenantId, t.id] }),

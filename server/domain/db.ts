@@ -1,11 +1,14 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import { queryRows, type AppDatabase, type Tx } from '../../db/client'
-import { databaseBusy, databaseUnavailable, isConflictAbort, isConnectionError } from './errors'
+import { databaseBusy, databaseUnavailable, duplicate, isConflictAbort, isConnectionError, isUniqueViolation } from './errors'
 import { deliverCommitted } from './events/bus'
 
-/** A lost connection or an aborted conflict rolled the transaction back: say so (503, retryable), not a bare 500. */
-const unavailable = (error: unknown): never => {
-  throw isConnectionError(error) ? databaseUnavailable() : isConflictAbort(error) ? databaseBusy() : error
+/**
+ * A lost connection or an aborted conflict rolled the transaction back: say so (503, retryable),
+ * not a bare 500; a unique violation (two requests creating the same thing at once) is a 409.
+ */
+export const unavailable = (error: unknown): never => {
+  throw isConnectionError(error) ? databaseUnavailable() : isConflictAbort(error) ? databaseBusy() : isUniqueViolation(error) ? duplicate() : error
 }
 
 /** A transaction handle (db/client.ts), re-exported for the domain. */

@@ -1,5 +1,6 @@
 import { consola } from 'consola'
 import { processQueue } from '../domain/automation/engine'
+import { loggable } from '../domain/errors'
 import { deliverDue } from '../domain/webhooks/deliver'
 import { hasAutomation } from '../domain/work/jobs'
 
@@ -22,7 +23,7 @@ export default defineNitroPlugin(() => {
       if (result.events || result.deliveries) await deliverDue(db, tenantId, new Date())
     }
     catch (error) {
-      consola.warn(`[automation] ${tenantId}: ${error instanceof Error ? error.message : error}`)
+      consola.warn(`[automation] ${tenantId}: ${loggable(error)}`)
     }
     finally {
       running.delete(tenantId)

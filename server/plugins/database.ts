@@ -1,7 +1,8 @@
 import { consola } from 'consola'
+import { loggable } from '../domain/errors'
 
 /** Opens, migrates (and in dev seeds) the database at start-up; closes it on shutdown. */
 export default defineNitroPlugin((nitroApp) => {
-  useDatabase().catch((error: Error) => consola.error(`[db] ${error.message}`))
+  useDatabase().catch((error: unknown) => consola.error(`[db] ${loggable(error)}`))
   nitroApp.hooks.hook('close', () => closeDatabase())
 })

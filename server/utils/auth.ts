@@ -4,7 +4,9 @@ import { apiKeys, tenants, users, type Role } from '../../db/schema'
 import { withAccess, withTenant, type Access, type Tx } from '../domain/db'
 import { accessFor } from '../domain/tenancy/access'
 import { findApiKey } from '../domain/tenancy/apiKeys'
+import { endSessions } from '../domain/tenancy/people'
 import type { Actor } from '../domain/tenancy/audit'
+import { sessionIsCurrent } from '../domain/tenancy/sessionPolicy'
 import { busCache } from './busCache'
 
 export interface AuthContext {
@@ -16,6 +18,8 @@ export interface AuthContext {
   apiKeyId: string | null
   /** What this caller may see; every query of the request runs under it. */
   access: Access
+  /** A session's stamp (sign-in time and session version), to re-check it later (the live stream does); null for a key. */
+  session: { loggedInAt: string, sessionVersion: number } | null
 }
 
 declare module 'h3' {
@@ -30,24 +34,32 @@ const unauthorized = () => createError({ statusCode: 401, statusMessage: 'not si
 export const clientIp = (event: H3Event) => getRequestIP(event, { xForwardedFor: process.env.TRUST_PROXY === '1' }) ?? null
 
 async function loadCaller(tx: Tx, tenantId: string, userId: string) {
-  const [user] = await tx.select({ id: users.id, tenantId: users.tenantId, role: users.role, teamId: users.teamId, active: users.active })
+  const [user] = await tx.select({ id: users.id, tenantId: users.tenantId, role: users.role, teamId: users.teamId, active: users.active, sessionVersion: users.sessionVersion })
     .from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, userId))).limit(1)
   if (!user?.active) return null
   return { user, access: await accessFor(tx, user) }
 }
 
-async function fromApiKey(token: string): Promise<AuthContext | null> {
-  const db = await useDb()
-  const key = await findApiKey(db, token)
-  if (!key) return null
-  return withTenant(db, key.tenantId, async (tx) => {
+/**
+ * A key acts with its creator's rights as they are now (role and what they see, read from the
+ * database at every request: keys go through no cache), and not at all once its creator is
+ * deactivated. Revoked keys are not found.
+ */
+async function keyCaller(key: { id: string, tenantId: string, createdById: string }, touch: boolean): Promise<AuthContext | null> {
+  return withTenant(await useDb(), key.tenantId, async (tx) => {
     const caller = await loadCaller(tx, key.tenantId, key.createdById)
     if (!caller) return null
-    await tx.update(apiKeys).set({ lastUsedAt: new Date() }).where(and(eq(apiKeys.tenantId, key.tenantId), eq(apiKeys.id, key.id),
-      or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(Date.now() - 60_000)))))
-    // A key acts for the tenant (it is created by an admin, for integrations).
-    return { tenantId: key.tenantId, userId: key.createdById, role: 'admin' as const, teamId: caller.user.teamId, apiKeyId: key.id, access: { tenantId: key.tenantId, scope: 'tenant' as const } }
+    if (touch) {
+      await tx.update(apiKeys).set({ lastUsedAt: new Date() }).where(and(eq(apiKeys.tenantId, key.tenantId), eq(apiKeys.id, key.id),
+        or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(Date.now() - 60_000)))))
+    }
+    return { tenantId: key.tenantId, userId: key.createdById, role: caller.user.role, teamId: caller.user.teamId, apiKeyId: key.id, access: caller.access, session: null }
   })
+}
+
+async function fromApiKey(token: string): Promise<AuthContext | null> {
+  const key = await findApiKey(await useDb(), token)
+  return key ? keyCaller(key, true) : null
 }
 
 type Caller = NonNullable<Awaited<ReturnType<typeof loadCaller>>>
@@ -70,17 +82,61 @@ async function sessionCaller(tenantId: string, userId: string): Promise<Caller |
   return value
 }
 
+type Stamp = NonNullable<AuthContext['session']>
+
+const stampOf = (session: { loggedInAt?: unknown, secure?: { sessionVersion?: unknown } }) => ({ loggedInAt: session.loggedInAt, sessionVersion: session.secure?.sessionVersion })
+
 async function fromSession(event: H3Event): Promise<AuthContext | null> {
   const session = await getUserSession(event)
   if (!session.user) return null
   const { tenantId, id } = session.user
   const caller = await sessionCaller(tenantId, id)
-  if (!caller) {
-    // Deactivated or removed: the session ends now, not when the cookie expires.
+  const stamp = stampOf(session)
+  if (!caller || !sessionIsCurrent(stamp, caller.user, new Date())) {
+    // Deactivated, removed, signed out, changed or too old: the session ends now, not when the cookie expires.
     await clearUserSession(event)
     return null
   }
-  return { tenantId, userId: id, role: caller.user.role, teamId: caller.user.teamId, apiKeyId: null, access: caller.access }
+  return { tenantId, userId: id, role: caller.user.role, teamId: caller.user.teamId, apiKeyId: null, access: caller.access, session: stamp as Stamp }
+}
+
+/**
+ * The caller again, read afresh from the database (no cache): null once a session's user is
+ * deactivated, signed out or changed role (their session version moved) or the session is too
+ * old, or a key's creator is deactivated or the key revoked. For what outlives a request (the
+ * live stream).
+ */
+export async function recheckCaller(auth: AuthContext): Promise<AuthContext | null> {
+  const db = await useDb()
+  if (auth.apiKeyId) {
+    const [key] = await withTenant(db, auth.tenantId, tx => tx.select({ id: apiKeys.id, tenantId: apiKeys.tenantId, createdById: apiKeys.createdById })
+      .from(apiKeys).where(and(eq(apiKeys.tenantId, auth.tenantId), eq(apiKeys.id, auth.apiKeyId!), isNull(apiKeys.revokedAt))))
+    return key ? keyCaller(key, false) : null
+  }
+  if (!auth.session) return null
+  const caller = await withTenant(db, auth.tenantId, tx => loadCaller(tx, auth.tenantId, auth.userId))
+  if (!caller || !sessionIsCurrent(auth.session, caller.user, new Date())) return null
+  return { ...auth, role: caller.user.role, teamId: caller.user.teamId, access: caller.access }
+}
+
+/**
+ * Ends every session of the signed-in user of `session` (sign-out: on every device, a copied
+ * cookie included) — if it is still a current session; an old one changes nothing.
+ */
+export async function endSessionsOf(session: { user?: { tenantId: string, id: string }, loggedInAt?: unknown, secure?: { sessionVersion?: unknown } }) {
+  const user = session.user
+  if (!user) return
+  await withTenant(await useDb(), user.tenantId, async (tx) => {
+    const [row] = await tx.select({ sessionVersion: users.sessionVersion }).from(users).where(and(eq(users.tenantId, user.tenantId), eq(users.id, user.id)))
+    if (row && sessionIsCurrent(stampOf(session), row, new Date())) await endSessions(tx, user.tenantId, user.id)
+  })
+}
+
+/** The session cookie for a user who just proved who they are: a fresh one (no session fixation), stamped with their session version. */
+export async function startSession(event: H3Event, user: { id: string, tenantId: string, name: string, email: string, role: Role, teamId: string | null, sessionVersion: number }) {
+  const sessionUser = { id: user.id, tenantId: user.tenantId, name: user.name, email: user.email, role: user.role, teamId: user.teamId }
+  await replaceUserSession(event, { user: sessionUser, loggedInAt: new Date().toISOString(), secure: { sessionVersion: user.sessionVersion } })
+  return sessionUser
 }
 
 /**

@@ -1,9 +1,17 @@
 import { z } from 'zod'
 import { EVENT_TYPES, type EventType } from '../../db/schema'
 import { decodeCursor } from '../domain/cursor'
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from '../domain/tenancy/passwordPolicy'
 
 export const EmailSchema = z.email('a valid email address').max(320).transform(s => s.toLowerCase())
-export const PasswordSchema = z.string().min(10, 'at least 10 characters').max(200)
+/** A password someone chooses (sign-up, invitation): long enough and not easily guessed (tenancy/passwordPolicy.ts). */
+export const PasswordSchema = z.string().min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`).max(PASSWORD_MAX_LENGTH)
+  .superRefine((password, ctx) => {
+    // The length has its own issue above: one issue per password.
+    if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) return
+    const problem = passwordProblem(password)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
 export const NameSchema = z.string().trim().min(1, 'required').max(200)
 export const IdParamsSchema = z.object({ id: z.uuid('not a valid id') })
 export const RoleSchema = z.enum(['rep', 'manager', 'admin'])

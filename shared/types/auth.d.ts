@@ -7,6 +7,14 @@ declare module '#auth-utils' {
     role: 'rep' | 'manager' | 'admin'
     teamId: string | null
   }
+  interface UserSession {
+    /** ISO time of the sign-in (sessions end SESSION_MAX_AGE_SECONDS after it). */
+    loggedInAt?: string
+  }
+  interface SecureSessionData {
+    /** The user's session version at sign-in (server only): a bump ends the session. */
+    sessionVersion?: number
+  }
 }
 
 export {}

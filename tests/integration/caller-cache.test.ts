@@ -26,7 +26,7 @@ describe.skipIf(!serverUrl)('two server processes', () => {
     await adminQuery(serverUrl!, `drop database if exists ${name} with (force)`)
   })
 
-  it('refuse a user deactivated through the other process, and show a role change there, at once', async () => {
+  it('refuse a user deactivated through the other process, and end their session there at a role change, at once', async () => {
     const { client: adminOnA } = await signUp(a.url)
     const email = `${unique('rep')}@two-processes.test`
     const invite = (await adminOnA.post('/api/v1/users', { email, name: 'Two Places', role: 'rep' })).body
@@ -38,10 +38,15 @@ describe.skipIf(!serverUrl)('two server processes', () => {
     expect((await onB.get('/api/v1/dashboard')).headers.get('x-momentum-cache')).toBe('hit')
     expect((await onB.get('/api/v1/momentum/calibration')).status).toBe(403) // reps may not
 
+    // A role change ends the user's sessions (their session version moves on): signed in again, they have the new role.
     expect((await adminOnA.patch(`/api/v1/users/${invite.id}`, { role: 'manager' })).status).toBe(200)
-    await expect.poll(async () => (await onB.get('/api/v1/momentum/calibration')).status, { timeout: 2000 }).toBe(200)
+    await expect.poll(async () => (await onB.get('/api/v1/momentum/calibration')).status, { timeout: 2000 }).toBe(401)
+    const again = await new Client(b.url).login(email, 'my-own-password')
+    expect((await again.get('/api/v1/momentum/calibration')).status).toBe(200)
+    const againOnA = new Client(a.url, { cookie: again.cookieHeader() })
+    expect((await againOnA.get('/api/v1/dashboard')).status).toBe(200)
 
     expect((await adminOnA.patch(`/api/v1/users/${invite.id}`, { active: false })).status).toBe(200)
-    await expect.poll(async () => (await onB.get('/api/v1/dashboard')).status, { timeout: 2000 }).toBe(401)
+    await expect.poll(async () => (await again.get('/api/v1/dashboard')).status, { timeout: 2000 }).toBe(401)
   })
 })

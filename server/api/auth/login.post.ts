@@ -4,7 +4,7 @@ import { users } from '../../../db/schema'
 import { withLookup, withTenant } from '../../domain/db'
 import { audit } from '../../domain/tenancy/audit'
 import { hashPassword, verifyPassword } from '../../domain/tenancy/passwords'
-import { ADDRESS_POLICY, clearFailures, EMAIL_POLICY, lockedFor, recordFailure } from '../../domain/tenancy/throttle'
+import { ADDRESS_POLICY, clearFailures, EMAIL_POLICY, lockedFor, PAIR_POLICY, recordFailure, reserveAttempt } from '../../domain/tenancy/throttle'
 
 const decoyHash = hashPassword('decoy password for unknown emails')
 
@@ -13,37 +13,47 @@ export const BodySchema = z.object({
   password: z.string().min(1, 'required').max(1024),
 })
 
+/**
+ * Signs in. Every try is counted against the account before the password is checked (so
+ * parallel guesses cannot outrun the limit); a correct password clears the count. Failures
+ * are counted against the address too, but a busy address only holds each account tried from
+ * there to one try per window: its valid users still sign in.
+ */
 export default defineEventHandler(async (event) => {
   const { email, password } = await readValidated(event, BodySchema)
   const db = await useDb()
   const ip = clientIp(event)
-  const keys = [{ key: `email:${email}`, policy: EMAIL_POLICY }, ...(ip ? [{ key: `ip:${ip}`, policy: ADDRESS_POLICY }] : [])]
+  const account = { key: `email:${email}`, policy: EMAIL_POLICY }
+  const address = ip ? { key: `ip:${ip}`, policy: ADDRESS_POLICY } : null
+  const pair = ip ? { key: `pair:${ip}|${email}`, policy: PAIR_POLICY } : null
 
-  const user = await withLookup(db, { loginEmail: email }, async (tx) => {
-    const wait = await lockedFor(tx, keys)
-    if (wait > 0) {
-      setResponseHeader(event, 'Retry-After', wait)
-      throw createError({ statusCode: 429, statusMessage: 'too many failed sign-ins: try again later' })
+  const { user, wait } = await withLookup(db, { loginEmail: email }, async (tx) => {
+    if (address && pair && await lockedFor(tx, [address]) > 0) {
+      const tried = await reserveAttempt(tx, pair)
+      if (!tried.allowed) return { user: undefined, wait: tried.retryAfter }
     }
+    const reserved = await reserveAttempt(tx, account)
+    if (!reserved.allowed) return { user: undefined, wait: reserved.retryAfter }
     const [found] = await tx.select().from(users)
       .where(and(eq(sql`lower(${users.email})`, email), isNotNull(users.passwordHash))).limit(1)
-    return found
+    return { user: found, wait: 0 }
   })
+  if (wait > 0) {
+    setResponseHeader(event, 'Retry-After', wait)
+    throw createError({ statusCode: 429, statusMessage: 'too many failed sign-ins: try again later' })
+  }
   // Unknown emails cost a hash check too, so timing does not tell which emails have accounts.
   const valid = await verifyPassword(user?.passwordHash ?? await decoyHash, password) && Boolean(user?.active)
   if (!valid) {
-    await withLookup(db, {}, tx => recordFailure(tx, keys))
+    if (address) await withLookup(db, {}, tx => recordFailure(tx, [address]))
     if (user) await withTenant(db, user.tenantId, tx => audit(tx, { tenantId: user.tenantId, userId: user.id, ip }, 'auth.login_failed'))
     throw createError({ statusCode: 401, statusMessage: 'wrong email or password' })
   }
 
-  await withLookup(db, {}, tx => clearFailures(tx, `email:${email}`))
+  await withLookup(db, {}, tx => clearFailures(tx, [account.key, ...(pair ? [pair.key] : [])]))
   await withTenant(db, user!.tenantId, async (tx) => {
     await tx.update(users).set({ lastLoginAt: new Date() }).where(and(eq(users.tenantId, user!.tenantId), eq(users.id, user!.id)))
     await audit(tx, { tenantId: user!.tenantId, userId: user!.id, ip }, 'auth.login')
   })
-  const sessionUser = { id: user!.id, tenantId: user!.tenantId, name: user!.name, email: user!.email, role: user!.role, teamId: user!.teamId }
-  // A fresh session at every sign-in (no session fixation).
-  await replaceUserSession(event, { user: sessionUser, loggedInAt: new Date().toISOString() })
-  return { user: sessionUser }
+  return { user: await startSession(event, user!) }
 })

@@ -2,12 +2,8 @@ import { and, eq, inArray } from 'drizzle-orm'
 import { deals } from '../../../db/schema'
 import { withAccess } from '../../domain/db'
 import type { BusMessage } from '../../domain/events/bus'
-
-/** The deal ids a bus message is about. */
-function dealIdsOf(message: BusMessage): string[] {
-  const data = message.data as { dealIds?: string[], deals?: { id: string }[], alerts?: { dealId: string }[], dealId?: string }
-  return [...new Set([...(data.dealIds ?? []), ...(data.deals ?? []).map(d => d.id), ...(data.alerts ?? []).map(a => a.dealId), ...(data.dealId ? [data.dealId] : [])])]
-}
+import { dealIdsOf, needsVisibility, streamData } from '../../domain/events/stream'
+import { SESSION_MAX_AGE_SECONDS } from '../../domain/tenancy/sessionPolicy'
 
 /**
  * Server-Sent Events for the live screens: `deal.updated`, `deal.score`, `alert.created`, `alert.closed` and
@@ -16,46 +12,59 @@ function dealIdsOf(message: BusMessage): string[] {
  * through any server process arrives here. The browser's EventSource reconnects on its own; the
  * page refetches its data when it does (catching up on what it missed) — also when the server
  * ends the stream because its own feed was cut and came back.
+ *
+ * The caller is checked again at every `people.changed` of the tenant: the stream ends once they
+ * are deactivated, signed out or change role (or their key is revoked), and follows a change of
+ * what they see. It also ends when the session reaches its maximum age.
  */
 export default defineEventHandler(async (event) => {
-  const auth = await requireAuth(event)
+  let auth = await requireAuth(event)
   const db = await useDb()
   const stream = createEventStream(event)
   let sent = 0
+  let ended = false
   const deliver = async (message: BusMessage) => {
-    if (['billing.changed', 'people.changed', 'pipeline.changed', 'records.changed', 'views.refreshed'].includes(message.topic)) return
-    // A notification is for its recipient alone.
-    if (message.topic === 'notification.created') {
-      if (message.data.userId !== auth.userId) return
-      await stream.push({ id: String(++sent), event: message.topic, data: JSON.stringify(message.data) })
-      return
+    const caller = auth
+    let visible = new Set<string>()
+    if (needsVisibility(message, caller.access)) {
+      const rows = await withAccess(db, caller.access, tx => tx.select({ id: deals.id }).from(deals)
+        .where(and(eq(deals.tenantId, caller.tenantId), inArray(deals.id, dealIdsOf(message)))))
+      visible = new Set(rows.map(d => d.id))
     }
-    let ids = dealIdsOf(message)
-    if (auth.access.scope === 'owners' && ids.length) {
-      const visible = await withAccess(db, auth.access, tx => tx.select({ id: deals.id }).from(deals)
-        .where(and(eq(deals.tenantId, auth.tenantId), inArray(deals.id, ids))))
-      const allowed = new Set(visible.map(d => d.id))
-      ids = ids.filter(id => allowed.has(id))
-      if (!ids.length) return
-    }
-    const data = message.topic === 'deal.score'
-      ? { deals: (message.data.deals as { id: string }[]).filter(d => ids.includes(d.id)) }
-      : message.topic === 'alert.created'
-        ? { alerts: (message.data.alerts as { dealId: string }[]).filter(a => ids.includes(a.dealId)) }
-        : { ...message.data, dealIds: ids }
-    await stream.push({ id: String(++sent), event: message.topic, data: JSON.stringify(data) })
+    const data = streamData(message, caller, visible)
+    if (data && !ended) await stream.push({ id: String(++sent), event: message.topic, data: JSON.stringify(data) })
+  }
+  const end = () => {
+    ended = true
+    void stream.close()
+  }
+  // Who sees what changed in the tenant: is the caller still who they were? One check at a time.
+  let checking: Promise<void> = Promise.resolve()
+  const recheck = () => {
+    checking = checking.then(async () => {
+      if (ended) return
+      const fresh = await recheckCaller(auth)
+      if (fresh) auth = fresh
+      else end()
+    }).catch(() => end())
   }
   const unsubscribe = bus.subscribe(auth.tenantId, (message) => {
+    if (message.topic === 'people.changed') return recheck()
     deliver(message).catch(() => undefined)
   })
   // The bus lost its connection for a while and may have missed changes: end the stream, so the
-  // browser reconnects and the page refetches (as after any reconnect).
+  // browser reconnects and the page refetches (as after any reconnect, which checks the caller anew).
   const offReconnect = bus.onReconnect(() => void stream.close())
   const heartbeat = setInterval(() => {
     stream.push({ event: 'ping', data: String(Date.now()) }).catch(() => undefined)
   }, 25_000)
+  const expiry = auth.session
+    ? setTimeout(end, Math.max(0, Date.parse(auth.session.loggedInAt) + SESSION_MAX_AGE_SECONDS * 1000 - Date.now()))
+    : undefined
   stream.onClosed(async () => {
+    ended = true
     clearInterval(heartbeat)
+    clearTimeout(expiry)
     unsubscribe()
     offReconnect()
     await stream.close()

@@ -10,6 +10,9 @@ import { peopleChanged } from './tenants'
 
 export const INVITE_DAYS = 7
 
+/** `session_version + 1`: every session stamped with an older version ends. */
+const nextSessionVersion = sql`${users.sessionVersion} + 1`
+
 const publicUser = {
   id: users.id, name: users.name, email: users.email, role: users.role, teamId: users.teamId,
   active: users.active, invited: sql<boolean>`${users.passwordHash} is null`.as('invited'), lastLoginAt: users.lastLoginAt, createdAt: users.createdAt,
@@ -61,7 +64,7 @@ export async function acceptInvite(db: AppDatabase, token: string, password: str
   const passwordHash = await hashPassword(password)
   return withTenant(db, invited.tenantId, async (tx) => {
     const [user] = await tx.update(users)
-      .set({ passwordHash, inviteTokenHash: null, inviteExpiresAt: null, lastLoginAt: new Date(), updatedAt: new Date() })
+      .set({ passwordHash, inviteTokenHash: null, inviteExpiresAt: null, lastLoginAt: new Date(), updatedAt: new Date(), sessionVersion: nextSessionVersion })
       .where(and(eq(users.tenantId, invited.tenantId), eq(users.id, invited.id), eq(users.inviteTokenHash, tokenHash)))
       .returning()
     if (!user) throw notFound('invitation')
@@ -71,23 +74,37 @@ export async function acceptInvite(db: AppDatabase, token: string, password: str
   })
 }
 
+/**
+ * Ends every session of a user (sign-out ends them on every device): their session version
+ * moves on, and the bus tells every process to forget the cached caller.
+ */
+export async function endSessions(tx: Tx, tenantId: string, userId: string) {
+  await tx.update(users).set({ sessionVersion: nextSessionVersion }).where(and(eq(users.tenantId, tenantId), eq(users.id, userId)))
+  await peopleChanged(tx, tenantId)
+}
+
 export interface UserPatch { role?: Role, teamId?: string | null, active?: boolean, name?: string }
 
 /**
- * Changes a user's role, team or active flag. A deactivated user's sessions stop at once (every
- * request re-reads the flag). The last active admin cannot be demoted or deactivated.
+ * Changes a user's role, team or active flag. A deactivated or re-roled user's sessions stop at
+ * once (their session version moves on; every request re-reads it). The last active admin
+ * cannot be demoted or deactivated — also not by two admins demoting each other at once: a
+ * change of role or active flag first locks the tenant's active admins (in one order, so two
+ * such changes queue instead of deadlocking), and counts them after the lock.
  */
 export async function updateUser(tx: Tx, actor: Actor, userId: string, patch: UserPatch) {
+  const mayLoseAdmin = (patch.role !== undefined && patch.role !== 'admin') || patch.active === false
+  const admins = mayLoseAdmin
+    ? await tx.select({ id: users.id }).from(users)
+        .where(and(eq(users.tenantId, actor.tenantId), eq(users.role, 'admin'), eq(users.active, true))).orderBy(asc(users.id)).for('update')
+    : []
   const [before] = await tx.select().from(users).where(and(eq(users.tenantId, actor.tenantId), eq(users.id, userId))).for('update')
   if (!before) throw notFound('user')
   await assertTeam(tx, actor.tenantId, patch.teamId)
-  const losesAdmin = before.role === 'admin' && before.active && ((patch.role && patch.role !== 'admin') || patch.active === false)
-  if (losesAdmin) {
-    const [{ admins }] = await tx.select({ admins: sql<number>`count(*)::int` }).from(users)
-      .where(and(eq(users.tenantId, actor.tenantId), eq(users.role, 'admin'), eq(users.active, true))) as [{ admins: number }]
-    if (admins <= 1) throw conflict('a tenant needs at least one active admin', { field: patch.active === false ? 'active' : 'role' })
-  }
-  const [after] = await tx.update(users).set({ ...patch, updatedAt: new Date() })
+  const losesAdmin = mayLoseAdmin && before.role === 'admin' && before.active
+  if (losesAdmin && admins.length <= 1) throw conflict('a tenant needs at least one active admin', { field: patch.active === false ? 'active' : 'role' })
+  const endsSessions = (patch.role !== undefined && patch.role !== before.role) || (patch.active !== undefined && patch.active !== before.active)
+  const [after] = await tx.update(users).set({ ...patch, updatedAt: new Date(), ...(endsSessions ? { sessionVersion: nextSessionVersion } : {}) })
     .where(and(eq(users.tenantId, actor.tenantId), eq(users.id, userId))).returning()
   const target = { targetType: 'user', targetId: userId }
   if (patch.role && patch.role !== before.role) await audit(tx, actor, 'user.role_changed', { ...target, metadata: { from: before.role, to: patch.role } })

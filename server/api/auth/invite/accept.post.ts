@@ -10,7 +10,5 @@ export const BodySchema = z.object({
 export default defineEventHandler(async (event) => {
   const { token, password } = await readValidated(event, BodySchema)
   const user = await acceptInvite(await useDb(), token, password, clientIp(event))
-  const sessionUser = { id: user.id, tenantId: user.tenantId, name: user.name, email: user.email, role: user.role, teamId: user.teamId }
-  await replaceUserSession(event, { user: sessionUser, loggedInAt: new Date().toISOString() })
-  return { user: sessionUser }
+  return { user: await startSession(event, user) }
 })
