@@ -6,7 +6,7 @@ import { checkReferences } from '../deals/records'
 import { notFound } from '../errors'
 import { recordsChanged } from '../events/bus'
 import { checkCustom, CustomValuesSchema } from './customFields'
-import { containing, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
+import { containing, cursorOfSort, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
 
 export const AccountCreateSchema = z.object({
   name: z.string().trim().min(1, 'required').max(300),
@@ -29,6 +29,9 @@ const SORTS: Record<AccountSort, KeysetSort> = {
   createdAt: { key: sql`${accounts.createdAt}`, dir: 'desc', type: 'timestamptz' },
   openValue: { key: openValue, dir: 'desc', type: 'numeric' },
 }
+
+/** The list query's cursor check: 400 naming `cursor` for one its sort did not hand out. */
+export const checkAccountCursor = cursorOfSort(SORTS, 'name')
 
 export interface AccountListQuery { limit: number, cursor?: string, q?: string, ownerId?: string, industry?: string, sort?: AccountSort }
 

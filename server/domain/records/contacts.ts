@@ -5,7 +5,7 @@ import type { Tx } from '../db'
 import { checkReferences } from '../deals/records'
 import { notFound } from '../errors'
 import { checkCustom, CustomValuesSchema } from './customFields'
-import { containing, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
+import { containing, cursorOfSort, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
 
 const ContactFields = z.object({
   firstName: z.string().trim().min(1, 'required').max(100),
@@ -32,6 +32,9 @@ const SORTS: Record<ContactSort, KeysetSort> = {
   createdAt: { key: sql`${contacts.createdAt}`, dir: 'desc', type: 'timestamptz' },
   lastActivity: { key: lastActivity, dir: 'desc', type: 'timestamptz' },
 }
+
+/** The list query's cursor check: 400 naming `cursor` for one its sort did not hand out. */
+export const checkContactCursor = cursorOfSort(SORTS, 'name')
 
 export interface ContactListQuery { limit: number, cursor?: string, q?: string, accountId?: string, ownerId?: string, sort?: ContactSort }
 

@@ -33,6 +33,33 @@ export const BODY_LIMITS: Record<string, BodyLimit> = {
 
 const lookup = routeTable(BODY_LIMITS)
 
+/**
+ * Routes that take other media types than JSON (every other route takes JSON only: h3 would
+ * parse any other body as it came, past the checks here). `METHOD /path` with `[param]` segments.
+ */
+export const BODY_TYPES: Record<string, readonly string[]> = {
+  // Checked by server/utils/upload.ts as it streams.
+  'POST /api/v1/imports': ['multipart/form-data'],
+  // Raw MIME, or a provider's parse fields (SendGrid and Mailgun post forms, Postmark JSON).
+  'POST /api/webhooks/email/inbound/[connectionId]': ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data', 'message/rfc822', 'text/plain'],
+}
+
+const typesOf = routeTable(BODY_TYPES)
+
+/** A media type without its parameters, lowercased (`''` when none is given). */
+export const mediaType = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase()
+
+/**
+ * 415 when a route is sent a body of a media type it does not take: JSON (`application/json`,
+ * `…+json`, or no type at all) unless BODY_TYPES says otherwise. Null when it takes it.
+ */
+export function unsupportedMediaType(method: string, path: string, contentType: string): DomainError | null {
+  const accepted = typesOf(method, path) ?? ['application/json']
+  const type = mediaType(contentType)
+  if (accepted.includes(type) || (accepted.includes('application/json') && isJsonType(type))) return null
+  return new DomainError(415, `this route takes ${accepted.join(', ')} bodies, not ${type}`, { accepts: [...accepted] })
+}
+
 /** The limit of a request's route. */
 export function bodyLimitFor(method: string, path: string): BodyLimit {
   return lookup(method, path) ?? DEFAULT_BODY_LIMIT
@@ -70,7 +97,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** Media types whose bodies are checked as text (UTF-8) and, for JSON, parsed here first. */
 export function isJsonType(contentType: string) {
-  const type = contentType.split(';')[0]!.trim().toLowerCase()
+  const type = mediaType(contentType)
   return type === '' || type === 'application/json' || type.endsWith('+json')
 }
 
@@ -124,6 +151,17 @@ export function unstorablePath(value: unknown): string | null {
         if (!storable(key)) return [...path, '(a key)'].join('.')
         stack.push({ value: child, path: [...path, key] })
       }
+    }
+  }
+  return null
+}
+
+/** The name of the first query parameter whose name or value (or one of its values) cannot be stored, or null. Pure. */
+export function unstorableQuery(query: Record<string, unknown>): string | null {
+  for (const [name, value] of Object.entries(query)) {
+    if (!storable(name)) return '(a parameter name)'
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'string' && !storable(v)) return name
     }
   }
   return null
