@@ -17,7 +17,7 @@ export const timeInRange = (at: Date) => !Number.isNaN(at.getTime()) && yearInRa
 
 /** A calendar day `YYYY-MM-DD` (kept as text), in a year the API takes. */
 export const IsoDay = (message = 'a date as YYYY-MM-DD') =>
-  z.iso.date(message).refine(day => yearInRange(Number(day.slice(0, 4))), YEAR_RANGE)
+  z.iso.date(message).refine(day => !/^\d{4}-/.test(day) || yearInRange(Number(day.slice(0, 4))), YEAR_RANGE)
 
 /** An ISO 8601 date-time with an offset, as a Date, in a year the API takes (UTC). */
 export const IsoDateTime = () =>

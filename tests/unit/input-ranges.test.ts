@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { decodeCursor, encodeCursor, KEY_VALUE_TYPES } from '../../server/domain/cursor'
 import { IsoDateTime, IsoDay } from '../../server/domain/dates'
 import { parsePeriod } from '../../server/domain/forecast/periods'
-import { unstorableQuery, unsupportedMediaType } from '../../server/domain/security/body'
+import { checkBody, unstorableQuery } from '../../server/domain/security/body'
 
 const uuid = '6a1f1f1f-1f1f-4f1f-8f1f-1f1f1f1f1f1f'
 const b64 = (text: string) => Buffer.from(text).toString('base64url')
@@ -54,13 +54,24 @@ describe('query strings and media types', () => {
     expect(unstorableQuery({ industry: ['ok', '\uD800'] })).toBe('industry')
     expect(unstorableQuery({ 'a\u0000': 'x' })).toBe('(a parameter name)')
   })
-  it('refuse with 415 a body of a media type the route does not take: JSON unless the route says otherwise', () => {
-    for (const type of ['application/json', 'application/json; charset=utf-8', 'application/merge-patch+json', '']) expect(unsupportedMediaType('POST', '/api/v1/deals', type), type).toBeNull()
-    for (const type of ['application/octet-stream', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x']) {
-      expect(unsupportedMediaType('POST', '/api/v1/deals', type)).toMatchObject({ statusCode: 415 })
+  it('refuse forms on JSON routes with 415 and check every other body as JSON, whatever its type says; routes that take more take only theirs', () => {
+    const check = (path: string, type: string, body: string) => {
+      try {
+        checkBody('POST', path, type, Buffer.from(body))
+        return null
+      }
+      catch (error) {
+        return (error as { statusCode: number }).statusCode
+      }
     }
-    expect(unsupportedMediaType('POST', `/api/webhooks/email/inbound/${uuid}?token=x`, 'message/rfc822')).toBeNull()
-    expect(unsupportedMediaType('POST', `/api/webhooks/email/inbound/${uuid}`, 'application/x-www-form-urlencoded')).toBeNull()
-    expect(unsupportedMediaType('POST', `/api/webhooks/email/mailgun/${uuid}`, 'application/x-www-form-urlencoded')).toMatchObject({ statusCode: 415 })
+    for (const type of ['application/json', 'application/merge-patch+json', '', 'text/plain;charset=UTF-8', 'application/octet-stream']) expect(check('/api/v1/deals', type, '{"name":"x"}'), type).toBeNull()
+    for (const type of ['application/octet-stream', 'text/plain', 'application/xml']) expect(check('/api/v1/deals', type, `{"name":"a\\u0000"}`), type).toBe(400)
+    expect(check('/api/v1/deals', 'application/octet-stream', '['.repeat(5000) + ']'.repeat(5000))).toBe(400)
+    for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) expect(check('/api/v1/deals', type, 'name=a'), type).toBe(415)
+    expect(check(`/api/webhooks/email/inbound/${uuid}?token=x`, 'message/rfc822', 'Subject: hi\r\n\r\nnot json')).toBeNull()
+    expect(check(`/api/webhooks/email/inbound/${uuid}`, 'application/x-www-form-urlencoded', 'a=1')).toBeNull()
+    expect(check(`/api/webhooks/email/inbound/${uuid}`, 'application/xml', '<x/>')).toBe(415)
+    expect(check(`/api/webhooks/email/mailgun/${uuid}`, 'application/x-www-form-urlencoded', 'a=1')).toBe(415)
+    expect(check('/api/v1/deals', 'application/octet-stream', '')).toBeNull()
   })
 })

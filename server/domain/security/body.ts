@@ -34,8 +34,8 @@ export const BODY_LIMITS: Record<string, BodyLimit> = {
 const lookup = routeTable(BODY_LIMITS)
 
 /**
- * Routes that take other media types than JSON (every other route takes JSON only: h3 would
- * parse any other body as it came, past the checks here). `METHOD /path` with `[param]` segments.
+ * Routes that take other media types than JSON, and which (`METHOD /path` with `[param]`
+ * segments): anything else is refused with 415. Every other route takes JSON.
  */
 export const BODY_TYPES: Record<string, readonly string[]> = {
   // Checked by server/utils/upload.ts as it streams.
@@ -46,19 +46,34 @@ export const BODY_TYPES: Record<string, readonly string[]> = {
 
 const typesOf = routeTable(BODY_TYPES)
 
+/** Media types h3 parses into fields rather than as JSON text. */
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data']
+
 /** A media type without its parameters, lowercased (`''` when none is given). */
 export const mediaType = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase()
 
 /**
- * 415 when a route is sent a body of a media type it does not take: JSON (`application/json`,
- * `…+json`, or no type at all) unless BODY_TYPES says otherwise. Null when it takes it.
+ * The checks a request body passes before any route reads it (pure; 03.body.ts applies them):
+ * - a route of BODY_TYPES takes only its media types (415 otherwise), JSON ones checked as JSON;
+ * - any other route takes JSON: a form (urlencoded or multipart, which h3 would parse into
+ *   fields past every JSON check) is refused with 415, and any other body — whatever its type
+ *   says, h3 reads it as JSON text — passes the JSON checks (`checkJsonBody`).
  */
-export function unsupportedMediaType(method: string, path: string, contentType: string): DomainError | null {
-  const accepted = typesOf(method, path) ?? ['application/json']
+export function checkBody(method: string, path: string, contentType: string, raw: Uint8Array): void {
+  if (!raw.length) return
   const type = mediaType(contentType)
-  if (accepted.includes(type) || (accepted.includes('application/json') && isJsonType(type))) return null
-  return new DomainError(415, `this route takes ${accepted.join(', ')} bodies, not ${type}`, { accepts: [...accepted] })
+  const accepted = typesOf(method, path)
+  if (accepted) {
+    if (!accepted.includes(type) && !(accepted.includes('application/json') && isJsonType(type))) throw unsupported(type, accepted)
+    if (isJsonType(type)) checkJsonBody(raw)
+    return
+  }
+  if (FORM_TYPES.includes(type)) throw unsupported(type, ['application/json'])
+  checkJsonBody(raw)
 }
+
+const unsupported = (type: string, accepted: readonly string[]) =>
+  new DomainError(415, `this route takes ${accepted.join(', ')} bodies, not ${type}`, { accepts: [...accepted] })
 
 /** The limit of a request's route. */
 export function bodyLimitFor(method: string, path: string): BodyLimit {
