@@ -1,12 +1,15 @@
 import { consola } from 'consola'
 import { sweepImports } from '../domain/imports/sweep'
-import { LEASE_MS } from '../domain/imports/run'
 
 /**
- * Imports whose process died: at start-up and then every lease, fail the queued or running ones
- * with no heartbeat (another live process's keep theirs) and remove their uploads and any
- * orphaned upload (server/domain/imports/sweep.ts).
+ * Imports whose process died: at start-up and then every 5 minutes, fail the queued or running
+ * ones with no heartbeat (another live process's keep theirs) and remove their uploads and any
+ * orphaned upload (server/domain/imports/sweep.ts). Between sweeps the API already shows such an
+ * import failed (`importView`); the sweep makes it so and frees the disk. It visits every tenant
+ * (imports are behind row-level security), hence not more often.
  */
+const SWEEP_EVERY_MS = 5 * 60_000
+
 export default defineNitroPlugin((nitroApp) => {
   const sweep = async () => {
     try {
@@ -18,7 +21,7 @@ export default defineNitroPlugin((nitroApp) => {
     }
   }
   void sweep()
-  const timer = setInterval(() => void sweep(), LEASE_MS)
+  const timer = setInterval(() => void sweep(), SWEEP_EVERY_MS)
   timer.unref()
   nitroApp.hooks.hook('close', () => clearInterval(timer))
 })

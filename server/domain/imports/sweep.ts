@@ -36,7 +36,7 @@ export interface SweepResult { interrupted: string[], removed: string[] }
 /**
  * Fails the imports whose process died — queued or running with no heartbeat for LEASE_MS, so
  * another live process's imports are left alone — and removes their uploads, then the orphaned
- * uploads of the folder (see `orphanedUploads`). Run at start-up and every minute (server/plugins/imports.ts).
+ * uploads of the folder (see `orphanedUploads`). Run at start-up and every 5 minutes (server/plugins/imports.ts).
  */
 export async function sweepImports(db: AppDatabase, options: { now?: Date, dir?: string, orphanAfterMs?: number } = {}): Promise<SweepResult> {
   const now = options.now ?? new Date()
