@@ -1,10 +1,8 @@
 import { API_CSP, securityHeaders } from '../domain/security/headers'
 import { csrfProblem } from '../domain/security/csrf'
-import { RateLimiter, webhookConnection, webhookLimits } from '../domain/security/rateLimit'
+import { WebhookLimiter, webhookLimits } from '../domain/security/rateLimit'
 
-const limits = webhookLimits(process.env.WEBHOOK_RATE_LIMIT)
-const perConnection = new RateLimiter(limits.perConnection, limits.windowMs)
-const perAddress = new RateLimiter(limits.perAddress, limits.windowMs)
+const webhooks = new WebhookLimiter(webhookLimits(process.env.WEBHOOK_RATE_LIMIT))
 
 function allowedOrigins(event: Parameters<typeof getRequestURL>[0]): string[] {
   const origins = [getRequestURL(event).origin]
@@ -25,7 +23,8 @@ function tooMany(event: Parameters<typeof setResponseHeader>[0], seconds: number
 /**
  * 0. Before anything else: security headers on every answer (pages get their CSP with a nonce
  * from server/plugins/security.ts), CSRF refusal (403) of cookie-authenticated writes from other
- * sites, and rate limits (429 with Retry-After) on the public webhooks per connection and per address.
+ * sites, and rate limits (429 with Retry-After) on the public webhooks per connection and per address and
+ * webhook kind.
  */
 export default defineEventHandler((event) => {
   const https = getRequestProtocol(event, { xForwardedProto: process.env.TRUST_PROXY === '1' }) === 'https'
@@ -45,9 +44,7 @@ export default defineEventHandler((event) => {
   if (problem) throw createError({ statusCode: 403, statusMessage: problem, data: { error: 'csrf' } })
 
   if (event.path.startsWith('/api/webhooks/')) {
-    const address = clientIp(event) ?? 'unknown'
-    const connection = webhookConnection(event.path)
-    const wait = Math.max(perAddress.hit(`address:${address}`), connection ? perConnection.hit(`connection:${connection}`) : 0)
+    const wait = webhooks.hit(event.path, clientIp(event) ?? 'unknown')
     if (wait > 0) throw tooMany(event, wait)
   }
 })

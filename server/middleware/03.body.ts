@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { bodyLimitFor, checkJsonBody, isJsonType, tooLarge } from '../domain/security/body'
+import { bodyLimitFor, checkBody, tooLarge } from '../domain/security/body'
 
 const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const RAW_BODY = Symbol.for('h3RawBody')
@@ -27,8 +27,10 @@ function readLimited(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
 /**
  * 3. Request bodies, before any route reads them: 413 past the route's limit (see
  * server/domain/security/body.ts; the declared Content-Length is checked first, then the bytes as
- * they arrive), and a JSON body must be UTF-8, valid JSON and nested at most 32 deep (400
- * `validation` naming `body`). The body read here is the one the route reads (h3's cache).
+ * they arrive), then `checkBody`: 415 for a form (or any media type a route of BODY_TYPES does
+ * not take), and any body h3 would read as JSON — whatever its type says — must be UTF-8, valid
+ * JSON and nested at most 32 deep (400 `validation` naming `body`) with nothing unstorable in
+ * it. The body read here is the one the route reads (h3's cache).
  */
 export default defineEventHandler(async (event) => {
   if (!PAYLOAD_METHODS.has(event.method) || !event.path.startsWith('/api/')) return
@@ -39,5 +41,5 @@ export default defineEventHandler(async (event) => {
   const req = event.node.req as IncomingMessage & { [RAW_BODY]?: Buffer }
   const raw = await readLimited(req, limit.maxBytes)
   req[RAW_BODY] = raw
-  if (isJsonType(getRequestHeader(event, 'content-type') ?? '')) checkJsonBody(raw)
+  checkBody(event.method, event.path, getRequestHeader(event, 'content-type') ?? '', raw)
 })

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import busboy from 'busboy'
 import type { H3Event } from 'h3'
+import { UPLOAD_DIR, uploadPathOf } from '../domain/imports/sweep'
 
 export interface Upload {
   /** The file as received, on local disk: the caller removes it (`discard`). */
@@ -13,6 +13,8 @@ export interface Upload {
   fileName: string
   fields: Record<string, string>
   discard: () => Promise<void>
+  /** Names the file for the import it now belongs to (the start-up sweep removes a dead import's upload by it). */
+  claim: (importId: string) => Promise<void>
 }
 
 /**
@@ -24,9 +26,9 @@ export async function receiveUpload(event: H3Event, options: { field: string, ma
   if (!type.toLowerCase().startsWith('multipart/form-data')) {
     throw createError({ statusCode: 400, statusMessage: 'validation', data: { issues: [{ path: options.field, message: 'send multipart/form-data with the file in this field' }] } })
   }
-  const dir = join(tmpdir(), 'momentum-uploads')
+  const dir = UPLOAD_DIR
   await mkdir(dir, { recursive: true })
-  const path = join(dir, `${randomUUID()}.upload`)
+  let path = join(dir, `${randomUUID()}.tmp`)
   const discard = () => rm(path, { force: true })
   const fields: Record<string, string> = {}
   let fileName: string | null = null
@@ -64,5 +66,14 @@ export async function receiveUpload(event: H3Event, options: { field: string, ma
     await discard()
     throw createError({ statusCode: 400, statusMessage: 'validation', data: { issues: [{ path: options.field, message: 'required: a CSV file' }] } })
   }
-  return { path, fileName, fields, discard }
+  const upload: Upload = {
+    path, fileName, fields, discard,
+    claim: async (importId) => {
+      const claimed = uploadPathOf(importId, dir)
+      await rename(path, claimed)
+      path = claimed
+      upload.path = claimed
+    },
+  }
+  return upload
 }

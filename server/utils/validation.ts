@@ -1,5 +1,7 @@
 import type { H3Event } from 'h3'
 import type { z } from 'zod'
+import { badRequest } from '../domain/errors'
+import { unstorableQuery } from '../domain/security/body'
 
 /** A zod issue as the API reports it: `{ path: 'subject.dealId', message }`. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[]) {
@@ -22,8 +24,16 @@ export async function readValidated<S extends z.ZodType>(event: H3Event, schema:
   return parseWith(schema, await readBody(event))
 }
 
+/**
+ * The query string parsed with a schema. First, whatever the schema: a value (or name) the
+ * database could not store or compare — a NUL, an unpaired surrogate from a broken escape — is
+ * refused with 400 naming the parameter (see `unstorableQuery`).
+ */
 export function queryValidated<S extends z.ZodType>(event: H3Event, schema: S): z.output<S> {
-  return parseWith(schema, getQuery(event))
+  const query = getQuery(event)
+  const bad = unstorableQuery(query)
+  if (bad !== null) throw badRequest(bad, 'contains a character that cannot be stored (U+0000 or an unpaired surrogate)')
+  return parseWith(schema, query)
 }
 
 export function paramsValidated<S extends z.ZodType>(event: H3Event, schema: S): z.output<S> {

@@ -1,13 +1,14 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { accounts, contacts, deals, events, imports, users } from '../../db/schema'
 import { withTenant } from '../../server/domain/db'
 import { createImport } from '../../server/domain/imports/imports'
 import { ImportOptionsSchema, type ImportOptions } from '../../server/domain/imports/parse'
-import { readHeader, runImport } from '../../server/domain/imports/run'
+import { INTERRUPTED, LEASE_MS, readHeader, runImport } from '../../server/domain/imports/run'
+import { sweepImports } from '../../server/domain/imports/sweep'
 import { createTenant, createUser } from '../../server/domain/tenancy/tenants'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 
@@ -211,5 +212,49 @@ describe('a file that goes away', () => {
     await expect(runImport(database.db, { id: row.id, tenantId, userId: adminId, kind: 'accounts', options, path: join(dir, 'no-such-file.csv'), openDealLimit: null })).rejects.toThrow(/ENOENT/)
     const [failed] = await inTenant(tx => tx.select().from(imports).where(eq(imports.id, row.id)))
     expect(failed).toMatchObject({ status: 'failed', failure: expect.stringContaining('ENOENT') })
+  })
+})
+
+describe('NULs and imports whose process died', () => {
+  const accountOptions = ImportOptionsSchema.parse({ kind: 'accounts', mapping: { name: 'name', industry: 'industry' } })
+
+  it('imports cells holding NULs with the NULs dropped, finishing instead of failing', async () => {
+    const path = await csvFile('nul.csv', ['name,industry', 'Nul\u0000 Works,Ret\u0000ail', 'Plain Works,Retail'])
+    const { stored } = await importFile(path, accountOptions)
+    expect(stored).toMatchObject({ status: 'done', created: 2, errorCount: 0, failure: null })
+    const names = await inTenant(tx => tx.select({ name: accounts.name, industry: accounts.industry }).from(accounts).where(sql`${accounts.name} like '% Works'`))
+    expect(names.sort((a, b) => a.name.localeCompare(b.name))).toEqual([{ name: 'Nul Works', industry: 'Retail' }, { name: 'Plain Works', industry: 'Retail' }])
+  })
+
+  it('fails an import whose process died (no heartbeat past the lease) and removes its upload and orphaned ones, leaving a live process\'s import and files alone', async () => {
+    const uploads = await mkdtemp(join(tmpdir(), 'momentum-sweep-test-'))
+    const make = () => inTenant(tx => createImport(tx, { tenantId, userId: adminId }, accountOptions, ['name', 'industry'], 'a.csv'))
+    const [dead, live] = [await make(), await make()]
+    const now = new Date()
+    await inTenant(tx => tx.update(imports).set({ status: 'running', updatedAt: new Date(now.getTime() - LEASE_MS - 1000) }).where(eq(imports.id, dead.id)))
+    await inTenant(tx => tx.update(imports).set({ status: 'running', updatedAt: now }).where(eq(imports.id, live.id)))
+    const old = new Date(now.getTime() - 60 * 60_000)
+    for (const name of [`${dead.id}.upload`, `${live.id}.upload`, 'orphan.tmp', 'arriving.tmp']) await writeFile(join(uploads, name), 'name\nx\n')
+    for (const name of [`${dead.id}.upload`, `${live.id}.upload`, 'orphan.tmp']) await utimes(join(uploads, name), old, old)
+
+    const result = await sweepImports(database.db, { now, dir: uploads })
+    expect(result.interrupted).toContain(dead.id)
+    expect(result.interrupted).not.toContain(live.id)
+    const rows = await inTenant(tx => tx.select().from(imports).where(inArray(imports.id, [dead.id, live.id])))
+    expect(rows.find(r => r.id === dead.id)).toMatchObject({ status: 'failed', failure: INTERRUPTED })
+    expect(rows.find(r => r.id === live.id)).toMatchObject({ status: 'running', failure: null })
+    expect((await readdir(uploads)).sort()).toEqual([`${live.id}.upload`, 'arriving.tmp'].sort())
+  })
+
+  it('stops a run that another process failed for want of a heartbeat, recording why', { timeout: 120_000 }, async () => {
+    const row = await inTenant(async tx => createImport(tx, { tenantId, userId: adminId }, DATASET_OPTIONS, await readHeader(DATASET), 'big.csv'))
+    const run = runImport(database.db, { id: row.id, tenantId, userId: adminId, kind: 'deals', options: DATASET_OPTIONS, path: DATASET, openDealLimit: null }, undefined, { heartbeatMs: 20 })
+    const status = async () => (await inTenant(tx => tx.select({ status: imports.status }).from(imports).where(eq(imports.id, row.id))))[0]!.status
+    while (await status() === 'queued') await new Promise(r => setTimeout(r, 5))
+    await inTenant(tx => tx.update(imports).set({ status: 'failed', failure: INTERRUPTED }).where(eq(imports.id, row.id)))
+    await expect(run).rejects.toThrow(/another server process took this import for dead/)
+    const [stored] = await inTenant(tx => tx.select().from(imports).where(eq(imports.id, row.id)))
+    expect(stored).toMatchObject({ status: 'failed', failure: expect.stringMatching(/^interrupted: another server process/) })
+    expect(stored!.rowsDone).toBeLessThan(8800)
   })
 })

@@ -206,6 +206,22 @@ describe('faults, tokens and limits', () => {
     expect(outcome.summary!.objects.find(o => o.object === 'Opportunity')!.updated).toBe(1)
   })
 
+  it('refuses a token response whose instance_url points at another host than the connection\'s org, sending nothing there', { timeout: 120_000 }, async () => {
+    const elsewhere = await newMock() // a local host the connection was never given
+    const t = await connectedTenant(mock)
+    mock.tokenInstanceUrl = elsewhere.url
+    try {
+      const outcome = await t.sync()
+      expect(outcome.status).toBe('failed')
+      expect(outcome.summary!.error).toMatch(/^Salesforce's token response named an instance URL that is not allowed \(127\.0\.0\.1:\d+: must be an https URL\); nothing was sent to it/)
+      expect(elsewhere.log).toEqual([])
+      expect((await t.connection()).instanceUrl).toBe(new URL(mock.url).origin)
+    }
+    finally {
+      mock.tokenInstanceUrl = null
+    }
+  })
+
   it('waits while the reported API usage is at 90% of the daily limit, then goes on', { timeout: 120_000 }, async () => {
     const t = await connectedTenant(mock)
     mock.usage.used = 91_000

@@ -94,20 +94,64 @@ describe('outbound webhooks', () => {
     expect(told).toHaveLength(1)
   })
 
-  it('does not connect when the host answers a loopback address at delivery though it answered a public one when checked (DNS rebinding)', async () => {
+  it('connects to the address checked, never looking the host up again (no DNS rebinding): the loopback answer the host would give now is not used', async () => {
     const receiver = await startReceiver([200])
-    // `localhost` is what the connection resolves; the checks before it are told a public address.
+    // `localhost` is what a second lookup would answer; the one lookup made, checked and connected to, answers a public address.
     const url = receiver.url.replace('127.0.0.1', 'localhost')
-    const looksPublic = async () => ['93.184.216.34']
+    let lookups = 0
+    const looksPublic = async () => (lookups++, ['93.184.216.34'])
     const sub = await inTenant(tx => createSubscription(tx, { tenantId, userId: admin }, { url, events: ['call'] }, { allowPrivate: false, resolve: looksPublic }))
+    lookups = 0
     await inTenant(tx => writeEvents(tx, tenantId, [{ type: 'call', occurredAt: NOW, source: 'direct', dealId, actorUserId: admin }]))
     await task('automation:run', at(1000))
-    await runTask(database.db, 'webhooks:deliver', { tenantId, now: at(2000), mailer: null, webhooks: { allowPrivate: false, resolve: looksPublic } })
+    await runTask(database.db, 'webhooks:deliver', { tenantId, now: at(2000), mailer: null, webhooks: { allowPrivate: false, resolve: looksPublic, timeoutMs: 300 } })
+    await receiver.close()
+    expect(receiver.requests).toHaveLength(0)
+    expect(lookups).toBe(1)
+    const [delivery] = await inTenant(tx => deliveryLog(tx, tenantId, sub.id))
+    expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null })
+    expect(['timeout', 'network_error', 'connection_refused']).toContain(delivery!.log.at(-1)!.error)
+    await inTenant(tx => deleteSubscription(tx, tenantId, sub.id))
+  })
+
+  it('refuses an IPv4-mapped IPv6 loopback URL at creation with 400 naming url', async () => {
+    const receiver = await startReceiver([200])
+    const port = new URL(receiver.url).port
+    for (const url of [`http://[::ffff:127.0.0.1]:${port}/hooks`, `http://[::ffff:7f00:1]:${port}/hooks`, 'http://[::ffff:a9fe:a9fe]/latest', 'http://[::ffff:10.0.0.1]/x', 'http://2130706433/x']) {
+      await expect(inTenant(tx => createSubscription(tx, { tenantId, userId: admin }, { url, events: ['note'] }, { allowPrivate: false })), url)
+        .rejects.toMatchObject({ statusCode: 400, data: { issues: [{ path: 'url', message: expect.stringMatching(/private or loopback/) }] } })
+    }
+    await receiver.close()
+    expect(receiver.requests).toHaveLength(0)
+  })
+
+  it('never delivers to an IPv4-mapped IPv6 loopback target stored past the creation check, and logs blocked_address, not the network error', async () => {
+    const receiver = await startReceiver([200])
+    const port = new URL(receiver.url).port
+    const sub = await subscribe(receiver.url, ['email_sent'])
+    await inTenant(tx => tx.update(webhookSubscriptions).set({ url: `http://[::ffff:127.0.0.1]:${port}/hooks` }).where(eq(webhookSubscriptions.id, sub.id)))
+    await inTenant(tx => writeEvents(tx, tenantId, [{ type: 'email_sent', occurredAt: NOW, source: 'direct', dealId, actorUserId: admin }]))
+    await task('automation:run', at(1000))
+    await runTask(database.db, 'webhooks:deliver', { tenantId, now: at(2000), mailer: null, webhooks: { allowPrivate: false } })
     await receiver.close()
     expect(receiver.requests).toHaveLength(0)
     const [delivery] = await inTenant(tx => deliveryLog(tx, tenantId, sub.id))
-    expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null })
-    expect(delivery!.log.at(-1)!.error).toMatch(/^resolves to a private or loopback address \((127\.0\.0\.1|::1)\)$/)
+    expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null, lastError: 'blocked_address' })
+    expect(delivery!.log.map(a => a.error)).toEqual(['blocked_address'])
+    await inTenant(tx => deleteSubscription(tx, tenantId, sub.id))
+  })
+
+  it('logs a refused connection as connection_refused, not the socket error text (no port-scan oracle)', async () => {
+    const receiver = await startReceiver([200])
+    await receiver.close() // nothing listens on its port now
+    const sub = await subscribe(receiver.url, ['meeting_held'])
+    await inTenant(tx => writeEvents(tx, tenantId, [{ type: 'meeting_held', occurredAt: NOW, source: 'direct', dealId, actorUserId: admin }]))
+    await task('automation:run', at(1000))
+    await task('webhooks:deliver', at(2000))
+    const [delivery] = await inTenant(tx => deliveryLog(tx, tenantId, sub.id))
+    expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastError: 'connection_refused' })
+    expect(JSON.stringify(delivery)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|socket/)
+    await inTenant(tx => deleteSubscription(tx, tenantId, sub.id))
   })
 
   it('refuses private and loopback targets unless private targets are allowed', async () => {

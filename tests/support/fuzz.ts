@@ -137,9 +137,53 @@ export function randomBody(schema: JsonSchema | undefined): fc.Arbitrary<unknown
 export function badQuery(names: string[]): fc.Arbitrary<string> {
   const keys = [...names, 'limit', 'cursor', 'q']
   const encoded = nastyString.map(v => encodeURIComponent(v.toWellFormed()))
-  const pair = fc.tuple(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 10 }).map(k => encodeURIComponent(k.toWellFormed()))), fc.oneof(encoded, fc.constantFrom('%', '%ZZ', '%E0%A4%A', '%ED%A0%80', '%FF%FE', '')))
+  const pair = fc.tuple(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 10 }).map(k => encodeURIComponent(k.toWellFormed())), fc.constant('%00')), fc.oneof(encoded, fc.constantFrom('%', '%ZZ', '%E0%A4%A', '%ED%A0%80', '%FF%FE', '', ...RAW_QUERY_VALUES)))
   return fc.array(pair, { maxLength: 6 }).map(pairs => pairs.map(([k, v]) => `${k}=${v}`).join('&'))
 }
+
+/** Query values percent-encoded as they are: NUL (plain and overlong), broken escapes, astral characters, huge. */
+const RAW_QUERY_VALUES = ['%00', 'a%00b', '%00%00', '%C0%80', '%F0%9F%92%A5', '%E2%80%AE', '%EF%BB%BF', 'Zo%C3%AB', 'x'.repeat(6000), '%'.repeat(50)]
+
+const b64 = (text: string) => Buffer.from(text).toString('base64url')
+const SOME_UUID = '6a1f1f1f-1f1f-4f1f-8f1f-1f1f1f1f1f1f'
+const BAD_IDS = ['-'.repeat(36), `${'g'.repeat(8)}-0000-0000-0000-000000000000`, '00000000-0000-0000-0000-000000000000', SOME_UUID]
+const EXTREME_TIMES = ['0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '+010000-01-01T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '1899-12-31T23:59:59.999Z', '2026-02-30T00:00:00.000Z']
+const EXTREME_KEYS = ['0000-01-01 00:00:00+00', '9999-12-31 23:59:59+00', '10000-01-01 00:00:00+00', '2026-02-30', '0000-01-01', '1e999', 'NaN', '-0', '9'.repeat(40), '\u0000', '', 'x'.repeat(1200)]
+
+/** Values at the edges of what the API takes: years 0000, 9999 and 10000, periods past either end, big and odd numbers. */
+export const EXTREME_VALUES = [
+  '0000-01-01', '9999-12-31', '10000-01-01', '1899-12-31', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '9999-12-31T23:00:00-05:00', '10000-01-01T00:00:00Z',
+  '9999-Q4', '9999-12', '0000-Q1', '0000-01', '1900-Q1', '9999-Q3',
+  '1e20', '1e999', '-1', '0', '9007199254740993', '100000000000000000000', '-9223372036854775809', 'NaN', 'Infinity', '0x10',
+]
+
+/** Cursors of the right shape — `[value, id]` JSON or `time|id`, base64url — with values out of range: years, ids, numbers. */
+export const shapeValidCursor: fc.Arbitrary<string> = fc.oneof(
+  fc.tuple(fc.constantFrom(...EXTREME_TIMES), fc.constantFrom(...BAD_IDS)).map(([at, id]) => b64(`${at}|${id}`)),
+  fc.tuple(fc.constantFrom(...EXTREME_KEYS, ...EXTREME_TIMES), fc.constantFrom(...BAD_IDS)).map(([value, id]) => b64(JSON.stringify([value, id]))),
+  fc.constantFrom(b64(JSON.stringify(['x', SOME_UUID, 'extra'])), b64(JSON.stringify([1, SOME_UUID])), b64(`${EXTREME_TIMES[0]}|${SOME_UUID}|x`), b64('|'), b64('[]')),
+)
+
+/** Query strings with the route's parameters (and cursor, limit) at their extremes. */
+export function extremeQuery(names: string[]): fc.Arbitrary<string> {
+  const keys = [...new Set([...names, 'limit', 'cursor', 'from', 'to', 'period'])]
+  const value = fc.oneof(fc.constantFrom(...EXTREME_VALUES), shapeValidCursor, fc.constantFrom(...RAW_QUERY_VALUES))
+  return fc.array(fc.tuple(fc.constantFrom(...keys), value), { minLength: 1, maxLength: 4 })
+    .map(pairs => pairs.map(([k, v]) => `${k}=${v}`).join('&'))
+}
+
+/** Bodies of media types other than JSON, holding what the JSON checks refuse (NUL, deep nesting, invalid UTF-8). */
+export const nonJsonBody: fc.Arbitrary<{ body: Uint8Array, contentType: string, why: string }> = fc.tuple(
+  fc.constantFrom('application/octet-stream', 'application/x-www-form-urlencoded', 'text/plain', 'text/plain; charset=utf-8', 'multipart/form-data; boundary=fuzz', 'application/xml', 'application/x-ndjson'),
+  fc.oneof(
+    fc.constant('{"name":"Nul\\u0000Co","amount":1}'),
+    fc.integer({ min: 33, max: 5000 }).map(n => `{"name":${'{"a":'.repeat(n)}1${'}'.repeat(n)}}`),
+    fc.integer({ min: 33, max: 20_000 }).map(n => '['.repeat(n) + ']'.repeat(n)),
+    fc.constant('name=Nul%00Co&amount=1'),
+    fc.constant('--fuzz\r\nContent-Disposition: form-data; name="name"\r\n\r\nNul\u0000Co\r\n--fuzz--\r\n'),
+    fc.uint8Array({ minLength: 1, maxLength: 64 }).map(bytes => Buffer.concat([Buffer.from([0xC3, 0x28, 0xFF]), bytes]).toString('latin1')),
+  ),
+).map(([contentType, text]) => ({ body: Buffer.from(text, 'latin1'), contentType, why: `${contentType.split(';')[0]} body` }))
 
 /** Path segments that are not the id a route wants. */
 export const badSegment = fc.oneof(
@@ -205,11 +249,19 @@ function stringFor(schema: JsonSchema): fc.Arbitrary<string> {
   switch (schema.format) {
     case 'uuid': return fc.uuid()
     case 'email': return fc.tuple(fc.constantFrom('a', 'zoë', 'o\'brien', 'x+tag'), fc.constantFrom('fuzz.test', 'ex.com')).map(([l, d]) => `${l}@${d}`)
-    case 'date-time': return fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map(d => d.toISOString())
-    case 'date': return fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map(d => d.toISOString().slice(0, 10))
+    case 'date-time': return fc.oneof(
+      { weight: 4, arbitrary: fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map(d => d.toISOString()) },
+      fc.constantFrom('0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '9999-12-31T23:00:00-05:00', '1900-01-01T00:00:00+01:00', '0001-01-01T00:00:00Z'),
+    )
+    case 'date': return fc.oneof(
+      { weight: 4, arbitrary: fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map(d => d.toISOString().slice(0, 10)) },
+      fc.constantFrom('0000-01-01', '9999-12-31', '1899-12-31', '1900-01-01', '0001-01-01'),
+    )
   }
   if (typeof schema.pattern === 'string') {
     try {
+      // Periods (2026-Q4, 2026-11): their extremes too.
+      if (new RegExp(schema.pattern).test('9999-Q4')) return fc.oneof(fc.stringMatching(new RegExp(schema.pattern)), fc.constantFrom('9999-Q4', '9999-12', '0000-Q1', '0000-01', '9999-Q3'))
       return fc.stringMatching(new RegExp(schema.pattern)).filter(s => s.length >= min && s.length <= max)
     }
     catch { /* a pattern JavaScript cannot read: plain strings */ }

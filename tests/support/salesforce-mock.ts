@@ -38,6 +38,8 @@ export interface SalesforceMock {
   /** The next matching API requests (after `skip` of them pass) fail with `status` (500). */
   failNext: (options: { match?: RegExp, skip?: number, times?: number, status?: number }) => void
   expireTokens: () => void
+  /** The `instance_url` token answers name instead of the mock's own URL (null: its own). */
+  tokenInstanceUrl: string | null
   revokeRefreshTokens: () => void
   close: () => Promise<void>
 }
@@ -106,6 +108,7 @@ export async function startSalesforceMock(options: { now?: () => Date } = {}): P
       faults.push({ match, skip, times, status })
     },
     expireTokens: () => tokens.clear(),
+    tokenInstanceUrl: null,
     revokeRefreshTokens: () => {
       refreshRevoked = true
     },
@@ -130,7 +133,7 @@ export async function startSalesforceMock(options: { now?: () => Date } = {}): P
     const issuedAt = String(Date.now())
     const signature = createHmac('sha256', credentials.clientSecret).update(id + issuedAt).digest('base64')
     log.status = 200
-    json(res, 200, { access_token: accessToken, instance_url: url, id, token_type: 'Bearer', issued_at: issuedAt, signature, scope: 'api refresh_token' })
+    json(res, 200, { access_token: accessToken, instance_url: mock.tokenInstanceUrl ?? url, id, token_type: 'Bearer', issued_at: issuedAt, signature, scope: 'api refresh_token' })
   }
 
   function api(req: IncomingMessage, res: ServerResponse, log: LoggedRequest) {

@@ -5,7 +5,7 @@ import { ConditionSchema, RuleSchema } from '../../server/domain/automation/sche
 import { renderTemplate, SequenceCreateSchema, unknownMergeFields } from '../../server/domain/sequences/templates'
 import { nextAttemptAt, RETRY_WINDOW_MS } from '../../server/domain/webhooks/backoff'
 import { signatureHeader, verifySignature } from '../../server/domain/webhooks/sign'
-import { guardedLookup, isPrivateAddress, refuseTarget } from '../../server/domain/webhooks/targets'
+import { isPrivateAddress, pinnedLookup, refuseTarget, resolveTarget } from '../../server/domain/webhooks/targets'
 
 const deal = dealFacts({ amount: '25000.00', stage: 'proposal', ownerId: 'u1', source: 'Referral', product: 'Platform', currency: 'USD', probability: null, tags: ['vip'], custom: { region: 'EMEA', seats: 40 } }, { score: 62, state: 'steady' })
 const cond = (field: string, op: string, value: unknown) => ConditionSchema.parse({ field, op, value })
@@ -131,22 +131,18 @@ describe('webhook targets', () => {
     expect(await refuseTarget('https://u:p@public.test/h', { allowPrivate: false, resolve })).toBe('must not carry credentials')
     expect(await refuseTarget('http://127.0.0.1:9/h', { allowPrivate: true, resolve })).toBeNull()
   })
-  it('connect through a lookup that refuses a private answer, in the one-address and the all-addresses forms Node asks for', async () => {
-    const answers: Record<string, { address: string, family: number }[]> = {
-      'public.test': [{ address: '8.8.8.8', family: 4 }, { address: '2606:4700::1111', family: 6 }],
-      'rebound.test': [{ address: '8.8.8.8', family: 4 }, { address: '127.0.0.1', family: 4 }],
-    }
-    const base = ((host: string, _options: unknown, callback: (e: Error | null, found: { address: string, family: number }[]) => void) =>
-      callback(null, answers[host] ?? [])) as unknown as Parameters<typeof guardedLookup>[1]
-    const ask = (allowPrivate: boolean, host: string, all: boolean) => new Promise<{ error: string | null, answer: unknown }>((resolve) => {
-      guardedLookup(allowPrivate, base)(host, { all }, (error: Error | null, address: unknown, family?: number) =>
-        resolve({ error: error?.message ?? null, answer: all ? address : [address, family] }))
+  it('connect to the one address checked: resolved once, the connection\'s lookup answers only that address, in the one-address and the all-addresses forms Node asks for', async () => {
+    let asked = 0
+    const resolve = async () => (asked++ ? ['127.0.0.1'] : ['8.8.8.8', '2606:4700::1111'])
+    expect(await resolveTarget('https://rebinding.test/h', { allowPrivate: false, resolve })).toEqual({ address: '8.8.8.8', family: 4 })
+    expect(asked).toBe(1)
+    expect(await resolveTarget('https://rebound.test/h', { allowPrivate: false, resolve: async () => ['8.8.8.8', '127.0.0.1'] })).toEqual({ refused: 'resolves to a private or loopback address (127.0.0.1)', category: 'blocked_address' })
+    expect(await resolveTarget('https://nowhere.test/h', { allowPrivate: false, resolve: async () => [] })).toMatchObject({ category: 'dns_failure' })
+    expect(await resolveTarget('http://127.0.0.1:9/h', { allowPrivate: true })).toEqual({ address: '127.0.0.1', family: 4 })
+    const ask = (all: boolean) => new Promise<unknown>((done) => {
+      pinnedLookup('8.8.8.8', 4)('rebinding.test', { all }, (error: Error | null, address: unknown, family?: number) => done(all ? address : [address, family]))
     })
-    expect(await ask(false, 'public.test', false)).toEqual({ error: null, answer: ['8.8.8.8', 4] })
-    expect(await ask(false, 'public.test', true)).toEqual({ error: null, answer: answers['public.test'] })
-    expect((await ask(false, 'rebound.test', false)).error).toBe('resolves to a private or loopback address (127.0.0.1)')
-    expect((await ask(false, 'rebound.test', true)).error).toBe('resolves to a private or loopback address (127.0.0.1)')
-    expect(await ask(true, 'rebound.test', false)).toEqual({ error: null, answer: ['8.8.8.8', 4] })
-    expect((await ask(false, 'nowhere.test', false)).error).toBe('the host does not resolve')
+    expect(await ask(false)).toEqual(['8.8.8.8', 4])
+    expect(await ask(true)).toEqual([{ address: '8.8.8.8', family: 4 }])
   })
 })

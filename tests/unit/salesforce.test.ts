@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_STAGES } from '../../server/domain/deals/stages'
+import { checkInstanceUrl } from '../../server/domain/integrations/salesforce/connections'
 import { ApiLimitPause, backoffMs, describeError, isTransient, nearLimit, needsReauth, usageFromLimits } from '../../server/domain/integrations/salesforce/faults'
 import {
   DEFAULT_STAGE_MAP, domainOf, incrementalQuery, kindOfId, mapAccount, mapContact, mapEvent, mapForecastCategory, mapOpportunity, mapStage, mapTask, sfDate, usersQuery,
@@ -121,5 +122,29 @@ describe('Salesforce limits and faults', () => {
       .toBe('Could not reach Salesforce at acme.my.salesforce.com while reading Contact (ECONNREFUSED) after 4 tries. The next run resumes from the last committed page.')
     expect(describeError({ errorCode: 'INVALID_FIELD', message: 'No such column \'Foo\'' }, { object: 'Account' })).toBe('Salesforce refused a request while reading Account (INVALID_FIELD: No such column \'Foo\').')
     expect(describeError(new ApiLimitPause({ used: 95_000, limit: 100_000 }, 0.9))).toMatch(/^Paused: Salesforce API usage is at 95% of the daily limit \(95,000 of 100,000\)/)
+  })
+})
+
+describe('Salesforce token responses', () => {
+  const own = ['http://127.0.0.1:4010', 'https://login.salesforce.com']
+  it('take an instance_url of the connection\'s own org or an https Salesforce domain', () => {
+    expect(checkInstanceUrl('http://127.0.0.1:4010', own)).toBeNull()
+    expect(checkInstanceUrl('https://acme.my.salesforce.com', own)).toBeNull()
+    expect(checkInstanceUrl('https://acme--dev.sandbox.my.salesforce.com/', own)).toBeNull()
+  })
+  it('refuse an instance_url on any other host, plain http or with credentials, whatever the test allowance', () => {
+    process.env.SALESFORCE_ALLOW_INSECURE_URLS = '1'
+    try {
+      expect(checkInstanceUrl('http://127.0.0.1:4011', own)).toBe('must be an https URL')
+      expect(checkInstanceUrl('http://169.254.169.254/latest', own)).toBe('must be an https URL')
+      expect(checkInstanceUrl('https://evil.example.com', own)).toBe('must be a Salesforce domain (…my.salesforce.com)')
+      expect(checkInstanceUrl('https://salesforce.com.evil.example', own)).toBe('must be a Salesforce domain (…my.salesforce.com)')
+      expect(checkInstanceUrl('http://acme.my.salesforce.com', own)).toBe('must be an https URL')
+      expect(checkInstanceUrl('https://u:p@acme.my.salesforce.com', own)).toBe('must not carry credentials')
+      expect(checkInstanceUrl('not a url', own)).toBe('not a URL')
+    }
+    finally {
+      delete process.env.SALESFORCE_ALLOW_INSECURE_URLS
+    }
   })
 })

@@ -3,7 +3,7 @@ import { databaseBusy, databaseUnavailable, isConflictAbort, isConnectionError }
 import { bodyLimitFor, checkJsonBody, DEFAULT_BODY_LIMIT, isJsonType, jsonDepth, MAX_JSON_DEPTH } from '../../server/domain/security/body'
 import { csrfProblem, type CsrfRequest } from '../../server/domain/security/csrf'
 import { addNonce, pageCsp, securityHeaders } from '../../server/domain/security/headers'
-import { RateLimiter, webhookConnection, webhookLimits } from '../../server/domain/security/rateLimit'
+import { RateLimiter, webhookConnection, WebhookLimiter, webhookKind, webhookLimits } from '../../server/domain/security/rateLimit'
 
 const refusal = (fn: () => void) => {
   try {
@@ -114,6 +114,18 @@ describe('webhook rate limits', () => {
   it('reads WEBHOOK_RATE_LIMIT, keeping the defaults for what it does not say', () => {
     expect(webhookLimits(undefined)).toEqual({ perConnection: 600, perAddress: 1200, windowMs: 60_000 })
     expect(webhookLimits('connection:5, address:x')).toEqual({ perConnection: 5, perAddress: 1200, windowMs: 60_000 })
+  })
+
+  it('counts an address apart for each webhook kind (Stripe, each email provider, inbound mail), from a fixed set of kinds', () => {
+    const limiter = new WebhookLimiter({ perConnection: 100, perAddress: 2, windowMs: 60_000 })
+    const stripe = () => limiter.hit('/api/webhooks/stripe', '203.0.113.7', 0)
+    expect([stripe(), stripe(), stripe()]).toEqual([0, 0, 60])
+    expect(limiter.hit('/api/webhooks/email/sendgrid/a', '203.0.113.7', 0)).toBe(0)
+    expect(limiter.hit('/api/webhooks/email/mailgun/b', '203.0.113.7', 0)).toBe(0)
+    expect(limiter.hit('/api/webhooks/email/inbound/c', '203.0.113.7', 0)).toBe(0)
+    expect(limiter.hit('/api/webhooks/stripe', '198.51.100.1', 0)).toBe(0)
+    expect(['/api/webhooks/stripe?x', '/api/webhooks/email/SendGrid/x', '/api/webhooks/email/inbound/x', '/api/webhooks/email/nope/x', '/api/webhooks/email/other2/x', '/api/webhooks/other'].map(webhookKind))
+      .toEqual(['stripe', 'email:sendgrid', 'email:inbound', 'email:other', 'email:other', 'other'])
   })
 
   it('finds the connection a webhook path names', () => {

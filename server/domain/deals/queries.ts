@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
 import { accounts, deals, dealScores, users } from '../../../db/schema'
+import { isUuid, KEY_VALUE_TYPES, type KeyValueType } from '../cursor'
 import type { Tx } from '../db'
 import type { DEAL_SORTS } from './schemas'
 
@@ -50,11 +51,20 @@ const SORTS: Record<DealSort, { order: SQL[], after: (v: string, id: string) => 
 
 const encode = (value: string, id: string) => Buffer.from(JSON.stringify([value, id])).toString('base64url')
 
-/** The cursor's sort value and id, or null when it is not one of ours. Pure. */
-export function decodeDealCursor(cursor: string): [string, string] | null {
+/** The SQL type each sort's cursor value is compared as. */
+const SORT_TYPES: Record<DealSort, KeyValueType> = { createdAt: 'timestamptz', amount: 'numeric', closeDate: 'date' }
+
+/**
+ * The cursor's sort value and id, or null when it is not one of ours (with `sort`: not one that
+ * sort handed out, its value unreadable as the sort's type). Pure.
+ */
+export function decodeDealCursor(cursor: string, sort?: DealSort): [string, string] | null {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown
-    return Array.isArray(parsed) && parsed.length === 2 && parsed.every(p => typeof p === 'string') && /^[0-9a-f-]{36}$/.test(String(parsed[1])) ? parsed as [string, string] : null
+    if (!Array.isArray(parsed) || parsed.length !== 2 || !parsed.every(p => typeof p === 'string')) return null
+    const [value, id] = parsed as [string, string]
+    if (!isUuid(id) || !KEY_VALUE_TYPES.text(value)) return null
+    return !sort || KEY_VALUE_TYPES[SORT_TYPES[sort]](value) ? [value, id] : null
   }
   catch {
     return null
@@ -70,7 +80,7 @@ export async function listDeals(tx: Tx, tenantId: string, query: DealListQuery) 
   if (query.teamId) {
     where.push(inArray(deals.ownerId, tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.teamId, query.teamId)))))
   }
-  const cursor = query.cursor ? decodeDealCursor(query.cursor) : null
+  const cursor = query.cursor ? decodeDealCursor(query.cursor, query.sort ?? 'createdAt') : null
   if (cursor) where.push(sort.after(...cursor))
   const rows = await tx.select(dealColumns).from(deals)
     .leftJoin(accounts, and(eq(accounts.tenantId, deals.tenantId), eq(accounts.id, deals.accountId)))

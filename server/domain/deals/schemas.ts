@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import { FORECAST_CATEGORIES, STAGE_KINDS } from '../../../db/schema'
 import { CustomValuesSchema } from '../records/customFields'
+import { IsoDay } from '../dates'
 
 const Money = z.union([z.number().min(0).max(1e12), z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'a decimal amount such as 1250.50')])
   .transform(v => String(v))
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
-const Day = z.iso.date('a date as YYYY-MM-DD')
+const Day = IsoDay()
 const Name = z.string().trim().min(1, 'required').max(300)
 
 export const DealCreateSchema = z.object({

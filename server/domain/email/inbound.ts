@@ -4,6 +4,7 @@ import { contacts, dealContacts, deals, emailMessages, pipelineStages } from '..
 import type { Tx } from '../db'
 import { writeEvents, type EventRow } from '../events/write'
 import { toStorable } from '../security/body'
+import { timeInRange } from '../dates'
 
 /** An inbound email as the threading needs it, whatever format it came in. */
 export interface InboundEmail {
@@ -18,7 +19,7 @@ export interface InboundEmail {
 }
 
 /** The date if it is one (a header or field can say anything), else the fallback. */
-const dateOr = (date: Date | null | undefined, fallback: Date) => (date && !Number.isNaN(date.getTime()) ? date : fallback)
+const dateOr = (date: Date | null | undefined, fallback: Date) => (date && timeInRange(date) ? date : fallback)
 const bare = (id: string) => id.trim().replace(/^<|>$/g, '')
 const ids = (value: string | string[] | undefined | null): string[] =>
   (Array.isArray(value) ? value : (value ?? '').split(/\s+/)).map(bare).filter(Boolean)
@@ -72,7 +73,7 @@ async function readAnyInbound(body: { raw?: Buffer, fields?: Json }, receivedAt:
       from: (str(fromFull.Email) ?? str(f.From))?.toLowerCase() ?? null,
       to: str(f.To)?.toLowerCase() ?? null,
       subject: str(f.Subject),
-      date: str(f.Date) && !Number.isNaN(Date.parse(String(f.Date))) ? new Date(String(f.Date)) : receivedAt,
+      date: dateOr(str(f.Date) ? new Date(String(f.Date)) : null, receivedAt),
       text: str(f.TextBody)?.slice(0, 5000) ?? null,
     }
   }

@@ -1,4 +1,5 @@
 import type { EmailProvider, EventType } from '../../../db/schema'
+import { fromUnixSeconds, timeInRange } from '../dates'
 
 /**
  * Provider webhook payloads as one shape. Pure. Events that say nothing about engagement
@@ -46,9 +47,10 @@ function sendgrid(body: unknown): EmailEvent[] {
     const e = obj(raw)
     const type = SENDGRID[String(e.event)]
     const eventId = str(e.sg_event_id)
-    if (!type || !eventId || typeof e.timestamp !== 'number') return []
+    const at = fromUnixSeconds(e.timestamp)
+    if (!type || !eventId || !at) return []
     return [{
-      eventId, type, at: new Date(e.timestamp * 1000), recipient: str(e.email)?.toLowerCase() ?? null,
+      eventId, type, at, recipient: str(e.email)?.toLowerCase() ?? null,
       providerMessageId: str(e.sg_message_id)?.split('.')[0] ?? null, messageId: stripBrackets(str(e['smtp-id'])),
       userAgent: str(e.useragent), ip: str(e.ip), url: str(e.url), client: null,
     }]
@@ -62,11 +64,12 @@ function mailgun(body: unknown): EmailEvent[] {
   if (name === 'failed' && data.severity !== 'permanent') return []
   const type = MAILGUN[name]
   const eventId = str(data.id)
-  if (!type || !eventId || typeof data.timestamp !== 'number') return []
+  const at = fromUnixSeconds(data.timestamp)
+  if (!type || !eventId || !at) return []
   const message = obj(data.message)
   const client = obj(data['client-info'])
   return [{
-    eventId, type, at: new Date(data.timestamp * 1000), recipient: str(data.recipient)?.toLowerCase() ?? null,
+    eventId, type, at, recipient: str(data.recipient)?.toLowerCase() ?? null,
     providerMessageId: str(obj(data.storage).key) ?? stripBrackets(str(obj(message.headers)['message-id'])),
     messageId: stripBrackets(str(obj(message.headers)['message-id'])),
     userAgent: str(client['user-agent']), ip: str(data.ip), url: str(data.url), client: str(client['client-type']),
@@ -79,7 +82,7 @@ function postmark(body: unknown): EmailEvent[] {
   const type = POSTMARK[String(e.RecordType)]
   const messageId = str(e.MessageID)
   const when = str(e.ReceivedAt) ?? str(e.DeliveredAt) ?? str(e.BouncedAt) ?? str(e.ChangedAt)
-  if (!type || !messageId || !when || Number.isNaN(Date.parse(when))) return []
+  if (!type || !messageId || !when || !timeInRange(new Date(when))) return []
   if (type === 'email_unsubscribed' && e.SuppressSending !== true) return []
   const url = str(e.OriginalLink)
   return [{

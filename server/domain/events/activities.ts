@@ -4,6 +4,7 @@ import type { Tx } from '../db'
 import { recordSentMessage } from '../email/ingest'
 import { notifyMentions } from '../work/mentions'
 import { ingestEvents } from './ingest'
+import { IsoDateTime } from '../dates'
 
 export const ACTIVITY_TYPES = ['call', 'meeting_scheduled', 'meeting_held', 'note', 'email_sent', 'email_received'] as const
 export const CALL_OUTCOMES = ['connected', 'voicemail', 'no_answer', 'busy', 'wrong_number'] as const
@@ -11,7 +12,7 @@ export const CALL_OUTCOMES = ['connected', 'voicemail', 'no_answer', 'busy', 'wr
 /** What a rep logs by hand: a call (duration, outcome), a meeting, a note or an email. */
 export const ActivitySchema = z.object({
   type: z.enum(ACTIVITY_TYPES),
-  occurredAt: z.iso.datetime({ offset: true }).transform(s => new Date(s)).optional(),
+  occurredAt: IsoDateTime().optional(),
   dealId: z.uuid().optional(),
   contactId: z.uuid().optional(),
   accountId: z.uuid().optional(),

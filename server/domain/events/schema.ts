@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { EVENT_TYPES, type EventType } from '../../../db/schema'
+import { IsoDateTime } from '../dates'
 
 export const MAX_BATCH = 5000
 
@@ -9,7 +10,7 @@ const email = z.email().max(320).transform(s => s.toLowerCase())
 /** An event as sources send it (the ingestion API, integrations, imports). See docs/api.md, "Events". */
 export const EventInputSchema = z.object({
   type: z.enum(EVENT_TYPES),
-  occurredAt: z.iso.datetime({ offset: true }).transform(s => new Date(s)),
+  occurredAt: IsoDateTime(),
   source: z.string().trim().min(1).max(64).regex(/^[a-z0-9_.:-]+$/i, 'letters, digits and _ . : - only'),
   externalId: z.string().trim().min(1).max(255).optional(),
   actor: z.object({ userId: uuid.optional(), email: email.optional() }).strict().default({}),

@@ -1,3 +1,5 @@
+import { MAX_YEAR, MIN_YEAR, yearInRange } from '../dates'
+
 /** Forecast periods: a month (`2026-11`) or a quarter (`2026-Q4`), in UTC days. Pure. */
 
 export interface Period {
@@ -13,10 +15,19 @@ export const PERIOD_PATTERN = /^(\d{4})-(?:Q([1-4])|(0[1-9]|1[0-2]))$/
 
 const day = (y: number, m: number) => new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10)
 
+/** What a period key must be, in words (for the 400). */
+export const PERIOD_RANGE = `a period from ${MIN_YEAR}-01 to ${MAX_YEAR}-11 or ${MAX_YEAR}-Q3 (it must end by ${MAX_YEAR}-12-31)`
+
+/**
+ * The period of a key, or null when it is not one: the pattern, in a year the API takes, ending
+ * (its first day after) by the last day of MAX_YEAR, so every bound is a day the database takes.
+ */
 export function parsePeriod(key: string): Period | null {
   const match = PERIOD_PATTERN.exec(key)
   if (!match) return null
   const year = Number(match[1])
+  const lastMonth = match[2] ? Number(match[2]) * 3 : Number(match[3])
+  if (!yearInRange(year) || (year === MAX_YEAR && lastMonth === 12)) return null
   if (match[2]) {
     const first = (Number(match[2]) - 1) * 3
     return { key, kind: 'quarter', start: day(year, first), end: day(year, first + 3) }

@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import { ANALYTICS_GROUPS } from './analytics'
-import { parsePeriod, periodOf, PERIOD_PATTERN } from './periods'
+import { parsePeriod, periodOf, PERIOD_PATTERN, PERIOD_RANGE } from './periods'
+import { IsoDay } from '../dates'
 
-const Period = z.string().regex(PERIOD_PATTERN, 'a month (2026-11) or a quarter (2026-Q4)').transform(p => parsePeriod(p)!)
-const Day = z.iso.date('a date as YYYY-MM-DD')
+const Period = z.string().regex(PERIOD_PATTERN, 'a month (2026-11) or a quarter (2026-Q4)').refine(p => parsePeriod(p) !== null, PERIOD_RANGE).transform(p => parsePeriod(p)!)
+const Day = IsoDay()
 const Amount = z.number().min(0).max(1e12)
 const Format = z.enum(['json', 'csv']).default('json')
 

@@ -3,6 +3,7 @@ import { EVENT_TYPES, IMPORT_KINDS, type EventType } from '../../../db/schema'
 import type { StageDefinition } from '../deals/stages'
 import { applyCustomValues, type FieldDefinition } from '../records/customFields'
 import { IMPORT_TARGETS } from '../../../shared/utils/imports'
+import { timeInRange, YEAR_RANGE, yearInRange } from '../dates'
 
 /**
  * Reading CSV rows into records: column mapping, stage mapping, dates, amounts. Everything here
@@ -56,7 +57,7 @@ const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/
 
 function isoDay(y: number, m: number, d: number): string | null {
   const date = new Date(Date.UTC(y, m - 1, d))
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null
+  if (!yearInRange(y) || date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null
   return date.toISOString().slice(0, 10)
 }
 
@@ -287,6 +288,7 @@ export function parseEventRow(cells: Cells, ctx: ParseContext): Parsed<EventRowI
   if (occurredAt instanceof Error) return fail(`occurredAt: ${occurredAt.message}`)
   const when = typeof occurredAt === 'string' ? new Date(`${occurredAt}T12:00:00Z`) : occurredAt
   if (Number.isNaN(when.getTime())) return fail(`occurredAt: "${at}" is not a date`)
+  if (!timeInRange(when)) return fail(`occurredAt: "${at}" is not ${YEAR_RANGE}`)
   const contactEmail = parseEmail(text(cells, mapping, 'contactEmail') ?? undefined)
   if (contactEmail instanceof Error) return fail(`contactEmail: ${contactEmail.message}`)
   const actorEmail = parseEmail(text(cells, mapping, 'actorEmail') ?? undefined)

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import { parse, type Options } from 'csv-parse'
 import { imports, type ImportKind } from '../../../db/schema'
 import type { AppDatabase } from '../../../db/client'
 import { withTenant, type Tx } from '../db'
 import { loadStages } from '../deals/records'
 import { fieldDefinitions } from '../records/customFields'
+import { toStorable } from '../security/body'
 import { applyAccounts, applyContacts, applyDeals, applyEvents, type BatchResult, type Numbered } from './apply'
 import { newRun, type ImportRun } from './resolve'
 import { parseAccountRow, parseContactRow, parseDealRow, parseEventRow, type ImportOptions, type ParseContext, type Parsed } from './parse'
@@ -14,8 +15,18 @@ import { parseAccountRow, parseContactRow, parseDealRow, parseEventRow, type Imp
 export const BATCH_ROWS = 500
 /** Row errors kept for the API (the count keeps going). */
 export const MAX_ERRORS = 1000
-/** A running import whose progress has not moved for this long was cut off (its process died). */
-export const STALE_AFTER_MS = 10 * 60_000
+/** How often a running import says it is alive (its `updatedAt`), batch or no batch. */
+export const HEARTBEAT_MS = 15_000
+/**
+ * A queued or running import whose heartbeat is older than this lost its process (a crash, a
+ * kill): it is failed (see sweep.ts) and shown failed. Four heartbeats, so a busy process is not
+ * taken for a dead one; with several server processes, only the owner's heartbeat counts.
+ */
+export const LEASE_MS = 4 * HEARTBEAT_MS
+/** What a dead process's import says. */
+export const INTERRUPTED = 'interrupted: the server stopped while importing; run the import again (rows already imported are matched, not duplicated)'
+
+const ACTIVE = ['queued', 'running'] as const
 
 type Cells = Record<string, string | undefined>
 
@@ -41,12 +52,12 @@ function parsed(path: string, options: Options) {
 
 /** A CSV reader of the file, one record per row keyed by the header's column names. */
 export function csvRecords(path: string) {
-  return parsed(path, { columns: header => (header as string[]).map(h => h.trim()), bom: true, skip_empty_lines: true, relax_column_count: true })
+  return parsed(path, { columns: header => (header as string[]).map(h => toStorable(h.trim())), bom: true, skip_empty_lines: true, relax_column_count: true })
 }
 
 /** The file's header row (its column names). */
 export async function readHeader(path: string): Promise<string[]> {
-  for await (const record of parsed(path, { bom: true, to_line: 1 })) return (record as string[]).map(h => h.trim())
+  for await (const record of parsed(path, { bom: true, to_line: 1 })) return (record as string[]).map(h => toStorable(h.trim()))
   return []
 }
 
@@ -69,19 +80,34 @@ export interface ImportJob {
 
 export interface ImportTotals { rowsDone: number, created: number, updated: number, skipped: number, errorCount: number, errors: { row: number, message: string }[] }
 
+/** The cells of a row as they can be stored: NULs dropped, unpaired surrogates replaced (a CSV may hold anything). */
+const storableCells = (cells: Cells): Cells =>
+  Object.fromEntries(Object.entries(cells).map(([k, v]) => [k, typeof v === 'string' ? toStorable(v) : v]))
+
 /**
  * Runs an import to the end: a counting pass for the progress bar, then a streaming pass that
  * parses rows and writes them in batches. Memory holds one batch, the lookups made so far and
- * the keys already seen (to report a row that repeats an earlier one), never the file.
+ * the keys already seen (to report a row that repeats an earlier one), never the file. A
+ * heartbeat every HEARTBEAT_MS keeps the import this process's; should another process have
+ * failed it meanwhile (no heartbeat for LEASE_MS), the run stops at its next row.
  */
-export async function runImport(db: AppDatabase, job: ImportJob, now: () => Date = () => new Date()): Promise<ImportTotals> {
+export async function runImport(db: AppDatabase, job: ImportJob, now: () => Date = () => new Date(), options: { heartbeatMs?: number } = {}): Promise<ImportTotals> {
   const setProgress = (tx: Tx, values: Partial<typeof imports.$inferInsert>) =>
     tx.update(imports).set({ ...values, updatedAt: now() }).where(and(eq(imports.tenantId, job.tenantId), eq(imports.id, job.id)))
   const totals: ImportTotals = { rowsDone: 0, created: 0, updated: 0, skipped: 0, errorCount: 0, errors: [] }
   const addError = (row: number, message: string) => {
     totals.errorCount++
-    if (totals.errors.length < MAX_ERRORS) totals.errors.push({ row, message })
+    if (totals.errors.length < MAX_ERRORS) totals.errors.push({ row, message: toStorable(message) })
   }
+  let lost = false
+  const heartbeat = setInterval(() => {
+    withTenant(db, job.tenantId, tx => tx.update(imports).set({ updatedAt: now() })
+      .where(and(eq(imports.tenantId, job.tenantId), eq(imports.id, job.id), inArray(imports.status, ACTIVE))).returning({ id: imports.id }))
+      .then((alive) => {
+        if (!alive.length) lost = true
+      }, () => { /* the database is away: the next batch finds out */ })
+  }, options.heartbeatMs ?? HEARTBEAT_MS)
+  heartbeat.unref()
   try {
     const rowsTotal = await countRows(job.path)
     const ctx: ParseContext = await withTenant(db, job.tenantId, async (tx) => {
@@ -122,9 +148,10 @@ export async function runImport(db: AppDatabase, job: ImportJob, now: () => Date
 
     let row = 1
     for await (const cells of csvRecords(job.path)) {
+      if (lost) throw new Error('interrupted: another server process took this import for dead (no heartbeat); run the import again')
       row++
       rowsInBatch++
-      const parsed = kind.parse(cells as Cells, ctx)
+      const parsed = kind.parse(storableCells(cells as Cells), ctx)
       if (!parsed.ok) addError(row, parsed.message)
       else {
         const key = kind.key(parsed.value as never)
@@ -142,22 +169,26 @@ export async function runImport(db: AppDatabase, job: ImportJob, now: () => Date
     return totals
   }
   catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
+    // Stored as text: whatever the error says (a cell's content, say), nothing PostgreSQL refuses.
+    const message = toStorable((error instanceof Error ? error.message : String(error)).slice(0, 500))
     // The connection that failed the batch may have taken its pool's idle ones with it (a database
     // restart, a cut network): the next try gets a fresh connection, so try a few times.
     for (const wait of [0, 250, 1000, 3000]) {
       if (wait) await new Promise(resolve => setTimeout(resolve, wait))
-      const recorded = await withTenant(db, job.tenantId, tx => setProgress(tx, { status: 'failed', finishedAt: now(), failure: message.slice(0, 500) }))
+      const recorded = await withTenant(db, job.tenantId, tx => setProgress(tx, { status: 'failed', finishedAt: now(), failure: message }))
         .then(() => true, () => false)
       if (recorded) break
     }
     throw error
   }
+  finally {
+    clearInterval(heartbeat)
+  }
 }
 
 /** What the API shows of an import; a run cut off by a dead process shows as failed. Pure. */
 export function importView(row: typeof imports.$inferSelect, now = new Date()) {
-  const stale = (row.status === 'running' || row.status === 'queued') && now.getTime() - row.updatedAt.getTime() > STALE_AFTER_MS
+  const stale = (row.status === 'running' || row.status === 'queued') && now.getTime() - row.updatedAt.getTime() > LEASE_MS
   return {
     id: row.id,
     kind: row.kind,
@@ -170,7 +201,7 @@ export function importView(row: typeof imports.$inferSelect, now = new Date()) {
     skipped: row.skipped,
     errorCount: row.errorCount,
     errors: row.errors,
-    failure: stale ? 'interrupted: the server stopped while importing; run the import again (rows already imported are matched, not duplicated)' : row.failure,
+    failure: stale ? INTERRUPTED : row.failure,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,

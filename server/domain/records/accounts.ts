@@ -6,7 +6,7 @@ import { actedAt as when, type Actor } from '../actor'
 import { notFound } from '../errors'
 import { recordsChanged } from '../events/bus'
 import { checkCustom, CustomValuesSchema, type CustomValues } from './customFields'
-import { containing, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
+import { containing, cursorOfSort, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
 import { checkReferences } from './references'
 
 export const AccountCreateSchema = z.object({
@@ -41,6 +41,9 @@ const SORTS: Record<AccountSort, KeysetSort> = {
   createdAt: { key: sql`${accounts.createdAt}`, dir: 'desc', type: 'timestamptz' },
   openValue: { key: openValue, dir: 'desc', type: 'numeric' },
 }
+
+/** The list query's cursor check: 400 naming `cursor` for one its sort did not hand out. */
+export const checkAccountCursor = cursorOfSort(SORTS, 'name')
 
 export interface AccountListQuery { limit: number, cursor?: string, q?: string, ownerId?: string, industry?: string, sort?: AccountSort }
 

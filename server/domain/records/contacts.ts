@@ -5,7 +5,7 @@ import type { Tx } from '../db'
 import { actedAt as when, type Actor } from '../actor'
 import { notFound } from '../errors'
 import { checkCustom, CustomValuesSchema, type CustomValues } from './customFields'
-import { containing, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
+import { containing, cursorOfSort, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
 import { checkReferences } from './references'
 
 export interface NewContact {
@@ -54,6 +54,9 @@ const SORTS: Record<ContactSort, KeysetSort> = {
   createdAt: { key: sql`${contacts.createdAt}`, dir: 'desc', type: 'timestamptz' },
   lastActivity: { key: lastActivity, dir: 'desc', type: 'timestamptz' },
 }
+
+/** The list query's cursor check: 400 naming `cursor` for one its sort did not hand out. */
+export const checkContactCursor = cursorOfSort(SORTS, 'name')
 
 export interface ContactListQuery { limit: number, cursor?: string, q?: string, accountId?: string, ownerId?: string, sort?: ContactSort }
 

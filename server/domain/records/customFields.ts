@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { CUSTOM_FIELD_ENTITIES, CUSTOM_FIELD_TYPES, customFields } from '../../../db/schema'
 import type { Tx } from '../db'
 import { DomainError } from '../errors'
+import { YEAR_RANGE, yearInRange } from '../dates'
 
 export type CustomEntity = (typeof CUSTOM_FIELD_ENTITIES)[number]
 export type CustomValues = Record<string, unknown>
@@ -27,7 +28,7 @@ function checkValue(def: FieldDefinition, value: unknown): string | null {
     case 'text': return typeof value === 'string' && value.length <= 2000 ? null : 'text of at most 2,000 characters'
     case 'number': return typeof value === 'number' && Number.isFinite(value) ? null : 'a number'
     case 'boolean': return typeof value === 'boolean' ? null : 'true or false'
-    case 'date': return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) ? null : 'a date as YYYY-MM-DD'
+    case 'date': return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) ? (yearInRange(Number(value.slice(0, 4))) ? null : YEAR_RANGE) : 'a date as YYYY-MM-DD'
     case 'select': return typeof value === 'string' && def.options.includes(value) ? null : `one of ${def.options.join(', ')}`
   }
 }

@@ -9,7 +9,8 @@ import { createContact } from '../records/contacts'
 import { checkReferences } from '../records/references'
 import { checkCustom, CustomValuesSchema } from './customFields'
 import { scoreLead } from './leadScore'
-import { containing, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
+import { containing, cursorOfSort, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
+import { IsoDay } from '../dates'
 
 export const LeadCreateSchema = z.object({
   name: z.string().trim().min(1, 'required').max(200),
@@ -39,7 +40,7 @@ export const LEAD_STATUSES = ['open', 'converted', 'disqualified'] as const
 export const LeadConvertSchema = z.object({
   dealName: z.string().trim().min(1).max(300).optional(),
   amount: z.union([z.number().min(0).max(1e12), z.string().regex(/^\d{1,12}(\.\d{1,2})?$/)]).default(0),
-  closeDate: z.iso.date().optional(),
+  closeDate: IsoDay().optional(),
   accountId: z.uuid().optional(),
 }).strict()
 
@@ -57,6 +58,9 @@ const SORTS: Record<LeadSort, KeysetSort> = {
   createdAt: { key: sql`${leads.createdAt}`, dir: 'desc', type: 'timestamptz' },
   name: { key: sql`lower(${leads.name})`, dir: 'asc', type: 'text' },
 }
+
+/** The list query's cursor check: 400 naming `cursor` for one its sort did not hand out. */
+export const checkLeadCursor = cursorOfSort(SORTS, 'score')
 
 export interface LeadListQuery { limit: number, cursor?: string, q?: string, status?: string, source?: string, ownerId?: string, sort?: LeadSort }
 

@@ -1,4 +1,5 @@
 import { asc, desc, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
+import { isUuid, KEY_VALUE_TYPES, type KeyValueType } from '../cursor'
 
 /** Keyset paging by (a sort key, id): cursors are opaque `[value, id]` pairs. */
 export const encodeKey = (value: string, id: string) => Buffer.from(JSON.stringify([value, id])).toString('base64url')
@@ -8,7 +9,7 @@ export function decodeKey(cursor: string | undefined): [string, string] | null {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown
     return Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string'
-      && /^[0-9a-f-]{36}$/i.test(parsed[1])
+      && isUuid(parsed[1]) && KEY_VALUE_TYPES.text(parsed[0])
       ? [parsed[0], parsed[1]]
       : null
   }
@@ -21,19 +22,25 @@ export function decodeKey(cursor: string | undefined): [string, string] | null {
 export interface KeysetSort {
   key: SQL
   dir: 'asc' | 'desc'
-  type: 'text' | 'timestamptz' | 'numeric'
-}
-
-const VALID: Record<KeysetSort['type'], (v: string) => boolean> = {
-  text: () => true,
-  timestamptz: v => !Number.isNaN(Date.parse(v)),
-  numeric: v => /^-?\d+(\.\d+)?$/.test(v),
+  type: Exclude<KeyValueType, 'date'>
 }
 
 /** The sort's cursor, if it is one this sort handed out (a cursor of another sort starts over). */
 export function decodeSortKey(sort: KeysetSort, cursor: string | undefined): [string, string] | null {
   const key = decodeKey(cursor)
-  return key && VALID[sort.type](key[0]) ? key : null
+  return key && KEY_VALUE_TYPES[sort.type](key[0]) ? key : null
+}
+
+/**
+ * A list query's check (a zod `superRefine`) that its cursor is one its sort handed out: 400
+ * naming `cursor` otherwise, before the database would be asked to read the value as the sort's type.
+ */
+export function cursorOfSort<S extends string>(sorts: Record<S, KeysetSort>, fallback: NoInfer<S>) {
+  return (query: { sort?: S, cursor?: string }, ctx: { addIssue: (issue: { code: 'custom', path: string[], message: string }) => void }) => {
+    if (query.cursor !== undefined && !decodeSortKey(sorts[query.sort ?? fallback], query.cursor)) {
+      ctx.addIssue({ code: 'custom', path: ['cursor'], message: 'not a cursor this API returned for this sort' })
+    }
+  }
 }
 
 /** ORDER BY for the sort, the id breaking ties in the same direction. */

@@ -33,6 +33,48 @@ export const BODY_LIMITS: Record<string, BodyLimit> = {
 
 const lookup = routeTable(BODY_LIMITS)
 
+/**
+ * Routes that take other media types than JSON, and which (`METHOD /path` with `[param]`
+ * segments): anything else is refused with 415. Every other route takes JSON.
+ */
+export const BODY_TYPES: Record<string, readonly string[]> = {
+  // Checked by server/utils/upload.ts as it streams.
+  'POST /api/v1/imports': ['multipart/form-data'],
+  // Raw MIME, or a provider's parse fields (SendGrid and Mailgun post forms, Postmark JSON).
+  'POST /api/webhooks/email/inbound/[connectionId]': ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data', 'message/rfc822', 'text/plain'],
+}
+
+const typesOf = routeTable(BODY_TYPES)
+
+/** Media types h3 parses into fields rather than as JSON text. */
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data']
+
+/** A media type without its parameters, lowercased (`''` when none is given). */
+export const mediaType = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase()
+
+/**
+ * The checks a request body passes before any route reads it (pure; 03.body.ts applies them):
+ * - a route of BODY_TYPES takes only its media types (415 otherwise), JSON ones checked as JSON;
+ * - any other route takes JSON: a form (urlencoded or multipart, which h3 would parse into
+ *   fields past every JSON check) is refused with 415, and any other body — whatever its type
+ *   says, h3 reads it as JSON text — passes the JSON checks (`checkJsonBody`).
+ */
+export function checkBody(method: string, path: string, contentType: string, raw: Uint8Array): void {
+  if (!raw.length) return
+  const type = mediaType(contentType)
+  const accepted = typesOf(method, path)
+  if (accepted) {
+    if (!accepted.includes(type) && !(accepted.includes('application/json') && isJsonType(type))) throw unsupported(type, accepted)
+    if (isJsonType(type)) checkJsonBody(raw)
+    return
+  }
+  if (FORM_TYPES.includes(type)) throw unsupported(type, ['application/json'])
+  checkJsonBody(raw)
+}
+
+const unsupported = (type: string, accepted: readonly string[]) =>
+  new DomainError(415, `this route takes ${accepted.join(', ')} bodies, not ${type}`, { accepts: [...accepted] })
+
 /** The limit of a request's route. */
 export function bodyLimitFor(method: string, path: string): BodyLimit {
   return lookup(method, path) ?? DEFAULT_BODY_LIMIT
@@ -70,7 +112,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** Media types whose bodies are checked as text (UTF-8) and, for JSON, parsed here first. */
 export function isJsonType(contentType: string) {
-  const type = contentType.split(';')[0]!.trim().toLowerCase()
+  const type = mediaType(contentType)
   return type === '' || type === 'application/json' || type.endsWith('+json')
 }
 
@@ -124,6 +166,17 @@ export function unstorablePath(value: unknown): string | null {
         if (!storable(key)) return [...path, '(a key)'].join('.')
         stack.push({ value: child, path: [...path, key] })
       }
+    }
+  }
+  return null
+}
+
+/** The name of the first query parameter whose name or value (or one of its values) cannot be stored, or null. Pure. */
+export function unstorableQuery(query: Record<string, unknown>): string | null {
+  for (const [name, value] of Object.entries(query)) {
+    if (!storable(name)) return '(a parameter name)'
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'string' && !storable(v)) return name
     }
   }
   return null

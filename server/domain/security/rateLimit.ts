@@ -39,6 +39,43 @@ export function webhookLimits(value: string | undefined): WebhookLimits {
   return limits
 }
 
+const EMAIL_KINDS = new Set(['sendgrid', 'mailgun', 'postmark', 'inbound'])
+
+/**
+ * Which inbound webhook a path is — `stripe`, `email:<provider>` for tracking events,
+ * `email:inbound` for inbound mail, `other` — from a fixed set (an unknown provider segment is
+ * `email:other`), so each sender's traffic is counted apart without a caller minting buckets.
+ */
+export function webhookKind(path: string): string {
+  const [, first, second] = /^\/api\/webhooks\/([^/?]+)(?:\/([^/?]+))?/.exec(path) ?? []
+  if (first === 'stripe') return 'stripe'
+  if (first === 'email') return `email:${EMAIL_KINDS.has((second ?? '').toLowerCase()) ? second!.toLowerCase() : 'other'}`
+  return 'other'
+}
+
+/**
+ * The public webhooks' limits: per connection, and per address and webhook kind — a flood of one
+ * kind from an address (say, Stripe's, from an egress address many senders share) does not
+ * lock out the address's other webhooks. Answers 0 when allowed, else the seconds to wait.
+ */
+export class WebhookLimiter {
+  private readonly perConnection: RateLimiter
+  private readonly perAddress: RateLimiter
+
+  constructor(limits: WebhookLimits) {
+    this.perConnection = new RateLimiter(limits.perConnection, limits.windowMs)
+    this.perAddress = new RateLimiter(limits.perAddress, limits.windowMs)
+  }
+
+  hit(path: string, address: string, now = Date.now()): number {
+    const connection = webhookConnection(path)
+    return Math.max(
+      this.perAddress.hit(`address:${webhookKind(path)}:${address}`, now),
+      connection ? this.perConnection.hit(`connection:${connection}`, now) : 0,
+    )
+  }
+}
+
 /** The connection a public webhook path names, if any (`/api/webhooks/email/<provider|inbound>/<id>`). */
 export function webhookConnection(path: string): string | null {
   const match = /^\/api\/webhooks\/email\/[^/]+\/([^/?]+)/.exec(path)

@@ -6,7 +6,7 @@ import { unseal } from '../tenancy/secrets'
 import { activeAdminIds, notify } from '../work/notifications'
 import { nextAttemptAt } from './backoff'
 import { signatureHeader, SIGNATURE_HEADER } from './sign'
-import { allowPrivateTargets, guardedLookup, postTo, refuseTarget, type Resolver } from './targets'
+import { allowPrivateTargets, networkFailure, postTo, resolveTarget, statusFailure, type DeliveryFailure, type Resolver } from './targets'
 
 export interface OutboundEvent { key: string, type: string, occurredAt: Date, data: Record<string, unknown> }
 
@@ -35,8 +35,11 @@ interface Claimed { id: string, subscriptionId: string, url: string, secret: str
 const LEASE_MS = 2 * 60_000
 const TIMEOUT_MS = 10_000
 
-/** `resolve` is the check made before sending (a test's stand-in for DNS); the connection's own lookup is checked again. */
-export interface DeliverOptions { allowPrivate?: boolean, resolve?: Resolver, limit?: number }
+/**
+ * `resolve` is the lookup made before sending (a test's stand-in for DNS): its answer is checked
+ * and is the address connected to. `timeoutMs` is how long a receiver has to answer.
+ */
+export interface DeliverOptions { allowPrivate?: boolean, resolve?: Resolver, limit?: number, timeoutMs?: number }
 
 /**
  * Delivers the tenant's due webhooks: claims them (a lease, in a short transaction, so processes
@@ -46,7 +49,6 @@ export interface DeliverOptions { allowPrivate?: boolean, resolve?: Resolver, li
  */
 export async function deliverDue(db: AppDatabase, tenantId: string, now: Date, options: DeliverOptions = {}) {
   const allowPrivate = options.allowPrivate ?? allowPrivateTargets()
-  const lookup = guardedLookup(allowPrivate)
   const claimed = await withTenant(db, tenantId, tx => queryRows<Claimed>(tx, sql`
     update webhook_deliveries d set next_attempt_at = ${new Date(now.getTime() + LEASE_MS).toISOString()}::timestamptz
     from webhook_subscriptions s
@@ -62,17 +64,19 @@ export async function deliverDue(db: AppDatabase, tenantId: string, now: Date, o
     const body = JSON.stringify({ id: d.id, ...d.payload })
     const started = Date.now()
     let statusCode: number | null = null
-    let error: string | null = await refuseTarget(d.url, { allowPrivate, resolve: options.resolve })
-    if (!error) {
+    let error: DeliveryFailure | null = null
+    const target = await resolveTarget(d.url, { allowPrivate, resolve: options.resolve })
+    if ('refused' in target) error = target.category
+    else {
       try {
-        statusCode = await postTo(d.url, {
-          body, timeoutMs: TIMEOUT_MS, lookup,
+        statusCode = await postTo(d.url, target, {
+          body, timeoutMs: options.timeoutMs ?? TIMEOUT_MS,
           headers: { 'content-type': 'application/json', 'user-agent': 'Momentum-Webhooks/1', 'momentum-event': d.eventType, 'momentum-delivery': d.id, [SIGNATURE_HEADER]: signatureHeader(unseal<string>(d.secret), body, now) },
         })
-        if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`
+        if (statusCode < 200 || statusCode >= 300) error = statusFailure(statusCode)
       }
       catch (e) {
-        error = e instanceof Error ? e.message : String(e)
+        error = networkFailure(e)
       }
     }
     const ok = !error
@@ -83,13 +87,13 @@ export async function deliverDue(db: AppDatabase, tenantId: string, now: Date, o
   return { attempted: claimed.length, delivered, failed }
 }
 
-async function recordAttempt(tx: Tx, tenantId: string, d: Claimed, result: { ok: boolean, statusCode: number | null, error: string | null, durationMs: number }, now: Date) {
+async function recordAttempt(tx: Tx, tenantId: string, d: Claimed, result: { ok: boolean, statusCode: number | null, error: DeliveryFailure | null, durationMs: number }, now: Date) {
   const attempt = d.attempts + 1
-  await tx.insert(webhookAttempts).values({ tenantId, deliveryId: d.id, attempt, at: now, statusCode: result.statusCode, error: result.error?.slice(0, 500) ?? null, durationMs: result.durationMs })
+  await tx.insert(webhookAttempts).values({ tenantId, deliveryId: d.id, attempt, at: now, statusCode: result.statusCode, error: result.error, durationMs: result.durationMs })
   const retryAt = result.ok ? null : nextAttemptAt(attempt, d.createdAt, now)
   const status = result.ok ? 'delivered' : retryAt ? 'pending' : 'failed'
   await tx.update(webhookDeliveries).set({
-    status, attempts: attempt, nextAttemptAt: retryAt, lastStatusCode: result.statusCode, lastError: result.error?.slice(0, 500) ?? null, deliveredAt: result.ok ? now : null,
+    status, attempts: attempt, nextAttemptAt: retryAt, lastStatusCode: result.statusCode, lastError: result.error, deliveredAt: result.ok ? now : null,
   }).where(and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.id, d.id)))
   if (status === 'failed') await disableSubscription(tx, tenantId, d, now)
 }

@@ -5,8 +5,9 @@ import type { Access, Tx } from '../db'
 import { badRequest, notFound } from '../errors'
 import { writeEvents } from '../events/write'
 import { dueWindow, type DueFilter } from './schedule'
+import { IsoDateTime } from '../dates'
 
-const When = z.iso.datetime({ offset: true }).transform(s => new Date(s))
+const When = IsoDateTime()
 
 export const TaskCreateSchema = z.object({
   title: z.string().trim().min(1, 'required').max(500),

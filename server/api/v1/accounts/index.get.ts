@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ACCOUNT_SORTS, listAccounts } from '../../../domain/records/accounts'
+import { ACCOUNT_SORTS, checkAccountCursor, listAccounts } from '../../../domain/records/accounts'
 
 export const QuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -8,7 +8,7 @@ export const QuerySchema = z.object({
   ownerId: z.uuid().optional(),
   industry: z.string().trim().min(1).max(100).optional(),
   sort: z.enum(ACCOUNT_SORTS).default('name'),
-})
+}).superRefine(checkAccountCursor)
 
 /** Accounts the caller may see, by name (or `sort=createdAt|openValue`); `q` searches name and domain. */
 export default defineEventHandler(async (event) => {

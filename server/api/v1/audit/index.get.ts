@@ -4,7 +4,7 @@ import { auditLog, users } from '../../../../db/schema'
 
 export const QuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.coerce.number().int().positive().optional(),
+  cursor: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 })
 
 /** Admin: the audit log, newest first (`cursor` is the last id of the previous page). */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CONTACT_SORTS, listContacts } from '../../../domain/records/contacts'
+import { checkContactCursor, CONTACT_SORTS, listContacts } from '../../../domain/records/contacts'
 
 export const QuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -8,7 +8,7 @@ export const QuerySchema = z.object({
   accountId: z.uuid().optional(),
   ownerId: z.uuid().optional(),
   sort: z.enum(CONTACT_SORTS).default('name'),
-})
+}).superRefine(checkContactCursor)
 
 /** Contacts the caller may see, by name (or `sort=createdAt|lastActivity`); `q` searches names and email. */
 export default defineEventHandler(async (event) => {

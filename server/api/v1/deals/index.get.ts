@@ -9,7 +9,7 @@ export const QuerySchema = z.object({
   stage: z.string().max(64).optional(),
   ownerId: z.uuid().optional(),
   teamId: z.uuid().optional(),
-})
+}).refine(q => q.cursor === undefined || decodeDealCursor(q.cursor, q.sort) !== null, { path: ['cursor'], message: 'not a cursor this API returned for this sort' })
 
 /** The deals the caller may see (their own, their team's, or the tenant's), filtered and sorted. */
 export default defineEventHandler(async (event) => {

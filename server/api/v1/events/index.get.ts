@@ -1,10 +1,11 @@
 import { z } from 'zod'
 import { userEvents } from '../../../domain/events/queries'
+import { IsoDateTime } from '../../../domain/dates'
 
 export const QuerySchema = PageQuerySchema.extend({
   userId: z.uuid(),
-  from: z.iso.datetime({ offset: true }).transform(s => new Date(s)),
-  to: z.iso.datetime({ offset: true }).transform(s => new Date(s)),
+  from: IsoDateTime(),
+  to: IsoDateTime(),
 }).refine(q => q.from < q.to, { path: ['to'], message: 'must be after from' })
 
 /** A user's events in a time range, newest first, paged with a cursor. */

@@ -42,6 +42,7 @@ export default defineEventHandler(async (event) => {
     const options = parseWith(ImportOptionsSchema, { kind: fields.kind, mapping: json(fields, 'mapping'), stageMap: json(fields, 'stageMap'), dateFormat: fields.dateFormat || undefined })
     const header = await readHeader(upload.path)
     const row = await withTenant(db, auth.tenantId, tx => createImport(tx, actorOf(event, auth), options, header, upload.fileName))
+    await upload.claim(row.id)
     const { limits } = await tenantCapabilities(auth.tenantId)
     job = { id: row.id, tenantId: auth.tenantId, userId: auth.userId, kind: options.kind, options, path: upload.path, openDealLimit: limits.openDeals }
   }

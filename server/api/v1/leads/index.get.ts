@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LEAD_SORTS, LEAD_STATUSES, listLeads } from '../../../domain/records/leads'
+import { checkLeadCursor, LEAD_SORTS, LEAD_STATUSES, listLeads } from '../../../domain/records/leads'
 
 export const QuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -9,7 +9,7 @@ export const QuerySchema = z.object({
   source: z.string().trim().min(1).max(64).optional(),
   ownerId: z.uuid().optional(),
   sort: z.enum(LEAD_SORTS).default('score'),
-})
+}).superRefine(checkLeadCursor)
 
 /** Leads the caller may see, best score first (or `sort=createdAt|name`); `q` searches name, company and email. */
 export default defineEventHandler(async (event) => {

@@ -1,6 +1,7 @@
 import { Connection, OAuth2, type TokenResponse } from 'jsforce'
 import type { SalesforceAuthFlow } from '../../../../db/schema'
-import { ApiLimitPause, backoffMs, isTransient, nearLimit, SessionRefused, usageFromLimits, type ApiUsage } from './faults'
+import { checkInstanceUrl } from './connections'
+import { ApiLimitPause, backoffMs, InstanceUrlRefused, isTransient, nearLimit, SessionRefused, usageFromLimits, type ApiUsage } from './faults'
 import type { SfRecord } from './map'
 
 export const API_VERSION = '62.0'
@@ -100,6 +101,11 @@ export class SalesforceClient {
       ? this.oauth2.refreshToken(refreshToken ?? '')
       : this.oauth2.requestToken({ grant_type: 'client_credentials' }))
     this.tokenRefreshes++
+    // The answer names the org's API host: only one the connection may call (not a token for an internal address).
+    if (token.instance_url) {
+      const problem = checkInstanceUrl(token.instance_url, [this.credentials.instanceUrl, this.credentials.loginUrl])
+      if (problem) throw new InstanceUrlRefused(token.instance_url, problem)
+    }
     this.tokenChanged = true
     this.conn.accessToken = token.access_token
     if (token.instance_url) this.conn.instanceUrl = token.instance_url

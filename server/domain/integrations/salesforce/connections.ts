@@ -30,6 +30,27 @@ export function checkOrgUrl(value: string): string | null {
   return null
 }
 
+/**
+ * Whether the `instance_url` of a token response may be called: the connection's own org or
+ * login origin (checked when it was saved, so the local test org passes too), or else an https
+ * URL of a Salesforce domain, like `checkOrgUrl` without the test allowance. The problem in
+ * words, or null. Pure.
+ */
+export function checkInstanceUrl(value: string, configured: readonly string[]): string | null {
+  let url: URL
+  try {
+    url = new URL(value)
+  }
+  catch {
+    return 'not a URL'
+  }
+  if (url.username || url.password) return 'must not carry credentials'
+  if (configured.some(c => URL.canParse(c) && new URL(c).origin === url.origin)) return null
+  if (url.protocol !== 'https:') return 'must be an https URL'
+  if (!SALESFORCE_HOST.test(url.hostname)) return 'must be a Salesforce domain (…my.salesforce.com)'
+  return null
+}
+
 const OrgUrl = z.string().trim().max(300).superRefine((value, ctx) => {
   const problem = checkOrgUrl(value)
   if (problem) ctx.addIssue({ code: 'custom', message: problem })

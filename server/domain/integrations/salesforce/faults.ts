@@ -62,11 +62,28 @@ export class SessionRefused extends Error {
   }
 }
 
+/** A token response named an instance URL the connection may not call: nothing is sent to it. */
+export class InstanceUrlRefused extends Error {
+  constructor(readonly instanceUrl: string, problem: string) {
+    super(`Salesforce's token response named an instance URL that is not allowed (${hostOf(instanceUrl)}: ${problem}); nothing was sent to it. Check the connection's org and login URLs under Settings → Salesforce.`)
+    this.name = 'InstanceUrlRefused'
+  }
+}
+
+function hostOf(url: string) {
+  try {
+    return new URL(url).host
+  }
+  catch {
+    return 'not a URL'
+  }
+}
+
 /** The last error in words, for admins. Never includes a secret: only codes, hosts and Salesforce's own messages. */
 export function describeError(error: unknown, context: { object?: string, host?: string, attempts?: number } = {}): string {
   const e = fields(error)
   const where = context.object ? ` while reading ${context.object}` : ''
-  if (error instanceof ApiLimitPause) return error.message
+  if (error instanceof ApiLimitPause || error instanceof InstanceUrlRefused) return error.message
   if (needsReauth(error)) {
     return `Salesforce refused this connection's credentials (${e.name}: ${e.message || 'no detail'}). An admin must reconnect it under Settings → Salesforce; until then it is not synced.`
   }
