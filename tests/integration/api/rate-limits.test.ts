@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adminQuery, withDatabaseName } from '../../../db/admin'
-import { Client, signUp } from '../../support/http'
+import type { Client } from '../../support/http'
+import { signUp } from '../../support/http'
 import { startInstance, type Instance } from '../../support/instance'
 
 // On a server of its own, with low webhook limits: the shared test server's callers all come
