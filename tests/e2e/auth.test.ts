@@ -63,7 +63,7 @@ describe('signing up, out and in', () => {
     await page.getByLabel('Work email').fill('admin@demo.momentum.test')
     await page.getByLabel('Password').fill('long-enough-password')
     await page.getByRole('button', { name: 'Create account' }).click()
-    await page.getByText('already registered: sign in instead').waitFor()
+    await page.getByText('use another email, or sign in if you already have an account').waitFor()
     expect(page.url()).toContain('/signup')
     await page.close()
   })
