@@ -27,6 +27,8 @@ function json(fields: Record<string, string>, name: string) {
   }
 }
 
+export const meta = defineRoute({ tag: 'Import', summary: 'Start a CSV import of deals, accounts, contacts or events (admin); 202 { id }', body: BodySchema, bodyType: 'multipart/form-data', status: 202, maxBytes: 201 * MB, streamed: true, bodyTypes: ['multipart/form-data'] })
+
 /**
  * Starts a CSV import (admins): the file streams to disk, the mapping is checked against its
  * header row (400, nothing written), then the import runs in the background: 202 `{ id }`,

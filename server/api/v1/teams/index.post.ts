@@ -9,6 +9,8 @@ export const BodySchema = z.object({
   managerId: z.uuid().nullish(),
 }).strict()
 
+export const meta = defineRoute({ tag: 'People', summary: 'Create a team (admin)', body: BodySchema, status: 201 })
+
 /** Admin: a new team, led by a manager. */
 export default defineEventHandler(async (event) => {
   const auth = await requireAdminUser(event)

@@ -8,6 +8,9 @@ import { verifyBasicAuth, verifyMailgun, verifySendgrid } from '../../../../doma
 const ParamsSchema = z.object({ provider: z.enum(EMAIL_PROVIDERS), connectionId: z.uuid() })
 const unauthorized = (why: string) => createError({ statusCode: 401, statusMessage: `webhook not verified: ${why}` })
 
+// A provider's batch of tracking events.
+export const meta = defineRoute({ tag: 'Webhooks', summary: 'Email tracking events from SendGrid, Mailgun or Postmark', maxBytes: 8 * MB })
+
 /**
  * A provider's tracking events for one connection: the signature is checked on the raw body
  * (401 and nothing stored otherwise), then the events are stored once each.

@@ -19,6 +19,13 @@ async function formFields(event: Parameters<typeof readBody>[0], type: string): 
   return {}
 }
 
+// A whole email, attachments and all (providers cap inbound mail near 25-30 MB): raw MIME, or a provider's parse fields
+// (SendGrid and Mailgun post forms, Postmark JSON).
+export const meta = defineRoute({
+  tag: 'Webhooks', summary: 'Inbound email for a connection (its ?token=)', maxBytes: 32 * MB,
+  bodyTypes: ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data', 'message/rfc822', 'text/plain'],
+})
+
 /**
  * An inbound email (a reply) for one connection: raw MIME or the provider's parse format. The
  * inbound URL's token is required; Mailgun's signature and Postmark's basic auth are checked too.
