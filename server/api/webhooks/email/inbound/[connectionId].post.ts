@@ -5,6 +5,7 @@ import { claimWebhookToken } from '../../../../domain/email/ingest'
 import { rawPayloadOf } from '../../../../domain/email/retention'
 import { verifyBasicAuth, verifyMailgun } from '../../../../domain/email/verify'
 import { sameHash } from '../../../../domain/tenancy/secrets'
+import { badRequest } from '../../../../domain/errors'
 
 const ParamsSchema = z.object({ connectionId: z.uuid() })
 const unauthorized = (why: string) => createError({ statusCode: 401, statusMessage: `webhook not verified: ${why}` })
@@ -51,6 +52,6 @@ export default defineEventHandler(async (event) => {
     if (problem) throw unauthorized(problem)
   }
   const email = await readInbound({ raw, fields }, new Date())
-  if (!email) throw createError({ statusCode: 400, statusMessage: 'validation', data: { issues: [{ path: 'body', message: 'no email in the request (raw MIME, or the provider\'s parse fields)' }] } })
+  if (!email) throw badRequest('body', 'no email in the request (raw MIME, or the provider\'s parse fields)')
   return withTenant(db, connection.tenantId, tx => threadReply(tx, connection.tenantId, email, rawPayloadOf({ raw, fields })))
 })
