@@ -1,6 +1,7 @@
-import { openApiDocument } from '../openapi/document'
+let document: unknown
 
-let document: ReturnType<typeof openApiDocument> | undefined
-
-/** The OpenAPI document of every /api/v1 route (generated from the zod schemas, built once). */
-export default defineEventHandler(() => (document ??= openApiDocument()))
+/**
+ * The OpenAPI document of every /api/v1 route (generated from the route table, built once). Read
+ * lazily: this file is itself in the route table the document is built from.
+ */
+export default defineEventHandler(async () => (document ??= (await import('../openapi/document')).openApiDocument()))

@@ -17,8 +17,12 @@ export class DomainError extends H3Error {
 
 export const notFound = (what: string) => new DomainError(404, `${what} not found`)
 export const conflict = (message: string, data?: Record<string, unknown>) => new DomainError(409, message, data)
-export const badRequest = (path: string, message: string) =>
-  new DomainError(400, 'validation', { issues: [{ path, message }] })
+/** A 400 `validation` naming what is wrong (`issues: [{ path, message }]`, batches add `index`): the one way to say so. */
+export const invalidInput = (issues: readonly { path: string, message: string, index?: number }[]) =>
+  new DomainError(400, 'validation', { issues: [...issues] })
+
+/** A 400 `validation` for one field. */
+export const badRequest = (path: string, message: string) => invalidInput([{ path, message }])
 
 const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'])
 const CONNECTION_MESSAGE = /connection terminated|connection (?:is )?(?:closed|ended|lost)|terminating connection|server closed the connection|client has encountered a connection error|socket hang up/i

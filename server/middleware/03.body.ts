@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
-import { bodyLimitFor, checkBody, tooLarge } from '../domain/security/body'
+import { tooLarge } from '../domain/security/body'
+import { bodyLimitFor, checkBody } from '../openapi/routes'
 
 const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const RAW_BODY = Symbol.for('h3RawBody')
@@ -27,7 +28,7 @@ function readLimited(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
 /**
  * 3. Request bodies, before any route reads them: 413 past the route's limit (see
  * server/domain/security/body.ts; the declared Content-Length is checked first, then the bytes as
- * they arrive), then `checkBody`: 415 for a form (or any media type a route of BODY_TYPES does
+ * they arrive), then `checkBody`: 415 for a form (or any media type a route's meta does
  * not take), and any body h3 would read as JSON — whatever its type says — must be UTF-8, valid
  * JSON and nested at most 32 deep (400 `validation` naming `body`) with nothing unstorable in
  * it. The body read here is the one the route reads (h3's cache).

@@ -8,6 +8,7 @@ import { endSessions } from '../domain/tenancy/people'
 import type { Actor } from '../domain/tenancy/audit'
 import { sessionIsCurrent } from '../domain/tenancy/sessionPolicy'
 import { busCache } from './busCache'
+import { badRequest } from '../domain/errors'
 
 export interface AuthContext {
   tenantId: string
@@ -182,7 +183,7 @@ export async function scoped<T>(event: H3Event, fn: (tx: Tx, auth: AuthContext) 
  */
 export function assertMayAssign(auth: AuthContext, ownerId: string | undefined) {
   if (!ownerId || auth.access.scope === 'tenant' || auth.access.ownerIds.includes(ownerId)) return
-  throw createError({ statusCode: 400, statusMessage: 'validation', data: { issues: [{ path: 'ownerId', message: auth.role === 'rep' ? 'reps own the records they create' : 'not a member of your team' }] } })
+  throw badRequest('ownerId', auth.role === 'rep' ? 'reps own the records they create' : 'not a member of your team')
 }
 
 /** The caller as the domain's audit trail names them. */

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises'
 import busboy from 'busboy'
 import type { H3Event } from 'h3'
 import { UPLOAD_DIR, uploadPathOf } from '../domain/imports/sweep'
+import { badRequest } from '../domain/errors'
 
 export interface Upload {
   /** The file as received, on local disk: the caller removes it (`discard`). */
@@ -24,7 +25,7 @@ export interface Upload {
 export async function receiveUpload(event: H3Event, options: { field: string, maxBytes: number }): Promise<Upload> {
   const type = getRequestHeader(event, 'content-type') ?? ''
   if (!type.toLowerCase().startsWith('multipart/form-data')) {
-    throw createError({ statusCode: 400, statusMessage: 'validation', data: { issues: [{ path: options.field, message: 'send multipart/form-data with the file in this field' }] } })
+    throw badRequest(options.field, 'send multipart/form-data with the file in this field')
   }
   const dir = UPLOAD_DIR
   await mkdir(dir, { recursive: true })
@@ -56,7 +57,7 @@ export async function receiveUpload(event: H3Event, options: { field: string, ma
   catch (error) {
     await discard()
     if (tooLarge) throw createError({ statusCode: 413, statusMessage: `the file is larger than ${Math.round(options.maxBytes / 1024 / 1024)} MB` })
-    throw createError({ statusCode: 400, statusMessage: 'validation', data: { issues: [{ path: options.field, message: `unreadable upload: ${(error as Error).message}` }] } })
+    throw badRequest(options.field, `unreadable upload: ${(error as Error).message}`)
   }
   if (tooLarge) {
     await discard()
@@ -64,7 +65,7 @@ export async function receiveUpload(event: H3Event, options: { field: string, ma
   }
   if (!fileName) {
     await discard()
-    throw createError({ statusCode: 400, statusMessage: 'validation', data: { issues: [{ path: options.field, message: 'required: a CSV file' }] } })
+    throw badRequest(options.field, 'required: a CSV file')
   }
   const upload: Upload = {
     path, fileName, fields, discard,

@@ -1,6 +1,6 @@
 import type { H3Event } from 'h3'
 import type { z } from 'zod'
-import { badRequest } from '../domain/errors'
+import { badRequest, invalidInput } from '../domain/errors'
 import { unstorableQuery } from '../domain/security/body'
 
 /** A zod issue as the API reports it: `{ path: 'subject.dealId', message }`. */
@@ -12,7 +12,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]) {
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input)
   if (!result.success) {
-    throw createError({ statusCode: 400, statusMessage: 'validation', data: { issues: formatIssues(result.error.issues) } })
+    throw invalidInput(formatIssues(result.error.issues))
   }
   return result.data
 }

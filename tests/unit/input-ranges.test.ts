@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { decodeCursor, encodeCursor, KEY_VALUE_TYPES } from '../../server/domain/cursor'
 import { IsoDateTime, IsoDay } from '../../server/domain/dates'
 import { parsePeriod } from '../../server/domain/forecast/periods'
-import { checkBody, unstorableQuery } from '../../server/domain/security/body'
+import { unstorableQuery } from '../../server/domain/security/body'
+import { checkBody } from '../../server/openapi/routes'
 
 const uuid = '6a1f1f1f-1f1f-4f1f-8f1f-1f1f1f1f1f1f'
 const b64 = (text: string) => Buffer.from(text).toString('base64url')

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { databaseBusy, databaseUnavailable, isConflictAbort, isConnectionError } from '../../server/domain/errors'
-import { bodyLimitFor, checkJsonBody, DEFAULT_BODY_LIMIT, isJsonType, jsonDepth, MAX_JSON_DEPTH } from '../../server/domain/security/body'
+import { checkJsonBody, DEFAULT_BODY_LIMIT, isJsonType, jsonDepth, MAX_JSON_DEPTH } from '../../server/domain/security/body'
+import { bodyLimitFor } from '../../server/openapi/routes'
 import { csrfProblem, type CsrfRequest } from '../../server/domain/security/csrf'
 import { addNonce, pageCsp, securityHeaders } from '../../server/domain/security/headers'
 import { RateLimiter, webhookConnection, WebhookLimiter, webhookKind, webhookLimits } from '../../server/domain/security/rateLimit'

@@ -7,6 +7,8 @@ export const QuerySchema = z.object({
   ownerId: z.uuid().optional(),
 })
 
+export const meta = defineRoute({ tag: 'Momentum', summary: 'The ranked focus list: why now and the next action', query: QuerySchema })
+
 /** The caller's ranked focus list (a manager's team, an admin's tenant, or one owner): why now, and the next action. */
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)

@@ -6,6 +6,8 @@ export const QuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
 })
 
+export const meta = defineRoute({ tag: 'Search', summary: 'Accounts, contacts, deals and notes in one ranked list', query: QuerySchema })
+
 /** Accounts, contacts, deals and notes in one ranked list, as far as the caller may see. */
 export default defineEventHandler(async (event) => {
   const { q, limit } = queryValidated(event, QuerySchema)

@@ -4,7 +4,7 @@ import type { AppDatabase } from '../../../db/client'
 import { invoices, stripeEvents, tenantBilling, tenants } from '../../../db/schema'
 import { withLookup, withTenant, type Tx } from '../db'
 import { publish } from '../events/bus'
-import { DomainError } from '../errors'
+import { invalidInput } from '../errors'
 import { mapStripeEvent, type BillingChange } from './stripeEvents'
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'ignored' | 'stale' | 'unmatched'
@@ -37,7 +37,7 @@ async function billingRow(tx: Tx, tenantId: string) {
  */
 export async function applyStripeEvent(db: AppDatabase, event: Stripe.Event): Promise<{ outcome: ApplyOutcome, tenantId: string | null }> {
   const change = mapStripeEvent(event)
-  if (change.kind === 'invalid') throw new DomainError(400, 'validation', { issues: change.issues })
+  if (change.kind === 'invalid') throw invalidInput(change.issues)
   const tenantId = await tenantOf(db, change)
   if (!tenantId) {
     const first = await withLookup(db, {}, tx => claim(tx, event, null))

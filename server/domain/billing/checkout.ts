@@ -1,7 +1,7 @@
 import type Stripe from 'stripe'
 import type { AppDatabase } from '../../../db/client'
 import { withTenant } from '../db'
-import { DomainError } from '../errors'
+import { badRequest, DomainError } from '../errors'
 import { loadBilling, rememberCustomer } from './apply'
 import { PLAN_CONFIG, type PlanKey } from './plans'
 import { countUsage } from './usage'
@@ -41,7 +41,7 @@ export interface CheckoutInput {
 
 export async function startCheckout(db: AppDatabase, stripe: Stripe, input: CheckoutInput) {
   const lookupKey = (PLAN_CONFIG[input.plan].prices as Partial<Record<'month' | 'year', string>>)[input.interval]
-  if (!lookupKey) throw new DomainError(400, 'validation', { issues: [{ path: 'plan', message: `${input.plan} is not sold by the ${input.interval}` }] })
+  if (!lookupKey) throw badRequest('plan', `${input.plan} is not sold by the ${input.interval}`)
   const customer = await customerOf(db, stripe, input.tenant, input.email)
   const prices = await callStripe(() => stripe.prices.list({ lookup_keys: [lookupKey], active: true, limit: 1 }))
   const price = prices.data[0]

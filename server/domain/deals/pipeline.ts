@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { z } from 'zod'
 import { deals, pipelineStages } from '../../../db/schema'
 import type { Tx } from '../db'
-import { DomainError } from '../errors'
+import { DomainError, invalidInput } from '../errors'
 import { publish } from '../events/bus'
 import type { StageSchema } from './schemas'
 import type { StageDefinition } from './stages'
@@ -39,7 +39,7 @@ export function checkPipeline(input: readonly StageInput[]): { stages: StageDefi
 /** Replaces the tenant's pipeline; refused (409) while deals sit in a stage it would remove. */
 export async function replacePipeline(tx: Tx, tenantId: string, input: readonly StageInput[]) {
   const { stages, issues } = checkPipeline(input)
-  if (issues.length) throw new DomainError(400, 'validation', { issues })
+  if (issues.length) throw invalidInput(issues)
   const removed = (await tx.select({ key: pipelineStages.key }).from(pipelineStages).where(eq(pipelineStages.tenantId, tenantId)))
     .map(s => s.key).filter(key => !stages.some(s => s.key === key))
   if (removed.length) {

@@ -1,15 +1,12 @@
 import { z } from 'zod'
 import { EMAIL_PROVIDERS } from '../../../db/schema'
-import { DomainError } from '../errors'
+import { invalidInput } from '../errors'
 import type { Tx } from '../db'
 import { normalizeEvents, type ItemIssue } from './normalize'
 import { EventInputSchema, MAX_BATCH, type EventInput } from './schema'
 import { writeEvents } from './write'
 
 const BatchSchema = z.object({ events: z.array(z.unknown()).min(1, 'at least one event').max(MAX_BATCH, `at most ${MAX_BATCH} events`) }).strict()
-
-const invalid = (issues: ItemIssue[] | { path: string, message: string }[]) =>
-  new DomainError(400, 'validation', { issues })
 
 /**
  * Reads one event or `{ events: [...] }` (up to 5,000). Every item is checked and every bad one
@@ -19,11 +16,11 @@ export function parseEventBatch(body: unknown): EventInput[] {
   const isBatch = typeof body === 'object' && body !== null && 'events' in body
   if (!isBatch) {
     const one = EventInputSchema.safeParse(body)
-    if (!one.success) throw invalid(one.error.issues.map(i => ({ index: 0, path: i.path.map(String).join('.'), message: i.message })))
+    if (!one.success) throw invalidInput(one.error.issues.map(i => ({ index: 0, path: i.path.map(String).join('.'), message: i.message })))
     return [one.data]
   }
   const batch = BatchSchema.safeParse(body)
-  if (!batch.success) throw invalid(batch.error.issues.map(i => ({ path: i.path.map(String).join('.'), message: i.message })))
+  if (!batch.success) throw invalidInput(batch.error.issues.map(i => ({ path: i.path.map(String).join('.'), message: i.message })))
   const issues: ItemIssue[] = []
   const inputs: EventInput[] = []
   batch.data.events.forEach((item, index) => {
@@ -31,7 +28,7 @@ export function parseEventBatch(body: unknown): EventInput[] {
     if (parsed.success) inputs.push(parsed.data)
     else for (const i of parsed.error.issues) issues.push({ index, path: i.path.map(String).join('.'), message: i.message })
   })
-  if (issues.length) throw invalid(issues)
+  if (issues.length) throw invalidInput(issues)
   return inputs
 }
 
@@ -75,10 +72,10 @@ export function provenanceIssues(events: readonly { index: number, source: strin
  */
 export async function ingestEvents(tx: Tx, tenantId: string, inputs: readonly EventInput[], poster: Poster | 'system') {
   const { events, issues } = await normalizeEvents(tx, tenantId, inputs)
-  if (issues.length) throw invalid(issues)
+  if (issues.length) throw invalidInput(issues)
   if (poster === 'system') return writeEvents(tx, tenantId, events).then(r => ({ inserted: r.inserted, duplicates: r.duplicates }))
   const refused = provenanceIssues(events, poster)
-  if (refused.length) throw invalid(refused)
+  if (refused.length) throw invalidInput(refused)
   const attributed = poster.viaApiKey
     ? events
     : events.map(e => (e.actorUserId || inputs[e.index]!.actor.email ? e : { ...e, actorUserId: poster.userId }))

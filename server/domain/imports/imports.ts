@@ -2,7 +2,7 @@ import { and, desc, eq } from 'drizzle-orm'
 import { imports } from '../../../db/schema'
 import type { Tx } from '../db'
 import type { Actor } from '../deals/records'
-import { DomainError, notFound } from '../errors'
+import { badRequest, invalidInput, notFound } from '../errors'
 import { fieldDefinitions } from '../records/customFields'
 import { audit } from '../tenancy/audit'
 import { checkMapping, type ImportOptions } from './parse'
@@ -13,10 +13,10 @@ import { importView } from './run'
  * tenant's custom fields: 400 naming each wrong option, nothing written.
  */
 export async function createImport(tx: Tx, actor: Actor & { userId: string, ip?: string | null }, options: ImportOptions, header: readonly string[], fileName: string) {
-  if (!header.length) throw new DomainError(400, 'validation', { issues: [{ path: 'file', message: 'the file is empty: it needs a header row' }] })
+  if (!header.length) throw badRequest('file', 'the file is empty: it needs a header row')
   const custom = options.kind === 'events' ? [] : await fieldDefinitions(tx, actor.tenantId, options.kind.slice(0, -1) as 'deal')
   const issues = checkMapping(options, header, custom.map(f => f.key))
-  if (issues.length) throw new DomainError(400, 'validation', { issues })
+  if (issues.length) throw invalidInput(issues)
   const [row] = await tx.insert(imports).values({
     tenantId: actor.tenantId, kind: options.kind, fileName, createdById: actor.userId,
     options: { mapping: options.mapping, stageMap: options.stageMap, dateFormat: options.dateFormat },

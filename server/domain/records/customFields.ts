@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import { CUSTOM_FIELD_ENTITIES, CUSTOM_FIELD_TYPES, customFields } from '../../../db/schema'
 import type { Tx } from '../db'
-import { DomainError } from '../errors'
+import { badRequest, invalidInput } from '../errors'
 import { YEAR_RANGE, yearInRange } from '../dates'
 
 export type CustomEntity = (typeof CUSTOM_FIELD_ENTITIES)[number]
@@ -69,7 +69,7 @@ export async function fieldDefinitions(tx: Tx, tenantId: string, entity: CustomE
 /** The record's new `custom` value, or 400 naming each bad field. */
 export async function checkCustom(tx: Tx, tenantId: string, entity: CustomEntity, existing: CustomValues, given: CustomValues | undefined) {
   const { custom, issues } = applyCustomValues(await fieldDefinitions(tx, tenantId, entity), existing, given)
-  if (issues.length) throw new DomainError(400, 'validation', { issues })
+  if (issues.length) throw invalidInput(issues)
   return custom
 }
 
@@ -77,7 +77,7 @@ export async function checkCustom(tx: Tx, tenantId: string, entity: CustomEntity
 export async function replaceFields(tx: Tx, tenantId: string, entity: CustomEntity, fields: z.output<typeof CustomFieldsBodySchema>['fields']) {
   const seen = new Set<string>()
   const duplicate = fields.findIndex(f => seen.size === seen.add(f.key).size)
-  if (duplicate >= 0) throw new DomainError(400, 'validation', { issues: [{ path: `fields.${duplicate}.key`, message: 'appears twice' }] })
+  if (duplicate >= 0) throw badRequest(`fields.${duplicate}.key`, 'appears twice')
   await tx.delete(customFields).where(and(eq(customFields.tenantId, tenantId), eq(customFields.entity, entity)))
   if (fields.length) await tx.insert(customFields).values(fields.map((f, position) => ({ ...f, tenantId, entity, position })))
   return fieldDefinitions(tx, tenantId, entity)

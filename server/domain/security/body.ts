@@ -1,10 +1,10 @@
 import { badRequest, DomainError } from '../errors'
-import { routeTable } from '../routeTable'
 
 /**
- * Request bodies: how large each route takes, and the checks every body passes before a route
- * reads it (size, UTF-8, JSON syntax and nesting). Pure; the middleware
- * (server/middleware/03.body.ts) applies them.
+ * Request bodies: the checks every body passes before a route reads it (size, media type, UTF-8,
+ * JSON syntax and nesting). Pure; what each route takes is declared in its meta (see
+ * server/openapi/routes.ts `bodyLimitFor`), and the middleware (server/middleware/03.body.ts)
+ * applies both.
  */
 
 const MB = 1024 * 1024
@@ -18,34 +18,6 @@ export interface BodyLimit {
 /** The default for JSON bodies. */
 export const DEFAULT_BODY_LIMIT: BodyLimit = { maxBytes: MB }
 
-/** Routes that take more than the default, as `METHOD /path` with `[param]` segments. */
-export const BODY_LIMITS: Record<string, BodyLimit> = {
-  // 5,000 events a batch, with their metadata.
-  'POST /api/v1/events': { maxBytes: 16 * MB },
-  // The CSV streams to disk (server/utils/upload.ts caps the file at 200 MB); the form's other fields are small.
-  'POST /api/v1/imports': { maxBytes: 201 * MB, streamed: true },
-  // A whole email, attachments and all (providers cap inbound mail near 25-30 MB). Before the
-  // next entry, which its path would match too (the router prefers the static segment likewise).
-  'POST /api/webhooks/email/inbound/[connectionId]': { maxBytes: 32 * MB },
-  // A provider's batch of tracking events.
-  'POST /api/webhooks/email/[provider]/[connectionId]': { maxBytes: 8 * MB },
-}
-
-const lookup = routeTable(BODY_LIMITS)
-
-/**
- * Routes that take other media types than JSON, and which (`METHOD /path` with `[param]`
- * segments): anything else is refused with 415. Every other route takes JSON.
- */
-export const BODY_TYPES: Record<string, readonly string[]> = {
-  // Checked by server/utils/upload.ts as it streams.
-  'POST /api/v1/imports': ['multipart/form-data'],
-  // Raw MIME, or a provider's parse fields (SendGrid and Mailgun post forms, Postmark JSON).
-  'POST /api/webhooks/email/inbound/[connectionId]': ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data', 'message/rfc822', 'text/plain'],
-}
-
-const typesOf = routeTable(BODY_TYPES)
-
 /** Media types h3 parses into fields rather than as JSON text. */
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data']
 
@@ -53,16 +25,16 @@ const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data']
 export const mediaType = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase()
 
 /**
- * The checks a request body passes before any route reads it (pure; 03.body.ts applies them):
- * - a route of BODY_TYPES takes only its media types (415 otherwise), JSON ones checked as JSON;
+ * The checks a request body passes before any route reads it (pure; 03.body.ts applies them,
+ * with `accepted` the media types the route declares it takes, if it declares any):
+ * - a route that declares its media types takes only those (415 otherwise), JSON ones checked as JSON;
  * - any other route takes JSON: a form (urlencoded or multipart, which h3 would parse into
  *   fields past every JSON check) is refused with 415, and any other body — whatever its type
  *   says, h3 reads it as JSON text — passes the JSON checks (`checkJsonBody`).
  */
-export function checkBody(method: string, path: string, contentType: string, raw: Uint8Array): void {
+export function checkBodyAs(accepted: readonly string[] | undefined, contentType: string, raw: Uint8Array): void {
   if (!raw.length) return
   const type = mediaType(contentType)
-  const accepted = typesOf(method, path)
   if (accepted) {
     if (!accepted.includes(type) && !(accepted.includes('application/json') && isJsonType(type))) throw unsupported(type, accepted)
     if (isJsonType(type)) checkJsonBody(raw)
@@ -74,11 +46,6 @@ export function checkBody(method: string, path: string, contentType: string, raw
 
 const unsupported = (type: string, accepted: readonly string[]) =>
   new DomainError(415, `this route takes ${accepted.join(', ')} bodies, not ${type}`, { accepts: [...accepted] })
-
-/** The limit of a request's route. */
-export function bodyLimitFor(method: string, path: string): BodyLimit {
-  return lookup(method, path) ?? DEFAULT_BODY_LIMIT
-}
 
 const megabytes = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`
 

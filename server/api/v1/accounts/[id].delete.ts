@@ -1,5 +1,7 @@
 import { deleteAccount } from '../../../domain/records/accounts'
 
+export const meta = defineRoute({ tag: 'Accounts', summary: 'Delete an account (its deals and contacts stay)', status: 204 })
+
 /** Deletes the account; its deals and contacts stay. */
 export default defineEventHandler(async (event) => {
   const { id } = paramsValidated(event, IdParamsSchema)

@@ -1,5 +1,7 @@
 import { AccountPatchSchema, updateAccount } from '../../../domain/records/accounts'
 
+export const meta = defineRoute({ tag: 'Accounts', summary: 'Update an account', body: AccountPatchSchema })
+
 export default defineEventHandler(async (event) => {
   const { id } = paramsValidated(event, IdParamsSchema)
   const patch = await readValidated(event, AccountPatchSchema)

@@ -10,6 +10,8 @@ export const QuerySchema = z.object({
   sort: z.enum(ACCOUNT_SORTS).default('name'),
 }).superRefine(checkAccountCursor)
 
+export const meta = defineRoute({ tag: 'Accounts', summary: 'List accounts (q searches name and domain)', query: QuerySchema })
+
 /** Accounts the caller may see, by name (or `sort=createdAt|openValue`); `q` searches name and domain. */
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)

@@ -1,5 +1,7 @@
 import { createAccount, AccountCreateSchema } from '../../../domain/records/accounts'
 
+export const meta = defineRoute({ tag: 'Accounts', summary: 'Create an account', body: AccountCreateSchema, status: 201 })
+
 export default defineEventHandler(async (event) => {
   const input = await readValidated(event, AccountCreateSchema)
   const account = await scoped(event, (tx, auth) => {

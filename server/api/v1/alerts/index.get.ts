@@ -9,6 +9,8 @@ export const QuerySchema = z.object({
   dealId: z.uuid().optional(),
 })
 
+export const meta = defineRoute({ tag: 'Momentum', summary: 'Alerts on the deals the caller sees', query: QuerySchema })
+
 /** Alerts on the deals the caller sees (the owner, their manager, admins), newest first. */
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)

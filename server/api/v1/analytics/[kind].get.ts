@@ -5,6 +5,8 @@ import { AnalyticsQuerySchema } from '../../../domain/forecast/schemas'
 export const ParamsSchema = z.object({ kind: z.enum(Object.keys(ANALYTICS) as [AnalyticsKind, ...AnalyticsKind[]]) })
 export const QuerySchema = AnalyticsQuerySchema
 
+export const meta = defineRoute({ tag: 'Forecast', summary: 'conversion, time-in-stage, win-rate or cycle-length over a date range', query: QuerySchema, capability: 'forecasting' })
+
 /** conversion, time-in-stage, win-rate or cycle-length over a date range, grouped; `format=csv` downloads it. */
 export default defineEventHandler(async (event) => {
   const { kind } = paramsValidated(event, ParamsSchema)

@@ -1,5 +1,7 @@
 import { revokeApiKey } from '../../../domain/tenancy/apiKeys'
 
+export const meta = defineRoute({ tag: 'People', summary: 'Revoke an API key (admin)', status: 204, capability: 'api_keys' })
+
 /** Admin: revoke a key; it stops working at once. */
 export default defineEventHandler(async (event) => {
   const auth = await requireAdminUser(event)

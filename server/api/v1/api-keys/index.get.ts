@@ -1,5 +1,7 @@
 import { listApiKeys } from '../../../domain/tenancy/apiKeys'
 
+export const meta = defineRoute({ tag: 'People', summary: 'API keys (admin)', capability: 'api_keys' })
+
 export default defineEventHandler(async (event) => {
   await requireAdminUser(event)
   return scoped(event, async (tx, auth) => ({ data: await listApiKeys(tx, auth.tenantId) }))

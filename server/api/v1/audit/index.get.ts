@@ -7,6 +7,8 @@ export const QuerySchema = z.object({
   cursor: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 })
 
+export const meta = defineRoute({ tag: 'People', summary: 'The audit log (admin)', query: QuerySchema })
+
 /** Admin: the audit log, newest first (`cursor` is the last id of the previous page). */
 export default defineEventHandler(async (event) => {
   await requireAdminUser(event)

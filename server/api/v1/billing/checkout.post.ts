@@ -6,6 +6,8 @@ export const BodySchema = z.object({
   interval: z.enum(['month', 'year']).default('month'),
 }).strict()
 
+export const meta = defineRoute({ tag: 'Billing', summary: 'A Stripe Checkout session (admin)', body: BodySchema })
+
 /** Admin: a Stripe Checkout session to subscribe to a plan; answers its URL. */
 export default defineEventHandler(async (event) => {
   const auth = await requireAdminUser(event)

@@ -2,6 +2,8 @@ import { loadBilling } from '../../../domain/billing/apply'
 import { PLAN_CONFIG } from '../../../domain/billing/plans'
 import { usage } from '../../../domain/billing/usage'
 
+export const meta = defineRoute({ tag: 'Billing', summary: 'Plan, status, capabilities, limits, usage and invoices (admin)' })
+
 /** Admin: plan, status, capabilities, limits and usage, seats and invoices — all from local tables. */
 export default defineEventHandler(async (event) => {
   const auth = await requireAdminUser(event)

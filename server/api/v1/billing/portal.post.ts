@@ -1,5 +1,7 @@
 import { openPortal } from '../../../domain/billing/checkout'
 
+export const meta = defineRoute({ tag: 'Billing', summary: 'The Stripe customer portal (admin)' })
+
 /** Admin: the Stripe customer portal; answers its URL. */
 export default defineEventHandler(async (event) => {
   const auth = await requireAdminUser(event)

@@ -1,5 +1,7 @@
 import { ContactPatchSchema, updateContact } from '../../../domain/records/contacts'
 
+export const meta = defineRoute({ tag: 'Contacts', summary: 'Update a contact', body: ContactPatchSchema })
+
 export default defineEventHandler(async (event) => {
   const { id } = paramsValidated(event, IdParamsSchema)
   const patch = await readValidated(event, ContactPatchSchema)

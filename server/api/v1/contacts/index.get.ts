@@ -10,6 +10,8 @@ export const QuerySchema = z.object({
   sort: z.enum(CONTACT_SORTS).default('name'),
 }).superRefine(checkContactCursor)
 
+export const meta = defineRoute({ tag: 'Contacts', summary: 'List contacts (q searches names and email)', query: QuerySchema })
+
 /** Contacts the caller may see, by name (or `sort=createdAt|lastActivity`); `q` searches names and email. */
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)

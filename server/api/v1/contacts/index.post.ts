@@ -1,5 +1,7 @@
 import { createContact, ContactCreateSchema } from '../../../domain/records/contacts'
 
+export const meta = defineRoute({ tag: 'Contacts', summary: 'Create a contact', body: ContactCreateSchema, status: 201 })
+
 export default defineEventHandler(async (event) => {
   const input = await readValidated(event, ContactCreateSchema)
   const contact = await scoped(event, (tx, auth) => {

@@ -11,6 +11,8 @@ export const QuerySchema = z.object({
   teamId: z.uuid().optional(),
 }).refine(q => q.cursor === undefined || decodeDealCursor(q.cursor, q.sort) !== null, { path: ['cursor'], message: 'not a cursor this API returned for this sort' })
 
+export const meta = defineRoute({ tag: 'Deals', summary: 'List deals (filters, sorts, cursor)', query: QuerySchema })
+
 /** The deals the caller may see (their own, their team's, or the tenant's), filtered and sorted. */
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)

@@ -1,6 +1,8 @@
 import { createDeal } from '../../../domain/deals/records'
 import { DealCreateSchema } from '../../../domain/deals/schemas'
 
+export const meta = defineRoute({ tag: 'Deals', summary: 'Create a deal', body: DealCreateSchema, status: 201, limit: 'openDeals' })
+
 /** A new deal (and its deal_created event). Reps own what they create; managers may assign their team. */
 export default defineEventHandler(async (event) => {
   const input = await readValidated(event, DealCreateSchema)

@@ -8,6 +8,8 @@ export const QuerySchema = PageQuerySchema.extend({
   to: IsoDateTime(),
 }).refine(q => q.from < q.to, { path: ['to'], message: 'must be after from' })
 
+export const meta = defineRoute({ tag: 'Events', summary: 'A user\'s events in a time range', query: QuerySchema })
+
 /** A user's events in a time range, newest first, paged with a cursor. */
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)

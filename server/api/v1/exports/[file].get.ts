@@ -7,6 +7,8 @@ import { EXPORT_KINDS, EXPORTS } from '../../../domain/records/exports'
 const ParamsSchema = z.object({ file: z.enum(EXPORT_KINDS.map(k => `${k}.csv`) as [string, ...string[]]) })
 const PAGE = 1000
 
+export const meta = defineRoute({ tag: 'Export', summary: 'deals.csv, accounts.csv or contacts.csv: what the caller may see, streamed' })
+
 /**
  * `deals.csv`, `accounts.csv`, `contacts.csv`: what the caller may see, streamed page by page
  * (each page read in its own short transaction), never held whole in memory.

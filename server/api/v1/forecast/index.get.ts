@@ -3,6 +3,8 @@ import { ForecastQuerySchema } from '../../../domain/forecast/schemas'
 
 export const QuerySchema = ForecastQuerySchema
 
+export const meta = defineRoute({ tag: 'Forecast', summary: 'A month\'s or quarter\'s forecast per rep, team and tenant (format=csv downloads it)', query: QuerySchema, capability: 'forecasting' })
+
 /**
  * The forecast of a month or quarter for what the caller sees (a rep: their own; a manager: their
  * team; an admin: the tenant), rolled up rep -> team -> tenant. `format=csv` downloads the rows.

@@ -4,6 +4,8 @@ import { audit } from '../../../domain/tenancy/audit'
 
 export const BodySchema = QuotasSchema
 
+export const meta = defineRoute({ tag: 'Forecast', summary: 'Set reps\' quotas for a period (managers, admins)', body: BodySchema, capability: 'forecasting' })
+
 /** Sets reps' quotas for a period (managers: their team; admins: anyone); audited. */
 export default defineEventHandler(async (event) => {
   const input = await readValidated(event, BodySchema)

@@ -1,5 +1,7 @@
 import { listImports } from '../../../domain/imports/imports'
 
+export const meta = defineRoute({ tag: 'Import', summary: 'The latest imports with their progress (admin)' })
+
 /** The tenant's latest imports with their progress (admins). */
 export default defineEventHandler(async (event) => {
   const auth = await requireRole(event, 'admin')

@@ -4,6 +4,7 @@ import { withTenant } from '../../../domain/db'
 import { createImport } from '../../../domain/imports/imports'
 import { ImportOptionsSchema } from '../../../domain/imports/parse'
 import { readHeader, runImport } from '../../../domain/imports/run'
+import { badRequest } from '../../../domain/errors'
 
 /** The largest CSV an import takes (a 100,000-row file is ~15 MB). */
 const MAX_IMPORT_BYTES = 200 * 1024 * 1024
@@ -23,9 +24,11 @@ function json(fields: Record<string, string>, name: string) {
     return JSON.parse(fields[name])
   }
   catch {
-    throw createError({ statusCode: 400, statusMessage: 'validation', data: { issues: [{ path: name, message: 'not valid JSON' }] } })
+    throw badRequest(name, 'not valid JSON')
   }
 }
+
+export const meta = defineRoute({ tag: 'Import', summary: 'Start a CSV import of deals, accounts, contacts or events (admin); 202 { id }', body: BodySchema, bodyType: 'multipart/form-data', status: 202, maxBytes: 201 * MB, streamed: true, bodyTypes: ['multipart/form-data'] })
 
 /**
  * Starts a CSV import (admins): the file streams to disk, the mapping is checked against its

@@ -1,5 +1,7 @@
 import { LeadPatchSchema, updateLead } from '../../../domain/records/leads'
 
+export const meta = defineRoute({ tag: 'Leads', summary: 'Edit or disqualify a lead; it is scored again', body: LeadPatchSchema })
+
 /** Edits a lead (or disqualifies it) and scores it again. */
 export default defineEventHandler(async (event) => {
   const { id } = paramsValidated(event, IdParamsSchema)

@@ -11,6 +11,8 @@ export const QuerySchema = z.object({
   sort: z.enum(LEAD_SORTS).default('score'),
 }).superRefine(checkLeadCursor)
 
+export const meta = defineRoute({ tag: 'Leads', summary: 'List leads, best score first', query: QuerySchema })
+
 /** Leads the caller may see, best score first (or `sort=createdAt|name`); `q` searches name, company and email. */
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)

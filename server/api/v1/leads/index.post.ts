@@ -1,5 +1,7 @@
 import { createLead, LeadCreateSchema } from '../../../domain/records/leads'
 
+export const meta = defineRoute({ tag: 'Leads', summary: 'Capture and score a lead', body: LeadCreateSchema, status: 201 })
+
 /** Captures a lead and scores it (0-100, with the reasons). */
 export default defineEventHandler(async (event) => {
   const input = await readValidated(event, LeadCreateSchema)

@@ -1,6 +1,8 @@
 import { calibration } from '../../../domain/momentum/calibration'
 import { ownersOf } from '../../../domain/db'
 
+export const meta = defineRoute({ tag: 'Momentum', summary: 'Per score band: closed deals and win rate; the weights in use (admins, managers)' })
+
 /**
  * How past scores matched outcomes (per score band: closed deals and win rate) over the deals the
  * caller sees, and the tenant's weights in use. Admins and managers.

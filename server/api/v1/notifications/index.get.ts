@@ -9,6 +9,8 @@ export const QuerySchema = z.object({
   cursor: CursorSchema,
 })
 
+export const meta = defineRoute({ tag: 'Work', summary: 'The caller\'s notifications, newest first, and the unread count', query: QuerySchema })
+
 /** The caller's notifications, newest first, with the unread count (`unread=1`: only those). */
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)

@@ -6,6 +6,8 @@ export const BodySchema = z.object({
   digestEmail: z.boolean().optional(),
 }).strict()
 
+export const meta = defineRoute({ tag: 'Work', summary: 'Turn the caller\'s reminder and digest emails on or off', body: BodySchema })
+
 /** Turns the caller's reminder and digest emails on or off. */
 export default defineEventHandler(async (event) => {
   const patch = await readValidated(event, BodySchema)

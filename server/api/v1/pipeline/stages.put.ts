@@ -1,6 +1,8 @@
 import { replacePipeline, stageView } from '../../../domain/deals/pipeline'
 import { PipelineSchema } from '../../../domain/deals/schemas'
 
+export const meta = defineRoute({ tag: 'Pipeline', summary: 'Replace the tenant\'s stages (admin)', body: PipelineSchema })
+
 /** Admin: the tenant's whole pipeline at once (stages, order, probabilities, categories, allowed moves). */
 export default defineEventHandler(async (event) => {
   await requireRole(event, 'admin')

@@ -1,5 +1,7 @@
 import { createTask, TaskCreateSchema } from '../../../domain/work/tasks'
 
+export const meta = defineRoute({ tag: 'Work', summary: 'Create a task on a deal, contact or account', body: TaskCreateSchema, status: 201 })
+
 /** A task on a deal, contact or account, for the caller or someone whose work they see. */
 export default defineEventHandler(async (event) => {
   const input = await readValidated(event, TaskCreateSchema)

@@ -8,6 +8,8 @@ export const BodySchema = z.object({
   active: z.boolean().optional(),
 }).strict().refine(b => Object.keys(b).length > 0, 'nothing to change')
 
+export const meta = defineRoute({ tag: 'People', summary: 'Change role, team or active (admin)', body: BodySchema })
+
 /** Admin: change a user's role or team, or (de)activate them. */
 export default defineEventHandler(async (event) => {
   const auth = await requireAdminUser(event)

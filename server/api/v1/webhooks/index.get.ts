@@ -1,5 +1,7 @@
 import { listSubscriptions } from '../../../domain/webhooks/subscriptions'
 
+export const meta = defineRoute({ tag: 'Automation', summary: 'Outbound webhook subscriptions (admin)', capability: 'automation' })
+
 /** The tenant's outbound webhook subscriptions (admins); secrets are never shown again. */
 export default defineEventHandler(async (event) => {
   await requireRole(event, 'admin')

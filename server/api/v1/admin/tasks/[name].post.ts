@@ -8,6 +8,8 @@ export const QuerySchema = z.object({ full: z.enum(['0', '1']).optional() })
 /** Runs of one task a tenant's admins may start a minute (per server process). */
 const cooldown = new RateLimiter(5, 60_000)
 
+export const meta = defineRoute({ tag: 'Operations', summary: 'Run a task now for the caller\'s tenant and wait (admin)', query: QuerySchema })
+
 /**
  * Runs a task now for the caller's tenant only and waits for it (admins); answers the runs it
  * recorded. Tasks that span every tenant are the scheduler's (403); each tenant may start a task

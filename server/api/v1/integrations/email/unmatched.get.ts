@@ -1,5 +1,7 @@
 import { unmatchedReplies } from '../../../../domain/email/inbound'
 
+export const meta = defineRoute({ tag: 'Integrations', summary: 'Inbound emails that matched no contact, for review (admin)', capability: 'email_tracking' })
+
 /** Inbound emails that matched no contact or deal, kept for review (admins). */
 export default defineEventHandler(async (event) => {
   const auth = await requireRole(event, 'admin')

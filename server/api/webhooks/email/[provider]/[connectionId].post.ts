@@ -4,9 +4,13 @@ import { findConnection } from '../../../../domain/email/connections'
 import { claimWebhookToken, ingestEmailEvents } from '../../../../domain/email/ingest'
 import { NORMALIZERS } from '../../../../domain/email/normalize'
 import { verifyBasicAuth, verifyMailgun, verifySendgrid } from '../../../../domain/email/verify'
+import { badRequest } from '../../../../domain/errors'
 
 const ParamsSchema = z.object({ provider: z.enum(EMAIL_PROVIDERS), connectionId: z.uuid() })
 const unauthorized = (why: string) => createError({ statusCode: 401, statusMessage: `webhook not verified: ${why}` })
+
+// A provider's batch of tracking events.
+export const meta = defineRoute({ tag: 'Webhooks', summary: 'Email tracking events from SendGrid, Mailgun or Postmark', maxBytes: 8 * MB })
 
 /**
  * A provider's tracking events for one connection: the signature is checked on the raw body
@@ -38,7 +42,7 @@ export default defineEventHandler(async (event) => {
   }
   else problem = verifyBasicAuth({ username: v.username!, password: v.password! }, getRequestHeader(event, 'authorization'))
   if (problem) throw unauthorized(problem)
-  if (body === undefined) throw createError({ statusCode: 400, statusMessage: 'validation', data: { issues: [{ path: 'body', message: 'not JSON' }] } })
+  if (body === undefined) throw badRequest('body', 'not JSON')
   const events = NORMALIZERS[provider](body)
   const result = await withTenant(db, connection.tenantId, tx => ingestEmailEvents(tx, connection.tenantId, provider, events))
   return { received: events.length, ...result }

@@ -5,6 +5,7 @@ import { claimWebhookToken } from '../../../../domain/email/ingest'
 import { rawPayloadOf } from '../../../../domain/email/retention'
 import { verifyBasicAuth, verifyMailgun } from '../../../../domain/email/verify'
 import { sameHash } from '../../../../domain/tenancy/secrets'
+import { badRequest } from '../../../../domain/errors'
 
 const ParamsSchema = z.object({ connectionId: z.uuid() })
 const unauthorized = (why: string) => createError({ statusCode: 401, statusMessage: `webhook not verified: ${why}` })
@@ -18,6 +19,13 @@ async function formFields(event: Parameters<typeof readBody>[0], type: string): 
   if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('application/json')) return (await readBody(event)) ?? {}
   return {}
 }
+
+// A whole email, attachments and all (providers cap inbound mail near 25-30 MB): raw MIME, or a provider's parse fields
+// (SendGrid and Mailgun post forms, Postmark JSON).
+export const meta = defineRoute({
+  tag: 'Webhooks', summary: 'Inbound email for a connection (its ?token=)', maxBytes: 32 * MB,
+  bodyTypes: ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data', 'message/rfc822', 'text/plain'],
+})
 
 /**
  * An inbound email (a reply) for one connection: raw MIME or the provider's parse format. The
@@ -44,6 +52,6 @@ export default defineEventHandler(async (event) => {
     if (problem) throw unauthorized(problem)
   }
   const email = await readInbound({ raw, fields }, new Date())
-  if (!email) throw createError({ statusCode: 400, statusMessage: 'validation', data: { issues: [{ path: 'body', message: 'no email in the request (raw MIME, or the provider\'s parse fields)' }] } })
+  if (!email) throw badRequest('body', 'no email in the request (raw MIME, or the provider\'s parse fields)')
   return withTenant(db, connection.tenantId, tx => threadReply(tx, connection.tenantId, email, rawPayloadOf({ raw, fields })))
 })
