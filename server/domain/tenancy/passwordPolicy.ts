@@ -1,13 +1,13 @@
-import list from './commonPasswords'
+import list from './common-passwords.json'
 
 export const PASSWORD_MIN_LENGTH = 10
 export const PASSWORD_MAX_LENGTH = 200
 
 let common: Set<string> | undefined
 
-/** The common passwords (commonPasswords.ts), as a set, built once on first use. */
+/** The common passwords (common-passwords.json: zxcvbn's list, MIT), as a set, built once on first use. */
 export function commonPasswords(): ReadonlySet<string> {
-  common ??= new Set(list.split('\n').filter(Boolean))
+  common ??= new Set(list.passwords)
   return common
 }
 
