@@ -1,7 +1,8 @@
 import type { Ref } from 'vue'
 
-const TOPICS = ['event.created', 'deal.score', 'alert.created', 'alert.closed', 'deal.updated', 'notification.created'] as const
-export type LiveTopic = typeof TOPICS[number]
+import { LIVE_TOPICS, type LiveTopic } from '../shared/utils/live'
+
+export type { LiveTopic }
 
 export interface LiveHandlers {
   /** A message from GET /api/v1/stream: topic and its data. */
@@ -27,7 +28,7 @@ function open(): Stream {
     s.connected.value = false
     s.dropped = true
   })
-  for (const topic of TOPICS) {
+  for (const topic of LIVE_TOPICS) {
     s.source.addEventListener(topic, (message) => {
       let data: Record<string, unknown>
       try {

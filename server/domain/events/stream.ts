@@ -1,8 +1,6 @@
 import type { Access } from '../db'
+import { isLiveTopic } from '../../../shared/utils/live'
 import type { BusMessage } from './bus'
-
-/** Bus topics that are for caches, never for a live screen. */
-const INTERNAL = new Set(['billing.changed', 'people.changed', 'pipeline.changed', 'records.changed', 'views.refreshed'])
 
 /** The deal ids a bus message is about. Pure. */
 export function dealIdsOf(message: BusMessage): string[] {
@@ -12,18 +10,18 @@ export function dealIdsOf(message: BusMessage): string[] {
 
 /** Whether a message may need a look at which of its deals the caller sees (`visibleDeals`). Pure. */
 export function needsVisibility(message: BusMessage, access: Access): boolean {
-  return access.scope === 'owners' && !INTERNAL.has(message.topic) && message.topic !== 'notification.created' && dealIdsOf(message).length > 0
+  return access.scope === 'owners' && isLiveTopic(message.topic) && message.topic !== 'notification.created' && dealIdsOf(message).length > 0
 }
 
 /**
- * What of a bus message a caller's live stream gets, or null: nothing of the caches' topics, a
+ * What of a bus message a caller's live stream gets, or null: nothing but the live topics, a
  * notification for its recipient alone, and of the deal messages what is about deals the
  * caller sees (`visible`: those of the message's deals they may see; unused for the whole
  * tenant). A caller limited to some owners gets nothing about no deal (an event on another's
  * contact, say) and only the deal ids — not the counts or types of events on others' deals. Pure.
  */
 export function streamData(message: BusMessage, caller: { userId: string, access: Access }, visible: ReadonlySet<string>): Record<string, unknown> | null {
-  if (INTERNAL.has(message.topic)) return null
+  if (!isLiveTopic(message.topic)) return null
   if (message.topic === 'notification.created') return message.data.userId === caller.userId ? message.data : null
   if (caller.access.scope === 'tenant') return message.data
   const ids = dealIdsOf(message).filter(id => visible.has(id))
