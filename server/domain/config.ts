@@ -10,6 +10,20 @@ export const config = {
   publicUrl: () => process.env.PUBLIC_URL?.replace(/\/+$/, '') || null,
   /** Behind a trusted reverse proxy (TRUST_PROXY=1): client address and scheme come from X-Forwarded-*. */
   trustProxy: () => process.env.TRUST_PROXY === '1',
+  /** WEBHOOK_RATE_LIMIT: requests a minute to the public webhooks (security/rateLimit.ts `webhookLimits` reads it). */
+  webhookRateLimit: () => process.env.WEBHOOK_RATE_LIMIT,
+  /** Stripe: the secret key (billing on), the webhook signing secret, and another server that speaks Stripe's API (tests). */
+  stripe: () => ({
+    secretKey: process.env.STRIPE_SECRET_KEY || null,
+    webhookSecret: process.env.STRIPE_WEBHOOK_SECRET || null,
+    host: process.env.STRIPE_API_HOST || null,
+    port: process.env.STRIPE_API_PORT ? Number(process.env.STRIPE_API_PORT) : null,
+    protocol: (process.env.STRIPE_API_PROTOCOL as 'http' | 'https' | undefined) || null,
+  }),
+  /** BILLING_GRACE_DAYS: days a past-due subscription keeps its plan. */
+  billingGraceDays: () => Number(process.env.BILLING_GRACE_DAYS ?? 7),
+  /** SALESFORCE_ALLOW_INSECURE_URLS=1 (tests): a Salesforce connection may point at any http(s) URL. */
+  salesforceAllowInsecureUrls: () => process.env.SALESFORCE_ALLOW_INSECURE_URLS === '1',
   /** The app's address in emails: PUBLIC_URL, else the local default. */
   appUrl: () => config.publicUrl() ?? `http://localhost:${process.env.PORT ?? 3000}`,
 }

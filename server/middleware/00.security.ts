@@ -1,14 +1,16 @@
 import { API_CSP, securityHeaders } from '../domain/security/headers'
 import { csrfProblem } from '../domain/security/csrf'
 import { WebhookLimiter, webhookLimits } from '../domain/security/rateLimit'
+import { config } from '../domain/config'
 
-const webhooks = new WebhookLimiter(webhookLimits(process.env.WEBHOOK_RATE_LIMIT))
+const webhooks = new WebhookLimiter(webhookLimits(config.webhookRateLimit()))
 
 function allowedOrigins(event: Parameters<typeof getRequestURL>[0]): string[] {
   const origins = [getRequestURL(event).origin]
-  if (process.env.PUBLIC_URL) {
+  const publicUrl = config.publicUrl()
+  if (publicUrl) {
     try {
-      origins.push(new URL(process.env.PUBLIC_URL).origin)
+      origins.push(new URL(publicUrl).origin)
     }
     catch { /* not a URL: ignored */ }
   }
@@ -27,7 +29,7 @@ function tooMany(event: Parameters<typeof setResponseHeader>[0], seconds: number
  * webhook kind.
  */
 export default defineEventHandler((event) => {
-  const https = getRequestProtocol(event, { xForwardedProto: process.env.TRUST_PROXY === '1' }) === 'https'
+  const https = getRequestProtocol(event, { xForwardedProto: config.trustProxy() }) === 'https'
   setResponseHeaders(event, securityHeaders({ https }))
   if (!event.path.startsWith('/api/')) return
   setResponseHeader(event, 'Content-Security-Policy', API_CSP)

@@ -9,6 +9,7 @@ import type { Actor } from '../domain/tenancy/audit'
 import { sessionIsCurrent } from '../domain/tenancy/sessionPolicy'
 import { busCache } from './busCache'
 import { badRequest } from '../domain/errors'
+import { config } from '../domain/config'
 
 export interface AuthContext {
   tenantId: string
@@ -32,7 +33,7 @@ declare module 'h3' {
 const unauthorized = () => createError({ statusCode: 401, statusMessage: 'not signed in' })
 
 /** The caller's address, for rate limits and the audit log (X-Forwarded-For only behind a trusted proxy). */
-export const clientIp = (event: H3Event) => getRequestIP(event, { xForwardedFor: process.env.TRUST_PROXY === '1' }) ?? null
+export const clientIp = (event: H3Event) => getRequestIP(event, { xForwardedFor: config.trustProxy() }) ?? null
 
 async function loadCaller(tx: Tx, tenantId: string, userId: string) {
   const [user] = await tx.select({ id: users.id, tenantId: users.tenantId, role: users.role, teamId: users.teamId, active: users.active, sessionVersion: users.sessionVersion })

@@ -15,11 +15,12 @@ let stripe: Stripe | undefined
  * another server that speaks Stripe's API (the tests' local one).
  */
 export function useStripe(): Stripe | null {
-  if (!process.env.STRIPE_SECRET_KEY) return null
-  stripe ??= new Stripe(process.env.STRIPE_SECRET_KEY, {
-    ...(process.env.STRIPE_API_HOST ? { host: process.env.STRIPE_API_HOST } : {}),
-    ...(process.env.STRIPE_API_PORT ? { port: Number(process.env.STRIPE_API_PORT) } : {}),
-    ...(process.env.STRIPE_API_PROTOCOL ? { protocol: process.env.STRIPE_API_PROTOCOL as 'http' | 'https' } : {}),
+  const settings = config.stripe()
+  if (!settings.secretKey) return null
+  stripe ??= new Stripe(settings.secretKey, {
+    ...(settings.host ? { host: settings.host } : {}),
+    ...(settings.port ? { port: settings.port } : {}),
+    ...(settings.protocol ? { protocol: settings.protocol } : {}),
     maxNetworkRetries: 1,
     timeout: 10_000,
   })

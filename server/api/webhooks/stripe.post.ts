@@ -1,5 +1,6 @@
 import type Stripe from 'stripe'
 import { applyStripeEvent } from '../../domain/billing/apply'
+import { config } from '../../domain/config'
 
 /**
  * Stripe's webhook. The signature is checked with `constructEvent` on the raw body (400 and
@@ -7,7 +8,7 @@ import { applyStripeEvent } from '../../domain/billing/apply'
  */
 export default defineEventHandler(async (event) => {
   const stripe = useStripe()
-  const secret = process.env.STRIPE_WEBHOOK_SECRET
+  const secret = config.stripe().webhookSecret
   if (!stripe || !secret) throw createError({ statusCode: 404, statusMessage: 'billing is not configured' })
   const signature = getHeader(event, 'stripe-signature')
   const body = await readRawBody(event, false)

@@ -1,3 +1,4 @@
+import { config } from '../config'
 /**
  * The plans, as configuration: each plan's Stripe price lookup keys, what it includes and its
  * limits. Adding a plan or moving a feature between plans is a change to this file alone.
@@ -52,7 +53,7 @@ export type PlanKey = keyof typeof PLAN_CONFIG
 export const PLAN_KEYS = Object.keys(PLAN_CONFIG) as PlanKey[]
 
 /** Days a past-due subscription keeps its plan before the tenant falls back to free. */
-export const PAST_DUE_GRACE_DAYS = Number(process.env.BILLING_GRACE_DAYS ?? 7)
+export const PAST_DUE_GRACE_DAYS = config.billingGraceDays()
 
 /** The plan and interval a Stripe price lookup key stands for. */
 export function planForLookupKey(lookupKey: string | null | undefined): { plan: PlanKey, interval: 'month' | 'year' } | null {

@@ -7,6 +7,7 @@ import { badRequest, notFound } from '../../errors'
 import { loadStages } from '../../deals/records'
 import { audit, type Actor } from '../../tenancy/audit'
 import { seal, unseal } from '../../tenancy/secrets'
+import { config } from '../../config'
 
 /** Hosts a Salesforce org answers on (My Domain, sandboxes, government cloud). */
 const SALESFORCE_HOST = /(^|\.)(salesforce\.com|force\.com|cloudforce\.com|salesforce\.mil|salesforce-setup\.com)$/i
@@ -24,7 +25,7 @@ export function checkOrgUrl(value: string): string | null {
   catch {
     return 'a URL such as https://acme.my.salesforce.com'
   }
-  if (process.env.SALESFORCE_ALLOW_INSECURE_URLS === '1' && /^https?:$/.test(url.protocol)) return null
+  if (config.salesforceAllowInsecureUrls() && /^https?:$/.test(url.protocol)) return null
   if (url.protocol !== 'https:') return 'must be an https URL'
   if (!SALESFORCE_HOST.test(url.hostname)) return 'must be a Salesforce domain (…my.salesforce.com)'
   return null
