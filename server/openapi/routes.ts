@@ -4,6 +4,9 @@ import { ContactCreateSchema, ContactPatchSchema } from '../domain/records/conta
 import { CustomFieldsBodySchema } from '../domain/records/customFields'
 import { LeadConvertSchema, LeadCreateSchema, LeadPatchSchema } from '../domain/records/leads'
 import { DealCreateSchema, DealPatchSchema, PipelineSchema, StageMoveSchema } from '../domain/deals/schemas'
+import { BulkSchema as DealBulkSchema } from '../domain/deals/bulk'
+import { ViewPatchSchema, ViewSchema } from '../domain/records/views'
+import { QuerySchema as ViewListQuery } from '../api/v1/views/index.get'
 import { ActivitySchema } from '../domain/events/activities'
 import { EventInputSchema } from '../domain/events/schema'
 import { TimelineQuerySchema } from '../utils/schemas'
@@ -77,10 +80,15 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'GET /api/v1/leads/[id]': { tag: 'Leads', summary: 'A lead with its score and reasons' },
   'PATCH /api/v1/leads/[id]': { tag: 'Leads', summary: 'Edit or disqualify a lead; it is scored again', body: LeadPatchSchema },
   'POST /api/v1/leads/[id]/convert': { tag: 'Leads', summary: 'Convert a lead into account, contact and deal', body: LeadConvertSchema },
-  'GET /api/v1/deals': { tag: 'Deals', summary: 'List deals (filters, sorts, cursor)', query: DealListQuery },
+  'GET /api/v1/deals': { tag: 'Deals', summary: 'List deals (filters, sorts, cursor); `tags=a,b` keeps deals holding all of those tags (exact spelling), `closeFrom`/`closeTo` bound the close date, `state` the momentum state', query: DealListQuery },
   'POST /api/v1/deals': { tag: 'Deals', summary: 'Create a deal', body: DealCreateSchema, status: 201 },
   'GET /api/v1/deals/[id]': { tag: 'Deals', summary: 'The deal\'s 360 view: account, contacts and their engagement, score with reasons and trend, next tasks' },
   'PATCH /api/v1/deals/[id]': { tag: 'Deals', summary: 'Update any field but the stage', body: DealPatchSchema },
+  'POST /api/v1/deals/bulk': { tag: 'Deals', summary: 'Up to 1,000 deals at once: `set` owner, stage, close date or tags (replacing them), or `delete: true`; each row applied whole or refused (`refused: [{ id, reason, allowed? }]`, unseen ids "not found"); audited once', body: DealBulkSchema },
+  'GET /api/v1/views': { tag: 'Views', summary: 'The caller\'s saved views and the shared ones of their team (admins: every shared one)', query: ViewListQuery },
+  'POST /api/v1/views': { tag: 'Views', summary: 'Save a view of a list: filters, sort, columns; `shared` shows it to the team', body: ViewSchema, status: 201 },
+  'PATCH /api/v1/views/[id]': { tag: 'Views', summary: 'Change a saved view (its owner only)', body: ViewPatchSchema },
+  'DELETE /api/v1/views/[id]': { tag: 'Views', summary: 'Delete a saved view (its owner only)', status: 204 },
   'POST /api/v1/deals/[id]/stage': { tag: 'Deals', summary: 'Move a deal to another stage (409 if not allowed)', body: StageMoveSchema },
   'GET /api/v1/deals/[id]/timeline': { tag: 'Deals', summary: 'A deal\'s events, newest first (`types=note,call` keeps those)', query: TimelineQuerySchema },
   'GET /api/v1/deals/[id]/momentum': { tag: 'Momentum', summary: 'A deal\'s score, state, reasons, signals, daily trend and open alerts' },

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
-import { accounts, deals, dealScores, users } from '../../../db/schema'
+import { and, asc, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm'
+import { accounts, deals, dealScores, users, type MomentumState } from '../../../db/schema'
 import type { Tx } from '../db'
 import type { DEAL_SORTS } from './schemas'
 
@@ -13,13 +13,21 @@ export interface DealListQuery {
   stage?: string
   ownerId?: string
   teamId?: string
+  /** Deals holding every one of these tags (exact spelling). */
+  tags?: string[]
+  /** The latest momentum state (open, scored deals only). */
+  state?: MomentumState
+  /** Close dates from and to (inclusive, YYYY-MM-DD); deals without a close date are left out. */
+  closeFrom?: string
+  closeTo?: string
 }
 
 const dealColumns = {
   id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, currency: deals.currency,
   closeDate: deals.closeDate, ownerId: deals.ownerId, ownerName: users.name, accountId: deals.accountId,
   accountName: accounts.name, probability: deals.probability, forecastCategory: deals.forecastCategory,
-  stageEnteredAt: deals.stageEnteredAt, createdAt: deals.createdAt, updatedAt: deals.updatedAt,
+  stageEnteredAt: deals.stageEnteredAt, source: deals.source, product: deals.product, tags: deals.tags, custom: deals.custom,
+  createdAt: deals.createdAt, updatedAt: deals.updatedAt,
   /** The latest momentum score (open deals, once scored): score, state, change and the top reason. */
   momentum: {
     score: dealScores.score,
@@ -30,7 +38,7 @@ const dealColumns = {
 }
 
 /** Per sort: the ordering, the keyset condition after a cursor, and the value a cursor keeps. */
-const SORTS: Record<DealSort, { order: SQL[], after: (v: string, id: string) => SQL, value: (row: { createdAt: Date, amount: string, closeDate: string | null }) => string }> = {
+const SORTS: Record<DealSort, { order: SQL[], after: (v: string, id: string) => SQL, value: (row: { createdAt: Date, amount: string, closeDate: string | null, name: string }) => string }> = {
   createdAt: {
     order: [desc(deals.createdAt), desc(deals.id)],
     after: (v, id) => sql`(${deals.createdAt}, ${deals.id}) < (${v}::timestamptz, ${id}::uuid)`,
@@ -45,6 +53,11 @@ const SORTS: Record<DealSort, { order: SQL[], after: (v: string, id: string) => 
     order: [asc(sql`coalesce(${deals.closeDate}, '9999-12-31')`), asc(deals.id)],
     after: (v, id) => sql`(coalesce(${deals.closeDate}, '9999-12-31'), ${deals.id}) > (${v}::date, ${id}::uuid)`,
     value: row => row.closeDate ?? '9999-12-31',
+  },
+  name: {
+    order: [asc(deals.name), asc(deals.id)],
+    after: (v, id) => sql`(${deals.name}, ${deals.id}) > (${v}::text, ${id}::uuid)`,
+    value: row => row.name,
   },
 }
 
@@ -70,6 +83,10 @@ export async function listDeals(tx: Tx, tenantId: string, query: DealListQuery) 
   if (query.teamId) {
     where.push(inArray(deals.ownerId, tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.teamId, query.teamId)))))
   }
+  if (query.tags?.length) where.push(sql`${deals.tags} @> array[${sql.join(query.tags.map(t => sql`${t}`), sql`, `)}]::text[]`)
+  if (query.state) where.push(and(eq(dealScores.state, query.state), isNull(deals.closedAt)))
+  if (query.closeFrom) where.push(gte(deals.closeDate, query.closeFrom))
+  if (query.closeTo) where.push(lte(deals.closeDate, query.closeTo))
   const cursor = query.cursor ? decodeDealCursor(query.cursor) : null
   if (cursor) where.push(sort.after(...cursor))
   const rows = await tx.select(dealColumns).from(deals)

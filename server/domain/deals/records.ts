@@ -36,6 +36,8 @@ export interface NewDeal {
   source?: string
   product?: string | null
   custom?: CustomValues
+  /** Already checked and deduplicated (TagsSchema). */
+  tags?: string[]
 }
 
 /** Creates a deal and its `deal_created` event in the caller's transaction. */
@@ -63,6 +65,7 @@ export async function createDeal(tx: Tx, actor: Actor, input: NewDeal) {
     source: input.source ?? 'direct',
     product: input.product ?? null,
     custom,
+    tags: input.tags ?? [],
     createdAt: now,
     updatedAt: now,
   }).returning()
@@ -126,6 +129,7 @@ export interface DealPatch {
   forecastCategory?: ForecastCategory | null
   product?: string | null
   custom?: CustomValues
+  tags?: string[]
 }
 
 /** Fields whose changes are recorded with old and new values (slips and cuts matter later). */

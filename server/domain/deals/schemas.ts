@@ -8,6 +8,23 @@ const Currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
 const Day = z.iso.date('a date as YYYY-MM-DD')
 const Name = z.string().trim().min(1, 'required').max(300)
 
+/** Drops repeated tags, ignoring case (the first spelling stays), keeping the order. Pure. */
+export function dedupeTags(tags: readonly string[]): string[] {
+  const seen = new Set<string>()
+  return tags.filter((tag) => {
+    const key = tag.toLowerCase()
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+export const MAX_TAGS = 20
+const Tag = z.string().trim().min(1, 'a tag cannot be empty').max(50, 'a tag has at most 50 characters')
+/** A deal's labels: trimmed, 1-50 characters each, at most 20, repeats (ignoring case) dropped. */
+export const TagsSchema = z.array(Tag).max(100, `at most ${MAX_TAGS} tags`).transform(dedupeTags)
+  .refine(tags => tags.length <= MAX_TAGS, `at most ${MAX_TAGS} tags`)
+
 export const DealCreateSchema = z.object({
   name: Name,
   amount: Money,
@@ -20,6 +37,7 @@ export const DealCreateSchema = z.object({
   source: z.string().trim().min(1).max(64).optional(),
   product: z.string().trim().min(1).max(200).nullish(),
   custom: CustomValuesSchema.optional(),
+  tags: TagsSchema.optional(),
 }).strict()
 
 export const DealPatchSchema = z.object({
@@ -33,6 +51,7 @@ export const DealPatchSchema = z.object({
   forecastCategory: z.enum(FORECAST_CATEGORIES).nullable().optional(),
   product: z.string().trim().min(1).max(200).nullable().optional(),
   custom: CustomValuesSchema.optional(),
+  tags: TagsSchema.optional(),
   stage: z.never({ error: 'change the stage with POST /api/v1/deals/:id/stage' }).optional(),
 }).strict().refine(patch => Object.keys(patch).length > 0, 'nothing to change')
 
@@ -42,7 +61,7 @@ export const StageMoveSchema = z.object({
   closeDate: Day.optional(),
 }).strict()
 
-export const DEAL_SORTS = ['createdAt', 'amount', 'closeDate'] as const
+export const DEAL_SORTS = ['createdAt', 'amount', 'closeDate', 'name'] as const
 
 export const StageSchema = z.object({
   key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lowercase letters, digits and _'),

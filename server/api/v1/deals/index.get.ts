@@ -1,6 +1,10 @@
 import { z } from 'zod'
+import { MOMENTUM_STATES } from '../../../../db/schema'
 import { decodeDealCursor, listDeals } from '../../../domain/deals/queries'
 import { DEAL_SORTS } from '../../../domain/deals/schemas'
+import { storable } from '../../../domain/security/body'
+
+const Day = z.iso.date('a date as YYYY-MM-DD')
 
 export const QuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -9,6 +13,14 @@ export const QuerySchema = z.object({
   stage: z.string().max(64).optional(),
   ownerId: z.uuid().optional(),
   teamId: z.uuid().optional(),
+  /** Comma-separated; a deal must hold all of them. */
+  tags: z.string().max(1100).refine(storable, 'not text a tag can hold').optional()
+    .transform(v => v === undefined ? undefined : [...new Set(v.split(',').map(t => t.trim()).filter(Boolean))])
+    .refine(v => v === undefined || v.length <= 20, 'at most 20 tags')
+    .refine(v => v === undefined || v.every(t => t.length <= 50), 'a tag has at most 50 characters'),
+  state: z.enum(MOMENTUM_STATES).optional(),
+  closeFrom: Day.optional(),
+  closeTo: Day.optional(),
 })
 
 /** The deals the caller may see (their own, their team's, or the tenant's), filtered and sorted. */
