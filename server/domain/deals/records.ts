@@ -35,6 +35,8 @@ export interface NewDeal {
   contactIds?: string[]
   source?: string
   product?: string | null
+  probability?: number | null
+  forecastCategory?: ForecastCategory | null
   custom?: CustomValues
   /** Already checked and deduplicated (TagsSchema). */
   tags?: string[]
@@ -64,6 +66,8 @@ export async function createDeal(tx: Tx, actor: Actor, input: NewDeal) {
     closedAt: closed ? now : null,
     source: input.source ?? 'direct',
     product: input.product ?? null,
+    probability: input.probability ?? null,
+    forecastCategory: input.forecastCategory ?? null,
     custom,
     tags: input.tags ?? [],
     createdAt: now,

@@ -36,6 +36,9 @@ export const DealCreateSchema = z.object({
   contactIds: z.array(z.uuid()).max(50).optional(),
   source: z.string().trim().min(1).max(64).optional(),
   product: z.string().trim().min(1).max(200).nullish(),
+  /** Overrides of the stage's probability and forecast category; null or absent: the stage's. */
+  probability: z.number().int().min(0).max(100).nullish(),
+  forecastCategory: z.enum(FORECAST_CATEGORIES).nullish(),
   custom: CustomValuesSchema.optional(),
   tags: TagsSchema.optional(),
 }).strict()
