@@ -97,6 +97,10 @@ describe('deal tags', () => {
     expect(both.tags).toEqual(['Renewal', 'EMEA'])
     const renewals = await withAccess(database.db, ownersOnly(rep.userId), tx => listDeals(tx, tenantId, { limit: 50, tags: ['Renewal'], sort: 'name' }))
     expect(renewals.data.map(d => d.name)).toEqual(['Both tags', 'One tag'])
+    const reversed = await withAccess(database.db, ownersOnly(rep.userId), tx => listDeals(tx, tenantId, { limit: 1, tags: ['Renewal'], sort: 'name', dir: 'desc' }))
+    expect(reversed.data.map(d => d.name)).toEqual(['One tag'])
+    const next = await withAccess(database.db, ownersOnly(rep.userId), tx => listDeals(tx, tenantId, { limit: 1, tags: ['Renewal'], sort: 'name', dir: 'desc', cursor: reversed.nextCursor! }))
+    expect(next.data.map(d => d.name)).toEqual(['Both tags'])
   })
 })
 

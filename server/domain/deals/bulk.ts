@@ -50,7 +50,7 @@ export function refusalOf(id: string, error: unknown): Refusal {
     const data = error.data as { error?: string, allowed?: string[], issues?: { path: string, message: string }[] } | undefined
     if (data?.error === 'invalid_transition') return { id, reason: 'stage move not allowed', allowed: data.allowed ?? [] }
     if (data?.issues?.length) return { id, reason: data.issues.map(i => `${i.path}: ${i.message}`).join('; ') }
-    return { id, reason: error.statusMessage }
+    return { id, reason: error.statusMessage ?? 'refused' }
   }
   throw error
 }

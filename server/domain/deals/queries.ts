@@ -10,6 +10,8 @@ export interface DealListQuery {
   /** A cursor this function handed out for the same sort. */
   cursor?: string
   sort?: DealSort
+  /** Against the sort's usual direction (newest, largest first; soonest, A to Z). */
+  dir?: 'asc' | 'desc'
   stage?: string
   ownerId?: string
   teamId?: string
@@ -37,28 +39,25 @@ const dealColumns = {
   },
 }
 
-/** Per sort: the ordering, the keyset condition after a cursor, and the value a cursor keeps. */
-const SORTS: Record<DealSort, { order: SQL[], after: (v: string, id: string) => SQL, value: (row: { createdAt: Date, amount: string, closeDate: string | null, name: string }) => string }> = {
-  createdAt: {
-    order: [desc(deals.createdAt), desc(deals.id)],
-    after: (v, id) => sql`(${deals.createdAt}, ${deals.id}) < (${v}::timestamptz, ${id}::uuid)`,
-    value: row => row.createdAt.toISOString(),
-  },
-  amount: {
-    order: [desc(deals.amount), desc(deals.id)],
-    after: (v, id) => sql`(${deals.amount}, ${deals.id}) < (${v}::numeric, ${id}::uuid)`,
-    value: row => row.amount,
-  },
-  closeDate: {
-    order: [asc(sql`coalesce(${deals.closeDate}, '9999-12-31')`), asc(deals.id)],
-    after: (v, id) => sql`(coalesce(${deals.closeDate}, '9999-12-31'), ${deals.id}) > (${v}::date, ${id}::uuid)`,
-    value: row => row.closeDate ?? '9999-12-31',
-  },
-  name: {
-    order: [asc(deals.name), asc(deals.id)],
-    after: (v, id) => sql`(${deals.name}, ${deals.id}) > (${v}::text, ${id}::uuid)`,
-    value: row => row.name,
-  },
+/** Per sort: the sorted expression, its SQL type (for the cursor's value), its usual direction, and the value a cursor keeps. */
+const SORTS: Record<DealSort, { expr: SQL, type: SQL, dir: 'asc' | 'desc', value: (row: { createdAt: Date, amount: string, closeDate: string | null, name: string }) => string }> = {
+  createdAt: { expr: sql`${deals.createdAt}`, type: sql`timestamptz`, dir: 'desc', value: row => row.createdAt.toISOString() },
+  amount: { expr: sql`${deals.amount}`, type: sql`numeric`, dir: 'desc', value: row => row.amount },
+  closeDate: { expr: sql`coalesce(${deals.closeDate}, '9999-12-31')`, type: sql`date`, dir: 'asc', value: row => row.closeDate ?? '9999-12-31' },
+  name: { expr: sql`${deals.name}`, type: sql`text`, dir: 'asc', value: row => row.name },
+}
+
+/** The ordering and keyset condition of a sort in a direction (ties broken by id, the same way). */
+function sortOf(key: DealSort, dir?: 'asc' | 'desc') {
+  const sort = SORTS[key]
+  const ascending = (dir ?? sort.dir) === 'asc'
+  return {
+    order: ascending ? [asc(sort.expr), asc(deals.id)] : [desc(sort.expr), desc(deals.id)],
+    after: (v: string, id: string) => ascending
+      ? sql`(${sort.expr}, ${deals.id}) > (${v}::${sort.type}, ${id}::uuid)`
+      : sql`(${sort.expr}, ${deals.id}) < (${v}::${sort.type}, ${id}::uuid)`,
+    value: sort.value,
+  }
 }
 
 const encode = (value: string, id: string) => Buffer.from(JSON.stringify([value, id])).toString('base64url')
@@ -76,7 +75,7 @@ export function decodeDealCursor(cursor: string): [string, string] | null {
 
 /** A page of the deals the transaction may see, filtered and sorted, with account and owner names. */
 export async function listDeals(tx: Tx, tenantId: string, query: DealListQuery) {
-  const sort = SORTS[query.sort ?? 'createdAt']
+  const sort = sortOf(query.sort ?? 'createdAt', query.dir)
   const where: (SQL | undefined)[] = [eq(deals.tenantId, tenantId)]
   if (query.stage) where.push(eq(deals.stage, query.stage))
   if (query.ownerId) where.push(eq(deals.ownerId, query.ownerId))

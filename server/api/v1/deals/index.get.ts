@@ -10,6 +10,8 @@ export const QuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(300).refine(c => decodeDealCursor(c) !== null, 'not a cursor this API returned').optional(),
   sort: z.enum(DEAL_SORTS).default('createdAt'),
+  /** Default: newest and largest first, soonest close date and names A to Z. */
+  dir: z.enum(['asc', 'desc']).optional(),
   stage: z.string().max(64).optional(),
   ownerId: z.uuid().optional(),
   teamId: z.uuid().optional(),
