@@ -22,7 +22,7 @@ export function useDealBoard(columns: Ref<BoardColumn[] | null | undefined>, sta
       if (columns.value) placeCard(columns.value, card, from)
       const allowed = (e as { data?: { data?: { allowed?: string[] } } }).data?.data?.allowed
       toast.add({
-        title: errorMessage(e, 'The move was refused.'),
+        title: allowed ? `${card.name} cannot move from ${stageName(from)} to ${stageName(to)}` : errorMessage(e, 'The move was refused.'),
         description: allowed ? `From ${stageName(from)} a deal can move to: ${allowed.map(stageName).join(', ') || 'nowhere'}.` : undefined,
         color: 'error',
       })
