@@ -143,7 +143,7 @@ describe('the rep\'s workspace', () => {
         const paths = ['/dashboard', '/pipeline', '/deals', `/deals/${ids.deal}`, `/accounts/${ids.account}`, `/contacts/${ids.contact}`]
         for (const path of paths) {
           await page.goto(`${baseURL}${path}`, { waitUntil: 'networkidle' })
-          await page.locator('[data-slot=body]').first().waitFor()
+          await page.locator('[data-slot=body]:visible').first().waitFor()
           const label = `${login.email.split('@')[0]}-${viewport.width}-${path.split('/')[1]}${path.split('/').length > 2 ? '-id' : ''}`
           await page.screenshot({ path: `${SCREENSHOTS}/touched-${label}.png` })
           expect(problems, `${login.email} ${viewport.width}px ${path}`).toEqual([])
