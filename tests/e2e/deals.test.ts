@@ -56,6 +56,7 @@ describe('the rep\'s workspace', () => {
     await amount.getByTestId('inline-value').click()
     await amount.locator('input').fill('-5')
     await amount.locator('input').press('Enter')
+    await amount.getByTestId('inline-error').waitFor()
     await expect(amount.getByTestId('inline-error').textContent()).resolves.toContain('a decimal amount such as 1250.50')
     await amount.locator('input').press('Escape')
     await expect(amount.getByTestId('inline-value').textContent()).resolves.toContain('$12,000')
