@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { type AnyPgColumn, char, date, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { type AnyPgColumn, boolean, char, date, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { forecastCategoryEnum } from './pipeline'
 import { id, tenantId, timestamps } from './_shared'
 import { tenants, users } from './tenancy'
@@ -111,6 +111,8 @@ export const deals = pgTable('deals', {
   uniqueIndex('deals_tenant_source_external_uq').on(t.tenantId, t.source, t.externalId).where(sql`${t.externalId} is not null`),
   /** Imports match records by external id whatever their source. */
   index('deals_tenant_external_idx').on(t.tenantId, t.externalId).where(sql`${t.externalId} is not null`),
+  /** `GET /api/v1/deals?tags=` finds deals holding all the tags asked for (`tags @> array[...]`). */
+  index('deals_tags_idx').using('gin', t.tags),
   foreignKey({ name: 'deals_account_fk', columns: [t.tenantId, t.accountId], foreignColumns: [accounts.tenantId, accounts.id] }),
   ownedBy('deals_owner_fk', t.tenantId, t.ownerId),
 ])
@@ -127,4 +129,26 @@ export const dealContacts = pgTable('deal_contacts', {
   index('deal_contacts_tenant_contact_idx').on(t.tenantId, t.contactId),
   foreignKey({ name: 'deal_contacts_deal_fk', columns: [t.tenantId, t.dealId], foreignColumns: [deals.tenantId, deals.id] }).onDelete('cascade'),
   foreignKey({ name: 'deal_contacts_contact_fk', columns: [t.tenantId, t.contactId], foreignColumns: [contacts.tenantId, contacts.id] }).onDelete('cascade'),
+])
+
+export const SAVED_VIEW_RECORD_TYPES = ['deals', 'accounts', 'contacts', 'leads'] as const
+export type SavedViewRecordType = (typeof SAVED_VIEW_RECORD_TYPES)[number]
+
+/** A named list of filters, sort and columns a person saved; shared ones are seen by their team (admins: all). */
+export const savedViews = pgTable('saved_views', {
+  tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+  id: id(),
+  ownerId: uuid('owner_id').notNull(),
+  name: text('name').notNull(),
+  recordType: text('record_type').$type<SavedViewRecordType>().notNull(),
+  filters: jsonb('filters').$type<Record<string, unknown>>().notNull().default({}),
+  sort: jsonb('sort').$type<{ field: string, direction: 'asc' | 'desc' } | null>(),
+  columns: jsonb('columns').$type<string[]>().notNull().default([]),
+  shared: boolean('shared').notNull().default(false),
+  ...timestamps,
+}, t => [
+  primaryKey({ name: 'saved_views_pk', columns: [t.tenantId, t.id] }),
+  index('saved_views_tenant_owner_idx').on(t.tenantId, t.ownerId),
+  index('saved_views_tenant_shared_idx').on(t.tenantId, t.recordType).where(sql`${t.shared}`),
+  ownedBy('saved_views_owner_fk', t.tenantId, t.ownerId).onDelete('cascade'),
 ])

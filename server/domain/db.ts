@@ -1,7 +1,7 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import { queryRows, type AppDatabase, type Tx } from '../../db/client'
 import { databaseBusy, databaseUnavailable, duplicate, isConflictAbort, isConnectionError, isUniqueViolation } from './errors'
-import { deliverCommitted } from './events/bus'
+import { carryPublished, deliverCommitted } from './events/bus'
 
 /**
  * A lost connection or an aborted conflict rolled the transaction back: say so (503, retryable),
@@ -54,6 +54,21 @@ export async function committed<T>(db: AppDatabase, fn: (tx: Tx) => Promise<T>):
     return fn(tx)
   })
   if (handle) deliverCommitted(handle)
+  return result
+}
+
+/**
+ * Runs `fn` in a savepoint of `tx`: when it throws, what it wrote is rolled back (and what it
+ * published is never heard) while the transaction goes on; when it succeeds, its bus messages
+ * are heard when `tx` commits.
+ */
+export async function savepoint<T>(tx: Tx, fn: (sp: Tx) => Promise<T>): Promise<T> {
+  let inner: Tx | undefined
+  const result = await tx.transaction((sp) => {
+    inner = sp as Tx
+    return fn(sp as Tx)
+  })
+  if (inner) carryPublished(inner, tx)
   return result
 }
 

@@ -187,6 +187,11 @@ export function assertMayAssign(auth: AuthContext, ownerId: string | undefined) 
   throw badRequest('ownerId', auth.role === 'rep' ? 'reps own the records they create' : 'not a member of your team')
 }
 
+/** The caller as saved views know them: person, team, and whether they see the whole tenant. */
+export function viewerOf(auth: AuthContext) {
+  return { tenantId: auth.tenantId, userId: auth.userId, teamId: auth.teamId, admin: auth.role === 'admin' }
+}
+
 /** The caller as the domain's audit trail names them. */
 export function actorOf(event: H3Event, auth: AuthContext): Actor & { userId: string } {
   return { tenantId: auth.tenantId, userId: auth.userId, apiKeyId: auth.apiKeyId, ip: clientIp(event) }

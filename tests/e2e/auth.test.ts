@@ -23,7 +23,7 @@ describe('signing up, out and in', () => {
     await page.waitForURL(url => url.pathname === '/pipeline')
     await page.getByText('Peter Gibbons').waitFor()
     await page.locator('section[data-stage="new"]').waitFor()
-    await expect(page.locator('[data-testid=deal-card]').count()).resolves.toBe(0)
+    await expect(page.locator('[data-testid=board-card]').count()).resolves.toBe(0)
 
     // An admin sees the settings and can invite someone; the link is shown once.
     await page.getByRole('link', { name: 'People' }).click()

@@ -51,7 +51,7 @@ describe('the rep\'s dashboard', () => {
     const other = column(rep, 'new').locator('[data-testid=board-card]').first()
     const otherId = await other.getAttribute('data-deal')
     await other.dragTo(column(rep, 'proposal'))
-    await rep.getByText('cannot move a deal from new to proposal').first().waitFor()
+    await rep.getByText('cannot move from New to Proposal').first().waitFor()
     await column(rep, 'new').locator(`[data-deal="${otherId}"]`).waitFor()
     expect(await column(rep, 'proposal').locator(`[data-deal="${otherId}"]`).count()).toBe(0)
     await rep.screenshot({ path: `${SCREENSHOTS}/dashboard-refused.png` })

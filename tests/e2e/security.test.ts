@@ -10,7 +10,7 @@ beforeAll(async () => {
 })
 afterAll(() => browser?.close())
 
-const PAGES = ['/dashboard', '/pipeline', '/forecast', '/analytics', '/settings/users', '/settings/email', '/settings/import', '/settings/momentum', '/settings/billing']
+const PAGES = ['/dashboard', '/pipeline', '/deals', '/forecast', '/analytics', '/settings/users', '/settings/email', '/settings/import', '/settings/momentum', '/settings/billing']
 
 describe('the Content-Security-Policy in the browser', () => {
   it('serves every page with a nonce CSP that Chromium enforces without a single violation, and the pages still work', async () => {
@@ -44,7 +44,7 @@ describe('the Content-Security-Policy in the browser', () => {
     // Hydrated and interactive under the policy: client-side navigation works.
     await page.getByRole('link', { name: 'Pipeline' }).first().click()
     await page.waitForURL(url => url.pathname === '/pipeline')
-    await page.locator('[data-testid=deal-card]').first().waitFor()
+    await page.locator('[data-testid=board-card]').first().waitFor()
     expect(violations).toEqual([])
   })
 

@@ -35,7 +35,11 @@ export interface NewDeal {
   contactIds?: string[]
   source?: string
   product?: string | null
+  probability?: number | null
+  forecastCategory?: ForecastCategory | null
   custom?: CustomValues
+  /** Already checked and deduplicated (TagsSchema). */
+  tags?: string[]
 }
 
 /** Creates a deal and its `deal_created` event in the caller's transaction. */
@@ -62,7 +66,10 @@ export async function createDeal(tx: Tx, actor: Actor, input: NewDeal) {
     closedAt: closed ? now : null,
     source: input.source ?? 'direct',
     product: input.product ?? null,
+    probability: input.probability ?? null,
+    forecastCategory: input.forecastCategory ?? null,
     custom,
+    tags: input.tags ?? [],
     createdAt: now,
     updatedAt: now,
   }).returning()
@@ -126,6 +133,7 @@ export interface DealPatch {
   forecastCategory?: ForecastCategory | null
   product?: string | null
   custom?: CustomValues
+  tags?: string[]
 }
 
 /** Fields whose changes are recorded with old and new values (slips and cuts matter later). */

@@ -43,6 +43,13 @@ export async function publish(tx: Tx, messages: readonly BusMessage[]) {
   published.set(tx, [...(published.get(tx) ?? []), ...fitting.map(m => m.message)])
 }
 
+/** A savepoint `inner` of `outer` was released: what it published is the outer transaction's now. */
+export function carryPublished(inner: object, outer: object) {
+  const messages = published.get(inner)
+  published.delete(inner)
+  if (messages) published.set(outer, [...(published.get(outer) ?? []), ...messages])
+}
+
 /** Call once the transaction `tx` committed: this process hears what it published. */
 export function deliverCommitted(tx: object) {
   const messages = published.get(tx)

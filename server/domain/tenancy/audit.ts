@@ -8,6 +8,7 @@ export type AuditAction
     | 'team.created' | 'api_key.created' | 'api_key.revoked'
     | 'data.exported' | 'data.imported' | 'data.erased'
     | 'forecast.adjusted' | 'forecast.quotas_set' | 'integration.connected' | 'integration.disconnected' | 'email.retention_set'
+    | 'deals.bulk_updated' | 'deals.bulk_deleted'
 
 export type { Actor } from '../actor'
 

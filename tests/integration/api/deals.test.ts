@@ -143,3 +143,46 @@ describe('the pipeline configuration', () => {
     expect((await rep.request('PUT', '/api/v1/pipeline/stages', { stages })).status).toBe(403)
   })
 })
+
+describe('tags, bulk changes and saved views over HTTP', () => {
+  it('keeps a deal\'s tags trimmed and deduplicated, filters by them, and names a bad tag\'s field', async () => {
+    const tag = `t-${Date.now().toString(36)}`
+    const created = await rep.post('/api/v1/deals', { name: 'Tagged', amount: 10, tags: [` ${tag} `, tag.toUpperCase(), 'Hot'], probability: 40, forecastCategory: 'commit' })
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ tags: [tag, 'Hot'], probability: 40, forecastCategory: 'commit' })
+    const patched = await rep.patch(`/api/v1/deals/${created.body.id}`, { tags: [tag, 'Renewal'] })
+    expect(patched.body.tags).toEqual([tag, 'Renewal'])
+    const found = await rep.get(`/api/v1/deals?tags=${tag},Renewal`)
+    expect(found.body.data.map((d: Json) => d.id)).toEqual([created.body.id])
+    expect(found.body.data[0].tags).toEqual([tag, 'Renewal'])
+    const bad = await rep.post('/api/v1/deals', { name: 'Bad tags', amount: 1, tags: ['ok', 'x'.repeat(51)] })
+    expect(bad.status).toBe(400)
+    expect(bad.body.data.issues).toEqual([{ path: 'tags.1', message: 'a tag has at most 50 characters' }])
+  })
+
+  it('refuses a rep giving deals to someone else, and a body with neither set nor delete, by field', async () => {
+    const deal = (await rep.post('/api/v1/deals', { name: 'Mine to keep', amount: 1 })).body
+    const giving = await rep.post('/api/v1/deals/bulk', { ids: [deal.id], set: { ownerId: idOf(sam.email) } })
+    expect(giving.status).toBe(400)
+    expect(giving.body.data.issues).toEqual([{ path: 'set.ownerId', message: 'reps own the records they create' }])
+    const neither = await rep.post('/api/v1/deals/bulk', { ids: [deal.id] })
+    expect(neither.body.data.issues).toEqual([{ path: 'set', message: 'either set or delete: true' }])
+    const moved = await rep.post('/api/v1/deals/bulk', { ids: [deal.id], set: { stage: 'contacted', closeDate: '2027-06-30' } })
+    expect(moved.body).toEqual({ updated: [deal.id], refused: [] })
+    expect((await rep.get(`/api/v1/deals/${deal.id}`)).body).toMatchObject({ stage: 'contacted', closeDate: '2027-06-30' })
+  })
+
+  it('lets a teammate use a shared view but only its owner change or delete it', async () => {
+    const view = await rep.post('/api/v1/views', { name: 'Big Q1 deals', recordType: 'deals', filters: { closeFrom: '2027-01-01', closeTo: '2027-03-31' }, sort: { field: 'amount', direction: 'desc' }, columns: ['name', 'amount'], shared: true })
+    expect(view.status).toBe(201)
+    const seen = (await other.get('/api/v1/views?recordType=deals')).body.data.find((v: Json) => v.id === view.body.id)
+    expect(seen).toMatchObject({ name: 'Big Q1 deals', mine: false, ownerName: 'Riley Chen', filters: { closeFrom: '2027-01-01' } })
+    expect((await other.patch(`/api/v1/views/${view.body.id}`, { name: 'Mine now' })).status).toBe(403)
+    expect((await other.delete(`/api/v1/views/${view.body.id}`)).status).toBe(403)
+    expect((await rep.patch(`/api/v1/views/${view.body.id}`, { shared: false })).body).toMatchObject({ shared: false, mine: true })
+    expect((await other.get('/api/v1/views')).body.data.map((v: Json) => v.id)).not.toContain(view.body.id)
+    expect((await rep.delete(`/api/v1/views/${view.body.id}`)).status).toBe(204)
+    const bad = await rep.post('/api/v1/views', { name: ' ', recordType: 'opportunities' })
+    expect(bad.body.data.issues.map((i: Json) => i.path).sort()).toEqual(['name', 'recordType'])
+  })
+})

@@ -64,6 +64,7 @@ beforeAll(async () => {
   ids.leads = (await admin.post('/api/v1/leads', { name: 'Fuzz Lead', company: 'Fuzz Co', source: 'referral' })).body.id
   ids['api-keys'] = (await admin.post('/api/v1/api-keys', { name: 'fuzz key' })).body.id
   ids.teams = (await admin.post('/api/v1/teams', { name: 'Fuzz team' })).body.id
+  ids.views = (await admin.post('/api/v1/views', { name: 'Fuzz view', recordType: 'deals' })).body.id
   ids.imports = (await admin.upload('/api/v1/imports', { kind: 'accounts', mapping: JSON.stringify({ name: 'name' }) }, { name: 'a.csv', content: 'name\nFuzz Imported\n' })).body.id
   const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   sendgridKey = pair.privateKey

@@ -31,6 +31,7 @@ beforeAll(async () => {
   ids.rule = (await b.post('/api/v1/automation/rules', { name: 'B rule', trigger: { kind: 'lead_created' }, actions: [{ kind: 'notify', to: 'owner', message: 'new lead' }] })).body.id
   ids.sequence = (await b.post('/api/v1/sequences', { name: 'B seq', steps: [{ subject: 'Hi', body: 'Hello {{contact.firstName}}', waitDays: 0 }] })).body.id
   ids.webhook = (await b.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/b-hook', events: ['note'] })).body.id
+  ids.view = (await b.post('/api/v1/views', { name: 'B shared view', recordType: 'deals', filters: { stage: 'new' }, shared: true })).body.id
   ids.import = (await b.upload('/api/v1/imports', { kind: 'accounts', mapping: JSON.stringify({ name: 'name' }) }, { name: 'b.csv', content: 'name\nB Imported Co\n' })).body.id
 })
 
@@ -55,6 +56,27 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   'POST /api/v1/deals/[id]/stage': async () => {
     expect((await a.post(`/api/v1/deals/${ids.deal}/stage`, { to: 'lost' })).status).toBe(404)
     expect((await b.get(`/api/v1/deals/${ids.deal}`)).body.stage).not.toBe('lost')
+  },
+  'POST /api/v1/deals/bulk': async () => {
+    const answer = await a.post('/api/v1/deals/bulk', { ids: [ids.deal], set: { stage: 'lost' } })
+    expect(answer.status).toBe(200)
+    expect(answer.body).toEqual({ updated: [], refused: [{ id: ids.deal, reason: 'not found' }] })
+    expect((await a.post('/api/v1/deals/bulk', { ids: [ids.deal], delete: true })).body.refused).toEqual([{ id: ids.deal, reason: 'not found' }])
+    expect((await b.get(`/api/v1/deals/${ids.deal}`)).body.stage).not.toBe('lost')
+  },
+  'GET /api/v1/views': async () => {
+    expect((await a.get('/api/v1/views')).body.data.map((v: Json) => v.id)).not.toContain(ids.view)
+  },
+  'POST /api/v1/views': async () => {
+    const created = (await a.post('/api/v1/views', { name: 'A view', recordType: 'deals', shared: true })).body
+    expect((await b.get('/api/v1/views')).body.data.map((v: Json) => v.id)).not.toContain(created.id)
+  },
+  'PATCH /api/v1/views/[id]': async () => {
+    expect((await a.patch(`/api/v1/views/${ids.view}`, { name: 'Taken' })).status).toBe(404)
+  },
+  'DELETE /api/v1/views/[id]': async () => {
+    expect((await a.delete(`/api/v1/views/${ids.view}`)).status).toBe(404)
+    expect((await b.get('/api/v1/views')).body.data.map((v: Json) => v.id)).toContain(ids.view)
   },
   'PUT /api/v1/pipeline/stages': async () => {
     const stages = (await a.get('/api/v1/pipeline/stages')).body.data

@@ -19,7 +19,7 @@ describe('GET /api/openapi.json', () => {
     expect(create.required).toEqual(expect.arrayContaining(['name', 'amount']))
     expect(create.properties.currency).toMatchObject({ pattern: '^[A-Z]{3}$' })
     const sort = paths['/api/v1/deals'].get.parameters.find((p: Json) => p.name === 'sort')
-    expect(sort.schema.enum).toEqual(['createdAt', 'amount', 'closeDate'])
+    expect(sort.schema.enum).toEqual(['createdAt', 'amount', 'closeDate', 'name'])
     expect(paths['/api/v1/deals/{id}/stage'].post.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })])
     expect(paths['/api/v1/events'].post.requestBody.content['application/json'].schema.properties.type.enum).toContain('email_opened')
   })

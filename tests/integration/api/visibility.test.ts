@@ -58,6 +58,10 @@ beforeAll(async () => {
   expect((await rep2.post('/api/v1/activities', { type: 'email_sent', dealId: ids.deal2, contactId: ids.contact, subject: `${MARK.subject} our offer`, messageId: `<${unique('m')}@visibility.test>` })).status).toBe(201)
   expect((await rep2.post('/api/v1/events', { type: 'call', occurredAt: iso(-60_000), source: 'direct', subject: { dealId: ids.deal2, contactId: ids.contact }, metadata: { summary: MARK.event } })).status).toBe(200)
   expect((await rep2.post('/api/v1/tasks', { title: `${MARK.task} send the contract`, dueAt: iso(-3_600_000), dealId: ids.deal2 })).status).toBe(201)
+  // Rep two's saved views of their deal (rep one is in another team: not even the shared one is theirs).
+  for (const shared of [false, true]) {
+    expect((await rep2.post('/api/v1/views', { name: `${MARK.note} view`, recordType: 'deals', filters: { q: ids.deal2 }, shared })).status).toBe(201)
+  }
   // Rep one's own work, and a note on the shared contact itself (no deal), which whoever sees the contact sees.
   expect((await rep1.post('/api/v1/activities', { type: 'note', dealId: ids.deal1, contactId: ids.contact, body: 'R1OWNNOTE renewal talk' })).status).toBe(201)
   expect((await rep2.post('/api/v1/activities', { type: 'note', contactId: ids.contact, body: 'CONTACTNOTE prefers mornings' })).status).toBe(201)
@@ -186,6 +190,10 @@ const AS_REP: Record<string, () => Promise<void>> = {
   },
   'GET /api/v1/teams': () => read('/api/v1/teams'),
   'GET /api/v1/users': () => read('/api/v1/users'),
+  'GET /api/v1/views': async () => {
+    await read('/api/v1/views')
+    await read('/api/v1/views?recordType=deals')
+  },
   'GET /api/v1/webhooks': () => read('/api/v1/webhooks'),
   'GET /api/v1/webhooks/[id]/deliveries': () => read(`/api/v1/webhooks/${crypto.randomUUID()}/deliveries`),
 }
