@@ -1,8 +1,6 @@
 import type { Ref } from 'vue'
 
-import { LIVE_TOPICS, type LiveTopic } from '../shared/utils/live'
-
-export type { LiveTopic }
+// LIVE_TOPICS and LiveTopic: shared/utils/live.ts (auto-imported on both sides of the wire).
 
 export interface LiveHandlers {
   /** A message from GET /api/v1/stream: topic and its data. */
