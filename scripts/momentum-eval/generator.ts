@@ -169,6 +169,12 @@ function generateDeal(r: ReturnType<typeof rng>, index: number, historyDays: num
     && !(outOfOffice && outOfOffice.contact === c && t <= outOfOffice.from && t > outOfOffice.from - outOfOffice.days)
   let thread = 0
   let bounced = false
+  if (championLeaves !== null) {
+    // The rep's mail to the champion starts bouncing the day they leave.
+    add('email_sent', championLeaves - 0.01, 'rep', 0, { threadId: `t${index}-left`, subject: 'Checking in' })
+    add('email_bounced', championLeaves - 0.011, 'buyer', 0, { reason: 'mailbox does not exist' })
+    bounced = true
+  }
   // Day by day over the deal's life (within the history): the rep works, the buyer answers by health.
   for (let day = Math.min(age, historyDays) - 1; day >= 0; day--) {
     const h = health(day)

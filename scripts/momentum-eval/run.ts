@@ -14,13 +14,14 @@
 //   EVAL_SEEDS=7,8 EVAL_DEALS=600 npm run eval:momentum
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { adminQuery, withDatabaseName } from '../../db/admin'
 import { auc, brier, deciles, fitLogistic, sigmoid } from '../../server/domain/momentum/logistic'
-import { designRow, FEATURES, predict, signalsWeekAgo, stageLogit, WEIGHT_KEYS, type ReasonCode, type Weights } from '../../server/domain/momentum/model'
+import { scoreDeal } from '../../server/domain/momentum/rules'
+import { baselineZ, designRow, FEATURES, predict, signalsWeekAgo, stageLogit, WEIGHT_KEYS, type ReasonCode, type Weights } from '../../server/domain/momentum/model'
 import type { DealSignals } from '../../server/domain/momentum/signals'
 import { Client, type Json } from '../../tests/support/http'
 import { generateTenant, rng, type GenDeal, type GenEvent, type GenTenant } from './generator'
@@ -32,6 +33,14 @@ const seedsOf = (text: string | undefined, fallback: number[]) => (text ? text.s
 const SEEDS = FIT ? seedsOf(process.env.EVAL_TRAIN_SEEDS, [1, 2, 3]) : seedsOf(process.env.EVAL_SEEDS, [101, 102])
 const DEALS = Number(process.env.EVAL_DEALS ?? (FIT ? 1200 : 1500))
 const DAY_ONE_SEED = FIT ? null : Number(process.env.EVAL_DAY_ONE_SEED ?? 201)
+/**
+ * --offline: no server; the signals the last run read for these seeds (kept in .output/momentum-eval)
+ * are scored again by the current model code and weights — for trying a change quickly. The
+ * figures to quote come from a full run.
+ */
+const OFFLINE = args.has('--offline')
+const CACHE = '.output/momentum-eval'
+const cacheFile = (seed: number, deals: number, historyDays: number) => join(CACHE, `seed-${seed}-${deals}-${historyDays}.json`)
 
 // ---------------------------------------------------------------------------------------------
 // The server.
@@ -259,7 +268,7 @@ function fitShipped(rows: Row[], seeds: number[]) {
     const now = predict(r.signals, weights)
     const before = predict(signalsWeekAgo(r.signals), weights)
     change.push(now.z - before.z)
-    relative.push(now.z - stageLogit(r.signals.probability))
+    relative.push(now.z - baselineZ(r.signals.probability, weights))
   }
   const q = (values: number[], share: number) => [...values].sort((a, b) => a - b)[Math.floor(share * (values.length - 1))]!
   const round = (v: number) => Math.round(v * 100) / 100
@@ -289,22 +298,41 @@ export const SHIPPED = {
 
 // ---------------------------------------------------------------------------------------------
 
-const server = await startServer()
+/** A tenant loaded through the API — or, offline, the signals its last run read, scored again here. */
+async function tenantFor(baseURL: string | null, seed: number, deals: number, historyDays: number): Promise<Loaded> {
+  const tenant = generateTenant({ seed, deals, historyDays })
+  if (baseURL === null) {
+    const cached = JSON.parse(readFileSync(cacheFile(seed, deals, historyDays), 'utf8')) as { signals: DealSignals[], alertsFirstRun: number, eventsPosted: number }
+    return {
+      tenant, alertsFirstRun: cached.alertsFirstRun, eventsPosted: cached.eventsPosted,
+      deals: tenant.deals.map((gen, i) => {
+        const signals = cached.signals[i]!
+        const scored = scoreDeal(signals)
+        return { gen, id: signals.dealId, momentum: { ...scored, signals } }
+      }),
+    }
+  }
+  const loaded = await loadTenant(baseURL, tenant, `s${seed}`)
+  mkdirSync(CACHE, { recursive: true })
+  writeFileSync(cacheFile(seed, deals, historyDays), JSON.stringify({ signals: loaded.deals.map(d => d.momentum.signals), alertsFirstRun: loaded.alertsFirstRun, eventsPosted: loaded.eventsPosted }))
+  return loaded
+}
+
+const server = OFFLINE ? null : await startServer()
 try {
   const started = Date.now()
   const loaded: Loaded[] = []
   for (const seed of SEEDS) {
-    const tenant = generateTenant({ seed, deals: DEALS })
-    loaded.push(await loadTenant(server.baseURL, tenant, `s${seed}`))
-    console.log(`seed ${seed}: ${tenant.deals.length} deals loaded and scored (${((Date.now() - started) / 1000).toFixed(0)} s)`)
+    loaded.push(await tenantFor(server?.baseURL ?? null, seed, DEALS, 120))
+    console.log(`seed ${seed}: ${DEALS} deals loaded and scored (${((Date.now() - started) / 1000).toFixed(0)} s)`)
   }
   if (FIT) fitShipped(loaded.flatMap(rowsOf), SEEDS)
   else {
     for (const l of loaded) report(`seed ${l.tenant.seed}`, l)
     printStories(loaded[0]!, 7)
-    if (DAY_ONE_SEED !== null) dayOne(await loadTenant(server.baseURL, generateTenant({ seed: DAY_ONE_SEED, deals: 300, historyDays: 14 }), `d${DAY_ONE_SEED}`))
+    if (DAY_ONE_SEED !== null) dayOne(await tenantFor(server?.baseURL ?? null, DAY_ONE_SEED, 300, 14))
   }
 }
 finally {
-  await server.stop()
+  await server?.stop()
 }

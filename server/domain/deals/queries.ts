@@ -20,9 +20,10 @@ const dealColumns = {
   closeDate: deals.closeDate, ownerId: deals.ownerId, ownerName: users.name, accountId: deals.accountId,
   accountName: accounts.name, probability: deals.probability, forecastCategory: deals.forecastCategory,
   stageEnteredAt: deals.stageEnteredAt, createdAt: deals.createdAt, updatedAt: deals.updatedAt,
-  /** The latest momentum score (open deals, once scored): score, state, change and the top reason. */
+  /** The latest momentum score (open deals, once scored): win probability (score = it in points of 100), state, change and the top reason. */
   momentum: {
     score: dealScores.score,
+    winProbability: dealScores.winProbability,
     state: dealScores.state,
     change: sql<number | null>`(${dealScores.score} - ${dealScores.previousScore})`,
     reason: sql<string | null>`(${dealScores.reasons} -> 0 ->> 'text')`,

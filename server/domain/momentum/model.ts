@@ -76,7 +76,7 @@ export const FEATURES = {
     },
   },
   engagement_trend: {
-    sign: 0,
+    sign: 1,
     read: (s) => {
       // Against the weeks before — only as many of them as the history has.
       const recent = weekly(s.buyer14, 14, s.historyDays)
@@ -220,10 +220,16 @@ export interface Prediction {
   reasons: Reason[]
 }
 
-const effect = (points: number) => {
+const effect = (points: number, contribution: number) => {
   const size = Math.abs(points)
   const amount = size < 1 ? 'less than a point' : `about ${plural(size, 'point')}`
-  return points >= 0 ? `raises the chance by ${amount}` : `cuts the chance by ${amount}`
+  return contribution >= 0 ? `raises the chance by ${amount}` : `cuts the chance by ${amount}`
+}
+
+/** The log-odds the model gives a deal of this stage when no signal applies. */
+export function baselineZ(probability: number, weights: Weights): number {
+  const prior = stageLogit(probability)
+  return prior + weights.intercept + weights.stage * prior
 }
 
 /** A deal's chance of winning from its signals and the weights, with the reasons behind it. Pure. */
@@ -235,13 +241,18 @@ export function predict(s: DealSignals, weights: Weights = SHIPPED_WEIGHTS): Pre
     z += weights[code] * values[i]!
   })
   const p = sigmoid(z)
+  // Each signal's share of the move from the stage's baseline, along the curve: the points add up
+  // to the whole move (where signals cancel out, the slope at the deal's chance).
+  const baseline = prior + weights.intercept + weights.stage * prior
+  const p0 = sigmoid(baseline)
+  const slope = Math.abs(z - baseline) > 1e-6 ? (p - p0) / (z - baseline) : p * (1 - p)
   const reasons: Reason[] = []
   REASON_CODES.forEach((code, i) => {
     const contribution = weights[code] * values[i]!
     if (!texts[i] || contribution === 0) return
-    const points = Math.round((p - sigmoid(z - contribution)) * 100)
+    const points = Math.round(contribution * slope * 100)
     if (points === 0 && Math.abs(contribution) < 0.05) return
-    reasons.push({ code, text: `${texts[i]} (${effect(points)})`, points })
+    reasons.push({ code, text: `${texts[i]} (${effect(points, contribution)})`, points })
   })
   reasons.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || a.code.localeCompare(b.code))
   return { winProbability: p, z, reasons }
@@ -274,12 +285,13 @@ export const STATE_THRESHOLDS = SHIPPED.state
 
 /**
  * The state says where the deal is heading — its chance of winning and the buyer's engagement
- * now against a week before — with a deal far below what its stage promises and not recovering
- * counted as at risk. A healthy deal that is flat is steady, whatever its stage. Pure.
+ * now against a week before — with a deal whose signals weigh heavily against it (far below
+ * what its stage alone would give) and not recovering counted as at risk. A healthy deal that is flat is steady, whatever its stage. Pure.
  */
-export function stateOf(s: DealSignals, now: Prediction, weekAgo: Prediction): MomentumState {
-  const change = now.z - weekAgo.z
-  const relative = now.z - stageLogit(s.probability)
+export function stateOf(s: DealSignals, now: Prediction, weekAgo: Prediction, weights: Weights = SHIPPED_WEIGHTS): MomentumState {
+  // Change needs a week ago with a week of history behind it; a deal seen for less has none to measure.
+  const change = s.historyDays >= 14 ? now.z - weekAgo.z : 0
+  const relative = now.z - baselineZ(s.probability, weights)
   const t = STATE_THRESHOLDS
   if (change <= t.atRiskChange || (relative <= t.atRiskBelowStage && change <= 0)) return 'at_risk'
   if (change <= t.stallingChange || (relative <= t.stallingBelowStage && change <= 0)) return 'stalling'

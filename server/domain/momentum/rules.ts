@@ -1,6 +1,6 @@
 import type { AlertKind, MomentumState, ScoreReason } from '../../../db/schema'
 import type { DealSignals } from './signals'
-import { predict, REASON_CODES, signalsWeekAgo, stateOf, THRESHOLDS, typicalStageDays, type ReasonCode, type Weights } from './model'
+import { predict, REASON_CODES, SHIPPED_WEIGHTS, signalsWeekAgo, stateOf, THRESHOLDS, typicalStageDays, type ReasonCode, type Weights } from './model'
 
 /**
  * The momentum rules: each deal's chance of winning (./model.ts: the stage's probability moved by
@@ -26,14 +26,14 @@ export interface Scored {
 const round3 = (p: number) => Math.round(p * 1000) / 1000
 
 /** Score (0-100), win probability, state and reasons of a deal from its signals. Pure. */
-export function scoreDeal(s: DealSignals, weights?: Weights): Scored {
+export function scoreDeal(s: DealSignals, weights: Weights = SHIPPED_WEIGHTS): Scored {
   const now = predict(s, weights)
   const before = predict(signalsWeekAgo(s), weights)
   return {
     score: Math.round(now.winProbability * 100),
     winProbability: round3(now.winProbability),
     winProbabilityWeekAgo: round3(before.winProbability),
-    state: stateOf(s, now, before),
+    state: stateOf(s, now, before, weights),
     reasons: now.reasons,
   }
 }

@@ -27,8 +27,9 @@ export interface DealSignals {
   /** Days since the deal started: its creation or its first event, whichever is earlier. */
   ageDays: number
   /**
-   * Days of the deal's life the tenant's events cover: since the later of the deal's start and
-   * the tenant's first event. A tenant two weeks in has at most 14, whatever the deals' age.
+   * Days of the deal's life the tenant's activity history covers: since the later of the deal's
+   * start and the tenant's first activity event. A tenant two weeks in has at most 14, whatever
+   * the deals' age.
    */
   historyDays: number
   /** Whether the events cover the deal's whole life (the tenant's history starts before it). */
@@ -114,7 +115,10 @@ export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: 
       where d.tenant_id = ${tenantId}::uuid and s.kind = 'open'
         ${ids === null ? sql`` : sql`and d.id = any(${ids}::uuid[])`}
     ), history as materialized (
-      select min(occurred_at) as first_at from events where tenant_id = ${tenantId}::uuid
+      -- Where the tenant's activity history starts: records' own events (a deal created or
+      -- imported with its old date, an update, a stage move) say nothing of what was tracked.
+      select min(occurred_at) as first_at from events
+      where tenant_id = ${tenantId}::uuid and type not in ('deal_created', 'deal_updated', 'stage_changed', 'task_completed')
     ), ev as materialized (
       -- No join to open_deals here: under row-level security the planner would not use the
       -- deal index for a join key; a filter on the ids (or none: one pass over the window) does.
