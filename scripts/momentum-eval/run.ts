@@ -34,12 +34,12 @@ const SEEDS = FIT ? seedsOf(process.env.EVAL_TRAIN_SEEDS, [1, 2, 3]) : seedsOf(p
 const DEALS = Number(process.env.EVAL_DEALS ?? (FIT ? 1200 : 1500))
 const DAY_ONE_SEED = FIT ? null : Number(process.env.EVAL_DAY_ONE_SEED ?? 201)
 /**
- * --offline: no server; the signals the last run read for these seeds (kept in .output/momentum-eval)
+ * --offline: no server; the signals the last run read for these seeds (kept in the system's temp folder)
  * are scored again by the current model code and weights — for trying a change quickly. The
  * figures to quote come from a full run.
  */
 const OFFLINE = args.has('--offline')
-const CACHE = '.output/momentum-eval'
+const CACHE = join(tmpdir(), 'momentum-eval-cache')
 const cacheFile = (seed: number, deals: number, historyDays: number) => join(CACHE, `seed-${seed}-${deals}-${historyDays}.json`)
 
 // ---------------------------------------------------------------------------------------------

@@ -8,12 +8,12 @@ import { rng } from '../../scripts/momentum-eval/generator'
 
 const NOW = new Date('2026-11-22T12:00:00Z')
 
-/** A deal nothing stands out about: a reply a week ago, two contacts, on time, in its stage for a week, a flat week. */
+/** A deal nothing stands out about: a conversation a week (the neutral level), two contacts, on time, in its stage for a week, a flat week. */
 function deal(overrides: Partial<DealSignals> = {}): DealSignals {
   return {
     dealId: 'd1', ownerId: 'u1', name: 'Acme renewal', stage: 'qualified', stageName: 'Qualified', probability: 25, amount: 20_000,
     closeDate: '2027-01-15', daysToClose: 54, ageDays: 60, historyDays: 60, historyCoversLife: true,
-    buyer14: 0, buyerPrior: 0, conversations14: 0, buyer14Then: 0, buyerPriorThen: 0, conversations14Then: 0,
+    buyer14: 2, buyerPrior: 6, conversations14: 2, buyer14Then: 2, buyerPriorThen: 6, conversations14Then: 2,
     rep7: 1, rep30: 4, rep7Then: 1, daysSinceTwoWay: 7, daysSinceTwoWayThen: 7, daysSinceActivity: 1, autoReplies30: 0,
     replyHoursRecent: null, replyHoursEarlier: null, contacts7: 0, contacts30: 2, contactsBefore: 2, contacts30Then: 2, contactsNew14: 0,
     contactsLost14: 0, championsLost30: 0, championsLost30Then: 0, daysInStage: 8, stageMedianDays: 21, stageSamples: 40, probabilityThen: null,
@@ -28,10 +28,13 @@ const W: Weights = {
   stage_slow: -0.6, close_pushed: -0.4, amount_cut: -0.8, close_date_passed: -0.2, close_soon_engaged: 0.2, unanswered_outreach: -0.5,
 }
 const codes = (s: DealSignals) => predict(s, W).reasons.map(r => r.code)
+/** A reason's fact, without the points it moves the chance by. */
+const fact = (text: string) => text.replace(/ \((raises|cuts) the chance by .*\)$/, '')
+const facts = (reasons: { text: string }[]) => reasons.map(r => fact(r.text))
 
 describe('the win probability', () => {
   it('starts from the stage\'s probability when no signal applies', () => {
-    expect(predict(deal(), W)).toMatchObject({ reasons: [] })
+    expect(predict(deal(), W).reasons).toEqual([])
     expect(predict(deal(), W).winProbability).toBeCloseTo(0.25)
     expect(predict(deal({ stage: 'negotiation', probability: 75 }), W).winProbability).toBeCloseTo(0.75)
   })
@@ -44,13 +47,18 @@ describe('the win probability', () => {
   })
 
   it('counts the buyer engaging, never the rep\'s own effort: a chase burst with no answer does not raise it', () => {
-    const quiet = predict(deal({ daysSinceTwoWay: 20 }), W).winProbability
-    const chased = predict(deal({ daysSinceTwoWay: 20, rep7: 12, rep30: 20 }), W)
+    const silent = { conversations14: 0, buyer14: 0, daysSinceTwoWay: 20 }
+    const quiet = predict(deal(silent), W).winProbability
+    const chased = predict(deal({ ...silent, rep7: 12, rep30: 20 }), W)
     expect(chased.winProbability).toBeLessThan(quiet)
-    expect(chased.reasons.map(r => r.text)).toContain('20 outreaches in 30 days, no answer in 14 (12 this week) (cuts the chance by about 6 points)')
+    const chase = chased.reasons.find(r => r.code === 'unanswered_outreach')!
+    expect(fact(chase.text)).toBe('20 outreaches in 30 days, no answer in 14 (12 this week)')
+    expect(chase.points).toBeLessThan(0)
+    expect(facts(chased.reasons)).toContain('no reply, call or meeting with the buyer in 14 days')
     const answered = predict(deal({ conversations14: 5, buyer14: 5, daysSinceTwoWay: 1 }), W)
     expect(answered.winProbability).toBeGreaterThan(0.4)
-    expect(answered.reasons[0]).toMatchObject({ code: 'buyer_engaging', text: '5 replies, calls and meetings with the buyer in 14 days (raises the chance by about 19 points)', points: 19 })
+    expect(answered.reasons[0]).toMatchObject({ code: 'buyer_engaging', text: expect.stringMatching(/^5 replies, calls and meetings with the buyer in 14 days \(raises the chance by about \d+ points\)$/) })
+    expect(answered.reasons[0]!.points).toBeGreaterThan(10)
   })
 
   it('ships weights that keep each signal on its side: rep-side effort and bad news never raise the chance', () => {
@@ -62,15 +70,15 @@ describe('the win probability', () => {
     expect(SHIPPED_WEIGHTS.buyer_engaging).toBeGreaterThan(0)
   })
 
-  it('says each reason in points of the chance, and the points add up to roughly the move from the stage', () => {
+  it('says each reason in points of the chance, the points adding up to the move from the stage', () => {
     const s = deal({ daysSinceTwoWay: 35, closePushes: 2, amountCuts: 1, championsLost30: 1 })
     const prediction = predict(s, W)
-    expect(prediction.reasons.map(r => r.code)).toEqual(['close_pushed', 'champion_lost', 'no_reply', 'amount_cut'])
+    expect(prediction.reasons.map(r => r.code).sort()).toEqual(['amount_cut', 'champion_lost', 'close_pushed', 'no_reply'])
     expect(prediction.reasons.every(r => r.points < 0 && /cuts the chance by about \d+ points?\)$/.test(r.text))).toBe(true)
-    const moved = Math.round((prediction.winProbability - 0.25) * 100)
+    const moved = (prediction.winProbability - 0.25) * 100
     const sum = prediction.reasons.reduce((n, r) => n + r.points, 0)
-    expect(sum).toBeLessThanOrEqual(moved)
-    expect(prediction.reasons.find(r => r.code === 'champion_lost')!.text).toMatch(/^an engaged contact bounced or left/)
+    expect(Math.abs(sum - moved)).toBeLessThanOrEqual(2)
+    expect(fact(prediction.reasons.find(r => r.code === 'champion_lost')!.text)).toBe('an engaged contact bounced or left')
   })
 
   it('counts an amount cut (past 10 %) but never a routine discount', () => {
@@ -82,14 +90,20 @@ describe('the win probability', () => {
     expect(typicalStageDays('proposal', null, 0)).toBe(21)
     expect(typicalStageDays('proposal', 60, 2)).toBeCloseTo((2 * 60 + 10 * 21) / 12)
     expect(typicalStageDays('proposal', 60, 1000)).toBeCloseTo(60, 0)
-    expect(codes(deal({ daysInStage: 30, stageMedianDays: 10, stageSamples: 3 }))).toEqual([])
-    expect(codes(deal({ daysInStage: 30, stageMedianDays: 10, stageSamples: 300 }))).toEqual(['stage_slow'])
+    // 22 days against 10 of three moves: typical ~18.5, not slow yet; against 10 of 300 moves, slow.
+    expect(codes(deal({ daysInStage: 22, stageMedianDays: 10, stageSamples: 3 }))).toEqual([])
+    expect(codes(deal({ daysInStage: 22, stageMedianDays: 10, stageSamples: 300 }))).toEqual(['stage_slow'])
   })
 
   it('treats a passed close date as one reason among others, not as a state', () => {
-    const scored = scoreDeal(deal({ daysToClose: -5, closeDate: '2026-11-17', conversations14: 3, buyer14: 3, conversations14Then: 3, buyer14Then: 3, daysSinceTwoWay: 2, daysSinceTwoWayThen: 2 }), W)
-    expect(scored.reasons.map(r => r.code)).toContain('close_date_passed')
-    expect(scored.state).toBe('steady')
+    const healthy = { daysToClose: -5, closeDate: '2026-11-17', conversations14: 6, buyer14: 6, conversations14Then: 6, buyer14Then: 6, buyerPrior: 18, buyerPriorThen: 18, daysSinceTwoWay: 2, daysSinceTwoWayThen: 2, contacts30: 3, contacts30Then: 3 }
+    const withW = predict(deal(healthy), W).reasons.find(r => r.code === 'close_date_passed')!
+    expect(withW).toMatchObject({ text: expect.stringMatching(/^close date passed 5 days ago \(cuts the chance by/) })
+    // Said even where it does not move the chance; and the healthy, flat deal is not put at risk for it.
+    const neutral = predict(deal(healthy), { ...W, close_date_passed: 0 }).reasons.find(r => r.code === 'close_date_passed')!
+    expect(neutral).toEqual({ code: 'close_date_passed', text: 'close date passed 5 days ago (does not change the chance by itself)', points: 0 })
+    expect(scoreDeal(deal(healthy)).state).not.toBe('at_risk')
+    expect(scoreDeal(deal(healthy)).reasons.map(r => r.code)).toContain('close_date_passed')
   })
 })
 
@@ -97,8 +111,9 @@ describe('day one: rates over the history that exists', () => {
   const dayOne = (overrides: Partial<DealSignals>) => deal({ ageDays: 14, historyDays: 14, historyCoversLife: false, daysSinceTwoWay: null, daysSinceTwoWayThen: null, ...overrides })
 
   it('never says "never engaged" when the history starts after the deal', () => {
-    expect(codes(dayOne({}))).not.toContain('never_engaged')
-    expect(predict(dayOne({}), W).reasons.map(r => r.text)).toEqual(['no reply in the 14 days on record (cuts the chance by about 3 points)'])
+    const quiet = dayOne({ conversations14: 0, buyer14: 0, buyerPrior: 0 })
+    expect(codes(quiet)).not.toContain('never_engaged')
+    expect(facts(predict(quiet, W).reasons)).toContain('no reply in the 14 days on record')
     // A deal the history covers from its start, with no answer in 30 days, has never engaged.
     expect(codes(deal({ daysSinceTwoWay: null, ageDays: 30, historyDays: 30 }))).toContain('never_engaged')
   })
@@ -146,9 +161,10 @@ describe('alerts only on change', () => {
   it('raises a threshold alert when the threshold is crossed since the previous run, once per occurrence', () => {
     const before = deal({ daysToClose: 1, closeDate: '2026-11-23' })
     const after = deal({ daysToClose: -1, closeDate: '2026-11-23', stage: 'proposal', stageName: 'Proposal', daysInStage: 50 })
-    const kinds = alertsFor(after, scoreDeal(after), { state: 'steady', signals: { ...before } }, NOW).map(a => [a.kind, a.occurrence])
+    const steady = { ...scoreDeal(after), state: 'steady' as const }
+    const kinds = alertsFor(after, steady, { state: 'steady', signals: { ...before } }, NOW).map(a => [a.kind, a.occurrence])
     expect(kinds).toEqual([['stage_overdue', 'proposal:2026-11-14'], ['close_date_passed', '2026-11-23']])
-    expect(alertsFor(after, scoreDeal(after), { state: 'steady', signals: { ...after } }, NOW)).toEqual([])
+    expect(alertsFor(after, steady, { state: 'steady', signals: { ...after } }, NOW)).toEqual([])
   })
 })
 
@@ -174,9 +190,10 @@ describe('per-tenant refinement and the calibration report', () => {
   const history = (n: number, seed: number): Outcome[] => {
     const r = rng(seed)
     return Array.from({ length: n }, () => {
-      const s = deal({ closePushes: r.chance(0.3) ? 1 : 0, conversations14: r.chance(0.5) ? 3 : 0, buyer14: 3 })
+      const talking = r.chance(0.5)
+      const s = deal({ closePushes: r.chance(0.3) ? 1 : 0, conversations14: talking ? 3 : 1, buyer14: talking ? 3 : 1, buyerPrior: talking ? 9 : 3 })
       const features = featureRecord(s)
-      const z = stageLogit(25) + (features.close_pushed ? -2.5 : 0) + (features.buyer_engaging ? 1 : 0)
+      const z = stageLogit(25) + (features.close_pushed ? -2.5 : 0) + (talking ? 1 : 0)
       return { won: r.next() < sigmoid(z), stageProbability: 25, winProbability: predict(s, W).winProbability, features }
     })
   }
@@ -199,7 +216,7 @@ describe('per-tenant refinement and the calibration report', () => {
 
   it('reports the curve, the Brier score against the stage alone and the signals that matter, in words', () => {
     // Scored by the model that made the outcomes: it beats the stage alone.
-    const outcomes = history(400, 4).map(o => ({ ...o, winProbability: sigmoid(stageLogit(25) + (o.features.close_pushed ? -2.5 : 0) + (o.features.buyer_engaging ? 1 : 0)) }))
+    const outcomes = history(400, 4).map(o => ({ ...o, winProbability: sigmoid(stageLogit(25) + (o.features.close_pushed ? -2.5 : 0) + ((o.features.buyer_engaging ?? 0) > 0 ? 1 : 0)) }))
     const report = calibrationReport(outcomes, { ...W, close_pushed: -2.5, buyer_engaging: 1 / Math.log1p(10.5) })
     expect(report.curve).toHaveLength(10)
     expect(report.brier.model!).toBeLessThan(report.brier.stageOnly!)

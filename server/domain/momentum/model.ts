@@ -46,6 +46,9 @@ function weekly(count: number, windowDays: number, coveredDays: number): number 
   return days < THRESHOLDS.minHistoryDays ? null : (count / days) * 7
 }
 
+/** log(1 + one conversation a week): the engagement level that neither raises nor cuts the chance. */
+const NEUTRAL_CONVERSATIONS = Math.log1p(1)
+
 interface Feature {
   /** +1: may only raise the chance; -1: may only lower it (rep-side effort never raises it); 0: either. */
   sign: number
@@ -61,9 +64,11 @@ export const FEATURES = {
   buyer_engaging: {
     sign: 1,
     read: (s) => {
+      // Around one conversation a week (the neutral level): more raises the chance, none cuts it.
       const rate = weekly(s.conversations14, 14, s.historyDays)
-      if (rate === null || s.conversations14 === 0) return null
-      return { value: Math.log1p(rate), text: `${plural(s.conversations14, 'reply, call or meeting', 'replies, calls and meetings')} with the buyer in 14 days` }
+      if (rate === null) return null
+      if (s.conversations14 === 0) return { value: -NEUTRAL_CONVERSATIONS, text: 'no reply, call or meeting with the buyer in 14 days' }
+      return { value: Math.log1p(rate) - NEUTRAL_CONVERSATIONS, text: `${plural(s.conversations14, 'reply, call or meeting', 'replies, calls and meetings')} with the buyer in 14 days` }
     },
   },
   buyer_reading: {
@@ -211,6 +216,9 @@ export function designRow(s: DealSignals): number[] {
 
 export interface Reason { code: ReasonCode, text: string, points: number }
 
+/** Facts a rep should see even when they do not move the chance (a close date to update). */
+const INFORMATIONAL: ReadonlySet<ReasonCode> = new Set(['close_date_passed'])
+
 export interface Prediction {
   /** The chance of winning, 0..1. */
   winProbability: number
@@ -249,7 +257,12 @@ export function predict(s: DealSignals, weights: Weights = SHIPPED_WEIGHTS): Pre
   const reasons: Reason[] = []
   REASON_CODES.forEach((code, i) => {
     const contribution = weights[code] * values[i]!
-    if (!texts[i] || contribution === 0) return
+    if (!texts[i]) return
+    // A passed close date is always said, even where it does not move the chance by itself.
+    if (contribution === 0) {
+      if (INFORMATIONAL.has(code)) reasons.push({ code, text: `${texts[i]} (does not change the chance by itself)`, points: 0 })
+      return
+    }
     const points = Math.round(contribution * slope * 100)
     if (points === 0 && Math.abs(contribution) < 0.05) return
     reasons.push({ code, text: `${texts[i]} (${effect(points, contribution)})`, points })
