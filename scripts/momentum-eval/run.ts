@@ -173,7 +173,9 @@ async function loadTenant(baseURL: string, tenant: GenTenant, label: string): Pr
   const run = runs.find(r => r.name === 'momentum:refresh')
   const alertsFirstRun = Number(run?.details?.alertsCreated ?? 0)
   const deals = await pool(tenant.deals, 8, async (gen, i) => ({ gen, id: dealIds[i]!, momentum: ok(await api.get(`/api/v1/deals/${dealIds[i]}/momentum`), 'momentum') }))
-  return { tenant, deals, alertsFirstRun, eventsPosted: events.length }
+  // Every alert the tenant got while its history was posted (rescored live) and on the full run.
+  const alerts = ok(await admin.get('/api/v1/alerts?state=all&limit=100'), 'alerts').data as Json[]
+  return { tenant, deals, alertsFirstRun: Math.max(alertsFirstRun, alerts.length), eventsPosted: events.length }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,7 +250,7 @@ function dayOne(loaded: Loaded) {
   const up = rows.filter(r => r.reasons.some((x: Json) => x.code === 'engagement_trend' && x.points > 0)).length
   const states = STATES.map(s => `${s} ${rows.filter(r => r.state === s).length}`).join(', ')
   console.log(`\n=== day one (seed ${loaded.tenant.seed}, ${loaded.tenant.historyDays} days of history): ${rows.length} deals`)
-  console.log(`"never engaged": ${never}; "buyer engagement up": ${up}; alerts raised by the first run: ${loaded.alertsFirstRun}; states: ${states}`)
+  console.log(`"never engaged": ${never}; "buyer engagement up": ${up}; alerts raised while loading and on the first full run: ${loaded.alertsFirstRun}; states: ${states}`)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ function deal(overrides: Partial<DealSignals> = {}): DealSignals {
   return {
     dealId: 'd1', ownerId: 'u1', name: 'Acme renewal', stage: 'qualified', stageName: 'Qualified', probability: 25, amount: 20_000,
     closeDate: '2027-01-15', daysToClose: 54, ageDays: 60, historyDays: 60, historyCoversLife: true,
-    buyer14: 2, buyerPrior: 6, conversations14: 2, buyer14Then: 2, buyerPriorThen: 6, conversations14Then: 2,
+    buyer14: 2, buyerPrior: 6, conversations14: 2, conversations30: 4, emailsSent30: 0, replies30: 0, buyer14Then: 2, buyerPriorThen: 6, conversations14Then: 2,
     rep7: 1, rep30: 4, rep7Then: 1, daysSinceTwoWay: 7, daysSinceTwoWayThen: 7, daysSinceActivity: 1, autoReplies30: 0,
     replyHoursRecent: null, replyHoursEarlier: null, contacts7: 0, contacts30: 2, contactsBefore: 2, contacts30Then: 2, contactsNew14: 0,
     contactsLost14: 0, championsLost30: 0, championsLost30Then: 0, daysInStage: 8, stageMedianDays: 21, stageSamples: 40, probabilityThen: null,
@@ -23,7 +23,7 @@ function deal(overrides: Partial<DealSignals> = {}): DealSignals {
 
 /** Round weights for the tests (the shipped ones change whenever they are refitted). */
 const W: Weights = {
-  intercept: 0, stage: 0, buyer_engaging: 1, buyer_reading: 0.2, engagement_trend: 0.3, recent_two_way: 0.2, no_reply: -0.6, never_engaged: -0.8,
+  intercept: 0, stage: 0, buyer_engaging: 1, buyer_answers: 0, reply_speed: 0, buyer_month: 0, buyer_reading: 0.2, engagement_trend: 0.3, recent_two_way: 0.2, no_reply: -0.6, never_engaged: -0.8,
   multi_threaded: 0.3, single_threaded: -0.3, new_stakeholder: 0.3, champion_lost: -1, replies_slowing: -0.3, replies_quicker: 0.3,
   stage_slow: -0.6, close_pushed: -0.4, amount_cut: -0.8, close_date_passed: -0.2, close_soon_engaged: 0.2, unanswered_outreach: -0.5,
 }

@@ -71,6 +71,31 @@ export const FEATURES = {
       return { value: Math.log1p(rate) - NEUTRAL_CONVERSATIONS, text: `${plural(s.conversations14, 'reply, call or meeting', 'replies, calls and meetings')} with the buyer in 14 days` }
     },
   },
+  buyer_answers: {
+    sign: 1,
+    read: (s) => {
+      // The share of our emails the buyer answered in 30 days (from three emails on).
+      if (s.emailsSent30 < 3) return null
+      const share = Math.min(1, s.replies30 / s.emailsSent30)
+      return { value: share - 0.4, text: `the buyer answered ${Math.min(s.replies30, s.emailsSent30)} of ${s.emailsSent30} emails in 30 days` }
+    },
+  },
+  reply_speed: {
+    sign: 1,
+    read: (s) => {
+      if (s.replyHoursRecent === null) return null
+      const hours = Math.max(0.5, s.replyHoursRecent)
+      return { value: clamp(-Math.log(hours / 12), -2.5, 2.5), text: hours < 24 ? `replies in ${Math.round(hours)}h on average` : `replies take ${(hours / 24).toFixed(1)} days on average` }
+    },
+  },
+  buyer_month: {
+    sign: 1,
+    read: (s) => {
+      const rate = weekly(s.conversations30, 30, s.historyDays)
+      if (rate === null) return null
+      return { value: Math.log1p(rate) - NEUTRAL_CONVERSATIONS, text: `${plural(s.conversations30, 'reply, call or meeting', 'replies, calls and meetings')} with the buyer in 30 days` }
+    },
+  },
   buyer_reading: {
     sign: 1,
     read: (s) => {

@@ -39,6 +39,11 @@ export interface DealSignals {
   buyerPrior: number
   /** Replies, inbound calls and meetings held (the strong part of buyer14) in the last 14 days. */
   conversations14: number
+  /** Replies, inbound calls and meetings held in the last 30 days. */
+  conversations30: number
+  /** Our emails in the last 30 days, and the buyer's (human) replies to them. */
+  emailsSent30: number
+  replies30: number
   /** The same two windows as of a week ago (days 8-21 and 22-63). */
   buyer14Then: number
   buyerPriorThen: number
@@ -53,7 +58,7 @@ export interface DealSignals {
   daysSinceActivity: number | null
   /** Auto-replies (out of office and the like) in the last 30 days: shown, never counted as engagement. */
   autoReplies30: number
-  /** Mean hours from our email to their reply in the same thread, last 30 days and the 90 before (null: under 3 replies). */
+  /** Mean hours from our email to their reply in the same thread, last 30 days (null: under 2 replies) and the 90 before (null: under 3). */
   replyHoursRecent: number | null
   replyHoursEarlier: number | null
   /** Distinct contacts engaging (buyer side) in the last 7 and 30 days, between 60 and 7 days ago, and in days 8-37. */
@@ -137,6 +142,9 @@ export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: 
         count(*) filter (where ${BUYER} and ${within(14)}) as buyer14,
         count(*) filter (where ${BUYER} and ${within(56, 14)}) as buyer_prior,
         count(*) filter (where ${CONVERSATION} and ${within(14)}) as conversations14,
+        count(*) filter (where ${CONVERSATION} and ${within(30)}) as conversations30,
+        count(*) filter (where type = 'email_sent' and ${within(30)}) as emails_sent30,
+        count(*) filter (where type = 'email_received' and not auto_reply and ${within(30)}) as replies30,
         count(*) filter (where ${BUYER} and ${within(21, 7)}) as buyer14_then,
         count(*) filter (where ${BUYER} and ${within(63, 21)}) as buyer_prior_then,
         count(*) filter (where ${CONVERSATION} and ${within(21, 7)}) as conversations14_then,
@@ -182,8 +190,8 @@ export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: 
       from people group by deal_id
     ), replies as materialized (
       select deal_id,
-        -- Averages over fewer than 3 replies say little: left out.
-        case when count(*) filter (where ${within(30)}) >= 3 then avg(hours) filter (where ${within(30)}) end as recent_hours,
+        -- Averages over fewer than 2 replies say little: left out.
+        case when count(*) filter (where ${within(30)}) >= 2 then avg(hours) filter (where ${within(30)}) end as recent_hours,
         case when count(*) filter (where occurred_at <= ${ago(30)}) >= 3 then avg(hours) filter (where occurred_at <= ${ago(30)}) end as earlier_hours
       from (
         -- Latency within the thread: the inbound mail's own measure, else from our last email in the same thread (or to the same contact).
@@ -219,6 +227,7 @@ export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: 
            greatest(0, floor(extract(epoch from ${at}::timestamptz - greatest(least(o.created_at, a.first_at), h.first_at)) / 86400))::int as "historyDays",
            coalesce(h.first_at <= least(o.created_at, a.first_at) + interval '1 day', false) as "historyCoversLife",
            coalesce(a.buyer14, 0)::int as buyer14, coalesce(a.buyer_prior, 0)::int as "buyerPrior", coalesce(a.conversations14, 0)::int as conversations14,
+           coalesce(a.conversations30, 0)::int as conversations30, coalesce(a.emails_sent30, 0)::int as "emailsSent30", coalesce(a.replies30, 0)::int as replies30,
            coalesce(a.buyer14_then, 0)::int as "buyer14Then", coalesce(a.buyer_prior_then, 0)::int as "buyerPriorThen",
            coalesce(a.conversations14_then, 0)::int as "conversations14Then",
            coalesce(a.rep7, 0)::int as rep7, coalesce(a.rep30, 0)::int as rep30, coalesce(a.rep7_then, 0)::int as "rep7Then",
