@@ -29,7 +29,7 @@ const W: Weights = {
 }
 const codes = (s: DealSignals) => predict(s, W).reasons.map(r => r.code)
 /** A reason's fact, without the points it moves the chance by. */
-const fact = (text: string) => text.replace(/ \((raises|cuts) the chance by .*\)$/, '')
+const fact = (text: string) => text.replace(/ \(((raises|cuts) the chance by .*|does not change the chance by itself)\)$/, '')
 const facts = (reasons: { text: string }[]) => reasons.map(r => fact(r.text))
 
 describe('the win probability', () => {
