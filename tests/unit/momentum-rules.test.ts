@@ -151,6 +151,19 @@ describe('alerts only on change', () => {
     expect(alertsFor(s, { ...scoreDeal(s), state: 'at_risk' }, null, NOW)).toEqual([])
   })
 
+  it('raises nothing when the deal\'s history was filled in since its last score (a tenant loading its past)', () => {
+    // Scored at creation with no history; two weeks of history posted since, within the hour.
+    const loaded = deal({ daysSinceTwoWay: 31, historyDays: 14, ageDays: 14, daysToClose: -2, closeDate: '2026-11-20' })
+    const scored = { ...scoreDeal(loaded), state: 'at_risk' as const }
+    const atCreation = { state: 'steady' as const, signals: { ...deal({ historyDays: 0, ageDays: 0 }) }, computedAt: new Date(NOW.getTime() - 3_600_000) }
+    expect(alertsFor(loaded, scored, atCreation, NOW)).toEqual([])
+    // A week later, with a week more of history, the same change does alert.
+    const weekAgo = { state: 'steady' as const, signals: { ...deal({ historyDays: 7, ageDays: 7 }) }, computedAt: new Date(NOW.getTime() - 7 * 86_400_000) }
+    expect(alertsFor(loaded, scored, weekAgo, NOW).map(a => a.kind)).toEqual(['at_risk', 'close_date_passed'])
+    // Scores from before this model (no history fields) are a new baseline, not a change.
+    expect(alertsFor(loaded, scored, { state: 'steady', signals: { score: 50 } }, NOW)).toEqual([])
+  })
+
   it('raises at_risk on the transition only, naming the day', () => {
     const s = deal({ daysSinceTwoWay: 31 })
     const scored = { ...scoreDeal(s), state: 'at_risk' as const }

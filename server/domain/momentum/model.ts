@@ -68,7 +68,8 @@ export const FEATURES = {
       const rate = weekly(s.conversations14, 14, s.historyDays)
       if (rate === null) return null
       if (s.conversations14 === 0) return { value: -NEUTRAL_CONVERSATIONS, text: 'no reply, call or meeting with the buyer in 14 days' }
-      return { value: Math.log1p(rate) - NEUTRAL_CONVERSATIONS, text: `${plural(s.conversations14, 'reply, call or meeting', 'replies, calls and meetings')} with the buyer in 14 days` }
+      const value = Math.log1p(rate) - NEUTRAL_CONVERSATIONS
+      return { value, text: `${value < 0 ? 'only ' : ''}${plural(s.conversations14, 'reply, call or meeting', 'replies, calls and meetings')} with the buyer in 14 days` }
     },
   },
   buyer_answers: {
@@ -85,7 +86,8 @@ export const FEATURES = {
     read: (s) => {
       if (s.replyHoursRecent === null) return null
       const hours = Math.max(0.5, s.replyHoursRecent)
-      return { value: clamp(-Math.log(hours / 12), -2.5, 2.5), text: hours < 24 ? `replies in ${Math.round(hours)}h on average` : `replies take ${(hours / 24).toFixed(1)} days on average` }
+      const text = hours < 12 ? `replies in ${Math.round(hours)}h on average` : hours < 48 ? `replies take ${Math.round(hours)}h on average` : `replies take ${(hours / 24).toFixed(1)} days on average`
+      return { value: clamp(-Math.log(hours / 12), -2.5, 2.5), text }
     },
   },
   buyer_month: {
@@ -93,7 +95,8 @@ export const FEATURES = {
     read: (s) => {
       const rate = weekly(s.conversations30, 30, s.historyDays)
       if (rate === null) return null
-      return { value: Math.log1p(rate) - NEUTRAL_CONVERSATIONS, text: `${plural(s.conversations30, 'reply, call or meeting', 'replies, calls and meetings')} with the buyer in 30 days` }
+      const value = Math.log1p(rate) - NEUTRAL_CONVERSATIONS
+      return { value, text: `${value < 0 ? 'only ' : ''}${plural(s.conversations30, 'reply, call or meeting', 'replies, calls and meetings')} with the buyer in 30 days` }
     },
   },
   buyer_reading: {

@@ -72,8 +72,8 @@ export async function refreshMomentum(tx: Tx, tenantId: string, options: { now?:
 
   const signals = targets && targets.length === 0 ? [] : await dealSignals(tx, tenantId, now, targets ? targets.map(t => t.dealId) : null)
   const previous = new Map((signals.length
-    ? await queryRows<{ dealId: string, score: number, state: MomentumState, stateSince: Date, signals: Record<string, unknown> }>(tx, sql`
-        select deal_id as "dealId", score, state, state_since as "stateSince", signals from deal_scores
+    ? await queryRows<{ dealId: string, score: number, state: MomentumState, stateSince: Date, signals: Record<string, unknown>, computedAt: Date }>(tx, sql`
+        select deal_id as "dealId", score, state, state_since as "stateSince", signals, computed_at as "computedAt" from deal_scores
         where tenant_id = ${tenantId}::uuid and deal_id = any(${`{${signals.map(s => s.dealId).join(',')}}`}::uuid[])`)
     : []).map(p => [p.dealId, p]))
 

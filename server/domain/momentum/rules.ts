@@ -43,7 +43,7 @@ export interface AlertDraft { kind: AlertKind, occurrence: string, message: stri
 const day = (d: Date) => d.toISOString().slice(0, 10)
 
 /** The threshold conditions behind alerts (not the state ones), as they stand for some signals. Pure. */
-function conditions(s: DealSignals, now: Date): AlertDraft[] {
+export function thresholdAlerts(s: DealSignals, now: Date): AlertDraft[] {
   const drafts: AlertDraft[] = []
   const stageEntry = day(new Date(s.stageEnteredAt))
   const typical = typicalStageDays(s.stage, s.stageMedianDays ?? null, s.stageSamples ?? 0)
@@ -62,18 +62,33 @@ function conditions(s: DealSignals, now: Date): AlertDraft[] {
   return drafts
 }
 
-/** What the previous run left for a deal: its state and the signals it read then. */
-export interface PreviousScore { state: MomentumState, signals?: Record<string, unknown> | null }
+/** What the previous run left for a deal: its state, the signals it read then, and when. */
+export interface PreviousScore { state: MomentumState, signals?: Record<string, unknown> | null, computedAt?: Date | string | null }
+
+/**
+ * Whether a previous score can be compared with the new one. Not when it was made before this
+ * model (its signals lack the history fields), nor when the deal's history has since grown
+ * backwards — history posted or imported after the previous run (a new tenant loading its past, a
+ * deal scored at creation and then given its history): the comparison would be with a deal
+ * nobody could see yet. Pure.
+ */
+export function comparable(s: DealSignals, previous: PreviousScore, now: Date): boolean {
+  const before = previous.signals
+  if (!before || typeof before.historyDays !== 'number') return false
+  const elapsedDays = previous.computedAt ? Math.max(0, (now.getTime() - new Date(previous.computedAt).getTime()) / 86_400_000) : 0
+  return s.historyDays <= before.historyDays + elapsedDays + 1
+}
 
 /**
  * The alerts a new score raises — only on change. A deal scored for the first time raises none
- * (nothing is known to have changed). After that: a deal newly at risk or stalling, and each
- * threshold crossed since the previous run (over its stage's typical time, quiet after a
- * proposal, past its close date, losing its only engaged contact). Each names its occurrence, so
- * the same one never fires twice. Pure.
+ * (nothing is known to have changed), nor one whose history was filled in since its last score
+ * (see comparable). After that: a deal newly at risk or stalling, and each threshold crossed
+ * since the previous run (over its stage's typical time, quiet after a proposal, past its close
+ * date, losing its only engaged contact). Each names its occurrence, so the same one never fires
+ * twice. Pure.
  */
 export function alertsFor(s: DealSignals, scored: Scored, previous: PreviousScore | null, now: Date): AlertDraft[] {
-  if (!previous) return []
+  if (!previous || !comparable(s, previous, now)) return []
   const drafts: AlertDraft[] = []
   const top = scored.reasons[0]?.text
   if (scored.state === 'at_risk' && previous.state !== 'at_risk') {
@@ -82,12 +97,9 @@ export function alertsFor(s: DealSignals, scored: Scored, previous: PreviousScor
   if (scored.state === 'stalling' && previous.state !== 'stalling' && previous.state !== 'at_risk') {
     drafts.push({ kind: 'stalling', occurrence: day(now), message: `${s.name} is stalling${top ? `: ${top}` : ''}` })
   }
-  // Signals stored before this model (no historyDays) cannot say what held: their conditions count as unmet.
-  const before = previous.signals && 'historyDays' in previous.signals
-    ? new Set(conditions(previous.signals as unknown as DealSignals, now).map(d => `${d.kind}|${d.occurrence}`))
-    : new Set<string>()
-  for (const draft of conditions(s, now)) {
-    if (draft.kind === 'lost_only_contact' || !before.has(`${draft.kind}|${draft.occurrence}`)) drafts.push(draft)
+  const held = new Set(thresholdAlerts(previous.signals as unknown as DealSignals, now).map(d => `${d.kind}|${d.occurrence}`))
+  for (const draft of thresholdAlerts(s, now)) {
+    if (draft.kind === 'lost_only_contact' || !held.has(`${draft.kind}|${draft.occurrence}`)) drafts.push(draft)
   }
   return drafts
 }
