@@ -67,7 +67,7 @@ export async function dashboardOnRead(db: AppDatabase, access: Access, options: 
         nextAction: nextAction(s, scored.reasons), priority: focusPriority({ score: scored.score, change: 0, amount: d.amount, daysToClose: s.daysToClose }),
       }
     }).filter(f => f !== null).sort((a, b) => b.priority - a.priority || a.deal.id.localeCompare(b.deal.id)).slice(0, 8)
-    const alerts = [...scores.values()].flatMap(({ s, scored }) => thresholdAlerts(s, now).map(a => ({ ...a, deal: { id: s.dealId, name: s.name } }))).slice(0, 10)
+    const alerts = [...scores.values()].flatMap(({ s }) => thresholdAlerts(s, now).map(a => ({ ...a, deal: { id: s.dealId, name: s.name } }))).slice(0, 10)
 
     const openStages = board.filter(b => b.kind === 'open')
     return {
