@@ -35,7 +35,7 @@ beforeAll(async () => {
   const signedUp = await signUp(baseURL)
   admin = signedUp.client
   ids.tenant = signedUp.tenant.id
-  await subscribe(baseURL, ids.tenant) // every capability: every route answers
+  await subscribe(baseURL, signedUp.tenant.id) // every capability: every route answers
   ids.east = (await admin.post('/api/v1/teams', { name: 'East' })).body.id
   const lead = await invite('manager', ids.east) // a member of East …
   ids.west = (await admin.post('/api/v1/teams', { name: 'West', managerId: lead.id })).body.id // … who leads West
