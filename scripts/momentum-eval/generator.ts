@@ -150,8 +150,9 @@ function generateDeal(r: ReturnType<typeof rng>, index: number, historyDays: num
 
   // Confounders.
   const chase = (hNow < -0.5 && r.chance(0.45)) || r.chance(0.04)
-  const outOfOffice = r.chance(0.15) ? { contact: r.chance(0.6) ? 0 : Math.floor(r.next() * contacts), from: r.between(3, Math.min(60, age)), days: 7 } : null
-  const championLeaves = (trend < -0.4 ? r.chance(0.3) : r.chance(0.04)) ? r.between(1, 28) : null
+  // Within the deal's life: a champion leaves after having been there a while.
+  const outOfOffice = age > 10 && r.chance(0.15) ? { contact: r.chance(0.6) ? 0 : Math.floor(r.next() * contacts), from: r.between(3, Math.min(60, age - 3)), days: 7 } : null
+  const championLeaves = age > 12 && (trend < -0.4 ? r.chance(0.3) : r.chance(0.04)) ? r.between(1, Math.min(28, age - 10)) : null
   const realCut = (hNow < -0.3 ? r.chance(0.22) : r.chance(0.04)) ? r.between(2, 40) : null
   const discount = r.chance(0.25) ? r.between(2, 60) : null
   const pushes = trend < -0.4 ? (r.chance(0.55) ? 1 + r.poisson(0.6) : 0) : (r.chance(0.12) ? 1 : 0)

@@ -25,7 +25,7 @@ function deal(overrides: Partial<DealSignals> = {}): DealSignals {
 const W: Weights = {
   intercept: 0, stage: 0, buyer_engaging: 1, buyer_answers: 0, reply_speed: 0, buyer_month: 0, buyer_reading: 0.2, engagement_trend: 0.3, recent_two_way: 0.2, no_reply: -0.6, never_engaged: -0.8,
   multi_threaded: 0.3, single_threaded: -0.3, new_stakeholder: 0.3, champion_lost: -1, replies_slowing: -0.3, replies_quicker: 0.3,
-  stage_slow: -0.6, close_pushed: -0.4, amount_cut: -0.8, close_date_passed: -0.2, close_soon_engaged: 0.2, unanswered_outreach: -0.5,
+  stage_slow: -0.6, close_pushed: -0.4, amount_cut: -0.8, close_date_passed: -0.2, close_soon_engaged: 0.2, stage_moved: 0, unanswered_outreach: -0.5,
 }
 const codes = (s: DealSignals) => predict(s, W).reasons.map(r => r.code)
 /** A reason's fact, without the points it moves the chance by. */
@@ -79,6 +79,12 @@ describe('the win probability', () => {
     const sum = prediction.reasons.reduce((n, r) => n + r.points, 0)
     expect(Math.abs(sum - moved)).toBeLessThanOrEqual(2)
     expect(fact(prediction.reasons.find(r => r.code === 'champion_lost')!.text)).toBe('an engaged contact bounced or left')
+  })
+
+  it('says a stage move this week, which the stage\'s own probability already counts', () => {
+    const moved = predict(deal({ probabilityThen: 10, daysInStage: 3 }), W)
+    expect(moved.reasons).toEqual([{ code: 'stage_moved', text: 'moved to Qualified 3 days ago (from a 10 % stage to 25 %)', points: 0 }])
+    expect(moved.winProbability).toBeCloseTo(0.25)
   })
 
   it('counts an amount cut (past 10 %) but never a routine discount', () => {

@@ -206,6 +206,12 @@ export const FEATURES = {
       ? { value: 1, text: `closes in ${plural(s.daysToClose, 'day')} with the buyer engaged` }
       : null),
   },
+  stage_moved: {
+    sign: 0,
+    read: s => (s.probabilityThen !== null
+      ? { value: 1, text: `moved to ${s.stageName} ${s.daysInStage === 0 ? 'today' : `${plural(s.daysInStage, 'day')} ago`} (from a ${s.probabilityThen} % stage to ${s.probability} %)` }
+      : null),
+  },
   unanswered_outreach: {
     sign: -1,
     read: s => (s.rep30 >= 5 && s.conversations14 === 0
@@ -244,8 +250,8 @@ export function designRow(s: DealSignals): number[] {
 
 export interface Reason { code: ReasonCode, text: string, points: number }
 
-/** Facts a rep should see even when they do not move the chance (a close date to update). */
-const INFORMATIONAL: ReadonlySet<ReasonCode> = new Set(['close_date_passed'])
+/** Facts a rep should see even when they do not move the chance (a close date to update, a stage move this week). */
+const INFORMATIONAL: ReadonlySet<ReasonCode> = new Set(['close_date_passed', 'stage_moved'])
 
 export interface Prediction {
   /** The chance of winning, 0..1. */
@@ -288,7 +294,7 @@ export function predict(s: DealSignals, weights: Weights = SHIPPED_WEIGHTS): Pre
     if (!texts[i]) return
     // A passed close date is always said, even where it does not move the chance by itself.
     if (contribution === 0) {
-      if (INFORMATIONAL.has(code)) reasons.push({ code, text: `${texts[i]} (does not change the chance by itself)`, points: 0 })
+      if (INFORMATIONAL.has(code)) reasons.push({ code, text: code === 'stage_moved' ? texts[i]! : `${texts[i]} (does not change the chance by itself)`, points: 0 })
       return
     }
     const points = Math.round(contribution * slope * 100)
@@ -305,6 +311,7 @@ export function signalsWeekAgo(s: DealSignals): DealSignals {
   return {
     ...s,
     probability: s.probabilityThen ?? s.probability,
+    probabilityThen: null,
     daysToClose: s.daysToClose === null ? null : s.daysToClose + 7,
     ageDays: Math.max(0, s.ageDays - 7),
     historyDays: Math.max(0, s.historyDays - 7),
