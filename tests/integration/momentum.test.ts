@@ -135,7 +135,7 @@ describe('the momentum run', () => {
     const after = await scores()
     expect(after.hot!.computedAt).toEqual(before.hot!.computedAt)
     expect(after.quiet!.winProbability).toBeGreaterThan(before.quiet!.winProbability!)
-    expect(facts(after.quiet!.reasons)).toContain('1 reply, call or meeting with the buyer in 14 days')
+    expect(facts(after.quiet!.reasons)).toContain('only 1 reply, call or meeting with the buyer in 14 days')
 
     const nextDay = await inTenant(tx => refreshMomentum(tx, tenantId, { now: new Date(NOW.getTime() + DAY) }))
     expect(nextDay).toMatchObject({ scored: 4, reasons: { dirty: 0, unscored: 0, stale: 4 }, refitted: true })

@@ -100,6 +100,10 @@ const CONVERSATION = sql`((type = 'email_received' and not auto_reply) or type =
 const TWO_WAY = CONVERSATION
 const REP = sql`((type = 'email_sent') or (type = 'call' and direction <> 'inbound') or type in ('meeting_scheduled', 'note', 'task_completed'))`
 const ACTIVITY = sql`(${BUYER} or ${REP})`
+/** The share of the amount a tracked amount change took off (null for anything else; CASE keeps the casts to numbers). */
+const SHARE = sql`(case when type = 'deal_updated' and jsonb_typeof(metadata -> 'changes' -> 'amount' -> 'to') = 'number'
+  and jsonb_typeof(metadata -> 'changes' -> 'amount' -> 'from') = 'number'
+  then 1 - (metadata -> 'changes' -> 'amount' ->> 'to')::numeric / nullif((metadata -> 'changes' -> 'amount' ->> 'from')::numeric, 0) end)`
 
 /**
  * The signals of a tenant's open deals — all of them, or the listed ones — as of `now`, in one
@@ -155,38 +159,35 @@ export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: 
         max(occurred_at) filter (where ${TWO_WAY} and occurred_at <= ${ago(7)}) as last_two_way_then,
         max(occurred_at) filter (where ${ACTIVITY}) as last_activity,
         count(*) filter (where type = 'email_received' and auto_reply and ${within(30)}) as auto30,
-        count(distinct contact_id) filter (where ${BUYER} and ${within(7)}) as contacts7,
-        count(distinct contact_id) filter (where ${BUYER} and ${within(30)}) as contacts30,
-        count(distinct contact_id) filter (where ${BUYER} and ${within(60, 7)}) as contacts_before,
-        count(distinct contact_id) filter (where ${BUYER} and ${within(37, 7)}) as contacts30_then,
-        count(distinct contact_id) filter (where type in ('email_bounced', 'email_unsubscribed') and ${within(14)}) as contacts_lost14,
         count(*) filter (where type = 'deal_updated' and (metadata -> 'changes' -> 'closeDate' ->> 'to') > (metadata -> 'changes' -> 'closeDate' ->> 'from')) as close_pushes,
-        count(*) filter (where type = 'deal_updated' and occurred_at <= ${ago(7)} and (metadata -> 'changes' -> 'closeDate' ->> 'to') > (metadata -> 'changes' -> 'closeDate' ->> 'from')) as close_pushes_then
+        count(*) filter (where type = 'deal_updated' and occurred_at <= ${ago(7)} and (metadata -> 'changes' -> 'closeDate' ->> 'to') > (metadata -> 'changes' -> 'closeDate' ->> 'from')) as close_pushes_then,
+        count(*) filter (where ${SHARE} > ${AMOUNT_CUT_SHARE}) as cuts,
+        count(*) filter (where ${SHARE} > ${AMOUNT_CUT_SHARE} and occurred_at <= ${ago(7)}) as cuts_then,
+        count(*) filter (where ${SHARE} > 0 and ${SHARE} <= ${AMOUNT_CUT_SHARE}) as discounts
       from ev group by deal_id
-    ), cuts as materialized (
-      select deal_id,
-        count(*) filter (where share > ${AMOUNT_CUT_SHARE}) as cuts,
-        count(*) filter (where share > ${AMOUNT_CUT_SHARE} and occurred_at <= ${ago(7)}) as cuts_then,
-        count(*) filter (where share > 0 and share <= ${AMOUNT_CUT_SHARE}) as discounts
-      from (
-        select deal_id, occurred_at,
-               1 - (metadata -> 'changes' -> 'amount' ->> 'to')::numeric / nullif((metadata -> 'changes' -> 'amount' ->> 'from')::numeric, 0) as share
-        from ev where type = 'deal_updated' and jsonb_typeof(metadata -> 'changes' -> 'amount' -> 'to') = 'number'
-          and jsonb_typeof(metadata -> 'changes' -> 'amount' -> 'from') = 'number'
-      ) x group by deal_id
     ), people as materialized (
-      -- Per deal and contact: when they first engaged, how much, and when they bounced or left.
+      -- Per deal and contact, in one pass: when they first engaged, how much, in which windows, and
+      -- when they bounced or left (the distinct-contact counts come from here, not from the events).
       select deal_id, contact_id,
              min(occurred_at) filter (where ${BUYER}) as first_engaged,
              count(*) filter (where ${BUYER}) as engaged,
-             max(occurred_at) filter (where type in ('email_bounced', 'email_unsubscribed')) as lost_at
+             max(occurred_at) filter (where type in ('email_bounced', 'email_unsubscribed')) as lost_at,
+             bool_or(${BUYER} and ${within(7)}) as b7,
+             bool_or(${BUYER} and ${within(30)}) as b30,
+             bool_or(${BUYER} and ${within(60, 7)}) as b_before,
+             bool_or(${BUYER} and ${within(37, 7)}) as b30_then
       from ev where contact_id is not null group by deal_id, contact_id
     ), champions as materialized (
       select deal_id,
         count(*) filter (where engaged >= 2 and lost_at > first_engaged and lost_at > ${ago(30)}) as lost30,
         count(*) filter (where engaged >= 2 and lost_at > first_engaged and lost_at > ${ago(37)} and lost_at <= ${ago(7)}) as lost30_then,
         count(*) filter (where first_engaged > ${ago(14)}) as new14,
-        count(*) filter (where first_engaged <= ${ago(14)}) as old
+        count(*) filter (where first_engaged <= ${ago(14)}) as old,
+        count(*) filter (where b7) as contacts7,
+        count(*) filter (where b30) as contacts30,
+        count(*) filter (where b_before) as contacts_before,
+        count(*) filter (where b30_then) as contacts30_then,
+        count(*) filter (where lost_at > ${ago(14)}) as contacts_lost14
       from people group by deal_id
     ), replies as materialized (
       select deal_id,
@@ -236,21 +237,20 @@ export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: 
            floor(extract(epoch from ${at}::timestamptz - a.last_activity) / 86400)::int as "daysSinceActivity",
            coalesce(a.auto30, 0)::int as "autoReplies30",
            round(r.recent_hours::numeric, 1)::float as "replyHoursRecent", round(r.earlier_hours::numeric, 1)::float as "replyHoursEarlier",
-           coalesce(a.contacts7, 0)::int as contacts7, coalesce(a.contacts30, 0)::int as contacts30,
-           coalesce(a.contacts_before, 0)::int as "contactsBefore", coalesce(a.contacts30_then, 0)::int as "contacts30Then",
+           coalesce(c.contacts7, 0)::int as contacts7, coalesce(c.contacts30, 0)::int as contacts30,
+           coalesce(c.contacts_before, 0)::int as "contactsBefore", coalesce(c.contacts30_then, 0)::int as "contacts30Then",
            (case when coalesce(c.old, 0) > 0 then coalesce(c.new14, 0) else 0 end)::int as "contactsNew14",
-           coalesce(a.contacts_lost14, 0)::int as "contactsLost14",
+           coalesce(c.contacts_lost14, 0)::int as "contactsLost14",
            coalesce(c.lost30, 0)::int as "championsLost30", coalesce(c.lost30_then, 0)::int as "championsLost30Then",
            greatest(0, floor(extract(epoch from ${at}::timestamptz - coalesce(en.at, o.stage_entered_at)) / 86400))::int as "daysInStage",
            round(t.days::numeric, 1)::float as "stageMedianDays", coalesce(t.samples, 0)::int as "stageSamples",
            ps.probability::int as "probabilityThen",
            coalesce(a.close_pushes, 0)::int as "closePushes", coalesce(a.close_pushes_then, 0)::int as "closePushesThen",
-           coalesce(k.cuts, 0)::int as "amountCuts", coalesce(k.cuts_then, 0)::int as "amountCutsThen", coalesce(k.discounts, 0)::int as "smallDiscounts",
+           coalesce(a.cuts, 0)::int as "amountCuts", coalesce(a.cuts_then, 0)::int as "amountCutsThen", coalesce(a.discounts, 0)::int as "smallDiscounts",
            coalesce(en.at, o.stage_entered_at) as "stageEnteredAt"
     from open_deals o
     cross join history h
     left join agg a on a.deal_id = o.id
-    left join cuts k on k.deal_id = o.id
     left join champions c on c.deal_id = o.id
     left join replies r on r.deal_id = o.id
     left join entered en on en.deal_id = o.id
