@@ -71,7 +71,7 @@ describe('the built app', () => {
     expect(await page.locator('section[data-stage=won] [data-testid=momentum-badge]').count()).toBe(0)
     const reasons = await page.locator('[data-testid=momentum-reason]').allTextContents()
     expect(reasons.length).toBeGreaterThan(states.length / 2)
-    expect(reasons.some(r => /no reply|replies, calls and meetings|stakeholders engaged|days in/.test(r))).toBe(true)
+    expect(reasons.some(r => /no reply|replies, inbound calls and meetings|emails in 30 days|days in/.test(r))).toBe(true)
     await page.screenshot({ path: `${SCREENSHOTS}/pipeline-momentum.png` })
 
     await page.locator('a[href="/settings/momentum"]').click()

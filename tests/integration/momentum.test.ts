@@ -91,11 +91,11 @@ describe('the momentum run', () => {
     // Hot moved to qualified this week and three people answered: its chance rose well over the week.
     expect(['accelerating', 'steady']).toContain(s.hot!.state)
     expect(s.hot!.winProbability! - (s.hot!.signals.winProbabilityWeekAgo as number)).toBeGreaterThan(0.1)
-    expect(facts(s.hot!.reasons)).toContain('3 replies, calls and meetings with the buyer in 14 days')
+    expect(facts(s.hot!.reasons)).toContain('3 replies, inbound calls and meetings with the buyer in 14 days')
     // Quiet: six emails since the last reply 20 days ago — the rep's effort does not count for it.
     expect(['stalling', 'at_risk']).toContain(s.quiet!.state)
     expect(s.quiet!.winProbability).toBeLessThan(0.5)
-    expect(facts(s.quiet!.reasons)).toEqual(expect.arrayContaining(['40 days in Proposal (typical 21)', 'no reply, call or meeting with the buyer in 14 days', 'the buyer answered 1 of 6 emails in 30 days']))
+    expect(facts(s.quiet!.reasons)).toEqual(expect.arrayContaining(['40 days in Proposal (typical 21)', 'no reply, inbound call or meeting with the buyer in 14 days', 'the buyer answered 1 of 6 emails in 30 days']))
     expect(facts(s.pushed!.reasons)).toContain('close date pushed twice')
     // A passed close date is a reason, not a state.
     expect(facts(s.overdue!.reasons)).toContain('close date passed 3 days ago')
@@ -135,7 +135,7 @@ describe('the momentum run', () => {
     const after = await scores()
     expect(after.hot!.computedAt).toEqual(before.hot!.computedAt)
     expect(after.quiet!.winProbability).toBeGreaterThan(before.quiet!.winProbability!)
-    expect(facts(after.quiet!.reasons)).toContain('only 1 reply, call or meeting with the buyer in 14 days')
+    expect(facts(after.quiet!.reasons)).toContain('only 1 reply, inbound call or meeting with the buyer in 14 days')
 
     const nextDay = await inTenant(tx => refreshMomentum(tx, tenantId, { now: new Date(NOW.getTime() + DAY) }))
     expect(nextDay).toMatchObject({ scored: 4, reasons: { dirty: 0, unscored: 0, stale: 4 }, refitted: true })

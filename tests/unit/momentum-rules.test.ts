@@ -54,10 +54,10 @@ describe('the win probability', () => {
     const chase = chased.reasons.find(r => r.code === 'unanswered_outreach')!
     expect(fact(chase.text)).toBe('20 outreaches in 30 days, no answer in 14 (12 this week)')
     expect(chase.points).toBeLessThan(0)
-    expect(facts(chased.reasons)).toContain('no reply, call or meeting with the buyer in 14 days')
+    expect(facts(chased.reasons)).toContain('no reply, inbound call or meeting with the buyer in 14 days')
     const answered = predict(deal({ conversations14: 5, buyer14: 5, daysSinceTwoWay: 1 }), W)
     expect(answered.winProbability).toBeGreaterThan(0.4)
-    expect(answered.reasons[0]).toMatchObject({ code: 'buyer_engaging', text: expect.stringMatching(/^5 replies, calls and meetings with the buyer in 14 days \(raises the chance by about \d+ points\)$/) })
+    expect(answered.reasons[0]).toMatchObject({ code: 'buyer_engaging', text: expect.stringMatching(/^5 replies, inbound calls and meetings with the buyer in 14 days \(raises the chance by about \d+ points\)$/) })
     expect(answered.reasons[0]!.points).toBeGreaterThan(10)
   })
 

@@ -67,9 +67,9 @@ export const FEATURES = {
       // Around one conversation a week (the neutral level): more raises the chance, none cuts it.
       const rate = weekly(s.conversations14, 14, s.historyDays)
       if (rate === null) return null
-      if (s.conversations14 === 0) return { value: -NEUTRAL_CONVERSATIONS, text: 'no reply, call or meeting with the buyer in 14 days' }
+      if (s.conversations14 === 0) return { value: -NEUTRAL_CONVERSATIONS, text: 'no reply, inbound call or meeting with the buyer in 14 days' }
       const value = Math.log1p(rate) - NEUTRAL_CONVERSATIONS
-      return { value, text: `${value < 0 ? 'only ' : ''}${plural(s.conversations14, 'reply, call or meeting', 'replies, calls and meetings')} with the buyer in 14 days` }
+      return { value, text: `${value < 0 ? 'only ' : ''}${plural(s.conversations14, 'reply, inbound call or meeting', 'replies, inbound calls and meetings')} with the buyer in 14 days` }
     },
   },
   buyer_answers: {
@@ -95,8 +95,9 @@ export const FEATURES = {
     read: (s) => {
       const rate = weekly(s.conversations30, 30, s.historyDays)
       if (rate === null) return null
+      if (s.conversations30 === 0) return { value: -NEUTRAL_CONVERSATIONS, text: 'no reply, inbound call or meeting with the buyer in 30 days' }
       const value = Math.log1p(rate) - NEUTRAL_CONVERSATIONS
-      return { value, text: `${value < 0 ? 'only ' : ''}${plural(s.conversations30, 'reply, call or meeting', 'replies, calls and meetings')} with the buyer in 30 days` }
+      return { value, text: `${value < 0 ? 'only ' : ''}${plural(s.conversations30, 'reply, inbound call or meeting', 'replies, inbound calls and meetings')} with the buyer in 30 days` }
     },
   },
   buyer_reading: {

@@ -37,7 +37,7 @@ export interface DealSignals {
   /** Buyer-side activity in the last 14 days, and in the 42 days before (days 15-56). */
   buyer14: number
   buyerPrior: number
-  /** Replies, inbound calls and meetings held (the strong part of buyer14) in the last 14 days. */
+  /** Replies, inbound calls and meetings held (the strong part of buyer14) in the last 14 days; the rep's connected calls are not. */
   conversations14: number
   /** Replies, inbound calls and meetings held in the last 30 days. */
   conversations30: number
@@ -93,11 +93,13 @@ export interface DealSignals {
 export const AMOUNT_CUT_SHARE = 0.1
 
 const WINDOW_DAYS = 127
+// Buyer-side: what the buyer did. A rep's call that connected is the rep's effort (a chase burst
+// connects now and then); it still counts as the buyer last answering (TWO_WAY).
 const BUYER = sql`(
   (type = 'email_received' and not auto_reply) or type = 'meeting_held' or type in ('email_opened', 'email_clicked')
-  or (type = 'call' and (direction = 'inbound' or outcome = 'connected')))`
-const CONVERSATION = sql`((type = 'email_received' and not auto_reply) or type = 'meeting_held' or (type = 'call' and (direction = 'inbound' or outcome = 'connected')))`
-const TWO_WAY = CONVERSATION
+  or (type = 'call' and direction = 'inbound'))`
+const CONVERSATION = sql`((type = 'email_received' and not auto_reply) or type = 'meeting_held' or (type = 'call' and direction = 'inbound'))`
+const TWO_WAY = sql`(${CONVERSATION} or (type = 'call' and outcome = 'connected'))`
 const REP = sql`((type = 'email_sent') or (type = 'call' and direction <> 'inbound') or type in ('meeting_scheduled', 'note', 'task_completed'))`
 const ACTIVITY = sql`(${BUYER} or ${REP})`
 /** The share of the amount a tracked amount change took off (null for anything else; CASE keeps the casts to numbers). */
