@@ -6,13 +6,13 @@
 // precomputed (deal_scores, alerts, the materialized summary). Under the caller's row-level
 // security, as the server runs. The recent activity is the same query in both; the forecast
 // headline is left out here (it would add the same cost to both sides).
-import { eq, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { AppDatabase } from '../db/client'
 import { queryRows } from '../db/client'
-import { momentumWeights } from '../db/schema'
 import { CARDS_PER_STAGE, recentActivity } from '../server/domain/dashboard'
 import { withAccess, type Access } from '../server/domain/db'
-import { alertsFor, focusPriority, nextAction, scoreDeal, WEIGHTS } from '../server/domain/momentum/rules'
+import { focusPriority, nextAction, scoreDeal, thresholdAlerts } from '../server/domain/momentum/rules'
+import { tenantWeights } from '../server/domain/momentum/calibration'
 import { dealSignals } from '../server/domain/momentum/signals'
 
 interface DealRow { id: string, name: string, stage: string, kind: string, amount: number, probability: number, currency: string, closeDate: string | null, ownerId: string, ownerName: string | null, accountName: string | null }
@@ -35,8 +35,7 @@ export async function dashboardOnRead(db: AppDatabase, access: Access, options: 
       left join accounts a on a.tenant_id = d.tenant_id and a.id = d.account_id
       where d.tenant_id = ${tenantId}::uuid and (s.kind = 'open' or d.closed_at > now() - interval '30 days')`)
     const open = deals.filter(d => d.kind === 'open')
-    const [stored] = await tx.select({ weights: momentumWeights.weights }).from(momentumWeights).where(eq(momentumWeights.tenantId, tenantId))
-    const weights = { ...WEIGHTS, ...stored?.weights }
+    const weights = await tenantWeights(tx, tenantId)
     // The whole tenant in one pass over its events; a rep or manager by the ids they see.
     const signals = open.length ? await dealSignals(tx, tenantId, now, access.scope === 'tenant' ? null : open.map(d => d.id)) : []
     const scores = new Map(signals.map(s => [s.dealId, { s, scored: scoreDeal(s, weights) }]))
@@ -68,7 +67,7 @@ export async function dashboardOnRead(db: AppDatabase, access: Access, options: 
         nextAction: nextAction(s, scored.reasons), priority: focusPriority({ score: scored.score, change: 0, amount: d.amount, daysToClose: s.daysToClose }),
       }
     }).filter(f => f !== null).sort((a, b) => b.priority - a.priority || a.deal.id.localeCompare(b.deal.id)).slice(0, 8)
-    const alerts = [...scores.values()].flatMap(({ s, scored }) => alertsFor(s, scored, null, now).map(a => ({ ...a, deal: { id: s.dealId, name: s.name } }))).slice(0, 10)
+    const alerts = [...scores.values()].flatMap(({ s }) => thresholdAlerts(s, now).map(a => ({ ...a, deal: { id: s.dealId, name: s.name } }))).slice(0, 10)
 
     const openStages = board.filter(b => b.kind === 'open')
     return {

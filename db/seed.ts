@@ -148,7 +148,9 @@ export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: nu
     await seedNextSteps(tx, tenant.id, openDeals, now, options.seed ?? 20261122)
   })
   await ensureEventPartitions(db)
-  // Scores, alerts, the pipeline views and today's snapshot, as the hourly and daily tasks would leave them.
+  // Scores, alerts, the pipeline views and today's snapshot, as the hourly and daily tasks would leave
+  // them: scored a week ago first (alerts fire on change only), then today.
+  await runTask(db, 'momentum:refresh', { tenantId: tenant.id, now: new Date(now.getTime() - 7 * DAY), full: true })
   await runTask(db, 'momentum:refresh', { tenantId: tenant.id, now })
   await runTask(db, 'pipeline:snapshot', { tenantId: tenant.id, now })
   return { tenantId: tenant.id, deals: dealCount, events: eventCount, logins: DEMO_LOGINS, password: DEMO_PASSWORD }

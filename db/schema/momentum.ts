@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigserial, date, foreignKey, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { bigserial, date, foreignKey, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { forecastCategoryEnum } from './pipeline'
 import { tenantId } from './_shared'
 import { deals } from './sales'
@@ -15,7 +15,7 @@ export const alertKindEnum = pgEnum('alert_kind', ALERT_KINDS)
 export const ALERT_STATUSES = ['open', 'dismissed', 'resolved'] as const
 export const alertStatusEnum = pgEnum('alert_status', ALERT_STATUSES)
 
-/** A reason behind a score, in words, with the points it moved the score by. */
+/** A reason behind a score, in words, with the points (of 100) it moves the chance of winning by. */
 export interface ScoreReason { code: string, text: string, points: number }
 
 /** Deals whose events changed since they were last scored (written with the events; read and cleared by the scoring run). */
@@ -32,6 +32,8 @@ export const dealScores = pgTable('deal_scores', {
   tenantId: tenantId(),
   dealId: uuid('deal_id').notNull(),
   score: integer('score').notNull(),
+  /** The chance of winning, 0..1 (the score is this in points of 100); null on rows scored before 0023. */
+  winProbability: real('win_probability'),
   state: momentumStateEnum('state').notNull(),
   previousScore: integer('previous_score'),
   previousState: momentumStateEnum('previous_state'),
@@ -53,6 +55,9 @@ export const dealScoreHistory = pgTable('deal_score_history', {
   score: integer('score').notNull(),
   state: momentumStateEnum('state').notNull(),
   reasonCodes: text('reason_codes').array().notNull().default([]),
+  winProbability: real('win_probability'),
+  /** The model's inputs that day (stage log-odds and each feature's value): a closed deal's refine the tenant's weights. */
+  features: jsonb('features').$type<Record<string, number>>(),
 }, t => [
   primaryKey({ name: 'deal_score_history_pk', columns: [t.tenantId, t.dealId, t.day] }),
   foreignKey({ name: 'deal_score_history_deal_fk', columns: [t.tenantId, t.dealId], foreignColumns: [deals.tenantId, deals.id] }).onDelete('cascade'),
@@ -82,7 +87,7 @@ export const alerts = pgTable('alerts', {
   foreignKey({ name: 'alerts_deal_fk', columns: [t.tenantId, t.dealId], foreignColumns: [deals.tenantId, deals.id] }).onDelete('cascade'),
 ])
 
-/** A tenant's weights, fitted to its own won and lost deals (the rule weights are the prior). */
+/** A tenant's weights, refined on its own won and lost deals (shrunk toward the shipped weights). */
 export const momentumWeights = pgTable('momentum_weights', {
   tenantId: tenantId().primaryKey().references(() => tenants.id, { onDelete: 'cascade' }),
   weights: jsonb('weights').$type<Record<string, number>>().notNull(),

@@ -4,7 +4,7 @@
  */
 export const IMPORT_TARGETS = {
   deals: {
-    fields: ['externalId', 'name', 'amount', 'currency', 'stage', 'closeDate', 'createdAt', 'ownerEmail', 'ownerName', 'accountName', 'contactEmail', 'source', 'product'],
+    fields: ['externalId', 'name', 'amount', 'currency', 'stage', 'closeDate', 'createdAt', 'stageEnteredAt', 'ownerEmail', 'ownerName', 'accountName', 'contactEmail', 'source', 'product'],
     /** Each inner list: at least one of these must be mapped. */
     required: [['externalId'], ['stage']],
   },
@@ -32,6 +32,7 @@ const SYNONYMS: Record<string, string[]> = {
   stage: ['stage', 'deal stage', 'status'],
   closeDate: ['close date', 'expected close'],
   createdAt: ['created', 'created at', 'engage date', 'create date'],
+  stageEnteredAt: ['stage entered', 'stage entered at', 'stage date', 'last stage change date', 'laststagechangedate', 'stage changed'],
   ownerEmail: ['owner email'],
   ownerName: ['owner', 'sales agent', 'rep', 'owner name'],
   accountName: ['account', 'company', 'account name', 'organization'],

@@ -77,13 +77,14 @@ describe('the built app', () => {
     expect(mix.steady! + mix.accelerating!).toBeGreaterThan(mix.at_risk!)
     const reasons = await page.locator('[data-testid=momentum-reason]').allTextContents()
     expect(reasons.length).toBeGreaterThan(states.length / 2)
-    expect(reasons.some(r => /no reply in \d+ days|activity up|stakeholders engaged|days in/.test(r))).toBe(true)
+    expect(reasons.some(r => /no reply|replies, inbound calls and meetings|emails in 30 days|days in/.test(r))).toBe(true)
     await page.screenshot({ path: `${SCREENSHOTS}/pipeline-momentum.png` })
 
     await page.locator('a[href="/settings/momentum"]').click()
     await page.waitForURL(url => url.pathname === '/settings/momentum')
-    await page.getByTestId('calibration-table').waitFor()
-    expect(await page.getByTestId('calibration-table').locator('tbody tr').count()).toBe(5)
+    // The demo's closed deals closed before any scoring: the page says so in words.
+    await page.getByTestId('calibration-summary').waitFor()
+    expect(await page.getByTestId('calibration-summary').textContent()).toMatch(/closed deal/)
     await page.screenshot({ path: `${SCREENSHOTS}/momentum-settings.png`, fullPage: true })
     await page.close()
   })

@@ -62,9 +62,9 @@ beforeAll(async () => {
     await changeDealStage(tx, { ...bob, now: at('2026-09-20') }, deal.B3!, { to: 'won', closeDate: '2026-09-20' })
     await open('B4', bob, '2026-10-20', 'proposal', 7_000, '2026-12-30')
     await changeDealStage(tx, { ...bob, now: at('2026-11-01') }, deal.B4!, { to: 'lost' })
-    // A2 is at risk: the projection discounts it (no score band has the history to say more).
-    await tx.execute(sql`insert into deal_scores (tenant_id, deal_id, score, state, state_since, reasons, signals, computed_at)
-      values (${tenantId}, ${deal.A2}, 20, 'at_risk', now(), '[]', '{}', now()), (${tenantId}, ${deal.A3}, 60, 'steady', now(), '[]', '{}', now())`)
+    // A2 is at risk, its win probability 22.5 % (against negotiation's 75 %); A3 at its stage's 50 %; the rest not scored.
+    await tx.execute(sql`insert into deal_scores (tenant_id, deal_id, score, win_probability, state, state_since, reasons, signals, computed_at)
+      values (${tenantId}, ${deal.A2}, 23, 0.225, 'at_risk', now(), '[]', '{}', now()), (${tenantId}, ${deal.A3}, 50, 0.5, 'steady', now(), '[]', '{}', now())`)
     await setQuotas(tx, tenantId, admin, '2026-Q4', [{ ownerId: alice.userId, amount: 50_000 }])
   })
 })
@@ -78,7 +78,7 @@ describe('the forecast of a quarter, against hand-computed numbers', () => {
     expect(a).toMatchObject({ closedWon: 10_000, commit: 20_000, bestCase: 8_000, pipeline: 4_000, open: 32_000, forecast: 30_000 })
     // Weighted: 20,000 x 75% + 8,000 x 50% + 4,000 x 25% = 20,000.
     expect(a.weighted).toBe(20_000)
-    // Projection: 10,000 won + A2 at risk 20,000 x 75% x 0.3 + 4,000 + 1,000 = 19,500.
+    // Projection: 10,000 won + A2 at its win probability 20,000 x 22.5% + A3 8,000 x 50% + A4 (unscored) 4,000 x 25% = 19,500.
     expect(a.projection).toBe(19_500)
     // Quota 50,000: attainment 10,000 / 50,000; coverage 32,000 open / 40,000 to go.
     expect(a).toMatchObject({ quota: 50_000, attainment: 0.2, coverage: 0.8 })

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { momentumFactors, projectedProbability, STATE_DISCOUNT } from '../../server/domain/forecast/forecast'
+import { projectedProbability } from '../../server/domain/forecast/forecast'
 import { parsePeriod, periodOf, weeksOf } from '../../server/domain/forecast/periods'
-import { calibrationBands } from '../../server/domain/momentum/calibration'
 
 describe('forecast periods', () => {
   it('reads months and quarters as UTC day ranges, and refuses anything else', () => {
@@ -19,19 +18,9 @@ describe('forecast periods', () => {
 })
 
 describe('the momentum-adjusted projection', () => {
-  it('keeps healthy deals at their probability and discounts stalling and at-risk ones', () => {
-    const factors = momentumFactors(calibrationBands([]))
-    expect(projectedProbability({ probability: 50, state: 'accelerating', score: 80 }, factors)).toBe(0.5)
-    expect(projectedProbability({ probability: 50, state: null, score: null }, factors)).toBe(0.5)
-    expect(projectedProbability({ probability: 50, state: 'stalling', score: 40 }, factors)).toBe(0.5 * STATE_DISCOUNT.stalling)
-    expect(projectedProbability({ probability: 80, state: 'at_risk', score: 10 }, factors)).toBeCloseTo(0.8 * STATE_DISCOUNT.at_risk)
-  })
-
-  it('uses a score band\'s own win rate once it has 20 closed deals', () => {
-    const outcomes = [...Array.from({ length: 15 }, () => ({ score: 10, won: false, codes: [] })), ...Array.from({ length: 5 }, () => ({ score: 15, won: true, codes: [] }))]
-    const factors = momentumFactors(calibrationBands(outcomes))
-    expect(factors.bands).toEqual([{ from: 0, to: 19, rate: 0.25 }])
-    expect(projectedProbability({ probability: 80, state: 'at_risk', score: 12 }, factors)).toBe(0.25)
-    expect(projectedProbability({ probability: 80, state: 'stalling', score: 45 }, factors)).toBeCloseTo(0.8 * STATE_DISCOUNT.stalling)
+  it('counts a scored deal at its win probability and an unscored one at its stage\'s probability', () => {
+    expect(projectedProbability({ probability: 50, winProbability: 0.82 })).toBe(0.82)
+    expect(projectedProbability({ probability: 75, winProbability: 0.2 })).toBe(0.2)
+    expect(projectedProbability({ probability: 50, winProbability: null })).toBe(0.5)
   })
 })

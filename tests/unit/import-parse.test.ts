@@ -76,6 +76,13 @@ describe('rows', () => {
     expect(parseDealRow({ id: 'X2', stage: 'new', acct: '', p: '' }, deals)).toMatchObject({ ok: true, value: { name: 'Deal X2', accountName: null } })
   })
 
+  it('takes the day a deal entered its stage when the file has it (days in stage are not counted from creation)', () => {
+    const staged = ctx('deals', { externalId: 'id', stage: 'stage', createdAt: 'created', stageEnteredAt: 'entered' })
+    expect(parseDealRow({ id: 'S1', stage: 'proposal', created: '2026-01-05', entered: '2026-03-20' }, staged)).toMatchObject({ ok: true, value: { createdAt: '2026-01-05', stageEnteredAt: '2026-03-20' } })
+    expect(parseDealRow({ id: 'S2', stage: 'proposal', created: '2026-01-05', entered: '' }, staged)).toMatchObject({ ok: true, value: { stageEnteredAt: null } })
+    expect(parseDealRow({ id: 'S3', stage: 'proposal', entered: 'soon' }, staged)).toMatchObject({ ok: false, message: expect.stringMatching(/^stageEnteredAt: /) })
+  })
+
   it('answers one clear message for a bad row', () => {
     expect(parseDealRow({ id: 'X3', stage: 'new', v: '-5' }, deals)).toEqual({ ok: false, message: 'amount: must not be negative' })
     expect(parseDealRow({ id: 'X4', stage: 'new', tier: 'Bronze' }, deals)).toEqual({ ok: false, message: 'custom.tier must be one of Gold, Silver' })

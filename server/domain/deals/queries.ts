@@ -31,9 +31,10 @@ const dealColumns = {
   accountName: accounts.name, probability: deals.probability, forecastCategory: deals.forecastCategory,
   stageEnteredAt: deals.stageEnteredAt, source: deals.source, product: deals.product, tags: deals.tags, custom: deals.custom,
   createdAt: deals.createdAt, updatedAt: deals.updatedAt,
-  /** The latest momentum score (open deals, once scored): score, state, change and the top reason. */
+  /** The latest momentum score (open deals, once scored): win probability (score = it in points of 100), state, change and the top reason. */
   momentum: {
     score: dealScores.score,
+    winProbability: dealScores.winProbability,
     state: dealScores.state,
     change: sql<number | null>`(${dealScores.score} - ${dealScores.previousScore})`,
     reason: sql<string | null>`(${dealScores.reasons} -> 0 ->> 'text')`,

@@ -63,7 +63,7 @@ export async function dealView(tx: Tx, tenantId: string, id: string) {
     ...deal,
     account: account ?? null,
     contacts: people,
-    score: { value: momentum.score, state: momentum.state, change: momentum.change, reasons: momentum.reasons, trend: momentum.history },
+    score: { value: momentum.score, winProbability: momentum.winProbability, state: momentum.state, change: momentum.change, reasons: momentum.reasons, trend: momentum.history },
     alerts: momentum.alerts.map(a => ({ id: a.id, kind: a.kind, message: a.message, createdAt: a.createdAt })),
     nextTasks,
   }

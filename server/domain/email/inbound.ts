@@ -5,6 +5,7 @@ import type { Tx } from '../db'
 import { writeEvents, type EventRow } from '../events/write'
 import { toStorable } from '../security/body'
 import { timeInRange } from '../dates'
+import { autoReplyReason } from './autoReply'
 
 /** An inbound email as the threading needs it, whatever format it came in. */
 export interface InboundEmail {
@@ -16,6 +17,8 @@ export interface InboundEmail {
   subject: string | null
   date: Date
   text: string | null
+  /** Why it looks like an auto-reply (its headers or subject), when it does. */
+  autoReply?: string | null
 }
 
 /** The date if it is one (a header or field can say anything), else the fallback. */
@@ -38,6 +41,7 @@ export async function parseMime(raw: Buffer | string, receivedAt: Date): Promise
     subject: mail.subject ?? null,
     date: dateOr(mail.date, receivedAt),
     text: mail.text?.slice(0, 5000) ?? null,
+    autoReply: autoReplyReason(mail.headers, mail.subject),
   }
 }
 
@@ -55,6 +59,17 @@ export async function readInbound(body: { raw?: Buffer, fields?: Json }, receive
   // Mail arrives as it was written: NULs and broken characters are dropped, not refused.
   const clean = (v: string | null) => (v === null ? null : toStorable(v))
   return { ...email, messageId: toStorable(email.messageId), inReplyTo: clean(email.inReplyTo), references: email.references.map(toStorable), from: clean(email.from), to: clean(email.to), subject: clean(email.subject), text: clean(email.text) }
+}
+
+/** Mailgun's `message-headers`: a JSON list of [name, value] pairs. */
+function mailgunHeaders(value: unknown): unknown {
+  if (typeof value !== 'string') return null
+  try {
+    return JSON.parse(value)
+  }
+  catch {
+    return null
+  }
 }
 
 async function readAnyInbound(body: { raw?: Buffer, fields?: Json }, receivedAt: Date): Promise<InboundEmail | null> {
@@ -75,6 +90,7 @@ async function readAnyInbound(body: { raw?: Buffer, fields?: Json }, receivedAt:
       subject: str(f.Subject),
       date: dateOr(str(f.Date) ? new Date(String(f.Date)) : null, receivedAt),
       text: str(f.TextBody)?.slice(0, 5000) ?? null,
+      autoReply: autoReplyReason(headers, str(f.Subject)),
     }
   }
   // Mailgun's route fields.
@@ -88,6 +104,7 @@ async function readAnyInbound(body: { raw?: Buffer, fields?: Json }, receivedAt:
       subject: str(f.subject),
       date: dateOr(typeof f.timestamp === 'string' ? new Date(Number(f.timestamp) * 1000) : null, receivedAt),
       text: str(f['stripped-text'])?.slice(0, 5000) ?? null,
+      autoReply: autoReplyReason(mailgunHeaders(f['message-headers']), str(f.subject)),
     }
   }
   return null
@@ -130,9 +147,12 @@ export async function threadReply(tx: Tx, tenantId: string, email: InboundEmail,
   if (!contactId && !dealIds.length) return { status: 'unmatched' as const }
 
   const latencyHours = answered ? Math.round(((email.date.getTime() - answered.at.getTime()) / 3_600_000) * 10) / 10 : null
+  const autoReply = email.autoReply ?? autoReplyReason(null, email.subject)
   const metadata = {
     messageId: email.messageId, inReplyTo: email.inReplyTo, subject: email.subject, from: email.from,
     ...(answered ? { repliesTo: answered.messageId, latencyHours } : {}),
+    // An out-of-office answer is stored, never counted as the buyer engaging.
+    ...(autoReply ? { autoReply: true, autoReplyReason: autoReply } : {}),
   }
   const rows: EventRow[] = (dealIds.length ? dealIds : [null]).map(dealId => ({
     type: 'email_received', occurredAt: email.date, source: 'email_inbound', externalId: email.messageId, actorEmail: email.from,

@@ -36,3 +36,18 @@ export function machineReason(e: EmailEvent, message: MessageState | null, sameB
   }
   return null
 }
+
+/**
+ * An open or click posted as an event (the ingestion API, imports) flagged as machine-made when
+ * its user agent or address says so (`machine: true`, `machineReason`), as the provider webhooks
+ * do. Without message history only the agent and address rules apply. Pure.
+ */
+export function flagMachine(type: string, at: Date, metadata: Record<string, unknown>): Record<string, unknown> {
+  if ((type !== 'email_opened' && type !== 'email_clicked') || metadata.machine !== undefined) return metadata
+  const text = (v: unknown) => (typeof v === 'string' ? v : null)
+  const reason = machineReason({
+    eventId: '', type, at, recipient: null, providerMessageId: null, messageId: null,
+    userAgent: text(metadata.userAgent), ip: text(metadata.ip), url: text(metadata.url), client: text(metadata.client),
+  }, null)
+  return reason ? { ...metadata, machine: true, machineReason: reason } : metadata
+}

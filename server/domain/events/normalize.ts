@@ -1,6 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { accounts, contacts, dealContacts, deals, pipelineStages, users } from '../../../db/schema'
 import type { Tx } from '../db'
+import { flagAutoReply } from '../email/autoReply'
+import { flagMachine } from '../email/machine'
 import type { EventInput, NewEvent } from './schema'
 
 export interface ItemIssue { index: number, path: string, message: string }
@@ -70,7 +72,8 @@ export async function normalizeEvents(tx: Tx, tenantId: string, inputs: readonly
       dealId: deal?.id ?? null,
       contactId: contact?.id ?? null,
       accountId: subject.accountId ?? deal?.accountId ?? contact?.accountId ?? null,
-      metadata: input.metadata,
+      // Auto-replies and machine opens are stored flagged: momentum leaves them out.
+      metadata: flagMachine(input.type, input.occurredAt, flagAutoReply(input.type, input.metadata)),
     }
   })
   if (issues.length) return { events: [], issues }

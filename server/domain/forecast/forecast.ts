@@ -4,7 +4,6 @@ import { queryRows } from '../../../db/client'
 import { andWhere, ownerIn, ownersOf, type Access, type Tx } from '../db'
 import { badRequest, notFound } from '../errors'
 import { recordsChanged } from '../events/bus'
-import { calibrationBands, closedOutcomes } from '../momentum/calibration'
 import { seesOwner, seesTeam } from '../tenancy/access'
 import { audit, type Actor } from '../tenancy/audit'
 import type { Period } from './periods'
@@ -16,30 +15,22 @@ import type { Period } from './periods'
  * projection; quotas, attainment, coverage; managers' adjustments beside the computed numbers.
  */
 
-/** Share of its probability a stalling or at-risk deal keeps when its score band has too little history. */
-export const STATE_DISCOUNT = { stalling: 0.6, at_risk: 0.3 } as const
-/** Closed deals a score band needs before its own win rate replaces the discount. */
-export const MIN_BAND_DEALS = 20
-
+/**
+ * The momentum-adjusted projection: each scored open deal counts at its win probability (the
+ * momentum model's: its stage's probability moved by its signals, refined on the tenant's own
+ * closed deals); a deal not scored yet at its stage's probability.
+ */
 export interface MomentumFactors {
-  /** Per score band with enough history: the share of its deals that were won. */
-  bands: { from: number, to: number, rate: number }[]
-  discount: typeof STATE_DISCOUNT
-}
-
-/** How stalling and at-risk deals are discounted: by their band's calibrated win rate, else by a fixed share. Pure. */
-export function momentumFactors(bands: ReturnType<typeof calibrationBands>): MomentumFactors {
-  return {
-    bands: bands.filter(b => b.deals >= MIN_BAND_DEALS && b.winRate !== null).map(b => ({ from: b.from, to: b.to, rate: b.winRate! })),
-    discount: STATE_DISCOUNT,
-  }
+  /** Where the projection's probabilities come from. */
+  source: 'win_probability'
+  /** Open deals in the caller's view scored / not scored yet (those count at their stage probability). */
+  scored: number
+  unscored: number
 }
 
 /** The win probability the projection gives a deal. Pure (the SQL below applies the same rule). */
-export function projectedProbability(deal: { probability: number, state: string | null, score: number | null }, factors: MomentumFactors): number {
-  if (deal.state !== 'stalling' && deal.state !== 'at_risk') return deal.probability / 100
-  const band = deal.score === null ? undefined : factors.bands.find(b => deal.score! >= b.from && deal.score! <= b.to)
-  return band ? band.rate : (deal.probability / 100) * factors.discount[deal.state]
+export function projectedProbability(deal: { probability: number, winProbability: number | null }): number {
+  return deal.winProbability ?? deal.probability / 100
 }
 
 export interface Numbers {
@@ -62,11 +53,11 @@ const ratio = (n: number) => Math.round(n * 1000) / 1000
 const add = (a: Numbers, b: Numbers): Numbers => Object.fromEntries(Object.keys(ZERO).map(k => [k, round(a[k as keyof Numbers] + b[k as keyof Numbers])])) as unknown as Numbers
 
 /** The per-owner numbers of a period, in one statement over the deals the caller sees (of `owners`, see ownersOf). */
-async function ownerNumbers(tx: Tx, tenantId: string, period: Period, factors: MomentumFactors, owners: readonly string[] | null): Promise<OwnerRow[]> {
+async function ownerNumbers(tx: Tx, tenantId: string, period: Period, owners: readonly string[] | null): Promise<OwnerRow[]> {
   return queryRows<OwnerRow>(tx, sql`
     with d as (
       select d.owner_id, d.amount, s.kind, coalesce(d.forecast_category, s.forecast_category)::text as category,
-             coalesce(d.probability, s.probability) as probability, sc.state::text as state, sc.score,
+             coalesce(d.probability, s.probability) as probability, sc.win_probability::float as win_probability,
              (s.kind = 'won' and (d.closed_at at time zone 'UTC')::date >= ${period.start}::date and (d.closed_at at time zone 'UTC')::date < ${period.end}::date) as won_in,
              (s.kind = 'open' and d.close_date >= ${period.start}::date and d.close_date < ${period.end}::date) as open_in
       from deals d
@@ -74,12 +65,8 @@ async function ownerNumbers(tx: Tx, tenantId: string, period: Period, factors: M
       left join deal_scores sc on sc.tenant_id = d.tenant_id and sc.deal_id = d.id
       where d.tenant_id = ${tenantId}::uuid ${andWhere(ownerIn(sql`d.owner_id`, owners))}
     ), p as (
-      select d.*, case
-          when d.state in ('stalling', 'at_risk') then coalesce(b.rate, d.probability / 100.0 * (${JSON.stringify(factors.discount)}::jsonb ->> d.state)::float)
-          else d.probability / 100.0 end as projected
+      select d.*, coalesce(d.win_probability, d.probability / 100.0) as projected
       from d
-      left join json_to_recordset(${JSON.stringify(factors.bands)}::json) as b("from" int, "to" int, rate float)
-        on d.state in ('stalling', 'at_risk') and d.score between b."from" and b."to"
       where d.won_in or d.open_in
     ), n as (
       -- Summed per owner before the names are joined (a row per owner, not per deal).
@@ -110,8 +97,15 @@ export interface Caller { role: 'rep' | 'manager' | 'admin', userId: string, tea
 
 export async function forecast(tx: Tx, tenantId: string, caller: Caller, period: Period) {
   const visible = ownersOf(caller.access)
-  const factors = momentumFactors(calibrationBands(await closedOutcomes(tx, tenantId, visible)))
-  const owners = await ownerNumbers(tx, tenantId, period, factors, visible)
+  const owners = await ownerNumbers(tx, tenantId, period, visible)
+  const [coverage] = await queryRows<{ scored: number, unscored: number }>(tx, sql`
+    select count(sc.deal_id)::int as scored, (count(*) - count(sc.deal_id))::int as unscored
+    from deals d
+    join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage and s.kind = 'open'
+    left join deal_scores sc on sc.tenant_id = d.tenant_id and sc.deal_id = d.id
+    where d.tenant_id = ${tenantId}::uuid and d.close_date >= ${period.start}::date and d.close_date < ${period.end}::date
+      ${andWhere(ownerIn(sql`d.owner_id`, visible))}`)
+  const factors: MomentumFactors = { source: 'win_probability', scored: coverage?.scored ?? 0, unscored: coverage?.unscored ?? 0 }
   // Every rep the caller sees appears, with zeros when they have nothing in the period.
   const people = await tx.select({ id: users.id, name: users.name, teamId: users.teamId, role: users.role, active: users.active }).from(users)
     .where(and(eq(users.tenantId, tenantId), visible ? inArray(users.id, [...visible]) : undefined))

@@ -71,7 +71,7 @@ export async function applyDeals(tx: Tx, run: ImportRun, batch: readonly Numbere
       const closedAt = row.stage.kind === 'open' ? null : closeDate ? dayStart(closeDate) : createdAt
       return {
         tenantId: run.tenantId, name: row.name, amount: String(row.amount), currency: row.currency, stage: row.stage.key,
-        stageEnteredAt: closedAt ?? createdAt, closeDate, closedAt, ownerId: ownerIds[i]!, accountId: accountIds[i]!,
+        stageEnteredAt: row.stageEnteredAt ? dayStart(row.stageEnteredAt) : closedAt ?? createdAt, closeDate, closedAt, ownerId: ownerIds[i]!, accountId: accountIds[i]!,
         source: row.source, externalId: row.externalId, product: row.product, custom: row.custom, createdAt, updatedAt: now,
       }
     })

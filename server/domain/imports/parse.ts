@@ -106,6 +106,8 @@ export interface DealRow extends Owned {
   stage: StageDefinition
   closeDate: string | null
   createdAt: string | null
+  /** When the deal entered its current stage (else its creation, or its close for a closed deal). */
+  stageEnteredAt: string | null
   accountName: string | null
   contactEmail: string | null
   source: string
@@ -128,6 +130,8 @@ export function parseDealRow(cells: Cells, ctx: ParseContext): Parsed<DealRow> {
   if (closeDate instanceof Error) return fail(`closeDate: ${closeDate.message}`)
   const createdAt = parseDay(text(cells, mapping, 'createdAt') ?? '', dateFormat)
   if (createdAt instanceof Error) return fail(`createdAt: ${createdAt.message}`)
+  const stageEnteredAt = parseDay(text(cells, mapping, 'stageEnteredAt') ?? '', dateFormat)
+  if (stageEnteredAt instanceof Error) return fail(`stageEnteredAt: ${stageEnteredAt.message}`)
   const contactEmail = parseEmail(text(cells, mapping, 'contactEmail') ?? undefined)
   if (contactEmail instanceof Error) return fail(`contactEmail: ${contactEmail.message}`)
   const owner = ownerOf(cells, mapping)
@@ -140,7 +144,7 @@ export function parseDealRow(cells: Cells, ctx: ParseContext): Parsed<DealRow> {
   const name = text(cells, mapping, 'name', 200) ?? ([accountName, product].filter(Boolean).join(' — ') || `Deal ${externalId}`)
   return {
     ok: true,
-    value: { externalId, name, amount: amount ?? 0, currency, stage, closeDate, createdAt, accountName, contactEmail, source, product, custom: custom.value, ...owner.value },
+    value: { externalId, name, amount: amount ?? 0, currency, stage, closeDate, createdAt, stageEnteredAt, accountName, contactEmail, source, product, custom: custom.value, ...owner.value },
   }
 }
 

@@ -57,7 +57,7 @@ export async function focusList(tx: Tx, tenantId: string, query: { limit: number
   if (!picked.length) return []
   const rows = await tx.select({
     id: deals.id, name: deals.name, stage: deals.stage, stageName: pipelineStages.name, amount: deals.amount, currency: deals.currency,
-    closeDate: deals.closeDate, ownerId: deals.ownerId, score: dealScores.score, state: dealScores.state, previousScore: dealScores.previousScore,
+    closeDate: deals.closeDate, ownerId: deals.ownerId, score: dealScores.score, winProbability: dealScores.winProbability, state: dealScores.state, previousScore: dealScores.previousScore,
     reasons: dealScores.reasons, signals: dealScores.signals, computedAt: dealScores.computedAt,
     daysToClose: sql<number | null>`(${deals.closeDate} - current_date)`,
   }).from(dealScores)
@@ -70,6 +70,7 @@ export async function focusList(tx: Tx, tenantId: string, query: { limit: number
     return {
       deal: { id: r.id, name: r.name, stage: r.stage, stageName: r.stageName, amount: r.amount, currency: r.currency, closeDate: r.closeDate, ownerId: r.ownerId },
       score: r.score,
+      winProbability: r.winProbability,
       state: r.state,
       change,
       reasons,
@@ -134,6 +135,8 @@ export async function dealMomentum(tx: Tx, tenantId: string, dealId: string, day
   return {
     dealId,
     score: current?.score ?? null,
+    /** The chance of winning, 0..1 (the score is this in points of 100). */
+    winProbability: current?.winProbability ?? null,
     state: current?.state ?? null,
     change: current && current.previousScore !== null ? current.score - current.previousScore : 0,
     stateSince: current?.stateSince ?? null,
@@ -148,6 +151,6 @@ export async function dealMomentum(tx: Tx, tenantId: string, dealId: string, day
 /** Scores of some deals (the pipeline board's cards). */
 export function scoresOf(tx: Tx, tenantId: string, dealIds: readonly string[]) {
   if (!dealIds.length) return Promise.resolve([])
-  return tx.select({ dealId: dealScores.dealId, score: dealScores.score, state: dealScores.state, previousScore: dealScores.previousScore })
+  return tx.select({ dealId: dealScores.dealId, score: dealScores.score, winProbability: dealScores.winProbability, state: dealScores.state, previousScore: dealScores.previousScore })
     .from(dealScores).where(and(eq(dealScores.tenantId, tenantId), inArray(dealScores.dealId, [...dealIds])))
 }

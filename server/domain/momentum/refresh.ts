@@ -1,11 +1,12 @@
-import { eq, sql } from 'drizzle-orm'
-import { momentumWeights, type MomentumState } from '../../../db/schema'
+import { sql } from 'drizzle-orm'
+import type { MomentumState } from '../../../db/schema'
 import { queryRows } from '../../../db/client'
 import type { Tx } from '../db'
 import { publish, type BusMessage } from '../events/bus'
 import { notifyAlerts } from '../work/reminders'
-import { refitWeights } from './calibration'
-import { alertsFor, scoreDeal, WEIGHTS, type AlertDraft, type Weights } from './rules'
+import { refitWeights, tenantWeights } from './calibration'
+import { featureRecord } from './model'
+import { alertsFor, scoreDeal, type AlertDraft, type Weights } from './rules'
 import { dealSignals } from './signals'
 
 export interface RefreshResult {
@@ -67,15 +68,12 @@ export async function refreshMomentum(tx: Tx, tenantId: string, options: { now?:
   const refitted = full || reasons.stale > 0
   let weights: Weights
   if (refitted) weights = await refitWeights(tx, tenantId, now)
-  else {
-    const [stored] = await tx.select({ weights: momentumWeights.weights }).from(momentumWeights).where(eq(momentumWeights.tenantId, tenantId))
-    weights = { ...WEIGHTS, ...stored?.weights }
-  }
+  else weights = await tenantWeights(tx, tenantId)
 
   const signals = targets && targets.length === 0 ? [] : await dealSignals(tx, tenantId, now, targets ? targets.map(t => t.dealId) : null)
   const previous = new Map((signals.length
-    ? await queryRows<{ dealId: string, score: number, state: MomentumState, stateSince: Date }>(tx, sql`
-        select deal_id as "dealId", score, state, state_since as "stateSince" from deal_scores
+    ? await queryRows<{ dealId: string, score: number, state: MomentumState, stateSince: Date, signals: Record<string, unknown>, computedAt: Date }>(tx, sql`
+        select deal_id as "dealId", score, state, state_since as "stateSince", signals, computed_at as "computedAt" from deal_scores
         where tenant_id = ${tenantId}::uuid and deal_id = any(${`{${signals.map(s => s.dealId).join(',')}}`}::uuid[])`)
     : []).map(p => [p.dealId, p]))
 
@@ -87,24 +85,25 @@ export async function refreshMomentum(tx: Tx, tenantId: string, options: { now?:
 
   if (rows.length) {
     const payload = JSON.stringify(rows.map(({ s, scored, before }) => ({
-      deal_id: s.dealId, score: scored.score, state: scored.state, previous_score: before?.score ?? null, previous_state: before?.state ?? null,
+      deal_id: s.dealId, score: scored.score, win_probability: scored.winProbability, state: scored.state, previous_score: before?.score ?? null, previous_state: before?.state ?? null,
       state_since: before && before.state === scored.state ? new Date(before.stateSince).toISOString() : now.toISOString(),
-      reasons: scored.reasons, signals: s, codes: scored.reasons.map(r => r.code),
+      reasons: scored.reasons, signals: { ...s, winProbabilityWeekAgo: scored.winProbabilityWeekAgo }, codes: scored.reasons.map(r => r.code), features: featureRecord(s),
     })))
     await tx.execute(sql`
       with input as (
-        select * from json_to_recordset(${payload}::json) as x(deal_id uuid, score int, state momentum_state, previous_score int,
-          previous_state momentum_state, state_since timestamptz, reasons jsonb, signals jsonb, codes text[])
+        select * from json_to_recordset(${payload}::json) as x(deal_id uuid, score int, win_probability real, state momentum_state, previous_score int,
+          previous_state momentum_state, state_since timestamptz, reasons jsonb, signals jsonb, codes text[], features jsonb)
       ), scores as (
-        insert into deal_scores (tenant_id, deal_id, score, state, previous_score, previous_state, state_since, reasons, signals, computed_at)
-        select ${tenantId}::uuid, deal_id, score, state, previous_score, previous_state, state_since, reasons, signals, ${now.toISOString()}::timestamptz from input
-        on conflict (tenant_id, deal_id) do update set score = excluded.score, state = excluded.state, previous_score = excluded.previous_score,
+        insert into deal_scores (tenant_id, deal_id, score, win_probability, state, previous_score, previous_state, state_since, reasons, signals, computed_at)
+        select ${tenantId}::uuid, deal_id, score, win_probability, state, previous_score, previous_state, state_since, reasons, signals, ${now.toISOString()}::timestamptz from input
+        on conflict (tenant_id, deal_id) do update set score = excluded.score, win_probability = excluded.win_probability, state = excluded.state, previous_score = excluded.previous_score,
           previous_state = excluded.previous_state, state_since = excluded.state_since, reasons = excluded.reasons, signals = excluded.signals,
           computed_at = excluded.computed_at
       )
-      insert into deal_score_history (tenant_id, deal_id, day, score, state, reason_codes)
-      select ${tenantId}::uuid, deal_id, ${day(now)}::date, score, state, codes from input
-      on conflict (tenant_id, deal_id, day) do update set score = excluded.score, state = excluded.state, reason_codes = excluded.reason_codes`)
+      insert into deal_score_history (tenant_id, deal_id, day, score, state, reason_codes, win_probability, features)
+      select ${tenantId}::uuid, deal_id, ${day(now)}::date, score, state, codes, win_probability, features from input
+      on conflict (tenant_id, deal_id, day) do update set score = excluded.score, state = excluded.state, reason_codes = excluded.reason_codes,
+        win_probability = excluded.win_probability, features = excluded.features`)
   }
 
   const { created, closed } = await writeAlerts(tx, tenantId, rows.map(r => ({ dealId: r.s.dealId, state: r.scored.state, drafts: r.alerts })), now)
@@ -119,7 +118,7 @@ export async function refreshMomentum(tx: Tx, tenantId: string, options: { now?:
   const changed = rows.filter(r => r.before?.score !== r.scored.score || r.before?.state !== r.scored.state)
   const messages: BusMessage[] = []
   for (let i = 0; i < changed.length; i += 50) {
-    messages.push({ tenantId, topic: 'deal.score', data: { deals: changed.slice(i, i + 50).map(r => ({ id: r.s.dealId, score: r.scored.score, state: r.scored.state, change: r.scored.score - (r.before?.score ?? r.scored.score) })) } })
+    messages.push({ tenantId, topic: 'deal.score', data: { deals: changed.slice(i, i + 50).map(r => ({ id: r.s.dealId, score: r.scored.score, winProbability: r.scored.winProbability, state: r.scored.state, change: r.scored.score - (r.before?.score ?? r.scored.score) })) } })
   }
   if (created.length) messages.push({ tenantId, topic: 'alert.created', data: { alerts: created.slice(0, 50) } })
   await publish(tx, messages)

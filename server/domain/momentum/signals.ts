@@ -1,8 +1,17 @@
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import { queryRows } from '../../../db/client'
 import type { Tx } from '../db'
 
-/** What the rules read about one open deal; computed set-wise in SQL (one statement for all deals). */
+/**
+ * What the model reads about one open deal; computed set-wise in SQL (one statement for all
+ * deals). Buyer-side activity (replies, inbound calls, meetings held, human opens and clicks) is
+ * counted apart from the rep's own effort (emails sent, outbound calls, meetings booked, notes):
+ * a rep chasing a dead deal is effort, not momentum. Auto-replies (flagged `metadata.autoReply`
+ * at ingestion) and machine opens (`metadata.machine`) count as neither.
+ *
+ * Fields ending in `Then` are the same signal as of 7 days ago, so the run can say where a deal
+ * is heading (its probability now against a week before) on its very first scoring.
+ */
 export interface DealSignals {
   dealId: string
   ownerId: string
@@ -15,52 +24,99 @@ export interface DealSignals {
   closeDate: string | null
   /** Whole days from today to the close date (negative once it has passed). */
   daysToClose: number | null
+  /** Days since the deal started: its creation or its first event, whichever is earlier. */
   ageDays: number
-  /** Activity (calls, meetings, notes, emails, opens, clicks) in the last 7 days, and in the 28 before. */
-  recent7: number
-  prior28: number
-  /** Days since the buyer last answered (a reply, a meeting held, a connected call); null: never. */
+  /**
+   * Days of the deal's life the tenant's activity history covers: since the later of the deal's
+   * start and the tenant's first activity event. A tenant two weeks in has at most 14, whatever
+   * the deals' age.
+   */
+  historyDays: number
+  /** Whether the events cover the deal's whole life (the tenant's history starts before it). */
+  historyCoversLife: boolean
+  /** Buyer-side activity in the last 14 days, and in the 42 days before (days 15-56). */
+  buyer14: number
+  buyerPrior: number
+  /** Replies, inbound calls and meetings held (the strong part of buyer14) in the last 14 days; the rep's connected calls are not. */
+  conversations14: number
+  /** Replies, inbound calls and meetings held in the last 30 days. */
+  conversations30: number
+  /** Our emails in the last 30 days, and the buyer's (human) replies to them. */
+  emailsSent30: number
+  replies30: number
+  /** The same two windows as of a week ago (days 8-21 and 22-63). */
+  buyer14Then: number
+  buyerPriorThen: number
+  conversations14Then: number
+  /** The rep's own effort in the last 7 and 30 days, and in days 8-14. */
+  rep7: number
+  rep30: number
+  rep7Then: number
+  /** Days since the buyer last answered (a reply, an inbound or connected call, a meeting held); null: not in the history. */
   daysSinceTwoWay: number | null
+  daysSinceTwoWayThen: number | null
   daysSinceActivity: number | null
-  /** Inbound (replies, meetings held) and outbound (emails sent, calls, meetings booked) in 30 days. */
-  inbound30: number
-  outbound30: number
-  /** Mean hours from our email to their reply in the last 30 days, and in the 90 before (null: under 3 replies). */
+  /** Auto-replies (out of office and the like) in the last 30 days: shown, never counted as engagement. */
+  autoReplies30: number
+  /** Mean hours from our email to their reply in the same thread, last 30 days (null: under 2 replies) and the 90 before (null: under 3). */
   replyHoursRecent: number | null
   replyHoursEarlier: number | null
-  /** Distinct contacts engaged in the last 7 and 30 days, and between 60 and 7 days ago. */
+  /** Distinct contacts engaging (buyer side) in the last 7 and 30 days, between 60 and 7 days ago, and in days 8-37. */
   contacts7: number
   contacts30: number
   contactsBefore: number
+  contacts30Then: number
+  /** Contacts whose first engagement on the deal is in the last 14 days, while others engaged before. */
+  contactsNew14: number
   /** Contacts of the deal who bounced or unsubscribed in the last 14 days. */
   contactsLost14: number
+  /** Engaged contacts (2+ buyer-side events) who bounced, left or unsubscribed since, in the last 30 days; and in days 8-37. */
+  championsLost30: number
+  championsLost30Then: number
   daysInStage: number
-  /** This tenant's median days in this stage (from stage history), or the default. */
-  typicalStageDays: number
-  typicalFromHistory: boolean
-  /** Close-date pushes and amount cuts in the last 120 days (from `deal_updated` events). */
+  /** Median days this tenant's deals spent in this stage (stage history, 365 days), and how many moves that is. */
+  stageMedianDays: number | null
+  stageSamples: number
+  /** Stage probability a week ago, when the deal changed stage in the last 7 days (else null). */
+  probabilityThen: number | null
+  /** Close-date pushes in the last 120 days (from `deal_updated` events), and those older than 7 days. */
   closePushes: number
+  closePushesThen: number
+  /** Amount cuts of more than the threshold (AMOUNT_CUT_SHARE), and smaller (routine discounts), in 120 days. */
   amountCuts: number
+  amountCutsThen: number
+  smallDiscounts: number
   stageEnteredAt: string
 }
 
-/** Days a stage takes before there is enough history (10 moves out of it) to know better. */
-export const DEFAULT_STAGE_DAYS = 14
-const MIN_STAGE_SAMPLES = 10
+/** An amount decrease counts as a cut past this share of the amount (routine discounts are smaller). */
+export const AMOUNT_CUT_SHARE = 0.1
 
-const ACTIVITY = sql`('call', 'meeting_scheduled', 'meeting_held', 'note', 'email_sent', 'email_received', 'email_opened', 'email_clicked')`
-const INBOUND = sql`('email_received', 'meeting_held')`
-const OUTBOUND = sql`('email_sent', 'call', 'meeting_scheduled')`
-const ENGAGED = sql`('email_received', 'meeting_held', 'email_clicked', 'email_opened')`
+const WINDOW_DAYS = 127
+// Buyer-side: what the buyer did. A rep's call that connected is the rep's effort (a chase burst
+// connects now and then); it still counts as the buyer last answering (TWO_WAY).
+const BUYER = sql`(
+  (type = 'email_received' and not auto_reply) or type = 'meeting_held' or type in ('email_opened', 'email_clicked')
+  or (type = 'call' and direction = 'inbound'))`
+const CONVERSATION = sql`((type = 'email_received' and not auto_reply) or type = 'meeting_held' or (type = 'call' and direction = 'inbound'))`
+const TWO_WAY = sql`(${CONVERSATION} or (type = 'call' and outcome = 'connected'))`
+const REP = sql`((type = 'email_sent') or (type = 'call' and direction <> 'inbound') or type in ('meeting_scheduled', 'note', 'task_completed'))`
+const ACTIVITY = sql`(${BUYER} or ${REP})`
+/** The share of the amount a tracked amount change took off (null for anything else; CASE keeps the casts to numbers). */
+const SHARE = sql`(case when type = 'deal_updated' and jsonb_typeof(metadata -> 'changes' -> 'amount' -> 'to') = 'number'
+  and jsonb_typeof(metadata -> 'changes' -> 'amount' -> 'from') = 'number'
+  then 1 - (metadata -> 'changes' -> 'amount' ->> 'to')::numeric / nullif((metadata -> 'changes' -> 'amount' ->> 'from')::numeric, 0) end)`
 
 /**
  * The signals of a tenant's open deals — all of them, or the listed ones — as of `now`, in one
- * statement over the last 120 days of events. Machine-flagged email events (`metadata.machine`)
- * do not count. A call counts as two-way when it connected (or has no outcome).
+ * statement over the last 127 days of events.
  */
 export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: readonly string[] | null): Promise<DealSignals[]> {
   const at = now.toISOString()
   const ids = dealIds ? `{${dealIds.join(',')}}` : null
+  const ago = (days: number): SQL => sql.raw(`(timestamptz '${at}' - interval '${days} days')`)
+  /** occurred_at in (now - from, now - to]. */
+  const within = (from: number, to = 0) => sql`occurred_at > ${ago(from)} and occurred_at <= ${ago(to)}`
   return queryRows<DealSignals>(tx, sql`
     with open_deals as (
       select d.id, d.owner_id, d.name, d.stage, s.name as stage_name, coalesce(d.probability, s.probability) as probability,
@@ -69,71 +125,138 @@ export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: 
       join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage
       where d.tenant_id = ${tenantId}::uuid and s.kind = 'open'
         ${ids === null ? sql`` : sql`and d.id = any(${ids}::uuid[])`}
-    ), ev as (
+    ), history as materialized (
+      -- Where the tenant's activity history starts: records' own events (a deal created or
+      -- imported with its old date, an update, a stage move) say nothing of what was tracked.
+      select min(occurred_at) as first_at from events
+      where tenant_id = ${tenantId}::uuid and type not in ('deal_created', 'deal_updated', 'stage_changed', 'task_completed')
+    ), ev as materialized (
       -- No join to open_deals here: under row-level security the planner would not use the
       -- deal index for a join key; a filter on the ids (or none: one pass over the window) does.
       select e.deal_id, e.type, e.occurred_at, e.contact_id, e.metadata,
-             (e.type = 'call' and coalesce(e.metadata ->> 'outcome', 'connected') = 'connected') as connected_call
+             coalesce(e.metadata ->> 'autoReply', 'false') = 'true' as auto_reply,
+             coalesce(e.metadata ->> 'direction', 'outbound') as direction,
+             coalesce(e.metadata ->> 'outcome', 'connected') as outcome
       from events e
       where e.tenant_id = ${tenantId}::uuid
         and ${ids === null ? sql`e.deal_id is not null` : sql`e.deal_id = any(${ids}::uuid[])`}
-        and e.occurred_at > ${at}::timestamptz - interval '120 days' and e.occurred_at <= ${at}::timestamptz
+        and e.occurred_at > ${ago(WINDOW_DAYS)} and e.occurred_at <= ${ago(0)}
         and coalesce(e.metadata ->> 'machine', 'false') <> 'true'
     ), agg as materialized (
       select deal_id,
-        count(*) filter (where type in ${ACTIVITY} and occurred_at > ${at}::timestamptz - interval '7 days') as recent7,
-        count(*) filter (where type in ${ACTIVITY} and occurred_at <= ${at}::timestamptz - interval '7 days' and occurred_at > ${at}::timestamptz - interval '35 days') as prior28,
-        max(occurred_at) filter (where type in ${INBOUND} or connected_call) as last_two_way,
-        max(occurred_at) filter (where type in ${ACTIVITY}) as last_activity,
-        count(*) filter (where type in ${INBOUND} and occurred_at > ${at}::timestamptz - interval '30 days') as inbound30,
-        count(*) filter (where type in ${OUTBOUND} and occurred_at > ${at}::timestamptz - interval '30 days') as outbound30,
-        count(distinct contact_id) filter (where (type in ${ENGAGED} or connected_call) and occurred_at > ${at}::timestamptz - interval '7 days') as contacts7,
-        count(distinct contact_id) filter (where (type in ${ENGAGED} or connected_call) and occurred_at > ${at}::timestamptz - interval '30 days') as contacts30,
-        count(distinct contact_id) filter (where (type in ${ENGAGED} or connected_call) and occurred_at <= ${at}::timestamptz - interval '7 days' and occurred_at > ${at}::timestamptz - interval '60 days') as contacts_before,
-        count(distinct contact_id) filter (where type in ('email_bounced', 'email_unsubscribed') and occurred_at > ${at}::timestamptz - interval '14 days') as contacts_lost14,
+        min(occurred_at) as first_at,
+        count(*) filter (where ${BUYER} and ${within(14)}) as buyer14,
+        count(*) filter (where ${BUYER} and ${within(56, 14)}) as buyer_prior,
+        count(*) filter (where ${CONVERSATION} and ${within(14)}) as conversations14,
+        count(*) filter (where ${CONVERSATION} and ${within(30)}) as conversations30,
+        count(*) filter (where type = 'email_sent' and ${within(30)}) as emails_sent30,
+        count(*) filter (where type = 'email_received' and not auto_reply and ${within(30)}) as replies30,
+        count(*) filter (where ${BUYER} and ${within(21, 7)}) as buyer14_then,
+        count(*) filter (where ${BUYER} and ${within(63, 21)}) as buyer_prior_then,
+        count(*) filter (where ${CONVERSATION} and ${within(21, 7)}) as conversations14_then,
+        count(*) filter (where ${REP} and ${within(7)}) as rep7,
+        count(*) filter (where ${REP} and ${within(30)}) as rep30,
+        count(*) filter (where ${REP} and ${within(14, 7)}) as rep7_then,
+        max(occurred_at) filter (where ${TWO_WAY}) as last_two_way,
+        max(occurred_at) filter (where ${TWO_WAY} and occurred_at <= ${ago(7)}) as last_two_way_then,
+        max(occurred_at) filter (where ${ACTIVITY}) as last_activity,
+        count(*) filter (where type = 'email_received' and auto_reply and ${within(30)}) as auto30,
         count(*) filter (where type = 'deal_updated' and (metadata -> 'changes' -> 'closeDate' ->> 'to') > (metadata -> 'changes' -> 'closeDate' ->> 'from')) as close_pushes,
-        count(*) filter (where type = 'deal_updated' and jsonb_typeof(metadata -> 'changes' -> 'amount' -> 'to') = 'number'
-                         and (metadata -> 'changes' -> 'amount' ->> 'to')::numeric < (metadata -> 'changes' -> 'amount' ->> 'from')::numeric) as amount_cuts
+        count(*) filter (where type = 'deal_updated' and occurred_at <= ${ago(7)} and (metadata -> 'changes' -> 'closeDate' ->> 'to') > (metadata -> 'changes' -> 'closeDate' ->> 'from')) as close_pushes_then,
+        count(*) filter (where ${SHARE} > ${AMOUNT_CUT_SHARE}) as cuts,
+        count(*) filter (where ${SHARE} > ${AMOUNT_CUT_SHARE} and occurred_at <= ${ago(7)}) as cuts_then,
+        count(*) filter (where ${SHARE} > 0 and ${SHARE} <= ${AMOUNT_CUT_SHARE}) as discounts
       from ev group by deal_id
+    ), people as materialized (
+      -- Per deal and contact, in one pass: when they first engaged, how much, in which windows, and
+      -- when they bounced or left (the distinct-contact counts come from here, not from the events).
+      select deal_id, contact_id,
+             min(occurred_at) filter (where ${BUYER}) as first_engaged,
+             count(*) filter (where ${BUYER}) as engaged,
+             max(occurred_at) filter (where type in ('email_bounced', 'email_unsubscribed')) as lost_at,
+             bool_or(${BUYER} and ${within(7)}) as b7,
+             bool_or(${BUYER} and ${within(30)}) as b30,
+             bool_or(${BUYER} and ${within(60, 7)}) as b_before,
+             bool_or(${BUYER} and ${within(37, 7)}) as b30_then
+      from ev where contact_id is not null group by deal_id, contact_id
+    ), champions as materialized (
+      select deal_id,
+        count(*) filter (where engaged >= 2 and lost_at > first_engaged and lost_at > ${ago(30)}) as lost30,
+        count(*) filter (where engaged >= 2 and lost_at > first_engaged and lost_at > ${ago(37)} and lost_at <= ${ago(7)}) as lost30_then,
+        count(*) filter (where first_engaged > ${ago(14)}) as new14,
+        count(*) filter (where first_engaged <= ${ago(14)}) as old,
+        count(*) filter (where b7) as contacts7,
+        count(*) filter (where b30) as contacts30,
+        count(*) filter (where b_before) as contacts_before,
+        count(*) filter (where b30_then) as contacts30_then,
+        count(*) filter (where lost_at > ${ago(14)}) as contacts_lost14
+      from people group by deal_id
     ), replies as materialized (
       select deal_id,
-        -- Averages over fewer than 3 replies say little: left out.
-        case when count(*) filter (where occurred_at > ${at}::timestamptz - interval '30 days') >= 3
-             then avg(extract(epoch from occurred_at - last_sent) / 3600) filter (where occurred_at > ${at}::timestamptz - interval '30 days') end as recent_hours,
-        case when count(*) filter (where occurred_at <= ${at}::timestamptz - interval '30 days') >= 3
-             then avg(extract(epoch from occurred_at - last_sent) / 3600) filter (where occurred_at <= ${at}::timestamptz - interval '30 days') end as earlier_hours
+        -- Averages over fewer than 2 replies say little: left out.
+        case when count(*) filter (where ${within(30)}) >= 2 then avg(hours) filter (where ${within(30)}) end as recent_hours,
+        case when count(*) filter (where occurred_at <= ${ago(30)}) >= 3 then avg(hours) filter (where occurred_at <= ${ago(30)}) end as earlier_hours
       from (
-        select deal_id, type, occurred_at,
-               max(occurred_at) filter (where type = 'email_sent') over (partition by deal_id order by occurred_at rows between unbounded preceding and 1 preceding) as last_sent
+        -- Latency within the thread: the inbound mail's own measure, else from our last email in the same thread (or to the same contact).
+        select deal_id, type, occurred_at, auto_reply,
+               coalesce((metadata ->> 'latencyHours')::float,
+                 extract(epoch from occurred_at - max(occurred_at) filter (where type = 'email_sent') over (
+                   partition by deal_id, coalesce(metadata ->> 'threadId', contact_id::text) order by occurred_at rows between unbounded preceding and 1 preceding)) / 3600) as hours
         from ev where type in ('email_sent', 'email_received')
       ) x
-      where type = 'email_received' and last_sent is not null
+      where type = 'email_received' and not auto_reply and hours is not null
       group by deal_id
+    ), entered as materialized (
+      -- When the deal entered its current stage, from the stage history (posted history included).
+      select e.deal_id, max(e.occurred_at) as at
+      from ev e join open_deals o on o.id = e.deal_id and o.stage = e.metadata ->> 'to'
+      where e.type = 'stage_changed' group by e.deal_id
+    ), stage_from as materialized (
+      -- The stage a deal was in a week ago, when it moved in the last 7 days.
+      select distinct on (deal_id) deal_id, metadata ->> 'from' as stage
+      from ev where type = 'stage_changed' and occurred_at > ${ago(7)}
+      order by deal_id, occurred_at asc
     ), typical as materialized (
       select metadata ->> 'from' as stage, percentile_cont(0.5) within group (order by (metadata ->> 'secondsInStage')::numeric) / 86400 as days, count(*) as samples
       from events
-      where tenant_id = ${tenantId}::uuid and type = 'stage_changed' and occurred_at > ${at}::timestamptz - interval '365 days'
+      where tenant_id = ${tenantId}::uuid and type = 'stage_changed' and occurred_at > ${ago(365)} and occurred_at <= ${ago(0)}
         and jsonb_typeof(metadata -> 'secondsInStage') = 'number'
       group by 1
     )
     select o.id as "dealId", o.owner_id as "ownerId", o.name, o.stage, o.stage_name as "stageName", o.probability::int as probability,
            o.amount::float as amount, o.close_date::text as "closeDate",
            (o.close_date - (${at}::timestamptz at time zone 'UTC')::date) as "daysToClose",
-           floor(extract(epoch from ${at}::timestamptz - o.created_at) / 86400)::int as "ageDays",
-           coalesce(a.recent7, 0)::int as recent7, coalesce(a.prior28, 0)::int as prior28,
+           floor(extract(epoch from ${at}::timestamptz - least(o.created_at, a.first_at)) / 86400)::int as "ageDays",
+           greatest(0, floor(extract(epoch from ${at}::timestamptz - greatest(least(o.created_at, a.first_at), h.first_at)) / 86400))::int as "historyDays",
+           coalesce(h.first_at <= least(o.created_at, a.first_at) + interval '1 day', false) as "historyCoversLife",
+           coalesce(a.buyer14, 0)::int as buyer14, coalesce(a.buyer_prior, 0)::int as "buyerPrior", coalesce(a.conversations14, 0)::int as conversations14,
+           coalesce(a.conversations30, 0)::int as conversations30, coalesce(a.emails_sent30, 0)::int as "emailsSent30", coalesce(a.replies30, 0)::int as replies30,
+           coalesce(a.buyer14_then, 0)::int as "buyer14Then", coalesce(a.buyer_prior_then, 0)::int as "buyerPriorThen",
+           coalesce(a.conversations14_then, 0)::int as "conversations14Then",
+           coalesce(a.rep7, 0)::int as rep7, coalesce(a.rep30, 0)::int as rep30, coalesce(a.rep7_then, 0)::int as "rep7Then",
            floor(extract(epoch from ${at}::timestamptz - a.last_two_way) / 86400)::int as "daysSinceTwoWay",
+           floor(extract(epoch from ${ago(7)} - a.last_two_way_then) / 86400)::int as "daysSinceTwoWayThen",
            floor(extract(epoch from ${at}::timestamptz - a.last_activity) / 86400)::int as "daysSinceActivity",
-           coalesce(a.inbound30, 0)::int as inbound30, coalesce(a.outbound30, 0)::int as outbound30,
+           coalesce(a.auto30, 0)::int as "autoReplies30",
            round(r.recent_hours::numeric, 1)::float as "replyHoursRecent", round(r.earlier_hours::numeric, 1)::float as "replyHoursEarlier",
-           coalesce(a.contacts7, 0)::int as contacts7, coalesce(a.contacts30, 0)::int as contacts30,
-           coalesce(a.contacts_before, 0)::int as "contactsBefore", coalesce(a.contacts_lost14, 0)::int as "contactsLost14",
-           floor(extract(epoch from ${at}::timestamptz - o.stage_entered_at) / 86400)::int as "daysInStage",
-           round(case when t.samples >= ${MIN_STAGE_SAMPLES} then greatest(t.days, 1) else ${DEFAULT_STAGE_DAYS} end::numeric, 1)::float as "typicalStageDays",
-           coalesce(t.samples >= ${MIN_STAGE_SAMPLES}, false) as "typicalFromHistory",
-           coalesce(a.close_pushes, 0)::int as "closePushes", coalesce(a.amount_cuts, 0)::int as "amountCuts",
-           o.stage_entered_at as "stageEnteredAt"
+           coalesce(c.contacts7, 0)::int as contacts7, coalesce(c.contacts30, 0)::int as contacts30,
+           coalesce(c.contacts_before, 0)::int as "contactsBefore", coalesce(c.contacts30_then, 0)::int as "contacts30Then",
+           (case when coalesce(c.old, 0) > 0 then coalesce(c.new14, 0) else 0 end)::int as "contactsNew14",
+           coalesce(c.contacts_lost14, 0)::int as "contactsLost14",
+           coalesce(c.lost30, 0)::int as "championsLost30", coalesce(c.lost30_then, 0)::int as "championsLost30Then",
+           greatest(0, floor(extract(epoch from ${at}::timestamptz - coalesce(en.at, o.stage_entered_at)) / 86400))::int as "daysInStage",
+           round(t.days::numeric, 1)::float as "stageMedianDays", coalesce(t.samples, 0)::int as "stageSamples",
+           ps.probability::int as "probabilityThen",
+           coalesce(a.close_pushes, 0)::int as "closePushes", coalesce(a.close_pushes_then, 0)::int as "closePushesThen",
+           coalesce(a.cuts, 0)::int as "amountCuts", coalesce(a.cuts_then, 0)::int as "amountCutsThen", coalesce(a.discounts, 0)::int as "smallDiscounts",
+           coalesce(en.at, o.stage_entered_at) as "stageEnteredAt"
     from open_deals o
+    cross join history h
     left join agg a on a.deal_id = o.id
+    left join champions c on c.deal_id = o.id
     left join replies r on r.deal_id = o.id
+    left join entered en on en.deal_id = o.id
+    left join stage_from sf on sf.deal_id = o.id
+    left join pipeline_stages ps on ps.tenant_id = ${tenantId}::uuid and ps.key = sf.stage and ps.kind = 'open'
     left join typical t on t.stage = o.stage`)
 }

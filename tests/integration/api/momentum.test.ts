@@ -95,11 +95,38 @@ describe('momentum over HTTP, on the demo data', () => {
     expect((await other.get(`/api/v1/deals/${top.deal.id}/momentum`)).status).toBe(404)
   })
 
-  it('shows admins and managers the calibration table; reps get 403', async () => {
+  it('answers the win probability beside the score, with reasons in points of the chance', async () => {
+    const [top] = (await rep.get('/api/v1/focus?limit=1')).body.data as Json[]
+    const momentum = (await rep.get(`/api/v1/deals/${top.deal.id}/momentum`)).body
+    expect(momentum.winProbability).toBeGreaterThanOrEqual(0)
+    expect(momentum.winProbability).toBeLessThanOrEqual(1)
+    expect(momentum.score).toBe(Math.round(momentum.winProbability * 100))
+    expect(top.winProbability).toBe(momentum.winProbability)
+    for (const r of momentum.reasons) expect(r.text).toMatch(/\((raises|cuts) the chance by (about \d+ points?|less than a point)\)$/)
+  })
+
+  it('rescores a deal in the background within 5 s of an event posted for it', async () => {
+    const [top] = (await rep.get('/api/v1/focus?limit=1')).body.data as Json[]
+    const before = (await rep.get(`/api/v1/deals/${top.deal.id}/momentum`)).body
+    const posted = await rep.post('/api/v1/events', { type: 'meeting_held', occurredAt: new Date().toISOString(), source: 'calendar', subject: { dealId: top.deal.id } })
+    expect(posted.status).toBeLessThan(300)
+    const started = Date.now()
+    let after = before
+    while (Date.now() - started < 5000 && after.computedAt === before.computedAt) {
+      await new Promise(resolve => setTimeout(resolve, 200))
+      after = (await rep.get(`/api/v1/deals/${top.deal.id}/momentum`)).body
+    }
+    expect(after.computedAt).not.toBe(before.computedAt)
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(after.signals.daysSinceTwoWay).toBe(0)
+  })
+
+  it('shows admins and managers the calibration on closed deals in words; reps get 403', async () => {
     const table = (await admin.get('/api/v1/momentum/calibration')).body
-    expect(table.bands.map((b: Json) => b.band)).toEqual(['0-19', '20-39', '40-59', '60-79', '80-100'])
-    expect(table.needed).toEqual({ won: 100, lost: 100 })
-    expect(table.weights.source).toBe('rules')
+    expect(table.needed).toEqual({ won: 50, lost: 50 })
+    expect(table.weights.source).toBe('shipped')
+    expect(table.summary.length).toBeGreaterThan(0)
+    expect(table.brier).toHaveProperty('stageOnly')
     expect((await manager.get('/api/v1/momentum/calibration')).status).toBe(200)
     expect((await rep.get('/api/v1/momentum/calibration')).status).toBe(403)
   })
