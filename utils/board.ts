@@ -1,21 +1,7 @@
 import type { MomentumStateName } from './momentum'
+import type { BoardCard } from '../shared/types/board'
 
-/** A deal on the board, as Today's and the Pipeline's boards show it. */
-export interface BoardCard {
-  id: string
-  name: string
-  stage: string
-  amount: number
-  currency: string
-  closeDate: string | null
-  ownerId: string
-  ownerName: string | null
-  accountName: string | null
-  score: number | null
-  state: MomentumStateName | null
-  change: number | null
-  reason: string | null
-}
+export type { BoardCard }
 
 /** One stage of the board: its deals (maybe only the first ones) and the totals of all of them. */
 export interface BoardColumn {

@@ -5,25 +5,10 @@ import { forecast } from './forecast/forecast'
 import { periodOf } from './forecast/periods'
 import { focusList, listAlerts, summaryGroup, type Caller } from './momentum/queries'
 import { pipelineSummary } from './momentum/views'
+import type { BoardCard } from '../../shared/types/board'
 
 /** The most cards a board column carries (largest first); the column's totals count them all. */
 export const CARDS_PER_STAGE = 60
-
-export interface BoardCard {
-  id: string
-  name: string
-  stage: string
-  amount: number
-  currency: string
-  closeDate: string | null
-  ownerId: string
-  ownerName: string | null
-  accountName: string | null
-  score: number | null
-  state: string | null
-  change: number | null
-  reason: string | null
-}
 
 /**
  * The board's cards: open deals, and deals closed in the last 30 days, with their momentum; visible

@@ -1,0 +1,17 @@
+/** A deal on the board, as the dashboard answers it and Today's and the Pipeline's boards show it. */
+export interface BoardCard {
+  id: string
+  name: string
+  stage: string
+  amount: number
+  currency: string
+  closeDate: string | null
+  ownerId: string
+  ownerName: string | null
+  accountName: string | null
+  score: number | null
+  /** accelerating, steady, stalling or at_risk (null until scored). */
+  state: 'accelerating' | 'steady' | 'stalling' | 'at_risk' | null
+  change: number | null
+  reason: string | null
+}
