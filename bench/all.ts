@@ -27,21 +27,50 @@ const steps: { name: string, seconds: number, exit: number | null, result: Resul
 for (const step of STEPS.filter(s => !only || only.includes(s.name))) {
   const at = Date.now()
   console.log(`\n=== bench:${step.name} ===`)
-  const run = spawnSync('npx', ['tsx', `bench/${step.name}.ts`], { stdio: 'inherit', env: { ...process.env, ...step.env, BENCH_BUILD: '0' } })
+  const run = spawnSync('npx', ['tsx', `bench/${step.name}.ts`], {
+    stdio: 'inherit',
+    env: { ...process.env, ...step.env, BENCH_BUILD: '0' },
+  })
   const file = `bench/results/${step.name}.json`
   const result = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Result : null
-  steps.push({ name: step.name, seconds: (Date.now() - at) / 1000, exit: run.status, result: result && Date.parse(result.at) >= at ? result : null })
+  steps.push({
+    name: step.name,
+    seconds: (Date.now() - at) / 1000,
+    exit: run.status,
+    result: result && Date.parse(result.at) >= at ? result : null,
+  })
 }
 
-const rows = steps.flatMap(s => s.result && s.exit === 0
-  ? s.result.targets.map(t => ({ benchmark: s.name, target: t.name, value: `${t.value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${t.unit}`, goal: t.target, result: t.pass ? 'PASS' : 'FAIL' }))
-  : [{ benchmark: s.name, target: `did not finish (exit ${s.exit})`, value: '', goal: '', result: 'FAIL' }])
+const rows = steps.flatMap(s =>
+  s.result && s.exit === 0
+    ? s.result.targets.map(t => ({
+        benchmark: s.name,
+        target: t.name,
+        value: `${t.value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${t.unit}`,
+        goal: t.target,
+        result: t.pass ? 'PASS' : 'FAIL',
+      }))
+    : [{ benchmark: s.name, target: `did not finish (exit ${s.exit})`, value: '', goal: '', result: 'FAIL' }],
+)
 const seconds = (Date.now() - started) / 1000
 console.log(`\nsummary: ${steps.map(s => `${s.name} ${Math.round(s.seconds)} s`).join(', ')}; ${Math.round(seconds)} s in all`)
 console.table(rows)
 const machine = steps.find(s => s.result)?.result?.machine
 if (machine) console.log(`machine: ${JSON.stringify(machine)}`)
-writeFileSync('bench/results/summary.json', JSON.stringify({ at: new Date(started).toISOString(), seconds, machine, steps: steps.map(s => ({ name: s.name, seconds: s.seconds, exit: s.exit })), rows }, null, 2))
+writeFileSync(
+  'bench/results/summary.json',
+  JSON.stringify(
+    {
+      at: new Date(started).toISOString(),
+      seconds,
+      machine,
+      steps: steps.map(s => ({ name: s.name, seconds: s.seconds, exit: s.exit })),
+      rows,
+    },
+    null,
+    2,
+  ),
+)
 const failed = rows.filter(r => r.result === 'FAIL').length
 console.log(failed ? `${failed} of ${rows.length} targets FAILED` : `all ${rows.length} targets PASS`)
 process.exitCode = failed ? 1 : 0

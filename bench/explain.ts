@@ -17,7 +17,8 @@ import { timed } from './lib'
 const scale = Number(process.env.BENCH_SCALE ?? 1)
 const role = (process.env.BENCH_ROLE ?? 'rep') as keyof Logins
 const kept = await keptScaleDatabase(scale)
-if (!kept?.meta.scored) throw new Error(`no scored scale database at scale ${scale}: run BENCH_KEEP=1 BENCH_SCALE=${scale} npm run bench:momentum first`)
+if (!kept?.meta.scored)
+  throw new Error(`no scored scale database at scale ${scale}: run BENCH_KEEP=1 BENCH_SCALE=${scale} npm run bench:momentum first`)
 const T = kept.meta.bigTenantId
 // One connection, so that the auto_explain settings hold for every statement.
 const pool = new pg.Pool({ connectionString: kept.database.url, max: 1 })
@@ -31,12 +32,16 @@ const caller = await withTenant(db, T, async (tx) => {
   return { ...user!, userId: user!.id, access: await accessFor(tx, { tenantId: T, id: user!.id, role: user!.role }) }
 })
 await db.execute(sql.raw(`load 'auto_explain'`))
-await db.execute(sql.raw(`set auto_explain.log_min_duration = ${Number(process.env.BENCH_EXPLAIN_MS ?? 5)}; set auto_explain.log_analyze = on;
-  set auto_explain.log_buffers = on; set auto_explain.log_level = notice`))
+await db.execute(
+  sql.raw(`set auto_explain.log_min_duration = ${Number(process.env.BENCH_EXPLAIN_MS ?? 5)}; set auto_explain.log_analyze = on;
+  set auto_explain.log_buffers = on; set auto_explain.log_level = notice`),
+)
 await withAccess(db, caller.access, tx => dashboard(tx, T, caller, {})) // warm the caches once
 plans.length = 0
 const { seconds } = await timed(() => withAccess(db, caller.access, tx => dashboard(tx, T, caller, {})))
-console.log(`dashboard() as the ${role} at scale ${scale}: ${(seconds * 1000).toFixed(1)} ms; ${plans.length} statement(s) over ${process.env.BENCH_EXPLAIN_MS ?? 5} ms\n`)
+console.log(
+  `dashboard() as the ${role} at scale ${scale}: ${(seconds * 1000).toFixed(1)} ms; ${plans.length} statement(s) over ${process.env.BENCH_EXPLAIN_MS ?? 5} ms\n`,
+)
 for (const plan of plans) console.log(`${plan}\n`)
 await pool.end()
 await kept.database.close()

@@ -33,8 +33,13 @@ for (let i = 0; i < ROWS; i++) {
   const owner = i % 20 < 10 ? `Rep ${i % 10},rep${i % 10}@import.bench` : `Agent ${i % 20},`
   const stage = STAGES[i % STAGES.length]!
   const day = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 86_400_000)
-  const close = stage === 'Prospecting' ? '' : `${day(i % 600).getUTCMonth() + 1}/${day(i % 600).getUTCDate()}/${day(i % 600).getUTCFullYear()}`
-  const line = `OPP-${String(i).padStart(7, '0')},"Deal ${i}, phase ${i % 7}",Account ${i % 1000},${owner},${stage},${(1000 + (i * 37) % 90_000).toFixed(2)},${close},${day(i % 500).toISOString().slice(0, 10)}\n`
+  const close
+    = stage === 'Prospecting' ? '' : `${day(i % 600).getUTCMonth() + 1}/${day(i % 600).getUTCDate()}/${day(i % 600).getUTCFullYear()}`
+  const line = `OPP-${String(i).padStart(7, '0')},"Deal ${i}, phase ${i % 7}",Account ${i % 1000},${owner},${stage},${(1000 + ((i * 37) % 90_000)).toFixed(2)},${close},${day(
+    i % 500,
+  )
+    .toISOString()
+    .slice(0, 10)}\n`
   if (!out.write(line)) await once(out, 'drain')
 }
 out.end()
@@ -44,7 +49,17 @@ const bytes = (await openAsBlob(path)).size
 const server = await startServer(database.url)
 const pid = server.process.pid!
 
-const mapping = { externalId: 'Opportunity ID', name: 'Opportunity Name', accountName: 'Account', ownerName: 'Owner', ownerEmail: 'Owner Email', stage: 'Stage', amount: 'Amount', closeDate: 'Close Date', createdAt: 'Created' }
+const mapping = {
+  externalId: 'Opportunity ID',
+  name: 'Opportunity Name',
+  accountName: 'Account',
+  ownerName: 'Owner',
+  ownerEmail: 'Owner Email',
+  stage: 'Stage',
+  amount: 'Amount',
+  closeDate: 'Close Date',
+  createdAt: 'Created',
+}
 
 /** Uploads the file (streamed from disk), waits for the import to end, sampling the server's RSS. */
 async function runOnce() {
@@ -59,7 +74,9 @@ async function runOnce() {
     if (started.status !== 202) throw new Error(`import refused: ${started.status} ${await started.text()}`)
     const { id } = await started.json() as { id: string }
     for (;;) {
-      const state = await (await fetch(`${server.url}/api/v1/imports/${id}`, { headers: { authorization: `Bearer ${key}` } })).json() as Record<string, unknown>
+      const state = (await (
+        await fetch(`${server.url}/api/v1/imports/${id}`, { headers: { authorization: `Bearer ${key}` } })
+      ).json()) as Record<string, unknown>
       if (state.status === 'done' || state.status === 'failed') return state
       await new Promise(resolve => setTimeout(resolve, 200))
     }
@@ -73,16 +90,49 @@ const second = await runOnce()
 const { highWaterMb } = await memoryOf(pid)
 await server.stop()
 
-const [{ deals }] = (await withTenant(database.db, tenantId, tx => tx.execute(sql`select count(*)::int as deals from deals`)) as unknown as { rows: [{ deals: number }] }).rows
+const [{ deals }] = (
+  (await withTenant(database.db, tenantId, tx => tx.execute(sql`select count(*)::int as deals from deals`))) as unknown as {
+    rows: [{ deals: number }]
+  }
+).rows
 await rm(path, { force: true })
 
 const rate = ROWS / first.seconds
-await report('import', [
-  { 'run': 'first import (creates every deal)', 'rows': ROWS, 'seconds': +first.seconds.toFixed(2), 'rows/s': Math.round(rate), 'status': String(first.final.status), 'created': Number(first.final.created), 'errors': Number(first.final.errorCount), 'peak RSS MB (sampled)': Math.round(first.peakMb) },
-  { 'run': 'same file again (matches every deal)', 'rows': ROWS, 'seconds': +second.seconds.toFixed(2), 'rows/s': Math.round(ROWS / second.seconds), 'status': String(second.final.status), 'created': Number(second.final.created), 'errors': Number(second.final.errorCount), 'peak RSS MB (sampled)': Math.round(second.peakMb) },
-], [
-  { name: 'server peak RSS while importing (kernel high-water mark)', value: highWaterMb, unit: 'MB', target: '< 300', pass: highWaterMb < 300 && first.final.status === 'done' && deals === ROWS },
-  { name: 'import rate', value: rate, unit: 'rows/s', target: 'reported', pass: true },
-  { name: 'idle server RSS before the import', value: baselineMb, unit: 'MB', target: 'reported', pass: true },
-], { csvRows: ROWS, fileMB: +(bytes / 2 ** 20).toFixed(1), deals, second: second.final })
+await report(
+  'import',
+  [
+    {
+      'run': 'first import (creates every deal)',
+      'rows': ROWS,
+      'seconds': +first.seconds.toFixed(2),
+      'rows/s': Math.round(rate),
+      'status': String(first.final.status),
+      'created': Number(first.final.created),
+      'errors': Number(first.final.errorCount),
+      'peak RSS MB (sampled)': Math.round(first.peakMb),
+    },
+    {
+      'run': 'same file again (matches every deal)',
+      'rows': ROWS,
+      'seconds': +second.seconds.toFixed(2),
+      'rows/s': Math.round(ROWS / second.seconds),
+      'status': String(second.final.status),
+      'created': Number(second.final.created),
+      'errors': Number(second.final.errorCount),
+      'peak RSS MB (sampled)': Math.round(second.peakMb),
+    },
+  ],
+  [
+    {
+      name: 'server peak RSS while importing (kernel high-water mark)',
+      value: highWaterMb,
+      unit: 'MB',
+      target: '< 300',
+      pass: highWaterMb < 300 && first.final.status === 'done' && deals === ROWS,
+    },
+    { name: 'import rate', value: rate, unit: 'rows/s', target: 'reported', pass: true },
+    { name: 'idle server RSS before the import', value: baselineMb, unit: 'MB', target: 'reported', pass: true },
+  ],
+  { csvRows: ROWS, fileMB: +(bytes / 2 ** 20).toFixed(1), deals, second: second.final },
+)
 await database.drop()

@@ -22,7 +22,8 @@ const { tenant, result } = await createTenant(database.db, { name: 'Bench Co', p
   const actor = { tenantId: t.id, userId: user.id }
   const account = await createAccount(tx, actor, { name: 'Bench Account' })
   const contacts = []
-  for (let i = 0; i < 50; i++) contacts.push(await createContact(tx, actor, { firstName: `C${i}`, email: `c${i}@buyer.test`, accountId: account.id }))
+  for (let i = 0; i < 50; i++)
+    contacts.push(await createContact(tx, actor, { firstName: `C${i}`, email: `c${i}@buyer.test`, accountId: account.id }))
   const deals = []
   for (let i = 0; i < 200; i++) deals.push(await createDeal(tx, actor, { name: `Deal ${i}`, amount: 1000 + i, accountId: account.id }))
   const key = await createApiKey(tx, { ...actor, userId: user.id }, 'bench')
@@ -56,7 +57,11 @@ const http = await timed(async () => {
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (next < bodies.length) {
       const body = bodies[next++]!
-      const response = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'authorization': `Bearer ${key}` }, body })
+      const response = await fetch(`${server.url}/api/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'authorization': `Bearer ${key}` },
+        body,
+      })
       if (!response.ok) {
         failures++
         console.error(response.status, (await response.text()).slice(0, 300))
@@ -72,8 +77,13 @@ await server.stop()
 const RAW_ROWS = 1000 // rows per INSERT statement (10 parameters a row)
 const raw = await timed(async () => {
   for (let offset = 0; offset < total; offset += RAW_ROWS) {
-    const values = rows(RAW_ROWS, offset).map(e => sql`(${tenant.id}::uuid, ${randomUUID()}::uuid, ${e.occurredAt}::timestamptz, ${e.type}, ${e.source}, ${`raw-${e.externalId}`}, ${e.actor.userId}::uuid, ${e.subject.dealId}::uuid, ${e.subject.contactId}::uuid, ${JSON.stringify(e.metadata)}::jsonb)`)
-    await database.db.execute(sql`insert into events (tenant_id, id, occurred_at, type, source, external_id, actor_user_id, deal_id, contact_id, metadata) values ${sql.join(values, sql`, `)}`)
+    const values = rows(RAW_ROWS, offset).map(
+      e =>
+        sql`(${tenant.id}::uuid, ${randomUUID()}::uuid, ${e.occurredAt}::timestamptz, ${e.type}, ${e.source}, ${`raw-${e.externalId}`}, ${e.actor.userId}::uuid, ${e.subject.dealId}::uuid, ${e.subject.contactId}::uuid, ${JSON.stringify(e.metadata)}::jsonb)`,
+    )
+    await database.db.execute(
+      sql`insert into events (tenant_id, id, occurred_at, type, source, external_id, actor_user_id, deal_id, contact_id, metadata) values ${sql.join(values, sql`, `)}`,
+    )
   }
 })
 
@@ -81,24 +91,66 @@ const raw = await timed(async () => {
 // one INSERT ... SELECT FROM json_to_recordset($1) per 5,000 rows.
 const rawJson = await timed(async () => {
   for (let b = 0; b < BATCHES; b++) {
-    const payload = JSON.stringify(rows(BATCH, b * BATCH).map(e => ({ id: randomUUID(), occurred_at: e.occurredAt, type: e.type, external_id: `json-${e.externalId}`, actor_user_id: e.actor.userId, deal_id: e.subject.dealId, contact_id: e.subject.contactId, metadata: e.metadata })))
-    await database.db.execute(sql`insert into events (tenant_id, id, occurred_at, type, source, external_id, actor_user_id, deal_id, contact_id, metadata)
+    const payload = JSON.stringify(
+      rows(BATCH, b * BATCH).map(e => ({
+        id: randomUUID(),
+        occurred_at: e.occurredAt,
+        type: e.type,
+        external_id: `json-${e.externalId}`,
+        actor_user_id: e.actor.userId,
+        deal_id: e.subject.dealId,
+        contact_id: e.subject.contactId,
+        metadata: e.metadata,
+      })),
+    )
+    await database.db
+      .execute(sql`insert into events (tenant_id, id, occurred_at, type, source, external_id, actor_user_id, deal_id, contact_id, metadata)
       select ${tenant.id}::uuid, id, occurred_at, type, 'bench', external_id, actor_user_id, deal_id, contact_id, metadata
       from json_to_recordset(${payload}::json) as x(id uuid, occurred_at timestamptz, type text, external_id text, actor_user_id uuid, deal_id uuid, contact_id uuid, metadata jsonb)`)
   }
 })
 
-const [{ stored }] = (await withTenant(database.db, tenant.id, tx => tx.execute(sql`select count(*)::int as stored from events where source = 'bench' and external_id like 'bench-%'`)) as unknown as { rows: [{ stored: number }] }).rows
+const [{ stored }] = (
+  (await withTenant(database.db, tenant.id, tx =>
+    tx.execute(sql`select count(*)::int as stored from events where source = 'bench' and external_id like 'bench-%'`),
+  )) as unknown as { rows: [{ stored: number }] }
+).rows
 const httpRate = total / http.seconds
 const rawRate = total / raw.seconds
 const rawJsonRate = total / rawJson.seconds
-await report('ingest', [
-  { 'method': `POST /api/v1/events (HTTP, ${CONCURRENCY} at a time)`, 'events': total, 'seconds': +http.seconds.toFixed(2), 'events/s': Math.round(httpRate) },
-  { 'method': `raw multi-row INSERT, ${RAW_ROWS} rows a statement`, 'events': total, 'seconds': +raw.seconds.toFixed(2), 'events/s': Math.round(rawRate) },
-  { 'method': 'raw INSERT ... json_to_recordset, 5,000 rows a statement', 'events': total, 'seconds': +rawJson.seconds.toFixed(2), 'events/s': Math.round(rawJsonRate) },
-], [
-  { name: 'ingestion through the HTTP endpoint', value: httpRate, unit: 'events/s', target: '>= 20,000', pass: httpRate >= 20_000 && failures === 0 && stored === total },
-  { name: 'HTTP / raw multi-row INSERT', value: httpRate / rawRate, unit: 'x', target: 'reported', pass: true },
-  { name: 'HTTP / raw json_to_recordset INSERT', value: httpRate / rawJsonRate, unit: 'x', target: 'reported', pass: true },
-], { batch: BATCH, batches: BATCHES, concurrency: CONCURRENCY, failures, stored })
+await report(
+  'ingest',
+  [
+    {
+      'method': `POST /api/v1/events (HTTP, ${CONCURRENCY} at a time)`,
+      'events': total,
+      'seconds': +http.seconds.toFixed(2),
+      'events/s': Math.round(httpRate),
+    },
+    {
+      'method': `raw multi-row INSERT, ${RAW_ROWS} rows a statement`,
+      'events': total,
+      'seconds': +raw.seconds.toFixed(2),
+      'events/s': Math.round(rawRate),
+    },
+    {
+      'method': 'raw INSERT ... json_to_recordset, 5,000 rows a statement',
+      'events': total,
+      'seconds': +rawJson.seconds.toFixed(2),
+      'events/s': Math.round(rawJsonRate),
+    },
+  ],
+  [
+    {
+      name: 'ingestion through the HTTP endpoint',
+      value: httpRate,
+      unit: 'events/s',
+      target: '>= 20,000',
+      pass: httpRate >= 20_000 && failures === 0 && stored === total,
+    },
+    { name: 'HTTP / raw multi-row INSERT', value: httpRate / rawRate, unit: 'x', target: 'reported', pass: true },
+    { name: 'HTTP / raw json_to_recordset INSERT', value: httpRate / rawJsonRate, unit: 'x', target: 'reported', pass: true },
+  ],
+  { batch: BATCH, batches: BATCHES, concurrency: CONCURRENCY, failures, stored },
+)
 await database.drop()

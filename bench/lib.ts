@@ -75,27 +75,47 @@ export interface ServerOptions {
 }
 
 /** Starts the built server (building it first if there is none) on a database; resolves when healthy. */
-export async function startServer(databaseUrl: string, options: ServerOptions = {}): Promise<{ url: string, process: ChildProcess, stop: () => Promise<void> }> {
+export async function startServer(
+  databaseUrl: string,
+  options: ServerOptions = {},
+): Promise<{ url: string, process: ChildProcess, stop: () => Promise<void> }> {
   if (!existsSync('.output/server/index.mjs') || process.env.BENCH_BUILD === '1') {
     const build = spawnSync('npx', ['nuxt', 'build'], { stdio: 'inherit' })
     if (build.status !== 0) throw new Error('nuxt build failed')
   }
   // A port the OS says is free (a random one collided with other servers on a shared machine).
   const port = await new Promise<number>((resolve, reject) => {
-    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo
-      probe.close(() => resolve(port))
-    })
+    const probe = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo
+        probe.close(() => resolve(port))
+      })
   })
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '.output/server/index.mjs'], {
-    env: { ...process.env, ...options.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', NUXT_SEED_DEMO: options.seedDemo ? '1' : '0', NUXT_SESSION_PASSWORD: randomBytes(24).toString('hex') },
+    env: {
+      ...process.env,
+      ...options.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      NUXT_SEED_DEMO: options.seedDemo ? '1' : '0',
+      NUXT_SESSION_PASSWORD: randomBytes(24).toString('hex'),
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   const url = `http://127.0.0.1:${port}`
   // The first health check opens the database (migrating, and seeding the demo when asked): up to 4 minutes on a busy machine.
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`)
-    if (await fetch(`${url}/api/health`).then(r => r.ok, () => false)) break
+    if (
+      await fetch(`${url}/api/health`).then(
+        r => r.ok,
+        () => false,
+      )
+    )
+      break
     if (i >= 960) throw new Error('server not healthy after 4 minutes')
     await new Promise(resolve => setTimeout(resolve, 250))
   }
@@ -103,16 +123,21 @@ export async function startServer(databaseUrl: string, options: ServerOptions = 
   return {
     url,
     process: child,
-    stop: () => new Promise((resolve) => {
-      child.once('exit', () => resolve())
-      child.kill('SIGTERM')
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
   }
 }
 
 /** Signs in through POST /api/auth/login; returns the session cookie to send. */
 export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })
+  const response = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  })
   if (!response.ok) throw new Error(`sign-in of ${email} refused: ${response.status} ${await response.text()}`)
   const cookie = response.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')
   if (!cookie) throw new Error(`sign-in of ${email} set no cookie`)
@@ -157,7 +182,13 @@ export async function concurrently(connections: number, seconds: number, fn: () 
 
 /** A process's memory from /proc/<pid>/status, in MB: resident now, and the kernel's high-water mark. */
 export async function memoryOf(pid: number) {
-  const status = Object.fromEntries((await readFile(`/proc/${pid}/status`, 'utf8')).split('\n').map(l => l.split(':')).filter(p => p.length === 2).map(([k, v]) => [k!, Number.parseInt(v!.trim(), 10)]))
+  const status = Object.fromEntries(
+    (await readFile(`/proc/${pid}/status`, 'utf8'))
+      .split('\n')
+      .map(l => l.split(':'))
+      .filter(p => p.length === 2)
+      .map(([k, v]) => [k!, Number.parseInt(v!.trim(), 10)]),
+  )
   return { rssMb: (status.VmRSS ?? 0) / 1024, highWaterMb: (status.VmHWM ?? 0) / 1024 }
 }
 
@@ -180,14 +211,31 @@ export interface Target { name: string, value: number, unit: string, target: str
 /** The machine the figures come from. */
 export async function machine() {
   const [row] = await serverRows<{ server_version: string }>('show server_version')
-  return { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: row?.server_version ?? null }
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    postgres: row?.server_version ?? null,
+  }
 }
 
 /** Prints the table and the targets, and writes bench/results/<name>.json. */
-export async function report(name: string, rows: Record<string, string | number>[], targets: Target[], extra: Record<string, unknown> = {}) {
+export async function report(
+  name: string,
+  rows: Record<string, string | number>[],
+  targets: Target[],
+  extra: Record<string, unknown> = {},
+) {
   console.log(`\n${name}`)
   console.table(rows)
-  for (const t of targets) console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${t.unit} (target ${t.target})`)
+  for (const t of targets)
+    console.log(
+      `${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${t.unit} (target ${t.target})`,
+    )
   mkdirSync('bench/results', { recursive: true })
-  writeFileSync(`bench/results/${name}.json`, JSON.stringify({ name, at: new Date().toISOString(), machine: await machine(), rows, targets, ...extra }, null, 2))
+  writeFileSync(
+    `bench/results/${name}.json`,
+    JSON.stringify({ name, at: new Date().toISOString(), machine: await machine(), rows, targets, ...extra }, null, 2),
+  )
 }

@@ -48,22 +48,63 @@ const onRead = await latency(50, () => withTenant(db, T, tx => queryRows(tx, sql
   left join deal_scores sc on sc.tenant_id = d.tenant_id and sc.deal_id = d.id
   where d.tenant_id = ${T}::uuid group by d.stage`)))
 
-const mix = await withTenant(db, T, tx => queryRows<{ state: string, n: number }>(tx, sql`select state::text, count(*)::int as n from deal_scores group by 1 order by 1`))
-await report('momentum', [
-  { step: `load (set-wise): ${loaded.events.toLocaleString()} events, ${size.openDeals.toLocaleString()} open deals + 20 small tenants`, ms: Math.round(loaded.seconds * 1000), detail: '' },
-  { step: 'full scoring run, big tenant', ms: Math.round(full.seconds * 1000), detail: `${full.result.scored} deals scored, ${full.result.alertsCreated} alerts` },
-  { step: 'refresh the pipeline summary and daily activity of every tenant, one by one', ms: Math.round(views.seconds * 1000), detail: `${views.result.tenants} tenants` },
-  { step: 'daily pipeline snapshot', ms: Math.round(snapshot.seconds * 1000), detail: `${snapshot.result} deals` },
-  { step: `incremental run, ${touchedDeals.length} deals touched (1%)`, ms: Math.round(incremental.seconds * 1000), detail: `${incremental.result.scored} scored` },
-  { step: 'refresh views after the incremental run', ms: Math.round(viewsAgain.seconds * 1000), detail: '' },
-  { step: 'pipeline summary from the view (p50 / p95)', ms: +summaryRead.p50.toFixed(2), detail: `p95 ${summaryRead.p95.toFixed(2)} ms` },
-  { step: 'the same numbers computed on read (p50 / p95)', ms: +onRead.p50.toFixed(2), detail: `p95 ${onRead.p95.toFixed(2)} ms` },
-], [
-  { name: 'full scoring of the big tenant', value: full.seconds, unit: 's', target: '< 10', pass: full.seconds < 10 && full.result.scored === size.openDeals },
-  { name: 'incremental run, 1% touched', value: incremental.seconds, unit: 's', target: '< 0.5', pass: incremental.seconds < 0.5 && incremental.result.scored === touchedDeals.length },
-  { name: 'pipeline summary read, p95', value: summaryRead.p95, unit: 'ms', target: '< 5', pass: summaryRead.p95 < 5 },
-  { name: 'summary read: computed on read / from the view (p50)', value: onRead.p50 / summaryRead.p50, unit: 'x', target: 'reported', pass: true },
-], { sizes: size, loadSeconds: loaded.seconds, mix, full: full.result, incremental: incremental.result })
+const mix = await withTenant(db, T, tx =>
+  queryRows<{ state: string, n: number }>(tx, sql`select state::text, count(*)::int as n from deal_scores group by 1 order by 1`),
+)
+await report(
+  'momentum',
+  [
+    {
+      step: `load (set-wise): ${loaded.events.toLocaleString()} events, ${size.openDeals.toLocaleString()} open deals + 20 small tenants`,
+      ms: Math.round(loaded.seconds * 1000),
+      detail: '',
+    },
+    {
+      step: 'full scoring run, big tenant',
+      ms: Math.round(full.seconds * 1000),
+      detail: `${full.result.scored} deals scored, ${full.result.alertsCreated} alerts`,
+    },
+    {
+      step: 'refresh the pipeline summary and daily activity of every tenant, one by one',
+      ms: Math.round(views.seconds * 1000),
+      detail: `${views.result.tenants} tenants`,
+    },
+    { step: 'daily pipeline snapshot', ms: Math.round(snapshot.seconds * 1000), detail: `${snapshot.result} deals` },
+    {
+      step: `incremental run, ${touchedDeals.length} deals touched (1%)`,
+      ms: Math.round(incremental.seconds * 1000),
+      detail: `${incremental.result.scored} scored`,
+    },
+    { step: 'refresh views after the incremental run', ms: Math.round(viewsAgain.seconds * 1000), detail: '' },
+    { step: 'pipeline summary from the view (p50 / p95)', ms: +summaryRead.p50.toFixed(2), detail: `p95 ${summaryRead.p95.toFixed(2)} ms` },
+    { step: 'the same numbers computed on read (p50 / p95)', ms: +onRead.p50.toFixed(2), detail: `p95 ${onRead.p95.toFixed(2)} ms` },
+  ],
+  [
+    {
+      name: 'full scoring of the big tenant',
+      value: full.seconds,
+      unit: 's',
+      target: '< 10',
+      pass: full.seconds < 10 && full.result.scored === size.openDeals,
+    },
+    {
+      name: 'incremental run, 1% touched',
+      value: incremental.seconds,
+      unit: 's',
+      target: '< 0.5',
+      pass: incremental.seconds < 0.5 && incremental.result.scored === touchedDeals.length,
+    },
+    { name: 'pipeline summary read, p95', value: summaryRead.p95, unit: 'ms', target: '< 5', pass: summaryRead.p95 < 5 },
+    {
+      name: 'summary read: computed on read / from the view (p50)',
+      value: onRead.p50 / summaryRead.p50,
+      unit: 'x',
+      target: 'reported',
+      pass: true,
+    },
+  ],
+  { sizes: size, loadSeconds: loaded.seconds, mix, full: full.result, incremental: incremental.result },
+)
 await markScored(db)
 if (process.env.BENCH_KEEP === '1') await database.close()
 else await database.drop()

@@ -15,7 +15,19 @@ import { focusPriority, nextAction, scoreDeal, thresholdAlerts } from '../server
 import { tenantWeights } from '../server/domain/momentum/calibration'
 import { dealSignals } from '../server/domain/momentum/signals'
 
-interface DealRow { id: string, name: string, stage: string, kind: string, amount: number, probability: number, currency: string, closeDate: string | null, ownerId: string, ownerName: string | null, accountName: string | null }
+interface DealRow {
+  id: string
+  name: string
+  stage: string
+  kind: string
+  amount: number
+  probability: number
+  currency: string
+  closeDate: string | null
+  ownerId: string
+  ownerName: string | null
+  accountName: string | null
+}
 
 const MIX = ['accelerating', 'steady', 'stalling', 'at_risk'] as const
 
@@ -26,14 +38,17 @@ export async function dashboardOnRead(db: AppDatabase, access: Access, options: 
   return withAccess(db, access, async (tx) => {
     if (options.timeoutMs) await tx.execute(sql`select set_config('statement_timeout', ${String(Math.round(options.timeoutMs))}, true)`)
     // The deals the caller sees: open ones, and those closed in the last 30 days (the board's).
-    const deals = await queryRows<DealRow>(tx, sql`
+    const deals = await queryRows<DealRow>(
+      tx,
+      sql`
       select d.id, d.name, d.stage, s.kind::text as kind, d.amount::float as amount, coalesce(d.probability, s.probability)::float as probability,
              d.currency, d.close_date::text as "closeDate", d.owner_id as "ownerId", u.name as "ownerName", a.name as "accountName"
       from deals d
       join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage
       left join users u on u.tenant_id = d.tenant_id and u.id = d.owner_id
       left join accounts a on a.tenant_id = d.tenant_id and a.id = d.account_id
-      where d.tenant_id = ${tenantId}::uuid and (s.kind = 'open' or d.closed_at > now() - interval '30 days')`)
+      where d.tenant_id = ${tenantId}::uuid and (s.kind = 'open' or d.closed_at > now() - interval '30 days')`,
+    )
     const open = deals.filter(d => d.kind === 'open')
     const weights = await tenantWeights(tx, tenantId)
     // The whole tenant in one pass over its events; a rep or manager by the ids they see.
@@ -63,11 +78,18 @@ export async function dashboardOnRead(db: AppDatabase, access: Access, options: 
       const { s, scored } = scores.get(d.id) ?? {}
       if (!s || !scored) return null
       return {
-        deal: d, score: scored.score, state: scored.state, reasons: scored.reasons.slice(0, 3), whyNow: scored.reasons[0]?.text ?? 'steady, nothing stands out',
-        nextAction: nextAction(s, scored.reasons), priority: focusPriority({ score: scored.score, change: 0, amount: d.amount, daysToClose: s.daysToClose }),
+        deal: d,
+        score: scored.score,
+        state: scored.state,
+        reasons: scored.reasons.slice(0, 3),
+        whyNow: scored.reasons[0]?.text ?? 'steady, nothing stands out',
+        nextAction: nextAction(s, scored.reasons),
+        priority: focusPriority({ score: scored.score, change: 0, amount: d.amount, daysToClose: s.daysToClose }),
       }
     }).filter(f => f !== null).sort((a, b) => b.priority - a.priority || a.deal.id.localeCompare(b.deal.id)).slice(0, 8)
-    const alerts = [...scores.values()].flatMap(({ s }) => thresholdAlerts(s, now).map(a => ({ ...a, deal: { id: s.dealId, name: s.name } }))).slice(0, 10)
+    const alerts = [...scores.values()]
+      .flatMap(({ s }) => thresholdAlerts(s, now).map(a => ({ ...a, deal: { id: s.dealId, name: s.name } })))
+      .slice(0, 10)
 
     const openStages = board.filter(b => b.kind === 'open')
     return {

@@ -21,11 +21,26 @@ export interface ScaleSizes {
   months: number
 }
 
-export const BIG: ScaleSizes = { openDeals: 20_000, closedDeals: 10_000, contacts: 50_000, accounts: 5_000, reps: 50, events: 5_000_000, months: 18 }
+export const BIG: ScaleSizes = {
+  openDeals: 20_000,
+  closedDeals: 10_000,
+  contacts: 50_000,
+  accounts: 5_000,
+  reps: 50,
+  events: 5_000_000,
+  months: 18,
+}
 /** The big tenant's sizes times `scale` (BENCH_SCALE: 0.05 for a quick run); months and reps stay. */
 export function scaledSizes(scale: number): ScaleSizes {
   const times = (n: number) => Math.max(1, Math.round(n * scale))
-  return { ...BIG, openDeals: times(BIG.openDeals), closedDeals: times(BIG.closedDeals), contacts: times(BIG.contacts), accounts: times(BIG.accounts), events: times(BIG.events) }
+  return {
+    ...BIG,
+    openDeals: times(BIG.openDeals),
+    closedDeals: times(BIG.closedDeals),
+    contacts: times(BIG.contacts),
+    accounts: times(BIG.accounts),
+    events: times(BIG.events),
+  }
 }
 
 export const SMALL: ScaleSizes = { openDeals: 100, closedDeals: 50, contacts: 300, accounts: 40, reps: 3, events: 5_000, months: 18 }
@@ -49,7 +64,9 @@ async function fillTenant(tx: Tx, tenantId: string, size: ScaleSizes, seed: numb
   // Loading runs as the owner (createTenant's transaction switched to the app role).
   await tx.execute(sql`reset role`)
   await tx.execute(sql`select setseed(${(seed % 1000) / 1000})`)
-  await tx.execute(sql`insert into teams (tenant_id, name) select ${T}, 'Team ' || g from generate_series(1, greatest(1, ${size.reps} / 10)) g`)
+  await tx.execute(
+    sql`insert into teams (tenant_id, name) select ${T}, 'Team ' || g from generate_series(1, greatest(1, ${size.reps} / 10)) g`,
+  )
   await tx.execute(sql`insert into users (tenant_id, email, name, role, team_id)
     select ${T}, 'rep' || g || '@' || ${tenantId.slice(0, 8)} || '.bench', 'Rep ' || g, 'rep',
            (select id from teams where tenant_id = ${T} order by id offset (g % greatest(1, ${size.reps} / 10)) limit 1)
@@ -126,9 +143,17 @@ export interface Logins { admin: string, manager: string, rep: string }
 async function signIns(tx: Tx, tenantId: string, adminEmail: string): Promise<Logins> {
   const prefix = tenantId.slice(0, 8)
   const [team] = await queryRows<{ id: string }>(tx, sql`select id from teams where tenant_id = ${tenantId}::uuid order by id limit 1`)
-  const manager = await createUser(tx, tenantId, { email: `manager@${prefix}.bench`, name: 'Bench Manager', role: 'manager', teamId: team!.id })
+  const manager = await createUser(tx, tenantId, {
+    email: `manager@${prefix}.bench`,
+    name: 'Bench Manager',
+    role: 'manager',
+    teamId: team!.id,
+  })
   await setTeamManager(tx, tenantId, team!.id, manager.id)
-  const [rep] = await queryRows<{ email: string }>(tx, sql`select email from users where tenant_id = ${tenantId}::uuid and team_id = ${team!.id}::uuid and role = 'rep' order by id limit 1`)
+  const [rep] = await queryRows<{ email: string }>(
+    tx,
+    sql`select email from users where tenant_id = ${tenantId}::uuid and team_id = ${team!.id}::uuid and role = 'rep' order by id limit 1`,
+  )
   const logins = { admin: adminEmail, manager: manager.email, rep: rep!.email }
   await tx.execute(sql`update users set password_hash = ${await hashPassword(BENCH_PASSWORD)}
     where tenant_id = ${tenantId}::uuid and email in (${logins.admin}, ${logins.manager}, ${logins.rep})`)
@@ -138,15 +163,19 @@ async function signIns(tx: Tx, tenantId: string, adminEmail: string): Promise<Lo
 export interface Loaded { bigTenantId: string, smallTenantIds: string[], logins: Logins, seconds: number, events: number }
 
 /** Loads the big tenant and the small ones. Returns their ids and how long it took. */
-export async function loadScale(db: AppDatabase, options: { big?: ScaleSizes, small?: ScaleSizes, smallTenants?: number, seed?: number } = {}): Promise<Loaded> {
+export async function loadScale(
+  db: AppDatabase,
+  options: { big?: ScaleSizes, small?: ScaleSizes, smallTenants?: number, seed?: number } = {},
+): Promise<Loaded> {
   const started = Date.now()
   const big = options.big ?? BIG
   await monthPartitions(db, big.months)
-  const tenant = async (name: string, size: ScaleSizes, seed: number) => createTenant(db, { name, plan: 'enterprise' }, async (tx, t) => {
-    const admin = await createUser(tx, t.id, { email: `admin@${t.id.slice(0, 8)}.bench`, name: 'Bench Admin', role: 'admin' })
-    await fillTenant(tx, t.id, size, seed)
-    return admin.email
-  })
+  const tenant = async (name: string, size: ScaleSizes, seed: number) =>
+    createTenant(db, { name, plan: 'enterprise' }, async (tx, t) => {
+      const admin = await createUser(tx, t.id, { email: `admin@${t.id.slice(0, 8)}.bench`, name: 'Bench Admin', role: 'admin' })
+      await fillTenant(tx, t.id, size, seed)
+      return admin.email
+    })
   const { tenant: bigTenant, result: adminEmail } = await tenant('Scale Co', big, options.seed ?? 42)
   const bigTenantId = bigTenant.id
   const logins = await db.transaction(async (tx) => {
@@ -154,9 +183,10 @@ export async function loadScale(db: AppDatabase, options: { big?: ScaleSizes, sm
     return signIns(tx, bigTenantId, adminEmail!)
   })
   const smallTenantIds: string[] = []
-  for (let i = 0; i < (options.smallTenants ?? 20); i++) smallTenantIds.push((await tenant(`Small Co ${i + 1}`, options.small ?? SMALL, (options.seed ?? 42) + i + 1)).tenant.id)
+  for (let i = 0; i < (options.smallTenants ?? 20); i++)
+    smallTenantIds.push((await tenant(`Small Co ${i + 1}`, options.small ?? SMALL, (options.seed ?? 42) + i + 1)).tenant.id)
   await db.execute(sql`analyze`)
-  const [{ n }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from events`) as [{ n: number }]
+  const [{ n }] = (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from events`)) as [{ n: number }]
   return { bigTenantId, smallTenantIds, logins, seconds: (Date.now() - started) / 1000, events: n }
 }
 

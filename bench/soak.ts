@@ -25,7 +25,9 @@ const DUPLICATE_EVERY = 50
 const PASSWORD = 'soak-password-2026'
 const TYPES = ['email_sent', 'email_opened', 'email_received', 'call', 'meeting_held', 'note'] as const
 
-console.log(`soak: ${SECONDS} s, ${USERS} dashboard users polling every ${POLL_MS / 1000} s, ${EVENTS_PER_SECOND} events/s in batches of ${BATCH}`)
+console.log(
+  `soak: ${SECONDS} s, ${USERS} dashboard users polling every ${POLL_MS / 1000} s, ${EVENTS_PER_SECOND} events/s in batches of ${BATCH}`,
+)
 const database = await freshDatabase('soak')
 const { result } = await createTenant(database.db, { name: 'Soak Co', plan: 'enterprise' }, async (tx, t) => {
   const admin = await createUser(tx, t.id, { email: 'admin@soak.test', name: 'Admin', role: 'admin' })
@@ -43,9 +45,14 @@ for (let u = 0; u < USERS; u++) {
     const actor = { tenantId, userId: user.id }
     const account = await createAccount(tx, actor, { name: `Account ${u}` })
     const contactIds = []
-    for (let c = 0; c < 3; c++) contactIds.push((await createContact(tx, actor, { firstName: `C${c}`, lastName: `R${u}`, email: `c${c}.r${u}@buyer.test`, accountId: account.id })).id)
+    for (let c = 0; c < 3; c++)
+      contactIds.push(
+        (await createContact(tx, actor, { firstName: `C${c}`, lastName: `R${u}`, email: `c${c}.r${u}@buyer.test`, accountId: account.id }))
+          .id,
+      )
     const dealIds = []
-    for (let d = 0; d < 4; d++) dealIds.push((await createDeal(tx, actor, { name: `Deal ${u}-${d}`, amount: 1000 * (d + 1), accountId: account.id, contactIds })).id)
+    for (let d = 0; d < 4; d++)
+      dealIds.push((await createDeal(tx, actor, { name: `Deal ${u}-${d}`, amount: 1000 * (d + 1), accountId: account.id, contactIds })).id)
     return { email: `rep${u}@soak.test`, dealIds, contactIds }
   }))
 }
@@ -89,7 +96,11 @@ async function call(what: string, path: string, init: RequestInit = {}) {
 
 // Sign everyone in (the session cookie, as the browser holds it).
 const sessions = await Promise.all(reps.map(async (rep) => {
-  const response = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'origin': server.url }, body: JSON.stringify({ email: rep.email, password: PASSWORD }) })
+  const response = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'origin': server.url },
+    body: JSON.stringify({ email: rep.email, password: PASSWORD }),
+  })
   if (!response.ok) throw new Error(`login ${rep.email}: ${response.status}`)
   return { ...rep, cookie: response.headers.getSetCookie().map(c => c.split(';')[0]).join('; ') }
 }))
@@ -122,7 +133,18 @@ function batch() {
     const n = repeat ? sentIds[Math.floor(Math.random() * settled)]! : next + i
     const rep = reps[n % reps.length]!
     const occurredAt = sentTimes.get(n) ?? new Date(started - (n % 86_400) * 1000).toISOString()
-    return { event: { type: TYPES[n % TYPES.length]!, occurredAt, source: 'soak', externalId: `soak-${n}`, subject: { dealId: rep.dealIds[n % 4]!, contactId: rep.contactIds[n % 3]! }, metadata: { n } }, n, repeat }
+    return {
+      event: {
+        type: TYPES[n % TYPES.length]!,
+        occurredAt,
+        source: 'soak',
+        externalId: `soak-${n}`,
+        subject: { dealId: rep.dealIds[n % 4]!, contactId: rep.contactIds[n % 3]! },
+        metadata: { n },
+      },
+      n,
+      repeat,
+    }
   })
   for (const { event, n, repeat } of events) {
     if (repeat) continue
@@ -145,7 +167,11 @@ const ingestion = (async () => {
     const { body, unique, repeats } = batch()
     sentUnique += unique
     sentDuplicates += repeats
-    const request: Promise<void> = call('POST /api/v1/events', '/api/v1/events', { method: 'POST', headers: { 'content-type': 'application/json', 'authorization': `Bearer ${key}` }, body })
+    const request: Promise<void> = call('POST /api/v1/events', '/api/v1/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'authorization': `Bearer ${key}` },
+      body,
+    })
       .then((answer) => {
         if (answer) {
           accepted += answer.inserted
@@ -183,8 +209,10 @@ sample()
 const elapsed = (Date.now() - started) / 1000
 await server.stop()
 
-const [stored] = await queryRows<{ n: number, distinct: number }>(database.db,
-  sql`select count(*)::int as n, count(distinct external_id)::int as distinct from events where tenant_id = ${tenantId} and source = 'soak'`)
+const [stored] = await queryRows<{ n: number, distinct: number }>(
+  database.db,
+  sql`select count(*)::int as n, count(distinct external_id)::int as distinct from events where tenant_id = ${tenantId} and source = 'soak'`,
+)
 await database.drop()
 
 const rss = samples.map(s => s.rssMb)
@@ -196,19 +224,69 @@ const errorCount = Object.values(errors).reduce((a, b) => a + b, 0)
 const endpoints = latencies.table()
 const figures = {
   seconds: Math.round(elapsed),
-  eventsSentUnique: sentUnique, eventsSentDuplicates: sentDuplicates, eventsAccepted: accepted, duplicatesReported: reportedDuplicates,
-  eventsStored: stored!.n, eventsStoredDistinct: stored!.distinct, ingestRate: Math.round(accepted / elapsed),
-  lateBatches, errors: errorCount, rssFirstMb: Math.round(rss[0]!), rssPeakMb: Math.round(Math.max(...rss)), rssLastMb: Math.round(rss.at(-1)!),
-  rssSlopeMbPerMin: Math.round(slope * 100) / 100, rssSlopeWholeRunMbPerMin: Math.round(slopeWhole * 100) / 100,
+  eventsSentUnique: sentUnique,
+  eventsSentDuplicates: sentDuplicates,
+  eventsAccepted: accepted,
+  duplicatesReported: reportedDuplicates,
+  eventsStored: stored!.n,
+  eventsStoredDistinct: stored!.distinct,
+  ingestRate: Math.round(accepted / elapsed),
+  lateBatches,
+  errors: errorCount,
+  rssFirstMb: Math.round(rss[0]!),
+  rssPeakMb: Math.round(Math.max(...rss)),
+  rssLastMb: Math.round(rss.at(-1)!),
+  rssSlopeMbPerMin: Math.round(slope * 100) / 100,
+  rssSlopeWholeRunMbPerMin: Math.round(slopeWhole * 100) / 100,
 }
-console.log('\nevents: sent %d unique + %d duplicates; accepted %d, duplicates reported %d; stored %d (%d distinct)', sentUnique, sentDuplicates, accepted, reportedDuplicates, stored!.n, stored!.distinct)
-console.log('server RSS: first %d MB, peak %d MB, last %d MB; slope %s MB/min over the second half (%s over the whole run; %d samples)', figures.rssFirstMb, figures.rssPeakMb, figures.rssLastMb, figures.rssSlopeMbPerMin, figures.rssSlopeWholeRunMbPerMin, samples.length)
+console.log(
+  '\nevents: sent %d unique + %d duplicates; accepted %d, duplicates reported %d; stored %d (%d distinct)',
+  sentUnique,
+  sentDuplicates,
+  accepted,
+  reportedDuplicates,
+  stored!.n,
+  stored!.distinct,
+)
+console.log(
+  'server RSS: first %d MB, peak %d MB, last %d MB; slope %s MB/min over the second half (%s over the whole run; %d samples)',
+  figures.rssFirstMb,
+  figures.rssPeakMb,
+  figures.rssLastMb,
+  figures.rssSlopeMbPerMin,
+  figures.rssSlopeWholeRunMbPerMin,
+  samples.length,
+)
 if (errorSamples.length) console.log('errors:', errors, '\n ', errorSamples.join('\n  '))
-await report('soak', endpoints, [
-  { name: 'errors', value: errorCount, unit: 'requests', target: '0', pass: errorCount === 0 },
-  { name: 'events lost', value: sentUnique - stored!.n, unit: 'events', target: '0 (stored = sent unique = accepted)', pass: stored!.n === sentUnique && accepted === sentUnique },
-  { name: 'events duplicated', value: stored!.n - stored!.distinct, unit: 'events', target: '0, every repeat reported as a duplicate', pass: stored!.n === stored!.distinct && reportedDuplicates === sentDuplicates },
-  { name: 'ingestion rate', value: figures.ingestRate, unit: 'events/s', target: `>= ${Math.round(EVENTS_PER_SECOND * 0.95)}`, pass: figures.ingestRate >= EVENTS_PER_SECOND * 0.95 },
-  { name: 'server RSS slope over the second half', value: slope, unit: 'MB/min', target: '< 2 (flat)', pass: Math.abs(slope) < 2 },
-], { figures, samples, errors })
-if (![errorCount === 0, stored!.n === sentUnique, stored!.n === stored!.distinct, reportedDuplicates === sentDuplicates].every(Boolean)) process.exitCode = 1
+await report(
+  'soak',
+  endpoints,
+  [
+    { name: 'errors', value: errorCount, unit: 'requests', target: '0', pass: errorCount === 0 },
+    {
+      name: 'events lost',
+      value: sentUnique - stored!.n,
+      unit: 'events',
+      target: '0 (stored = sent unique = accepted)',
+      pass: stored!.n === sentUnique && accepted === sentUnique,
+    },
+    {
+      name: 'events duplicated',
+      value: stored!.n - stored!.distinct,
+      unit: 'events',
+      target: '0, every repeat reported as a duplicate',
+      pass: stored!.n === stored!.distinct && reportedDuplicates === sentDuplicates,
+    },
+    {
+      name: 'ingestion rate',
+      value: figures.ingestRate,
+      unit: 'events/s',
+      target: `>= ${Math.round(EVENTS_PER_SECOND * 0.95)}`,
+      pass: figures.ingestRate >= EVENTS_PER_SECOND * 0.95,
+    },
+    { name: 'server RSS slope over the second half', value: slope, unit: 'MB/min', target: '< 2 (flat)', pass: Math.abs(slope) < 2 },
+  ],
+  { figures, samples, errors },
+)
+if (![errorCount === 0, stored!.n === sentUnique, stored!.n === stored!.distinct, reportedDuplicates === sentDuplicates].every(Boolean))
+  process.exitCode = 1

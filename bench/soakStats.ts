@@ -34,7 +34,14 @@ export class Latencies {
     return [...this.byEndpoint].map(([endpoint, list]) => {
       const sorted = [...list].sort((a, b) => a - b)
       const ms = (v: number) => Math.round(v * 10) / 10
-      return { endpoint, requests: list.length, p50: ms(percentile(sorted, 0.5)), p95: ms(percentile(sorted, 0.95)), p99: ms(percentile(sorted, 0.99)), max: ms(sorted.at(-1) ?? 0) }
+      return {
+        endpoint,
+        requests: list.length,
+        p50: ms(percentile(sorted, 0.5)),
+        p95: ms(percentile(sorted, 0.95)),
+        p99: ms(percentile(sorted, 0.99)),
+        max: ms(sorted.at(-1) ?? 0),
+      }
     })
   }
 }

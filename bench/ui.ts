@@ -36,7 +36,12 @@ async function coldLoad() {
   const onResponse = (response: Response) => {
     if (response.request().resourceType() !== 'script') return
     const requestedAt = response.request().timing().startTime
-    scripts.push(response.body().then(body => ({ url: response.url(), raw: body.length, gzip: gzipSync(body).length, requestedAt }), () => null))
+    scripts.push(
+      response.body().then(
+        body => ({ url: response.url(), raw: body.length, gzip: gzipSync(body).length, requestedAt }),
+        () => null,
+      ),
+    )
   }
   page.on('response', onResponse)
   await page.goto(`${server.url}/dashboard`, { waitUntil: 'networkidle' })
@@ -63,7 +68,11 @@ for (let i = 0; i < LOADS; i++) loads.push(await coldLoad())
 const ttfb = percentiles(loads.map(l => l.ttfb))
 const lcp = percentiles(loads.map(l => l.lcp ?? Number.POSITIVE_INFINITY))
 const scripts = loads[0]!.scripts
-const sizes = (list: typeof scripts) => ({ files: list.length, raw: list.reduce((n, s) => n + s.raw, 0), gzip: list.reduce((n, s) => n + s.gzip, 0) })
+const sizes = (list: typeof scripts) => ({
+  files: list.length,
+  raw: list.reduce((n, s) => n + s.raw, 0),
+  gzip: list.reduce((n, s) => n + s.gzip, 0),
+})
 const js = sizes(scripts.filter(s => !s.prefetched))
 const withPrefetch = sizes(scripts)
 
@@ -107,14 +116,30 @@ const contextA = await coldContext()
 const contextB = await coldContext()
 const a = await dashboardScreen(contextA)
 const b = await dashboardScreen(contextB)
-const stages = await a.evaluate(async () => (await (await fetch('/api/v1/pipeline/stages')).json()).data as { key: string, name: string, kind: string, allowedNext: string[] }[])
-const nextOpen = new Map(stages.filter(s => s.kind === 'open').map(s => [s.key, stages.find(t => t.key === s.allowedNext[0] && t.kind === 'open')]).filter((e): e is [string, typeof stages[number]] => Boolean(e[1])))
+const stages = await a.evaluate(
+  async () =>
+    (await (await fetch('/api/v1/pipeline/stages')).json()).data as { key: string, name: string, kind: string, allowedNext: string[] }[],
+)
+const nextOpen = new Map(
+  stages
+    .filter(s => s.kind === 'open')
+    .map(s => [s.key, stages.find(t => t.key === s.allowedNext[0] && t.kind === 'open')])
+    .filter((e): e is [string, (typeof stages)[number]] => Boolean(e[1])),
+)
 
 const moves: { deal: string, from: string, to: string, ms: number }[] = []
 const moved = new Set<string>()
 for (let i = 0; i < MOVES; i++) {
-  const candidates = await a.evaluate(keys => keys.flatMap(stage => [...document.querySelectorAll(`[data-testid=board] section[data-stage="${stage}"] [data-testid=board-card]`)]
-    .map(el => ({ id: el.getAttribute('data-deal')!, stage }))), [...nextOpen.keys()])
+  const candidates = await a.evaluate(
+    keys =>
+      keys.flatMap(stage =>
+        [...document.querySelectorAll(`[data-testid=board] section[data-stage="${stage}"] [data-testid=board-card]`)].map(el => ({
+          id: el.getAttribute('data-deal')!,
+          stage,
+        })),
+      ),
+    [...nextOpen.keys()],
+  )
   const pick = candidates.find(c => !moved.has(c.id))
   if (!pick) throw new Error('no card left to move')
   moved.add(pick.id)
@@ -150,21 +175,73 @@ await server.stop()
 
 const kb = (bytes: number) => +(bytes / 1024).toFixed(1)
 const ms = (n: number) => +n.toFixed(1)
-await report('ui', [
-  { measure: 'server start with the demo seed', samples: 1, p50: ms(startSeconds * 1000), max: ms(startSeconds * 1000), unit: 'ms' },
-  { measure: '/dashboard document, time to first byte (cold contexts)', samples: ttfb.n, p50: ms(ttfb.p50), max: ms(ttfb.max), unit: 'ms' },
-  { measure: 'the /dashboard document alone (server-rendered, no browser)', samples: documentAlone.n, p50: ms(documentAlone.p50), max: ms(documentAlone.max), unit: 'ms' },
-  { measure: 'GET /api/v1/dashboard alone', samples: api.n, p50: ms(api.p50), max: ms(api.max), unit: 'ms' },
-  { measure: 'largest contentful paint, cold load', samples: lcp.n, p50: ms(lcp.p50), max: ms(lcp.max), unit: 'ms' },
-  { measure: `JavaScript of the route: ${js.files} files, ${kb(js.raw)} KB raw`, samples: 1, p50: kb(js.gzip), max: kb(js.gzip), unit: 'KB gzip' },
-  { measure: `with the linked pages' chunks prefetched after load: ${withPrefetch.files} files, ${kb(withPrefetch.raw)} KB raw`, samples: 1, p50: kb(withPrefetch.gzip), max: kb(withPrefetch.gzip), unit: 'KB gzip' },
-  { measure: 'a move on screen A shown on screen B', samples: live.n, p50: ms(live.p50), max: ms(live.max), unit: 'ms' },
-], [
-  { name: 'dashboard document, time to first byte (median)', value: ttfb.p50, unit: 'ms', target: '< 150', pass: ttfb.p50 < 150 },
-  { name: 'GET /api/v1/dashboard (median)', value: api.p50, unit: 'ms', target: '< 150', pass: api.p50 < 150 },
-  { name: 'largest contentful paint, cold load (median)', value: lcp.p50, unit: 'ms', target: '< 1000', pass: lcp.p50 < 1000 },
-  { name: `JavaScript for the dashboard route, gzipped (${js.files} files, ${kb(js.raw)} KB raw)`, value: js.gzip / 1024, unit: 'KB', target: '< 350', pass: js.gzip / 1024 < 350 },
-  { name: `the same with the linked pages' chunks prefetched after load (${withPrefetch.files} files)`, value: withPrefetch.gzip / 1024, unit: 'KB', target: 'reported', pass: true },
-  { name: `a change on one screen shown on another (p50 of ${live.n}; max ${ms(live.max)} ms${live.max >= 500 ? ', over 500' : ''})`, value: live.p50, unit: 'ms', target: '< 500', pass: live.p50 < 500 },
-], { loads: loads.map(l => ({ ttfb: l.ttfb, lcp: l.lcp })), api: apiTimes, scripts: scripts.map(s => ({ url: new URL(s.url).pathname, raw: s.raw, gzip: s.gzip, prefetched: s.prefetched })), moves })
+await report(
+  'ui',
+  [
+    { measure: 'server start with the demo seed', samples: 1, p50: ms(startSeconds * 1000), max: ms(startSeconds * 1000), unit: 'ms' },
+    {
+      measure: '/dashboard document, time to first byte (cold contexts)',
+      samples: ttfb.n,
+      p50: ms(ttfb.p50),
+      max: ms(ttfb.max),
+      unit: 'ms',
+    },
+    {
+      measure: 'the /dashboard document alone (server-rendered, no browser)',
+      samples: documentAlone.n,
+      p50: ms(documentAlone.p50),
+      max: ms(documentAlone.max),
+      unit: 'ms',
+    },
+    { measure: 'GET /api/v1/dashboard alone', samples: api.n, p50: ms(api.p50), max: ms(api.max), unit: 'ms' },
+    { measure: 'largest contentful paint, cold load', samples: lcp.n, p50: ms(lcp.p50), max: ms(lcp.max), unit: 'ms' },
+    {
+      measure: `JavaScript of the route: ${js.files} files, ${kb(js.raw)} KB raw`,
+      samples: 1,
+      p50: kb(js.gzip),
+      max: kb(js.gzip),
+      unit: 'KB gzip',
+    },
+    {
+      measure: `with the linked pages' chunks prefetched after load: ${withPrefetch.files} files, ${kb(withPrefetch.raw)} KB raw`,
+      samples: 1,
+      p50: kb(withPrefetch.gzip),
+      max: kb(withPrefetch.gzip),
+      unit: 'KB gzip',
+    },
+    { measure: 'a move on screen A shown on screen B', samples: live.n, p50: ms(live.p50), max: ms(live.max), unit: 'ms' },
+  ],
+  [
+    { name: 'dashboard document, time to first byte (median)', value: ttfb.p50, unit: 'ms', target: '< 150', pass: ttfb.p50 < 150 },
+    { name: 'GET /api/v1/dashboard (median)', value: api.p50, unit: 'ms', target: '< 150', pass: api.p50 < 150 },
+    { name: 'largest contentful paint, cold load (median)', value: lcp.p50, unit: 'ms', target: '< 1000', pass: lcp.p50 < 1000 },
+    {
+      name: `JavaScript for the dashboard route, gzipped (${js.files} files, ${kb(js.raw)} KB raw)`,
+      value: js.gzip / 1024,
+      unit: 'KB',
+      target: '< 350',
+      pass: js.gzip / 1024 < 350,
+    },
+    {
+      name: `the same with the linked pages' chunks prefetched after load (${withPrefetch.files} files)`,
+      value: withPrefetch.gzip / 1024,
+      unit: 'KB',
+      target: 'reported',
+      pass: true,
+    },
+    {
+      name: `a change on one screen shown on another (p50 of ${live.n}; max ${ms(live.max)} ms${live.max >= 500 ? ', over 500' : ''})`,
+      value: live.p50,
+      unit: 'ms',
+      target: '< 500',
+      pass: live.p50 < 500,
+    },
+  ],
+  {
+    loads: loads.map(l => ({ ttfb: l.ttfb, lcp: l.lcp })),
+    api: apiTimes,
+    scripts: scripts.map(s => ({ url: new URL(s.url).pathname, raw: s.raw, gzip: s.gzip, prefetched: s.prefetched })),
+    moves,
+  },
+)
 await database.drop()

@@ -44,16 +44,95 @@ function random(seed: number) {
   }
 }
 
-const PREFIXES = ['Blue', 'North', 'Silver', 'Bright', 'Granite', 'Summit', 'Harbor', 'Pioneer', 'Cedar', 'Atlas', 'Nimbus', 'Vertex', 'Lumen', 'Orbit', 'Quarry', 'Redwood', 'Sterling', 'Tidal', 'Union', 'Willow']
-const SUFFIXES = ['Logistics', 'Health', 'Analytics', 'Foods', 'Energy', 'Robotics', 'Capital', 'Media', 'Systems', 'Retail', 'Labs', 'Manufacturing']
+const PREFIXES = [
+  'Blue',
+  'North',
+  'Silver',
+  'Bright',
+  'Granite',
+  'Summit',
+  'Harbor',
+  'Pioneer',
+  'Cedar',
+  'Atlas',
+  'Nimbus',
+  'Vertex',
+  'Lumen',
+  'Orbit',
+  'Quarry',
+  'Redwood',
+  'Sterling',
+  'Tidal',
+  'Union',
+  'Willow',
+]
+const SUFFIXES = [
+  'Logistics',
+  'Health',
+  'Analytics',
+  'Foods',
+  'Energy',
+  'Robotics',
+  'Capital',
+  'Media',
+  'Systems',
+  'Retail',
+  'Labs',
+  'Manufacturing',
+]
 const INDUSTRIES = ['software', 'healthcare', 'finance', 'retail', 'manufacturing', 'energy', 'media', 'logistics']
-const FIRST = ['Alex', 'Priya', 'Marcus', 'Elena', 'Tom', 'Aisha', 'Ben', 'Chloe', 'Diego', 'Fatima', 'George', 'Hana', 'Ivan', 'Julia', 'Kofi', 'Lena', 'Mateo', 'Nora', 'Omar', 'Paula']
-const LAST = ['Smith', 'Patel', 'Kim', 'Garcia', 'Müller', 'Rossi', 'Nguyen', 'Johnson', 'Silva', 'Brown', 'Tanaka', 'Cohen', 'Dubois', 'Larsen', 'Novak']
+const FIRST = [
+  'Alex',
+  'Priya',
+  'Marcus',
+  'Elena',
+  'Tom',
+  'Aisha',
+  'Ben',
+  'Chloe',
+  'Diego',
+  'Fatima',
+  'George',
+  'Hana',
+  'Ivan',
+  'Julia',
+  'Kofi',
+  'Lena',
+  'Mateo',
+  'Nora',
+  'Omar',
+  'Paula',
+]
+const LAST = [
+  'Smith',
+  'Patel',
+  'Kim',
+  'Garcia',
+  'Müller',
+  'Rossi',
+  'Nguyen',
+  'Johnson',
+  'Silva',
+  'Brown',
+  'Tanaka',
+  'Cohen',
+  'Dubois',
+  'Larsen',
+  'Novak',
+]
 const TITLES = ['VP Sales', 'CFO', 'Head of IT', 'Procurement Lead', 'COO', 'Director of Operations', 'CTO', 'Engineering Manager']
 const PRODUCTS = ['Platform', 'Analytics add-on', 'Expansion', 'Renewal', 'Pilot', 'Enterprise licence']
 
 /** How many deals end in each stage, and how the open ones behave lately. */
-const STAGE_MIX: [string, number][] = [['new', 40], ['contacted', 45], ['qualified', 50], ['proposal', 45], ['negotiation', 30], ['won', 50], ['lost', 40]]
+const STAGE_MIX: [string, number][] = [
+  ['new', 40],
+  ['contacted', 45],
+  ['qualified', 50],
+  ['proposal', 45],
+  ['negotiation', 30],
+  ['won', 50],
+  ['lost', 40],
+]
 type Shape = 'heating' | 'steady' | 'quiet' | 'pushed'
 
 export interface SeedSummary { tenantId: string, deals: number, events: number, logins: typeof DEMO_LOGINS, password: string }
@@ -83,7 +162,11 @@ export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: nu
       const name = `${PREFIXES[i % PREFIXES.length]} ${SUFFIXES[(i * 7) % SUFFIXES.length]}`
       const owner = reps[i % reps.length]!
       const actor: Actor = { tenantId: tenant.id, userId: owner.id, now: start }
-      const account = await createAccount(tx, actor, { name, domain: `${name.toLowerCase().replace(/[^a-z]+/g, '')}.example`, industry: rnd.pick(INDUSTRIES) })
+      const account = await createAccount(tx, actor, {
+        name,
+        domain: `${name.toLowerCase().replace(/[^a-z]+/g, '')}.example`,
+        industry: rnd.pick(INDUSTRIES),
+      })
       const people = []
       for (let c = 0, n = rnd.int(2, 4); c < n; c++) {
         const firstName = rnd.pick(FIRST)
@@ -105,7 +188,9 @@ export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: nu
         // Deals still in the first stage are young; the others were opened up to four months ago.
         const createdAt = new Date(now.getTime() - (target === 'new' ? rnd.int(2, 20) : rnd.int(8, 118)) * DAY - rnd.int(0, 23) * 3_600_000)
         const open = target !== 'won' && target !== 'lost'
-        const shape: Shape = !open ? 'steady' : rnd.pick(['heating', 'heating', 'steady', 'steady', 'steady', 'quiet', 'quiet', 'pushed'] as const)
+        const shape: Shape = !open
+          ? 'steady'
+          : rnd.pick(['heating', 'heating', 'steady', 'steady', 'steady', 'quiet', 'quiet', 'pushed'] as const)
         const engaged = contacts.slice(0, rnd.int(1, contacts.length))
         const actor = (at: Date): Actor => ({ tenantId: tenant.id, userId: owner.id, now: at })
         const deal = await createDeal(tx, actor(createdAt), {
@@ -118,13 +203,16 @@ export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: nu
         })
         // Walk the pipeline to the target stage through allowed moves, spread over the deal's life.
         const lastOpen = DEFAULT_STAGES.filter(s => s.kind === 'open')[rnd.int(0, 3)]!.key
-        const path = target === 'lost' ? [...pathBetween(DEFAULT_STAGES, 'new', lastOpen)!, 'lost'] : pathBetween(DEFAULT_STAGES, 'new', target)!
+        const path
+          = target === 'lost' ? [...pathBetween(DEFAULT_STAGES, 'new', lastOpen)!, 'lost'] : pathBetween(DEFAULT_STAGES, 'new', target)!
         // An open deal entered its current stage 1 to 21 days ago; a closed one closed after 60-95% of its life.
         const end = open
           ? new Date(Math.max(createdAt.getTime() + DAY, now.getTime() - rnd.int(1, 21) * DAY))
           : new Date(createdAt.getTime() + (now.getTime() - createdAt.getTime()) * (0.6 + rnd.next() * 0.35))
         for (let k = 0; k < path.length; k++) {
-          const at = new Date(createdAt.getTime() + ((end.getTime() - createdAt.getTime()) * (k + 1)) / (open ? path.length : path.length + 1))
+          const at = new Date(
+            createdAt.getTime() + ((end.getTime() - createdAt.getTime()) * (k + 1)) / (open ? path.length : path.length + 1),
+          )
           await changeDealStage(tx, actor(at), deal.id, {
             to: path[k]!,
             reason: path[k] === 'lost' ? rnd.pick(['no budget', 'chose a competitor', 'went quiet']) : undefined,
@@ -134,10 +222,23 @@ export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: nu
         if (shape === 'pushed') {
           for (let push = 1, pushes = rnd.int(1, 2); push <= pushes; push++) {
             const at = new Date(now.getTime() - (30 - push * 10) * DAY)
-            await updateDeal(tx, actor(at), deal.id, { closeDate: new Date(now.getTime() + (40 + push * 25) * DAY).toISOString().slice(0, 10), ...(push === 2 ? { amount: Math.round(Number(deal.amount) * 0.7) } : {}) })
+            await updateDeal(tx, actor(at), deal.id, {
+              closeDate: new Date(now.getTime() + (40 + push * 25) * DAY).toISOString().slice(0, 10),
+              ...(push === 2 ? { amount: Math.round(Number(deal.amount) * 0.7) } : {}),
+            })
           }
         }
-        activity.push(...dealActivity(rnd, { dealId: deal.id, accountId: account.id, ownerId: owner.id, contacts: engaged, from: createdAt, to: open ? now : end, shape }))
+        activity.push(
+          ...dealActivity(rnd, {
+            dealId: deal.id,
+            accountId: account.id,
+            ownerId: owner.id,
+            contacts: engaged,
+            from: createdAt,
+            to: open ? now : end,
+            shape,
+          }),
+        )
         if (open) openDeals.push({ id: deal.id, ownerId: owner.id, stage: target, contactId: engaged[0]?.id })
       }
     }
@@ -182,7 +283,16 @@ async function seedNextSteps(tx: Tx, tenantId: string, openDeals: readonly OpenD
 }
 
 const LEAD_SOURCES = ['inbound', 'website', 'referral', 'event', 'partner', 'outbound'] as const
-const LEAD_COMPANIES = ['Kestrel Freight', 'Juniper Clinics', 'Marlow Bank', 'Ember Solar', 'Fjord Foods', 'Halcyon Media', 'Iris Robotics', 'Onyx Retail']
+const LEAD_COMPANIES = [
+  'Kestrel Freight',
+  'Juniper Clinics',
+  'Marlow Bank',
+  'Ember Solar',
+  'Fjord Foods',
+  'Halcyon Media',
+  'Iris Robotics',
+  'Onyx Retail',
+]
 
 /** A few dozen open leads for the reps, of every source and fit, scored as the app scores them. */
 async function seedLeads(tx: Tx, tenantId: string, repIds: string[], seed: number) {

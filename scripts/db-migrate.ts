@@ -9,7 +9,10 @@ await runScript(async () => {
   try {
     const applied = await migrate(handle.db, await loadMigrations('db/migrations'))
     const partitions = await ensureEventPartitions(handle.db)
-    console.log(applied.length ? `Applied ${applied.join(', ')}` : 'The schema is current.', `(${handle.kind}; ${partitions} event partitions created)`)
+    console.log(
+      applied.length ? `Applied ${applied.join(', ')}` : 'The schema is current.',
+      `(${handle.kind}; ${partitions} event partitions created)`,
+    )
   }
   finally {
     await handle.close()

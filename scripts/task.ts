@@ -16,8 +16,14 @@ await runScript(async () => {
   const handle = await openDatabase(resolveDatabaseConfig())
   try {
     await migrate(handle.db, await loadMigrations('db/migrations'))
-    const runs = await runTask(handle.db, name as TaskName, { full: rest.includes('--full'), tenantId: tenantAt >= 0 ? rest[tenantAt + 1] : undefined })
-    for (const run of runs) console.log(`${run.name.padEnd(18)} ${run.status.padEnd(7)} ${String(run.touched).padStart(6)} touched  ${String(run.durationMs).padStart(6)} ms  ${run.tenantId ?? 'all tenants'}  ${JSON.stringify(run.details)}`)
+    const runs = await runTask(handle.db, name as TaskName, {
+      full: rest.includes('--full'),
+      tenantId: tenantAt >= 0 ? rest[tenantAt + 1] : undefined,
+    })
+    for (const run of runs)
+      console.log(
+        `${run.name.padEnd(18)} ${run.status.padEnd(7)} ${String(run.touched).padStart(6)} touched  ${String(run.durationMs).padStart(6)} ms  ${run.tenantId ?? 'all tenants'}  ${JSON.stringify(run.details)}`,
+      )
   }
   finally {
     await handle.close()

@@ -44,11 +44,23 @@ export interface DealRow {
 }
 
 /** The board's card of a deal. Pure. */
-export function cardOfDeal(deal: Pick<DealRow, 'id' | 'name' | 'stage' | 'amount' | 'currency' | 'closeDate' | 'ownerId' | 'ownerName' | 'accountName' | 'momentum'>): BoardCard {
+export function cardOfDeal(
+  deal: Pick<DealRow, 'id' | 'name' | 'stage' | 'amount' | 'currency' | 'closeDate' | 'ownerId' | 'ownerName' | 'accountName' | 'momentum'>,
+): BoardCard {
   return {
-    id: deal.id, name: deal.name, stage: deal.stage, amount: Number(deal.amount), currency: deal.currency, closeDate: deal.closeDate,
-    ownerId: deal.ownerId, ownerName: deal.ownerName, accountName: deal.accountName,
-    score: deal.momentum?.score ?? null, state: deal.momentum?.state ?? null, change: deal.momentum?.change ?? null, reason: deal.momentum?.reason ?? null,
+    id: deal.id,
+    name: deal.name,
+    stage: deal.stage,
+    amount: Number(deal.amount),
+    currency: deal.currency,
+    closeDate: deal.closeDate,
+    ownerId: deal.ownerId,
+    ownerName: deal.ownerName,
+    accountName: deal.accountName,
+    score: deal.momentum?.score ?? null,
+    state: deal.momentum?.state ?? null,
+    change: deal.momentum?.change ?? null,
+    reason: deal.momentum?.reason ?? null,
   }
 }
 
@@ -56,7 +68,14 @@ export function cardOfDeal(deal: Pick<DealRow, 'id' | 'name' | 'stage' | 'amount
 export function columnsOf(stages: readonly BoardStage[], deals: readonly DealRow[]): BoardColumn[] {
   return stages.map((stage) => {
     const cards = deals.filter(d => d.stage === stage.key).map(cardOfDeal)
-    return { stage: stage.key, name: stage.name, kind: stage.kind, count: cards.length, value: cards.reduce((sum, c) => sum + c.amount, 0), cards }
+    return {
+      stage: stage.key,
+      name: stage.name,
+      kind: stage.kind,
+      count: cards.length,
+      value: cards.reduce((sum, c) => sum + c.amount, 0),
+      cards,
+    }
   })
 }
 

@@ -28,29 +28,54 @@ export const DEAL_COLUMNS: readonly DealColumn[] = [
 
 export const DEFAULT_DEAL_COLUMNS = ['name', 'account', 'stage', 'amount', 'closeDate', 'owner', 'momentum', 'tags']
 
-const CATEGORY_NAMES: Record<string, string> = { pipeline: 'Pipeline', best_case: 'Best case', commit: 'Commit', closed: 'Closed', omitted: 'Omitted' }
+const CATEGORY_NAMES: Record<string, string> = {
+  pipeline: 'Pipeline',
+  best_case: 'Best case',
+  commit: 'Commit',
+  closed: 'Closed',
+  omitted: 'Omitted',
+}
 
 /** A cell as text (for the CSV, and the plain cells of the table). Pure. */
 export function dealCellText(deal: DealRow, key: string, stageName: (key: string) => string): string {
   switch (key) {
-    case 'name': return deal.name
-    case 'account': return deal.accountName ?? ''
-    case 'stage': return stageName(deal.stage)
-    case 'amount': return formatMoney(deal.amount, deal.currency)
-    case 'closeDate': return formatDay(deal.closeDate)
-    case 'owner': return deal.ownerName ?? ''
-    case 'momentum': return deal.momentum?.state ? `${MOMENTUM_LOOK[deal.momentum.state].label}${deal.momentum.score === null ? '' : ` (${deal.momentum.score})`}` : ''
-    case 'tags': return deal.tags.join(', ')
-    case 'probability': return deal.probability === null ? '' : `${deal.probability}%`
-    case 'forecastCategory': return deal.forecastCategory ? CATEGORY_NAMES[deal.forecastCategory] ?? deal.forecastCategory : ''
-    case 'product': return deal.product ?? ''
-    case 'source': return deal.source
-    case 'createdAt': return formatDay(deal.createdAt)
-    default: return ''
+    case 'name':
+      return deal.name
+    case 'account':
+      return deal.accountName ?? ''
+    case 'stage':
+      return stageName(deal.stage)
+    case 'amount':
+      return formatMoney(deal.amount, deal.currency)
+    case 'closeDate':
+      return formatDay(deal.closeDate)
+    case 'owner':
+      return deal.ownerName ?? ''
+    case 'momentum':
+      return deal.momentum?.state
+        ? `${MOMENTUM_LOOK[deal.momentum.state].label}${deal.momentum.score === null ? '' : ` (${deal.momentum.score})`}`
+        : ''
+    case 'tags':
+      return deal.tags.join(', ')
+    case 'probability':
+      return deal.probability === null ? '' : `${deal.probability}%`
+    case 'forecastCategory':
+      return deal.forecastCategory ? (CATEGORY_NAMES[deal.forecastCategory] ?? deal.forecastCategory) : ''
+    case 'product':
+      return deal.product ?? ''
+    case 'source':
+      return deal.source
+    case 'createdAt':
+      return formatDay(deal.createdAt)
+    default:
+      return ''
   }
 }
 
-const csvField = (value: string) => (/[",\n\r]/.test(value) || /^[=+\-@\t\r]/.test(value) ? `"${(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value).replace(/"/g, '""')}"` : value)
+const csvField = (value: string) =>
+  /[",\n\r]/.test(value) || /^[=+\-@\t\r]/.test(value)
+    ? `"${(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value).replace(/"/g, '""')}"`
+    : value
 
 /**
  * The rows in view as CSV, with the columns shown, as people read them (stage names, money with
@@ -64,7 +89,11 @@ export function dealsCsv(deals: readonly DealRow[], columns: readonly string[], 
 }
 
 /** What a refused bulk row means, in words (stage names, the deal's name when known). Pure. */
-export function refusalText(refusal: { id: string, reason: string, allowed?: string[] }, dealName: string | undefined, stageName: (key: string) => string) {
+export function refusalText(
+  refusal: { id: string, reason: string, allowed?: string[] },
+  dealName: string | undefined,
+  stageName: (key: string) => string,
+) {
   const who = dealName ?? 'A deal you cannot see'
   if (refusal.reason === 'not found') return `${who}: not found (deleted, or not yours to change).`
   if (refusal.allowed) {

@@ -1,5 +1,21 @@
 import { sql } from 'drizzle-orm'
-import { bigserial, date, foreignKey, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import {
+  bigserial,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
 import { forecastCategoryEnum } from './pipeline'
 import { tenantId } from './_shared'
 import { deals } from './sales'
@@ -9,7 +25,15 @@ export const MOMENTUM_STATES = ['accelerating', 'steady', 'stalling', 'at_risk']
 export type MomentumState = (typeof MOMENTUM_STATES)[number]
 export const momentumStateEnum = pgEnum('momentum_state', MOMENTUM_STATES)
 
-export const ALERT_KINDS = ['at_risk', 'stalling', 'stage_overdue', 'quiet_after_proposal', 'close_date_passed', 'lost_only_contact', 'no_next_step'] as const
+export const ALERT_KINDS = [
+  'at_risk',
+  'stalling',
+  'stage_overdue',
+  'quiet_after_proposal',
+  'close_date_passed',
+  'lost_only_contact',
+  'no_next_step',
+] as const
 export type AlertKind = (typeof ALERT_KINDS)[number]
 export const alertKindEnum = pgEnum('alert_kind', ALERT_KINDS)
 export const ALERT_STATUSES = ['open', 'dismissed', 'resolved'] as const
@@ -28,40 +52,54 @@ export const momentumDirty = pgTable('momentum_dirty', {
 ])
 
 /** Each open deal's current momentum: score, state, the reasons, the change since the run before. */
-export const dealScores = pgTable('deal_scores', {
-  tenantId: tenantId(),
-  dealId: uuid('deal_id').notNull(),
-  score: integer('score').notNull(),
-  /** The chance of winning, 0..1 (the score is this in points of 100); null on rows scored before 0023. */
-  winProbability: real('win_probability'),
-  state: momentumStateEnum('state').notNull(),
-  previousScore: integer('previous_score'),
-  previousState: momentumStateEnum('previous_state'),
-  stateSince: timestamp('state_since', { withTimezone: true, mode: 'date' }).notNull(),
-  reasons: jsonb('reasons').$type<ScoreReason[]>().notNull(),
-  signals: jsonb('signals').$type<Record<string, unknown>>().notNull(),
-  computedAt: timestamp('computed_at', { withTimezone: true, mode: 'date' }).notNull(),
-}, t => [
-  primaryKey({ name: 'deal_scores_pk', columns: [t.tenantId, t.dealId] }),
-  index('deal_scores_tenant_state_idx').on(t.tenantId, t.state),
-  foreignKey({ name: 'deal_scores_deal_fk', columns: [t.tenantId, t.dealId], foreignColumns: [deals.tenantId, deals.id] }).onDelete('cascade'),
-])
+export const dealScores = pgTable(
+  'deal_scores',
+  {
+    tenantId: tenantId(),
+    dealId: uuid('deal_id').notNull(),
+    score: integer('score').notNull(),
+    /** The chance of winning, 0..1 (the score is this in points of 100); null on rows scored before 0023. */
+    winProbability: real('win_probability'),
+    state: momentumStateEnum('state').notNull(),
+    previousScore: integer('previous_score'),
+    previousState: momentumStateEnum('previous_state'),
+    stateSince: timestamp('state_since', { withTimezone: true, mode: 'date' }).notNull(),
+    reasons: jsonb('reasons').$type<ScoreReason[]>().notNull(),
+    signals: jsonb('signals').$type<Record<string, unknown>>().notNull(),
+    computedAt: timestamp('computed_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  t => [
+    primaryKey({ name: 'deal_scores_pk', columns: [t.tenantId, t.dealId] }),
+    index('deal_scores_tenant_state_idx').on(t.tenantId, t.state),
+    foreignKey({ name: 'deal_scores_deal_fk', columns: [t.tenantId, t.dealId], foreignColumns: [deals.tenantId, deals.id] }).onDelete(
+      'cascade',
+    ),
+  ],
+)
 
 /** One score per deal per day (the day's last run): the trend line, and calibration's history. */
-export const dealScoreHistory = pgTable('deal_score_history', {
-  tenantId: tenantId(),
-  dealId: uuid('deal_id').notNull(),
-  day: date('day', { mode: 'string' }).notNull(),
-  score: integer('score').notNull(),
-  state: momentumStateEnum('state').notNull(),
-  reasonCodes: text('reason_codes').array().notNull().default([]),
-  winProbability: real('win_probability'),
-  /** The model's inputs that day (stage log-odds and each feature's value): a closed deal's refine the tenant's weights. */
-  features: jsonb('features').$type<Record<string, number>>(),
-}, t => [
-  primaryKey({ name: 'deal_score_history_pk', columns: [t.tenantId, t.dealId, t.day] }),
-  foreignKey({ name: 'deal_score_history_deal_fk', columns: [t.tenantId, t.dealId], foreignColumns: [deals.tenantId, deals.id] }).onDelete('cascade'),
-])
+export const dealScoreHistory = pgTable(
+  'deal_score_history',
+  {
+    tenantId: tenantId(),
+    dealId: uuid('deal_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    score: integer('score').notNull(),
+    state: momentumStateEnum('state').notNull(),
+    reasonCodes: text('reason_codes').array().notNull().default([]),
+    winProbability: real('win_probability'),
+    /** The model's inputs that day (stage log-odds and each feature's value): a closed deal's refine the tenant's weights. */
+    features: jsonb('features').$type<Record<string, number>>(),
+  },
+  t => [
+    primaryKey({ name: 'deal_score_history_pk', columns: [t.tenantId, t.dealId, t.day] }),
+    foreignKey({
+      name: 'deal_score_history_deal_fk',
+      columns: [t.tenantId, t.dealId],
+      foreignColumns: [deals.tenantId, deals.id],
+    }).onDelete('cascade'),
+  ],
+)
 
 /**
  * Alerts on deals. `occurrence` names what happened (the state change's day, the stage entry,

@@ -1,5 +1,21 @@
 import { sql } from 'drizzle-orm'
-import { type AnyPgColumn, boolean, char, date, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import {
+  type AnyPgColumn,
+  boolean,
+  char,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
 import { forecastCategoryEnum } from './pipeline'
 import { id, tenantId, timestamps } from './_shared'
 import { tenants, users } from './tenancy'
@@ -58,28 +74,35 @@ export const contacts = pgTable('contacts', {
   ownedBy('contacts_owner_fk', t.tenantId, t.ownerId),
 ])
 
-export const leads = pgTable('leads', {
-  tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
-  id: id(),
-  name: text('name').notNull(),
-  email: text('email'),
-  company: text('company'),
-  title: text('title'),
-  source: text('source').notNull().default('direct'),
-  status: text('status').notNull().default('open'),
-  score: integer('score').notNull().default(0),
-  scoreReasons: jsonb('score_reasons').$type<string[]>().notNull().default([]),
-  /** What the lead has done so far (opens, page views, a meeting asked for): part of the score. */
-  engagement: jsonb('engagement').$type<{ emailsOpened?: number, pagesViewed?: number, meetingRequested?: boolean }>().notNull().default({}),
-  ownerId: uuid('owner_id'),
-  convertedDealId: uuid('converted_deal_id'),
-  custom: jsonb('custom').$type<CustomFields>().notNull().default({}),
-  ...timestamps,
-}, t => [
-  primaryKey({ name: 'leads_pk', columns: [t.tenantId, t.id] }),
-  index('leads_tenant_owner_idx').on(t.tenantId, t.ownerId),
-  ownedBy('leads_owner_fk', t.tenantId, t.ownerId),
-])
+export const leads = pgTable(
+  'leads',
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    id: id(),
+    name: text('name').notNull(),
+    email: text('email'),
+    company: text('company'),
+    title: text('title'),
+    source: text('source').notNull().default('direct'),
+    status: text('status').notNull().default('open'),
+    score: integer('score').notNull().default(0),
+    scoreReasons: jsonb('score_reasons').$type<string[]>().notNull().default([]),
+    /** What the lead has done so far (opens, page views, a meeting asked for): part of the score. */
+    engagement: jsonb('engagement')
+      .$type<{ emailsOpened?: number, pagesViewed?: number, meetingRequested?: boolean }>()
+      .notNull()
+      .default({}),
+    ownerId: uuid('owner_id'),
+    convertedDealId: uuid('converted_deal_id'),
+    custom: jsonb('custom').$type<CustomFields>().notNull().default({}),
+    ...timestamps,
+  },
+  t => [
+    primaryKey({ name: 'leads_pk', columns: [t.tenantId, t.id] }),
+    index('leads_tenant_owner_idx').on(t.tenantId, t.ownerId),
+    ownedBy('leads_owner_fk', t.tenantId, t.ownerId),
+  ],
+)
 
 export const deals = pgTable('deals', {
   tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
@@ -118,18 +141,28 @@ export const deals = pgTable('deals', {
 ])
 
 /** The people engaged on a deal (buying committee). */
-export const dealContacts = pgTable('deal_contacts', {
-  tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
-  dealId: uuid('deal_id').notNull(),
-  contactId: uuid('contact_id').notNull(),
-  role: text('role'),
-  createdAt: timestamps.createdAt,
-}, t => [
-  primaryKey({ name: 'deal_contacts_pk', columns: [t.tenantId, t.dealId, t.contactId] }),
-  index('deal_contacts_tenant_contact_idx').on(t.tenantId, t.contactId),
-  foreignKey({ name: 'deal_contacts_deal_fk', columns: [t.tenantId, t.dealId], foreignColumns: [deals.tenantId, deals.id] }).onDelete('cascade'),
-  foreignKey({ name: 'deal_contacts_contact_fk', columns: [t.tenantId, t.contactId], foreignColumns: [contacts.tenantId, contacts.id] }).onDelete('cascade'),
-])
+export const dealContacts = pgTable(
+  'deal_contacts',
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    dealId: uuid('deal_id').notNull(),
+    contactId: uuid('contact_id').notNull(),
+    role: text('role'),
+    createdAt: timestamps.createdAt,
+  },
+  t => [
+    primaryKey({ name: 'deal_contacts_pk', columns: [t.tenantId, t.dealId, t.contactId] }),
+    index('deal_contacts_tenant_contact_idx').on(t.tenantId, t.contactId),
+    foreignKey({ name: 'deal_contacts_deal_fk', columns: [t.tenantId, t.dealId], foreignColumns: [deals.tenantId, deals.id] }).onDelete(
+      'cascade',
+    ),
+    foreignKey({
+      name: 'deal_contacts_contact_fk',
+      columns: [t.tenantId, t.contactId],
+      foreignColumns: [contacts.tenantId, contacts.id],
+    }).onDelete('cascade'),
+  ],
+)
 
 export const SAVED_VIEW_RECORD_TYPES = ['deals', 'accounts', 'contacts', 'leads'] as const
 export type SavedViewRecordType = (typeof SAVED_VIEW_RECORD_TYPES)[number]

@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm'
-import { bigserial, boolean, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import {
+  bigserial,
+  boolean,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
 import { id, PLANS, ROLES, tenantId, timestamps } from './_shared'
 
 export const planEnum = pgEnum('plan', PLANS)

@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm'
-import { boolean, date, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import {
+  boolean,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
 import { id, tenantId, timestamps } from './_shared'
 import { tenants, users } from './tenancy'
 
@@ -85,38 +99,52 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
  * (a task's due time, an alert, a note): at most one notification per user and key, ever, so
  * re-running the task that raises it never notifies twice.
  */
-export const notifications = pgTable('notifications', {
-  tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
-  id: id(),
-  userId: uuid('user_id').notNull(),
-  kind: text('kind').$type<NotificationKind>().notNull(),
-  title: text('title').notNull(),
-  body: text('body'),
-  /** An app path to open (a deal, the tasks page). */
-  link: text('link'),
-  dealId: uuid('deal_id'),
-  taskId: uuid('task_id'),
-  dedupeKey: text('dedupe_key').notNull(),
-  readAt: timestamp('read_at', { withTimezone: true, mode: 'date' }),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-}, t => [
-  primaryKey({ name: 'notifications_pk', columns: [t.tenantId, t.id] }),
-  uniqueIndex('notifications_dedupe_uq').on(t.tenantId, t.userId, t.dedupeKey),
-  index('notifications_tenant_user_created_idx').on(t.tenantId, t.userId, t.createdAt),
-  index('notifications_tenant_user_unread_idx').on(t.tenantId, t.userId).where(sql`${t.readAt} is null`),
-  foreignKey({ name: 'notifications_user_fk', columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete('cascade'),
-])
+export const notifications = pgTable(
+  'notifications',
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    id: id(),
+    userId: uuid('user_id').notNull(),
+    kind: text('kind').$type<NotificationKind>().notNull(),
+    title: text('title').notNull(),
+    body: text('body'),
+    /** An app path to open (a deal, the tasks page). */
+    link: text('link'),
+    dealId: uuid('deal_id'),
+    taskId: uuid('task_id'),
+    dedupeKey: text('dedupe_key').notNull(),
+    readAt: timestamp('read_at', { withTimezone: true, mode: 'date' }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  t => [
+    primaryKey({ name: 'notifications_pk', columns: [t.tenantId, t.id] }),
+    uniqueIndex('notifications_dedupe_uq').on(t.tenantId, t.userId, t.dedupeKey),
+    index('notifications_tenant_user_created_idx').on(t.tenantId, t.userId, t.createdAt),
+    index('notifications_tenant_user_unread_idx')
+      .on(t.tenantId, t.userId)
+      .where(sql`${t.readAt} is null`),
+    foreignKey({ name: 'notifications_user_fk', columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete(
+      'cascade',
+    ),
+  ],
+)
 
 /** What each user wants by email (in-app notifications always arrive), and the last digest sent. */
-export const userPreferences = pgTable('user_preferences', {
-  tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
-  userId: uuid('user_id').notNull(),
-  reminderEmail: boolean('reminder_email').notNull().default(true),
-  digestEmail: boolean('digest_email').notNull().default(true),
-  /** The UTC day the last daily digest went out (one a day, re-runs send nothing). */
-  lastDigestOn: date('last_digest_on', { mode: 'string' }),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-}, t => [
-  primaryKey({ name: 'user_preferences_pk', columns: [t.tenantId, t.userId] }),
-  foreignKey({ name: 'user_preferences_user_fk', columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete('cascade'),
-])
+export const userPreferences = pgTable(
+  'user_preferences',
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull(),
+    reminderEmail: boolean('reminder_email').notNull().default(true),
+    digestEmail: boolean('digest_email').notNull().default(true),
+    /** The UTC day the last daily digest went out (one a day, re-runs send nothing). */
+    lastDigestOn: date('last_digest_on', { mode: 'string' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  t => [
+    primaryKey({ name: 'user_preferences_pk', columns: [t.tenantId, t.userId] }),
+    foreignKey({ name: 'user_preferences_user_fk', columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete(
+      'cascade',
+    ),
+  ],
+)

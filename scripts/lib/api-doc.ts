@@ -114,7 +114,14 @@ export function renderRouteTables(document: ApiDocument, gates: Record<string, s
     `${count} routes under \`/api/v1\`, in ${byTag.size} groups. Columns: the query parameters and the top-level body fields (required first, then the optional ones; the full schemas are in \`GET /api/openapi.json\`), the status of a successful answer, and the plan capability or limit that gates the route (empty: every plan).`,
   ]
   for (const [tag, rows] of byTag) {
-    lines.push('', `### ${tag}`, '', '| method | path | what it does | query | body | answer | plan |', '|---|---|---|---|---|---|---|', ...rows)
+    lines.push(
+      '',
+      `### ${tag}`,
+      '',
+      '| method | path | what it does | query | body | answer | plan |',
+      '|---|---|---|---|---|---|---|',
+      ...rows,
+    )
   }
   lines.push('', END_MARKER)
   return lines.join('\n')
@@ -136,7 +143,8 @@ export function generatedSection(markdown: string): string | null {
 /** The markdown with its generated section replaced. */
 export function replaceGenerated(markdown: string, section: string): string {
   const current = generatedSection(markdown)
-  if (current === null) throw new Error(`docs/api.md has no generated section: add the lines\n${BEGIN_MARKER}\n${END_MARKER}\nwhere the route tables go`)
+  if (current === null)
+    throw new Error(`docs/api.md has no generated section: add the lines\n${BEGIN_MARKER}\n${END_MARKER}\nwhere the route tables go`)
   return markdown.replace(current, () => section)
 }
 

@@ -20,8 +20,19 @@ export const STAGES = [
   { key: 'negotiation', probability: 75, typicalDays: 14 },
 ] as const
 
-export type GenEventType = 'call' | 'meeting_scheduled' | 'meeting_held' | 'note' | 'email_sent' | 'email_received' | 'email_opened' | 'email_clicked'
-  | 'email_bounced' | 'stage_changed' | 'deal_created' | 'deal_updated'
+export type GenEventType
+  = | 'call'
+    | 'meeting_scheduled'
+    | 'meeting_held'
+    | 'note'
+    | 'email_sent'
+    | 'email_received'
+    | 'email_opened'
+    | 'email_clicked'
+    | 'email_bounced'
+    | 'stage_changed'
+    | 'deal_created'
+    | 'deal_updated'
 
 export interface GenEvent {
   type: GenEventType
@@ -117,12 +128,20 @@ function generateDeal(r: ReturnType<typeof rng>, index: number, historyDays: num
   const h0 = r.normal()
   const kind = r.next()
   const trend = kind < 0.3 ? -r.between(0.6, 1.8) : kind < 0.5 ? r.between(0.4, 1.4) : r.normal() * 0.15
-  story.push(`${stage.key}, health ${h0.toFixed(1)}${trend < -0.4 ? `, decaying (${trend.toFixed(1)} over 4 weeks)` : trend > 0.3 ? `, improving (+${trend.toFixed(1)} over 4 weeks)` : ', flat'}`)
+  story.push(
+    `${stage.key}, health ${h0.toFixed(1)}${trend < -0.4 ? `, decaying (${trend.toFixed(1)} over 4 weeks)` : trend > 0.3 ? `, improving (+${trend.toFixed(1)} over 4 weeks)` : ', flat'}`,
+  )
   /** Health `t` days ago: the trend plays out over the last 28 days. */
   const health = (t: number) => h0 + trend * Math.max(0, 1 - t / 28)
   const hNow = health(0)
   const events: GenEvent[] = []
-  const add = (type: GenEventType, daysAgo: number, by: 'rep' | 'buyer', contact: number | null, metadata: Record<string, unknown> = {}) => {
+  const add = (
+    type: GenEventType,
+    daysAgo: number,
+    by: 'rep' | 'buyer',
+    contact: number | null,
+    metadata: Record<string, unknown> = {},
+  ) => {
     if (daysAgo >= 0 && daysAgo < historyDays) events.push({ type, daysAgo, by, contact, metadata })
   }
 
@@ -151,14 +170,18 @@ function generateDeal(r: ReturnType<typeof rng>, index: number, historyDays: num
   // Confounders.
   const chase = (hNow < -0.5 && r.chance(0.45)) || r.chance(0.04)
   // Within the deal's life: a champion leaves after having been there a while.
-  const outOfOffice = age > 10 && r.chance(0.15) ? { contact: r.chance(0.6) ? 0 : Math.floor(r.next() * contacts), from: r.between(3, Math.min(60, age - 3)), days: 7 } : null
+  const outOfOffice
+    = age > 10 && r.chance(0.15)
+      ? { contact: r.chance(0.6) ? 0 : Math.floor(r.next() * contacts), from: r.between(3, Math.min(60, age - 3)), days: 7 }
+      : null
   const championLeaves = age > 12 && (trend < -0.4 ? r.chance(0.3) : r.chance(0.04)) ? r.between(1, Math.min(28, age - 10)) : null
   const realCut = (hNow < -0.3 ? r.chance(0.22) : r.chance(0.04)) ? r.between(2, 40) : null
   const discount = r.chance(0.25) ? r.between(2, 60) : null
   const pushes = trend < -0.4 ? (r.chance(0.55) ? 1 + r.poisson(0.6) : 0) : (r.chance(0.12) ? 1 : 0)
   const staleCloseDate = r.chance(0.12)
   if (chase) story.push('rep chase burst this week')
-  if (outOfOffice) story.push(`contact ${outOfOffice.contact + 1} out of office ${Math.round(outOfOffice.from)} days ago for a week (auto-replies)`)
+  if (outOfOffice)
+    story.push(`contact ${outOfOffice.contact + 1} out of office ${Math.round(outOfOffice.from)} days ago for a week (auto-replies)`)
   if (championLeaves !== null) story.push(`champion left ${Math.round(championLeaves)} days ago (mail bounces)`)
   if (realCut !== null) story.push(`amount cut ${Math.round(realCut)} days ago`)
   if (discount !== null) story.push(`routine discount ${Math.round(discount)} days ago`)
@@ -187,8 +210,10 @@ function generateDeal(r: ReturnType<typeof rng>, index: number, historyDays: num
       const contact = Math.floor(r.next() * contacts)
       const threadId = `t${index}-${thread++}`
       add('email_sent', t, 'rep', contact, { threadId, subject: 'Following up' })
-      if (r.chance(0.4)) add('email_opened', t - 2 / 86400, 'buyer', contact, { userAgent: 'Mozilla/5.0', ip: `17.58.${Math.floor(r.next() * 255)}.9` })
-      if (r.chance(0.1)) add('email_clicked', t - 1 / 86400, 'buyer', contact, { userAgent: 'Mimecast URL protection', url: 'https://example.com/pricing' })
+      if (r.chance(0.4))
+        add('email_opened', t - 2 / 86400, 'buyer', contact, { userAgent: 'Mozilla/5.0', ip: `17.58.${Math.floor(r.next() * 255)}.9` })
+      if (r.chance(0.1))
+        add('email_clicked', t - 1 / 86400, 'buyer', contact, { userAgent: 'Mimecast URL protection', url: 'https://example.com/pricing' })
       if (championLeaves !== null && contact === 0 && t < championLeaves) {
         if (!bounced || r.chance(0.5)) add('email_bounced', t - 0.001, 'buyer', contact, { reason: 'mailbox does not exist' })
         bounced = true
@@ -204,12 +229,17 @@ function generateDeal(r: ReturnType<typeof rng>, index: number, historyDays: num
         const hours = Math.exp(Math.log(8) - 0.7 * h + 0.6 * r.normal())
         add('email_received', t - hours / 24, 'buyer', contact, { threadId, subject: 'Re: Following up' })
       }
-      if (r.chance(sigmoid(-0.5 + 0.8 * h))) add('email_opened', t - r.between(0.02, 0.5), 'buyer', contact, { userAgent: 'Mozilla/5.0 (Windows NT 10.0) Outlook/16.0' })
+      if (r.chance(sigmoid(-0.5 + 0.8 * h)))
+        add('email_opened', t - r.between(0.02, 0.5), 'buyer', contact, { userAgent: 'Mozilla/5.0 (Windows NT 10.0) Outlook/16.0' })
     }
     // Buyer-initiated: inbound mail, inbound calls, meetings held; and reading.
     if (r.chance(0.05 * engage * late)) {
       const c = buyerContact(cc => available(cc, day))
-      if (c !== null) add('email_received', day + r.next() * 0.9, 'buyer', c, { threadId: `t${index}-${thread++}`, subject: 'Question about the proposal' })
+      if (c !== null)
+        add('email_received', day + r.next() * 0.9, 'buyer', c, {
+          threadId: `t${index}-${thread++}`,
+          subject: 'Question about the proposal',
+        })
     }
     if (r.chance(0.02 * engage * late)) {
       const c = buyerContact(cc => available(cc, day))
@@ -224,14 +254,22 @@ function generateDeal(r: ReturnType<typeof rng>, index: number, historyDays: num
     }
     if (r.chance(0.04 * Math.exp(0.5 * h))) {
       const c = buyerContact(cc => available(cc, day))
-      if (c !== null) add('email_clicked', day + r.next() * 0.9, 'buyer', c, { userAgent: 'Mozilla/5.0 (Macintosh) Safari/605', url: 'https://example.com/case-study' })
+      if (c !== null)
+        add('email_clicked', day + r.next() * 0.9, 'buyer', c, {
+          userAgent: 'Mozilla/5.0 (Macintosh) Safari/605',
+          url: 'https://example.com/case-study',
+        })
     }
     // The rep's calls (they connect with engaged buyers) and notes; the chase adds calls.
     const calls = r.poisson(0.08 + (chase && day < 7 ? 0.9 : 0))
     for (let k = 0; k < calls; k++) {
       const c = Math.floor(r.next() * contacts)
       const connected = available(c, day) && r.chance(sigmoid(-0.6 + 0.9 * h))
-      add('call', day + r.next() * 0.9, 'rep', c, { direction: 'outbound', outcome: connected ? 'connected' : r.chance(0.5) ? 'no_answer' : 'voicemail', durationSeconds: connected ? 400 : 20 })
+      add('call', day + r.next() * 0.9, 'rep', c, {
+        direction: 'outbound',
+        outcome: connected ? 'connected' : r.chance(0.5) ? 'no_answer' : 'voicemail',
+        durationSeconds: connected ? 400 : 20,
+      })
     }
     if (r.chance(0.06 + (chase && day < 7 ? 0.4 : 0))) add('note', day + r.next() * 0.9, 'rep', null, { text: 'Logged' })
   }

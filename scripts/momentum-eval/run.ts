@@ -21,7 +21,17 @@ import { join } from 'node:path'
 import { adminQuery, withDatabaseName } from '../../db/admin'
 import { auc, brier, deciles, fitLogistic, sigmoid } from '../../server/domain/momentum/logistic'
 import { scoreDeal } from '../../server/domain/momentum/rules'
-import { baselineZ, designRow, FEATURES, predict, signalsWeekAgo, stageLogit, WEIGHT_KEYS, type ReasonCode, type Weights } from '../../server/domain/momentum/model'
+import {
+  baselineZ,
+  designRow,
+  FEATURES,
+  predict,
+  signalsWeekAgo,
+  stageLogit,
+  WEIGHT_KEYS,
+  type ReasonCode,
+  type Weights,
+} from '../../server/domain/momentum/model'
 import type { DealSignals } from '../../server/domain/momentum/signals'
 import { Client, type Json } from '../../tests/support/http'
 import { generateTenant, rng, type GenDeal, type GenEvent, type GenTenant } from './generator'
@@ -129,8 +139,18 @@ const ok = (answer: { status: number, body: Json }, what: string) => {
 interface Loaded { tenant: GenTenant, deals: { gen: GenDeal, id: string, momentum: Json }[], alertsFirstRun: number, eventsPosted: number }
 
 const SOURCES: Record<GenEvent['type'], string> = {
-  call: 'dialer', meeting_scheduled: 'calendar', meeting_held: 'calendar', note: 'direct', email_sent: 'gmail', email_received: 'gmail',
-  email_opened: 'tracker', email_clicked: 'tracker', email_bounced: 'gmail', stage_changed: 'direct', deal_created: 'direct', deal_updated: 'direct',
+  call: 'dialer',
+  meeting_scheduled: 'calendar',
+  meeting_held: 'calendar',
+  note: 'direct',
+  email_sent: 'gmail',
+  email_received: 'gmail',
+  email_opened: 'tracker',
+  email_clicked: 'tracker',
+  email_bounced: 'gmail',
+  stage_changed: 'direct',
+  deal_created: 'direct',
+  deal_updated: 'direct',
 }
 
 async function loadTenant(baseURL: string, tenant: GenTenant, label: string): Promise<Loaded> {
@@ -138,7 +158,15 @@ async function loadTenant(baseURL: string, tenant: GenTenant, label: string): Pr
   const isoDay = (daysFromNow: number) => new Date(now + daysFromNow * DAY).toISOString().slice(0, 10)
   const admin = new Client(baseURL)
   const email = `admin-${label}-${randomBytes(3).toString('hex')}@eval.test`
-  const signup = ok(await admin.post('/api/auth/signup', { orgName: `Eval ${label}`, name: 'Eval Admin', email, password: `Eval-${randomBytes(8).toString('hex')}` }), 'signup')
+  const signup = ok(
+    await admin.post('/api/auth/signup', {
+      orgName: `Eval ${label}`,
+      name: 'Eval Admin',
+      email,
+      password: `Eval-${randomBytes(8).toString('hex')}`,
+    }),
+    'signup',
+  )
   const repId: string = signup.user.id
   const key = ok(await admin.post('/api/v1/api-keys', { name: 'eval' }), 'api key').key as string
   const api = new Client(baseURL, { authorization: `Bearer ${key}` })
@@ -146,20 +174,52 @@ async function loadTenant(baseURL: string, tenant: GenTenant, label: string): Pr
   const accountIds = await pool(Array.from({ length: tenant.accounts }, (_, i) => i), 8, async i =>
     ok(await api.post('/api/v1/accounts', { name: `Account ${i + 1}`, domain: `account${i + 1}.example` }), 'account').id as string)
   const contactEmail = (deal: GenDeal, c: number) => `c${c + 1}.d${deal.index + 1}@account${deal.account + 1}.example`
-  const contactIds = await pool(tenant.deals, 8, async deal => pool(Array.from({ length: deal.contacts }, (_, c) => c), 1, async c =>
-    ok(await api.post('/api/v1/contacts', { firstName: `Contact${c + 1}`, lastName: `Deal${deal.index + 1}`, email: contactEmail(deal, c), accountId: accountIds[deal.account] }), 'contact').id as string))
-  const dealIds = await pool(tenant.deals, 8, async (deal, i) =>
-    ok(await api.post('/api/v1/deals', { name: deal.name, amount: deal.amount, closeDate: isoDay(deal.closeInDays), accountId: accountIds[deal.account], stage: deal.stage, contactIds: contactIds[i] }), 'deal').id as string)
+  const contactIds = await pool(tenant.deals, 8, async deal =>
+    pool(
+      Array.from({ length: deal.contacts }, (_, c) => c),
+      1,
+      async c =>
+        ok(
+          await api.post('/api/v1/contacts', {
+            firstName: `Contact${c + 1}`,
+            lastName: `Deal${deal.index + 1}`,
+            email: contactEmail(deal, c),
+            accountId: accountIds[deal.account],
+          }),
+          'contact',
+        ).id as string,
+    ),
+  )
+  const dealIds = await pool(
+    tenant.deals,
+    8,
+    async (deal, i) =>
+      ok(
+        await api.post('/api/v1/deals', {
+          name: deal.name,
+          amount: deal.amount,
+          closeDate: isoDay(deal.closeInDays),
+          accountId: accountIds[deal.account],
+          stage: deal.stage,
+          contactIds: contactIds[i],
+        }),
+        'deal',
+      ).id as string,
+  )
 
   const events: Json[] = []
   tenant.deals.forEach((deal, i) => {
     deal.events.forEach((e, n) => {
       const metadata: Record<string, unknown> = { ...e.metadata }
       const changes = metadata.changes as Record<string, Record<string, number>> | undefined
-      if (changes?.closeDate) metadata.changes = { closeDate: { from: isoDay(changes.closeDate.fromDays!), to: isoDay(changes.closeDate.toDays!) } }
+      if (changes?.closeDate)
+        metadata.changes = { closeDate: { from: isoDay(changes.closeDate.fromDays!), to: isoDay(changes.closeDate.toDays!) } }
       const contactId = e.contact === null ? undefined : contactIds[i]![e.contact]
       events.push({
-        type: e.type, occurredAt: new Date(now - e.daysAgo * DAY).toISOString(), source: SOURCES[e.type], externalId: `eval-${tenant.seed}-${i}-${n}`,
+        type: e.type,
+        occurredAt: new Date(now - e.daysAgo * DAY).toISOString(),
+        source: SOURCES[e.type],
+        externalId: `eval-${tenant.seed}-${i}-${n}`,
         actor: e.by === 'rep' ? { userId: repId } : { email: contactEmail(deal, e.contact ?? 0) },
         subject: { dealId: dealIds[i], ...(contactId ? { contactId } : {}) },
         metadata,
@@ -172,7 +232,11 @@ async function loadTenant(baseURL: string, tenant: GenTenant, label: string): Pr
   const runs = ok(await admin.post('/api/v1/admin/tasks/momentum:refresh?full=1'), 'momentum:refresh').data as Json[]
   const run = runs.find(r => r.name === 'momentum:refresh')
   const alertsFirstRun = Number(run?.details?.alertsCreated ?? 0)
-  const deals = await pool(tenant.deals, 8, async (gen, i) => ({ gen, id: dealIds[i]!, momentum: ok(await api.get(`/api/v1/deals/${dealIds[i]}/momentum`), 'momentum') }))
+  const deals = await pool(tenant.deals, 8, async (gen, i) => ({
+    gen,
+    id: dealIds[i]!,
+    momentum: ok(await api.get(`/api/v1/deals/${dealIds[i]}/momentum`), 'momentum'),
+  }))
   // Every alert the tenant got while its history was posted (rescored live) and on the full run.
   const alerts = ok(await admin.get('/api/v1/alerts?state=all&limit=100'), 'alerts').data as Json[]
   return { tenant, deals, alertsFirstRun: Math.max(alertsFirstRun, alerts.length), eventsPosted: events.length }
@@ -186,13 +250,23 @@ const f3 = (v: number) => (Number.isNaN(v) ? '  -  ' : v.toFixed(3))
 const STATES = ['accelerating', 'steady', 'stalling', 'at_risk'] as const
 
 interface Row { signals: DealSignals, won: boolean, p: number, state: string, stage: string, reasons: Json[], gen: GenDeal }
-const rowsOf = (loaded: Loaded): Row[] => loaded.deals.map(d => ({
-  signals: d.momentum.signals as DealSignals, won: d.gen.won, p: Number(d.momentum.winProbability), state: d.momentum.state, stage: d.gen.stage, reasons: d.momentum.reasons, gen: d.gen,
-}))
+const rowsOf = (loaded: Loaded): Row[] =>
+  loaded.deals.map(d => ({
+    signals: d.momentum.signals as DealSignals,
+    won: d.gen.won,
+    p: Number(d.momentum.winProbability),
+    state: d.momentum.state,
+    stage: d.gen.stage,
+    reasons: d.momentum.reasons,
+    gen: d.gen,
+  }))
 
 /** A logistic regression on the engine's own signals and the stage, fitted on one half. */
 function ceiling(train: readonly Row[]) {
-  const w = fitLogistic({ x: train.map(r => designRow(r.signals)), y: train.map(r => r.won), offset: train.map(r => stageLogit(r.signals.probability)) }, { lambda: 1 })
+  const w = fitLogistic(
+    { x: train.map(r => designRow(r.signals)), y: train.map(r => r.won), offset: train.map(r => stageLogit(r.signals.probability)) },
+    { lambda: 1 },
+  )
   return (r: Row) => sigmoid(stageLogit(r.signals.probability) + designRow(r.signals).reduce((s, x, j) => s + x * w[j]!, 0))
 }
 
@@ -209,7 +283,9 @@ function report(label: string, loaded: Loaded) {
     ['base win rate', test.map(() => base)],
     ['logistic ceiling (signals + stage, fitted on the other half)', test.map(ceil)],
   ]
-  console.log(`\n=== ${label}: ${rows.length} open deals, ${loaded.eventsPosted.toLocaleString('en')} events posted, won ${pct(rows.filter(r => r.won).length / rows.length)}; test half ${test.length} deals`)
+  console.log(
+    `\n=== ${label}: ${rows.length} open deals, ${loaded.eventsPosted.toLocaleString('en')} events posted, won ${pct(rows.filter(r => r.won).length / rows.length)}; test half ${test.length} deals`,
+  )
   console.log('predictor                                                      AUC    Brier')
   for (const [name, p] of predictors) console.log(`${name.padEnd(62)} ${f3(auc(p, y))}  ${f3(brier(p, y))}`)
   const stageBrier = brier(predictors[1]![1], y)
@@ -240,7 +316,14 @@ function printStories(loaded: Loaded, seed: number) {
   for (const i of picked) {
     const row = rows[i]!
     console.log(`\n${row.gen.name} [${row.won ? 'WON' : 'lost'}] ${row.gen.story.join('; ')}`)
-    console.log(`  -> ${row.state}, ${Math.round(row.p * 100)} % (stage ${row.signals.probability} %): ${row.reasons.slice(0, 4).map((x: Json) => x.text).join(' | ') || 'no reasons'}`)
+    console.log(
+      `  -> ${row.state}, ${Math.round(row.p * 100)} % (stage ${row.signals.probability} %): ${
+        row.reasons
+          .slice(0, 4)
+          .map((x: Json) => x.text)
+          .join(' | ') || 'no reasons'
+      }`,
+    )
   }
 }
 
@@ -250,7 +333,9 @@ function dayOne(loaded: Loaded) {
   const up = rows.filter(r => r.reasons.some((x: Json) => x.code === 'engagement_trend' && x.points > 0)).length
   const states = STATES.map(s => `${s} ${rows.filter(r => r.state === s).length}`).join(', ')
   console.log(`\n=== day one (seed ${loaded.tenant.seed}, ${loaded.tenant.historyDays} days of history): ${rows.length} deals`)
-  console.log(`"never engaged": ${never}; "buyer engagement up": ${up}; alerts raised while loading and on the first full run: ${loaded.alertsFirstRun}; states: ${states}`)
+  console.log(
+    `"never engaged": ${never}; "buyer engagement up": ${up}; alerts raised while loading and on the first full run: ${loaded.alertsFirstRun}; states: ${states}`,
+  )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -295,7 +380,9 @@ export const SHIPPED = {
   console.log('state thresholds:', state)
   console.log('written to server/domain/momentum/shipped-weights.ts: rebuild before evaluating')
   const p = rows.map((_, i) => sigmoid(offset[i]! + x[i]!.reduce((s, v, j) => s + v * w[j]!, 0)))
-  console.log(`in-sample: AUC ${f3(auc(p, y))}, Brier ${f3(brier(p, y))}; stage alone AUC ${f3(auc(offset.map(sigmoid), y))}, Brier ${f3(brier(offset.map(sigmoid), y))}`)
+  console.log(
+    `in-sample: AUC ${f3(auc(p, y))}, Brier ${f3(brier(p, y))}; stage alone AUC ${f3(auc(offset.map(sigmoid), y))}, Brier ${f3(brier(offset.map(sigmoid), y))}`,
+  )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,7 +391,11 @@ export const SHIPPED = {
 async function tenantFor(baseURL: string | null, seed: number, deals: number, historyDays: number): Promise<Loaded> {
   const tenant = generateTenant({ seed, deals, historyDays })
   if (baseURL === null) {
-    const cached = JSON.parse(readFileSync(cacheFile(seed, deals, historyDays), 'utf8')) as { signals: DealSignals[], alertsFirstRun: number, eventsPosted: number }
+    const cached = JSON.parse(readFileSync(cacheFile(seed, deals, historyDays), 'utf8')) as {
+      signals: DealSignals[]
+      alertsFirstRun: number
+      eventsPosted: number
+    }
     return {
       tenant, alertsFirstRun: cached.alertsFirstRun, eventsPosted: cached.eventsPosted,
       deals: tenant.deals.map((gen, i) => {
@@ -316,7 +407,14 @@ async function tenantFor(baseURL: string | null, seed: number, deals: number, hi
   }
   const loaded = await loadTenant(baseURL, tenant, `s${seed}`)
   mkdirSync(CACHE, { recursive: true })
-  writeFileSync(cacheFile(seed, deals, historyDays), JSON.stringify({ signals: loaded.deals.map(d => d.momentum.signals), alertsFirstRun: loaded.alertsFirstRun, eventsPosted: loaded.eventsPosted }))
+  writeFileSync(
+    cacheFile(seed, deals, historyDays),
+    JSON.stringify({
+      signals: loaded.deals.map(d => d.momentum.signals),
+      alertsFirstRun: loaded.alertsFirstRun,
+      eventsPosted: loaded.eventsPosted,
+    }),
+  )
   return loaded
 }
 

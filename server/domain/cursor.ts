@@ -34,7 +34,8 @@ export const KEY_VALUE_TYPES = {
     const at = new Date(`${wall}Z`)
     return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(wall)
   },
-  date: (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && Number(v.slice(0, 4)) >= 1 && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+  date: (v: string) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(v) && Number(v.slice(0, 4)) >= 1 && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
   numeric: (v: string) => /^-?\d{1,20}(\.\d{1,20})?$/.test(v),
 } as const
 export type KeyValueType = keyof typeof KEY_VALUE_TYPES

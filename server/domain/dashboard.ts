@@ -17,7 +17,9 @@ export const CARDS_PER_STAGE = 60
  * `owners` (the caller's, see ownersOf) lets the planner start from their deals.
  */
 export function boardCards(tx: Tx, tenantId: string, filter: { ownerId?: string, teamId?: string, owners?: readonly string[] | null }) {
-  return queryRows<BoardCard>(tx, sql`
+  return queryRows<BoardCard>(
+    tx,
+    sql`
     with picked as (
       select x.id, s.kind from pipeline_stages s
       cross join lateral (
@@ -40,10 +42,19 @@ export function boardCards(tx: Tx, tenantId: string, filter: { ownerId?: string,
     left join users u on u.tenant_id = d.tenant_id and u.id = d.owner_id
     left join accounts a on a.tenant_id = d.tenant_id and a.id = d.account_id
     left join deal_scores sc on sc.tenant_id = d.tenant_id and sc.deal_id = d.id
-    order by d.stage, d.amount desc, d.id`)
+    order by d.stage, d.amount desc, d.id`,
+  )
 }
 
-type Activity = { id: string, type: string, occurredAt: Date, dealId: string | null, dealName: string | null, actorName: string | null, machine: boolean }
+type Activity = {
+  id: string
+  type: string
+  occurredAt: Date
+  dealId: string | null
+  dealName: string | null
+  actorName: string | null
+  machine: boolean
+}
 
 /** The windows recent activity looks back over, shortest first: a longer one only when the shorter has too little. */
 const RECENT_WINDOWS_HOURS = [24, 14 * 24]
@@ -55,7 +66,11 @@ const RECENT_WINDOWS_HOURS = [24, 14 * 24]
  * would be tested against the policies). Over the last day first, two weeks only when the day has
  * fewer than `limit`; the bounds are constants, so the planner keeps only the partitions they cover.
  */
-export async function recentActivity(tx: Tx, tenantId: string, options: { limit?: number, owners?: readonly string[] | null, now?: Date } = {}) {
+export async function recentActivity(
+  tx: Tx,
+  tenantId: string,
+  options: { limit?: number, owners?: readonly string[] | null, now?: Date } = {},
+) {
   const limit = options.limit ?? 15
   const now = options.now ?? new Date()
   const columns = sql`e.id, e.type, e.occurred_at as "occurredAt", d.id as "dealId", d.name as "dealName", u.name as "actorName",
@@ -64,8 +79,10 @@ export async function recentActivity(tx: Tx, tenantId: string, options: { limit?
   for (const hours of RECENT_WINDOWS_HOURS) {
     const window = sql`e.occurred_at > ${new Date(now.getTime() - hours * 3_600_000).toISOString()}::timestamptz and e.occurred_at <= ${now.toISOString()}::timestamptz
       and e.type not in ('email_delivered')`
-    rows = await queryRows<Activity>(tx, options.owners
-      ? sql`
+    rows = await queryRows<Activity>(
+      tx,
+      options.owners
+        ? sql`
           select ${columns}
           from deals d
           cross join lateral (
@@ -76,7 +93,7 @@ export async function recentActivity(tx: Tx, tenantId: string, options: { limit?
           left join users u on u.tenant_id = d.tenant_id and u.id = e.actor_user_id
           where d.tenant_id = ${tenantId}::uuid and ${ownerIn(sql`d.owner_id`, options.owners)}
           order by e.occurred_at desc limit ${limit}`
-      : sql`
+        : sql`
           select ${columns}
           from (
             select e.id, e.type, e.occurred_at, e.deal_id, e.actor_user_id, e.metadata from events e
@@ -85,7 +102,8 @@ export async function recentActivity(tx: Tx, tenantId: string, options: { limit?
           ) e
           join deals d on d.tenant_id = ${tenantId}::uuid and d.id = e.deal_id
           left join users u on u.tenant_id = d.tenant_id and u.id = e.actor_user_id
-          order by e.occurred_at desc`)
+          order by e.occurred_at desc`,
+    )
     if (rows.length >= limit) break
   }
   return rows
@@ -110,7 +128,11 @@ export async function dashboard(tx: Tx, tenantId: string, caller: Caller, query:
     await recentActivity(tx, tenantId, { owners, now }),
     await forecast(tx, tenantId, caller, quarter),
   ]
-  const scope = ownerId ? outlook.owners.find(o => o.ownerId === ownerId) : teamId ? outlook.teams.find(t => t.teamId === teamId) : outlook.total
+  const scope = ownerId
+    ? outlook.owners.find(o => o.ownerId === ownerId)
+    : teamId
+      ? outlook.teams.find(t => t.teamId === teamId)
+      : outlook.total
   return {
     scope: group,
     board: summary.stages.map(stage => ({ ...stage, cards: cards.filter(c => c.stage === stage.stage) })),
@@ -120,7 +142,14 @@ export async function dashboard(tx: Tx, tenantId: string, caller: Caller, query:
     alerts,
     recent,
     forecast: scope
-      ? { period: quarter.key, closedWon: scope.closedWon, forecast: scope.adjusted?.amount ?? scope.forecast, projection: scope.projection, quota: scope.quota, attainment: scope.attainment }
+      ? {
+          period: quarter.key,
+          closedWon: scope.closedWon,
+          forecast: scope.adjusted?.amount ?? scope.forecast,
+          projection: scope.projection,
+          quota: scope.quota,
+          attainment: scope.attainment,
+        }
       : { period: quarter.key, closedWon: 0, forecast: 0, projection: 0, quota: null, attainment: null },
   }
 }

@@ -8,7 +8,13 @@ import { carryPublished, deliverCommitted } from './events/bus'
  * not a bare 500; a unique violation (two requests creating the same thing at once) is a 409.
  */
 export const unavailable = (error: unknown): never => {
-  throw isConnectionError(error) ? databaseUnavailable() : isConflictAbort(error) ? databaseBusy() : isUniqueViolation(error) ? duplicate() : error
+  throw isConnectionError(error)
+    ? databaseUnavailable()
+    : isConflictAbort(error)
+      ? databaseBusy()
+      : isUniqueViolation(error)
+        ? duplicate()
+        : error
 }
 
 /** A transaction handle (db/client.ts), re-exported for the domain. */

@@ -24,12 +24,30 @@ export const invalidInput = (issues: readonly { path: string, message: string, i
 /** A 400 `validation` for one field. */
 export const badRequest = (path: string, message: string) => invalidInput([{ path, message }])
 
-const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'])
-const CONNECTION_MESSAGE = /connection terminated|connection (?:is )?(?:closed|ended|lost)|terminating connection|server closed the connection|client has encountered a connection error|socket hang up/i
+const CONNECTION_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+])
+const CONNECTION_MESSAGE
+  = /connection terminated|connection (?:is )?(?:closed|ended|lost)|terminating connection|server closed the connection|client has encountered a connection error|socket hang up/i
 
 /** Whether an error (or what it wraps) is a lost or refused database connection rather than a bad query. Pure. */
 export function isConnectionError(error: unknown): boolean {
-  for (let e = error as { code?: unknown, message?: unknown, cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { code?: unknown, message?: unknown, cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true
     if (typeof e.message === 'string' && CONNECTION_MESSAGE.test(e.message)) return true
   }
@@ -38,7 +56,10 @@ export function isConnectionError(error: unknown): boolean {
 
 /** 503: the database went away mid-request; the transaction rolled back, so the same request may be retried. */
 export const databaseUnavailable = () =>
-  new DomainError(503, 'the database is unavailable: the changes of this step were rolled back, try again', { error: 'database_unavailable', retryable: true })
+  new DomainError(503, 'the database is unavailable: the changes of this step were rolled back, try again', {
+    error: 'database_unavailable',
+    retryable: true,
+  })
 
 /** A transaction the database aborted to resolve a conflict with another (deadlock, serialization). */
 export function isConflictAbort(error: unknown): boolean {
@@ -50,7 +71,10 @@ export function isConflictAbort(error: unknown): boolean {
 
 /** 503: the transaction was aborted for another one's sake and rolled back whole; retrying succeeds. */
 export const databaseBusy = () =>
-  new DomainError(503, 'the database was busy with a conflicting change: the changes of this step were rolled back, try again', { error: 'database_busy', retryable: true })
+  new DomainError(503, 'the database was busy with a conflicting change: the changes of this step were rolled back, try again', {
+    error: 'database_busy',
+    retryable: true,
+  })
 
 /** What may be said of a database error: its SQLSTATE and constraint, never the query, its parameters or the row. */
 export interface DatabaseFault { code: string, constraint?: string }
@@ -60,7 +84,11 @@ export interface DatabaseFault { code: string, constraint?: string }
  * its parameters, with the driver's error as `cause`), as a DatabaseFault, or null. Pure.
  */
 export function databaseFault(error: unknown): DatabaseFault | null {
-  for (let e = error as { code?: unknown, constraint?: unknown, severity?: unknown, cause?: unknown } | undefined, depth = 0; e && typeof e === 'object' && depth < 6; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { code?: unknown, constraint?: unknown, severity?: unknown, cause?: unknown } | undefined, depth = 0;
+    e && typeof e === 'object' && depth < 6;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === 'string') {
       return { code: e.code, ...(typeof e.constraint === 'string' && e.constraint ? { constraint: e.constraint } : {}) }
     }
@@ -90,11 +118,21 @@ export const isUniqueViolation = (error: unknown) => databaseFault(error)?.code 
  * the cause (the query, its parameters, the driver's `detail` with the row) dropped; a unique
  * violation becomes a 409. Answers whether it was one. Mutates `error`.
  */
-export function scrubDatabaseError(error: { message: string, stack?: string, cause?: unknown, statusCode?: number, statusMessage?: string, unhandled?: boolean, data?: unknown }): boolean {
+export function scrubDatabaseError(error: {
+  message: string
+  stack?: string
+  cause?: unknown
+  statusCode?: number
+  statusMessage?: string
+  unhandled?: boolean
+  data?: unknown
+}): boolean {
   const fault = databaseFault(error)
   if (!fault) return false
   const cause = error.cause as { stack?: unknown } | undefined
-  const frames = String(cause?.stack ?? '').split('\n').filter(line => /^\s+at /.test(line))
+  const frames = String(cause?.stack ?? '')
+    .split('\n')
+    .filter(line => /^\s+at /.test(line))
   error.message = describeFault(fault)
   error.stack = [`DatabaseError: ${error.message}`, ...frames].join('\n')
   error.cause = undefined

@@ -3,7 +3,11 @@ import { API_KEY_CAPABILITY, ruleFor } from '../domain/billing/routes'
 import { countUsage } from '../domain/billing/usage'
 
 const paymentRequired = (data: Record<string, unknown>) =>
-  createError({ statusCode: 402, statusMessage: data.error === 'plan_limit' ? 'your plan\'s limit is reached' : 'your plan does not include this', data })
+  createError({
+    statusCode: 402,
+    statusMessage: data.error === 'plan_limit' ? 'your plan\'s limit is reached' : 'your plan does not include this',
+    data,
+  })
 
 /**
  * 2. What the tenant's plan allows, from the local capabilities (see server/domain/billing):
@@ -23,7 +27,9 @@ export default defineEventHandler(async (event) => {
   const limitKey = rule?.limit
   const limit = limitKey ? plan.limits[limitKey] : null
   if (limitKey && limit !== null) {
-    const used = await withAccess(await useDb(), { tenantId: auth.tenantId, scope: 'tenant' }, tx => countUsage(tx, auth.tenantId, limitKey))
+    const used = await withAccess(await useDb(), { tenantId: auth.tenantId, scope: 'tenant' }, tx =>
+      countUsage(tx, auth.tenantId, limitKey),
+    )
     if (used >= limit) throw paymentRequired({ error: 'plan_limit', resource: limitKey, limit, used })
   }
 })

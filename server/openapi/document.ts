@@ -8,7 +8,11 @@ const ERROR = {
   properties: {
     statusCode: { type: 'integer' },
     statusMessage: { type: 'string' },
-    data: { type: 'object', description: '400: { issues: [{ path, message }] } (batches add index); 402: { error, capability } or { error, limit, used }; 409: details' },
+    data: {
+      type: 'object',
+      description:
+        '400: { issues: [{ path, message }] } (batches add index); 402: { error, capability } or { error, limit, used }; 409: details',
+    },
   },
 }
 
@@ -18,25 +22,42 @@ export function openApiDocument() {
   for (const [route, meta] of Object.entries(API_ROUTES)) {
     const [method, pattern] = route.split(' ') as [string, string]
     const path = pattern.replace(/\[(\w+)\]/g, '{$1}')
-    const params = [...pattern.matchAll(/\[(\w+)\]/g)].map(m => ({ name: m[1], in: 'path', required: true, schema: m[1] === 'id' ? { type: 'string', format: 'uuid' } : { type: 'string' } }))
+    const params = [...pattern.matchAll(/\[(\w+)\]/g)].map(m => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: m[1] === 'id' ? { type: 'string', format: 'uuid' } : { type: 'string' },
+    }))
     const query = meta.query ? schemaOf(meta.query) as { properties?: Record<string, unknown>, required?: string[] } : undefined
-    const queryParams = Object.entries(query?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: query?.required?.includes(name) ?? false, schema }))
+    const queryParams = Object.entries(query?.properties ?? {}).map(([name, schema]) => ({
+      name,
+      in: 'query',
+      required: query?.required?.includes(name) ?? false,
+      schema,
+    }))
     const status = meta.status ?? 200
     paths[path] ??= {}
     paths[path][method.toLowerCase()] = {
       tags: [meta.tag],
       summary: meta.summary,
       parameters: [...params, ...queryParams],
-      ...(meta.body ? { requestBody: { required: true, content: { [meta.bodyType ?? 'application/json']: { schema: schemaOf(meta.body) } } } } : {}),
+      ...(meta.body
+        ? { requestBody: { required: true, content: { [meta.bodyType ?? 'application/json']: { schema: schemaOf(meta.body) } } } }
+        : {}),
       responses: {
-        [status]: status === 204 ? { description: 'Done' } : { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+        [status]:
+          status === 204 ? { description: 'Done' } : { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
         ...Object.fromEntries([400, 401, 402, 403, 404, 409, 413, 429].map(code => [code, { $ref: '#/components/responses/Error' }])),
       },
     }
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Momentum CRM API', version: '1', description: 'Sign in with the session cookie, or send `Authorization: Bearer <api key>`.' },
+    info: {
+      title: 'Momentum CRM API',
+      version: '1',
+      description: 'Sign in with the session cookie, or send `Authorization: Bearer <api key>`.',
+    },
     servers: [{ url: '/' }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'nuxt-session' } },

@@ -11,7 +11,9 @@ import type { RouteMeta } from '../utils/route'
 export const ROUTES: Readonly<Record<string, RouteMeta>> = routes
 
 /** Every /api/v1 route: the OpenAPI document's (a test fails for a route file that declares none). */
-export const API_ROUTES: Readonly<Record<string, RouteMeta>> = Object.fromEntries(Object.entries(routes).filter(([route]) => route.split(' ')[1]!.startsWith('/api/v1/')))
+export const API_ROUTES: Readonly<Record<string, RouteMeta>> = Object.fromEntries(
+  Object.entries(routes).filter(([route]) => route.split(' ')[1]!.startsWith('/api/v1/')),
+)
 
 /** The meta of a request's route (`METHOD`, the concrete path), if it declares one. */
 export const routeMetaFor = routeTable(routes)

@@ -14,7 +14,8 @@ export default defineNitroPlugin((nitroApp) => {
   const sweep = async () => {
     try {
       const { interrupted, removed } = await sweepImports(await useDb())
-      if (interrupted.length || removed.length) consola.info(`[imports] ${interrupted.length} interrupted import(s) failed, ${removed.length} upload(s) removed`)
+      if (interrupted.length || removed.length)
+        consola.info(`[imports] ${interrupted.length} interrupted import(s) failed, ${removed.length} upload(s) removed`)
     }
     catch (error) {
       consola.warn(`[imports] sweep: ${error instanceof Error ? error.message : error}`)

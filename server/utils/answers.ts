@@ -13,7 +13,8 @@ import { busCache, type Forgets } from './busCache'
  * Every process hears of every change through the bus (server/utils/busCache.ts). An answer lives
  * 30 s at most, for what no message announces (a contact renamed, shown in recent activity).
  */
-const forgetsDashboard: Forgets = message => message.topic === 'views.refreshed' ? 'all' : message.topic !== 'notification.created' && 'tenant'
+const forgetsDashboard: Forgets = message =>
+  message.topic === 'views.refreshed' ? 'all' : message.topic !== 'notification.created' && 'tenant'
 const forgetsSummary: Forgets = message => message.topic === 'views.refreshed'
   ? 'all'
   : (message.topic === 'people.changed' || message.topic === 'pipeline.changed') && 'tenant'
@@ -33,7 +34,13 @@ function callerKey(auth: AuthContext, parts: readonly (string | boolean | undefi
  * Sends the kept answer for this caller and `parts` (their filter), or `compute()`'s (kept for
  * the next one), as JSON; `x-momentum-cache: hit|miss` says which.
  */
-export async function sendCached(event: H3Event, kind: AnswerKind, auth: AuthContext, parts: readonly (string | boolean | undefined)[], compute: () => Promise<unknown>): Promise<string> {
+export async function sendCached(
+  event: H3Event,
+  kind: AnswerKind,
+  auth: AuthContext,
+  parts: readonly (string | boolean | undefined)[],
+  compute: () => Promise<unknown>,
+): Promise<string> {
   const { value, hit } = await caches[kind].through(callerKey(auth, parts), auth.tenantId, async () => JSON.stringify(await compute()))
   setHeader(event, 'x-momentum-cache', hit ? 'hit' : 'miss')
   setHeader(event, 'content-type', 'application/json; charset=utf-8')

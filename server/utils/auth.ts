@@ -36,8 +36,18 @@ const unauthorized = () => createError({ statusCode: 401, statusMessage: 'not si
 export const clientIp = (event: H3Event) => getRequestIP(event, { xForwardedFor: config.trustProxy() }) ?? null
 
 async function loadCaller(tx: Tx, tenantId: string, userId: string) {
-  const [user] = await tx.select({ id: users.id, tenantId: users.tenantId, role: users.role, teamId: users.teamId, active: users.active, sessionVersion: users.sessionVersion })
-    .from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, userId))).limit(1)
+  const [user] = await tx
+    .select({
+      id: users.id,
+      tenantId: users.tenantId,
+      role: users.role,
+      teamId: users.teamId,
+      active: users.active,
+      sessionVersion: users.sessionVersion,
+    })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)))
+    .limit(1)
   if (!user?.active) return null
   return { user, access: await accessFor(tx, user) }
 }
@@ -55,7 +65,15 @@ async function keyCaller(key: { id: string, tenantId: string, createdById: strin
       await tx.update(apiKeys).set({ lastUsedAt: new Date() }).where(and(eq(apiKeys.tenantId, key.tenantId), eq(apiKeys.id, key.id),
         or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(Date.now() - 60_000)))))
     }
-    return { tenantId: key.tenantId, userId: key.createdById, role: caller.user.role, teamId: caller.user.teamId, apiKeyId: key.id, access: caller.access, session: null }
+    return {
+      tenantId: key.tenantId,
+      userId: key.createdById,
+      role: caller.user.role,
+      teamId: caller.user.teamId,
+      apiKeyId: key.id,
+      access: caller.access,
+      session: null,
+    }
   })
 }
 
@@ -86,7 +104,10 @@ async function sessionCaller(tenantId: string, userId: string): Promise<Caller |
 
 type Stamp = NonNullable<AuthContext['session']>
 
-const stampOf = (session: { loggedInAt?: unknown, secure?: { sessionVersion?: unknown } }) => ({ loggedInAt: session.loggedInAt, sessionVersion: session.secure?.sessionVersion })
+const stampOf = (session: { loggedInAt?: unknown, secure?: { sessionVersion?: unknown } }) => ({
+  loggedInAt: session.loggedInAt,
+  sessionVersion: session.secure?.sessionVersion,
+})
 
 async function fromSession(event: H3Event): Promise<AuthContext | null> {
   const session = await getUserSession(event)
@@ -99,7 +120,15 @@ async function fromSession(event: H3Event): Promise<AuthContext | null> {
     await clearUserSession(event)
     return null
   }
-  return { tenantId, userId: id, role: caller.user.role, teamId: caller.user.teamId, apiKeyId: null, access: caller.access, session: stamp as Stamp }
+  return {
+    tenantId,
+    userId: id,
+    role: caller.user.role,
+    teamId: caller.user.teamId,
+    apiKeyId: null,
+    access: caller.access,
+    session: stamp as Stamp,
+  }
 }
 
 /**
@@ -111,8 +140,12 @@ async function fromSession(event: H3Event): Promise<AuthContext | null> {
 export async function recheckCaller(auth: AuthContext): Promise<AuthContext | null> {
   const db = await useDb()
   if (auth.apiKeyId) {
-    const [key] = await withTenant(db, auth.tenantId, tx => tx.select({ id: apiKeys.id, tenantId: apiKeys.tenantId, createdById: apiKeys.createdById })
-      .from(apiKeys).where(and(eq(apiKeys.tenantId, auth.tenantId), eq(apiKeys.id, auth.apiKeyId!), isNull(apiKeys.revokedAt))))
+    const [key] = await withTenant(db, auth.tenantId, tx =>
+      tx
+        .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, createdById: apiKeys.createdById })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.tenantId, auth.tenantId), eq(apiKeys.id, auth.apiKeyId!), isNull(apiKeys.revokedAt))),
+    )
     return key ? keyCaller(key, false) : null
   }
   if (!auth.session) return null
@@ -125,19 +158,33 @@ export async function recheckCaller(auth: AuthContext): Promise<AuthContext | nu
  * Ends every session of the signed-in user of `session` (sign-out: on every device, a copied
  * cookie included) — if it is still a current session; an old one changes nothing.
  */
-export async function endSessionsOf(session: { user?: { tenantId: string, id: string }, loggedInAt?: unknown, secure?: { sessionVersion?: unknown } }) {
+export async function endSessionsOf(session: {
+  user?: { tenantId: string, id: string }
+  loggedInAt?: unknown
+  secure?: { sessionVersion?: unknown }
+}) {
   const user = session.user
   if (!user) return
   await withTenant(await useDb(), user.tenantId, async (tx) => {
-    const [row] = await tx.select({ sessionVersion: users.sessionVersion }).from(users).where(and(eq(users.tenantId, user.tenantId), eq(users.id, user.id)))
+    const [row] = await tx
+      .select({ sessionVersion: users.sessionVersion })
+      .from(users)
+      .where(and(eq(users.tenantId, user.tenantId), eq(users.id, user.id)))
     if (row && sessionIsCurrent(stampOf(session), row, new Date())) await endSessions(tx, user.tenantId, user.id)
   })
 }
 
 /** The session cookie for a user who just proved who they are: a fresh one (no session fixation), stamped with their session version. */
-export async function startSession(event: H3Event, user: { id: string, tenantId: string, name: string, email: string, role: Role, teamId: string | null, sessionVersion: number }) {
+export async function startSession(
+  event: H3Event,
+  user: { id: string, tenantId: string, name: string, email: string, role: Role, teamId: string | null, sessionVersion: number },
+) {
   const sessionUser = { id: user.id, tenantId: user.tenantId, name: user.name, email: user.email, role: user.role, teamId: user.teamId }
-  await replaceUserSession(event, { user: sessionUser, loggedInAt: new Date().toISOString(), secure: { sessionVersion: user.sessionVersion } })
+  await replaceUserSession(event, {
+    user: sessionUser,
+    loggedInAt: new Date().toISOString(),
+    secure: { sessionVersion: user.sessionVersion },
+  })
   return sessionUser
 }
 

@@ -36,7 +36,10 @@ export async function receiveUpload(event: H3Event, options: { field: string, ma
   let tooLarge = false
   let written: Promise<void> | null = null
   try {
-    const parser = busboy({ headers: event.node.req.headers, limits: { files: 1, fields: 20, fieldSize: 1024 * 1024, fileSize: options.maxBytes } })
+    const parser = busboy({
+      headers: event.node.req.headers,
+      limits: { files: 1, fields: 20, fieldSize: 1024 * 1024, fileSize: options.maxBytes },
+    })
     parser.on('field', (name, value) => {
       fields[name] = value
     })
@@ -56,7 +59,8 @@ export async function receiveUpload(event: H3Event, options: { field: string, ma
   }
   catch (error) {
     await discard()
-    if (tooLarge) throw createError({ statusCode: 413, statusMessage: `the file is larger than ${Math.round(options.maxBytes / 1024 / 1024)} MB` })
+    if (tooLarge)
+      throw createError({ statusCode: 413, statusMessage: `the file is larger than ${Math.round(options.maxBytes / 1024 / 1024)} MB` })
     throw badRequest(options.field, `unreadable upload: ${(error as Error).message}`)
   }
   if (tooLarge) {

@@ -17,7 +17,13 @@ export interface SalesforceStatusView {
   status: 'active' | 'needs_reauth'
   needsReauth: boolean
   running: boolean
-  lastRun: { startedAt: string, finishedAt: string, durationMs: number, status: 'done' | 'failed' | 'paused' | 'needs_reauth', error: string | null } | null
+  lastRun: {
+    startedAt: string
+    finishedAt: string
+    durationMs: number
+    status: 'done' | 'failed' | 'paused' | 'needs_reauth'
+    error: string | null
+  } | null
   lastSuccessAt: string | null
   nextRunAt: string | null
   lagSeconds: number | null

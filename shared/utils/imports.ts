@@ -4,7 +4,22 @@
  */
 export const IMPORT_TARGETS = {
   deals: {
-    fields: ['externalId', 'name', 'amount', 'currency', 'stage', 'closeDate', 'createdAt', 'stageEnteredAt', 'ownerEmail', 'ownerName', 'accountName', 'contactEmail', 'source', 'product'],
+    fields: [
+      'externalId',
+      'name',
+      'amount',
+      'currency',
+      'stage',
+      'closeDate',
+      'createdAt',
+      'stageEnteredAt',
+      'ownerEmail',
+      'ownerName',
+      'accountName',
+      'contactEmail',
+      'source',
+      'product',
+    ],
     /** Each inner list: at least one of these must be mapped. */
     required: [['externalId'], ['stage']],
   },
@@ -14,10 +29,25 @@ export const IMPORT_TARGETS = {
   },
   contacts: {
     fields: ['externalId', 'firstName', 'lastName', 'email', 'phone', 'title', 'accountName', 'ownerEmail', 'ownerName'],
-    required: [['email', 'externalId'], ['firstName', 'email']],
+    required: [
+      ['email', 'externalId'],
+      ['firstName', 'email'],
+    ],
   },
   events: {
-    fields: ['externalId', 'type', 'occurredAt', 'dealExternalId', 'contactEmail', 'accountName', 'actorEmail', 'subject', 'body', 'outcome', 'durationMinutes'],
+    fields: [
+      'externalId',
+      'type',
+      'occurredAt',
+      'dealExternalId',
+      'contactEmail',
+      'accountName',
+      'actorEmail',
+      'subject',
+      'body',
+      'outcome',
+      'durationMinutes',
+    ],
     required: [['externalId'], ['type'], ['occurredAt'], ['dealExternalId', 'contactEmail', 'accountName']],
   },
 } as const satisfies Record<string, { fields: readonly string[], required: readonly (readonly string[])[] }>

@@ -29,7 +29,8 @@ describe('automation in the app', () => {
     const me = (await rep.get('/api/auth/me')).body.user
     const deal = (await rep.get(`/api/v1/deals?stage=qualified&ownerId=${me.id}&limit=1`)).body.data[0] as Json
     expect((await rep.post(`/api/v1/deals/${deal.id}/stage`, { to: 'proposal' })).status).toBe(200)
-    await expect.poll(async () => (await rep.get(`/api/v1/tasks?dealId=${deal.id}`)).body.data.map((t: Json) => t.title), { timeout: 15_000 })
+    await expect
+      .poll(async () => (await rep.get(`/api/v1/tasks?dealId=${deal.id}`)).body.data.map((t: Json) => t.title), { timeout: 15_000 })
       .toContain(`Follow up on ${deal.name}`)
 
     // The admin sees the run, and the dry-run lists the deal.

@@ -159,7 +159,9 @@ describe('the rep\'s dashboard', () => {
     const label = (await snooze.getAttribute('aria-label'))!
     await snooze.tap()
     await expect.poll(() => phone.getByLabel(label, { exact: true }).count(), { timeout: 10_000 }).toBe(0)
-    const stillOpen = await phone.evaluate(async () => (await (await fetch('/api/v1/alerts?limit=100')).json()).data.map((a: { message: string }) => a.message))
+    const stillOpen = await phone.evaluate(async () =>
+      (await (await fetch('/api/v1/alerts?limit=100')).json()).data.map((a: { message: string }) => a.message),
+    )
     expect(stillOpen).not.toContain(label.replace(/^Snooze: /, ''))
     await phone.close()
   })
@@ -176,7 +178,19 @@ describe('the rep\'s dashboard', () => {
     const dealId = (await column(watcher, 'qualified').locator('[data-testid=board-card]').first().getAttribute('data-deal'))!
 
     // Meanwhile, on another screen, the deal moves on.
-    expect(await watcher.evaluate(async id => (await fetch(`/api/v1/deals/${id}/stage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: 'proposal' }) })).status, dealId)).toBe(200)
+    expect(
+      await watcher.evaluate(
+        async id =>
+          (
+            await fetch(`/api/v1/deals/${id}/stage`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ to: 'proposal' }),
+            })
+          ).status,
+        dealId,
+      ),
+    ).toBe(200)
     await watcher.waitForTimeout(500)
     expect(await column(watcher, 'proposal').locator(`[data-deal="${dealId}"]`).count()).toBe(0)
 

@@ -106,9 +106,16 @@ describe('the rep\'s workspace', () => {
   it('changes many deals at once from the table and says in words which ones were refused', async () => {
     const page = await signedIn(riley)
     const made = await page.evaluate(async () => {
-      const post = async (body: object) => (await fetch('/api/v1/deals', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()
+      const post = async (body: object) =>
+        (
+          await fetch('/api/v1/deals', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        ).json()
       const stamp = Date.now().toString(36)
-      return [await post({ name: `Bulk proposal ${stamp}`, amount: 100, stage: 'proposal', tags: [`bulk-${stamp}`] }), await post({ name: `Bulk new ${stamp}`, amount: 200, stage: 'new', tags: [`bulk-${stamp}`] }), stamp]
+      return [
+        await post({ name: `Bulk proposal ${stamp}`, amount: 100, stage: 'proposal', tags: [`bulk-${stamp}`] }),
+        await post({ name: `Bulk new ${stamp}`, amount: 200, stage: 'new', tags: [`bulk-${stamp}`] }),
+        stamp,
+      ]
     })
     const stamp = made[2] as string
     await page.goto(`${baseURL}/deals?tags=bulk-${stamp}`, { waitUntil: 'networkidle' })
@@ -120,16 +127,24 @@ describe('the rep\'s workspace', () => {
     await page.getByTestId('bulk-move').click()
     const refusals = page.getByTestId('bulk-refusals')
     await refusals.waitFor()
-    await expect(refusals.textContent()).resolves.toContain(`Bulk new ${stamp}: its stage does not allow that move; from here it can go to Contacted or Lost.`)
+    await expect(refusals.textContent()).resolves.toContain(
+      `Bulk new ${stamp}: its stage does not allow that move; from here it can go to Contacted or Lost.`,
+    )
     await page.screenshot({ path: `${SCREENSHOTS}/deals-bulk.png` })
-    const stages = await page.evaluate(async ids => Promise.all(ids.map(async id => (await (await fetch(`/api/v1/deals/${id}`)).json()).stage)), [(made[0] as { id: string }).id, (made[1] as { id: string }).id])
+    const stages = await page.evaluate(
+      async ids => Promise.all(ids.map(async id => (await (await fetch(`/api/v1/deals/${id}`)).json()).stage)),
+      [(made[0] as { id: string }).id, (made[1] as { id: string }).id],
+    )
     expect(stages).toEqual(['negotiation', 'new'])
     await page.context().close()
   })
 
   it('loads every page it touches directly as a rep, a manager and an admin, on a desktop and a phone, without a page error, console error or hydration warning', async () => {
     for (const login of [riley, managerLogin, adminLogin]) {
-      for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+      for (const viewport of [
+        { width: 1440, height: 900 },
+        { width: 390, height: 844 },
+      ]) {
         const page = await signedIn(login, viewport)
         const ids = await page.evaluate(async () => {
           const deal = (await (await fetch('/api/v1/deals?limit=1&sort=amount')).json()).data[0]

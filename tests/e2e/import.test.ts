@@ -24,7 +24,9 @@ describe('the import page', () => {
     await page.getByTestId('import-file').setInputFiles({
       name: 'people.csv',
       mimeType: 'text/csv',
-      buffer: Buffer.from('First name,Last name,Email,Company\nAda,Lovelace,ada@engine.test,Analytical Engines\nCharles,Babbage,charles@engine.test,Analytical Engines\nNo,Email,not-an-email,Nowhere\n'),
+      buffer: Buffer.from(
+        'First name,Last name,Email,Company\nAda,Lovelace,ada@engine.test,Analytical Engines\nCharles,Babbage,charles@engine.test,Analytical Engines\nNo,Email,not-an-email,Nowhere\n',
+      ),
     })
     // The columns were guessed from their names.
     await expect(page.getByTestId('map-email').textContent()).resolves.toContain('Email')

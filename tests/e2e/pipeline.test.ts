@@ -42,12 +42,16 @@ describe('the built app', () => {
     expect(listed.length).toBeGreaterThanOrEqual(300)
     const open = listed.filter(d => !['won', 'lost'].includes(d.stage))
     expect(await page.locator('[data-testid=board-card]').count()).toBe(open.length)
-    const stages = await page.locator('[data-testid=board] section[data-stage]').evaluateAll(els => els.map(e => e.getAttribute('data-stage')))
+    const stages = await page
+      .locator('[data-testid=board] section[data-stage]')
+      .evaluateAll(els => els.map(e => e.getAttribute('data-stage')))
     expect(stages).toEqual(['new', 'contacted', 'qualified', 'proposal', 'negotiation'])
     const targets = page.locator('[data-testid=drop-target]')
     expect(await targets.evaluateAll(els => els.map(e => e.getAttribute('data-stage')))).toEqual(['won', 'lost'])
     for (const target of await targets.all()) expect(await target.isVisible()).toBe(true)
-    await expect(page.locator('[data-testid=drop-target][data-stage=won]').textContent()).resolves.toContain(`Won · ${listed.filter(d => d.stage === 'won').length}`)
+    await expect(page.locator('[data-testid=drop-target][data-stage=won]').textContent()).resolves.toContain(
+      `Won · ${listed.filter(d => d.stage === 'won').length}`,
+    )
     // Every open column is on screen at 1440 px, Negotiation included.
     const negotiation = (await page.locator('[data-testid=board] section[data-stage=negotiation]').boundingBox())!
     expect(negotiation.x + negotiation.width).toBeLessThanOrEqual(1440)
@@ -55,7 +59,9 @@ describe('the built app', () => {
 
     // Server-rendered: the HTML itself already holds the deals.
     const cookies = await page.context().cookies()
-    const html = await (await fetch(`${baseURL}/pipeline`, { headers: { cookie: cookies.map(c => `${c.name}=${c.value}`).join('; ') } })).text()
+    const html = await (
+      await fetch(`${baseURL}/pipeline`, { headers: { cookie: cookies.map(c => `${c.name}=${c.value}`).join('; ') } })
+    ).text()
     const firstDeal = await page.locator('[data-testid=board-card] a').first().textContent()
     expect(html).toContain(firstDeal!.trim())
     await page.close()
@@ -66,10 +72,16 @@ describe('the built app', () => {
     await signIn(page, baseURL, DEMO_LOGINS[0].email, DEMO_PASSWORD)
     await page.waitForURL(url => url.pathname === '/pipeline')
     await page.locator('[data-testid=board] [data-testid=momentum-badge]').first().waitFor()
-    const states = await page.locator('[data-testid=board] [data-testid=momentum-badge]').evaluateAll(els => els.map(e => e.getAttribute('data-state')))
+    const states = await page
+      .locator('[data-testid=board] [data-testid=momentum-badge]')
+      .evaluateAll(els => els.map(e => e.getAttribute('data-state')))
     // Every scored open deal shows its state (a deal another test just created waits for the next run).
-    const scoredOpen = await page.evaluate(async () => ((await (await fetch('/api/v1/deals?limit=500')).json()).data as { stage: string, momentum: { score: number | null } | null }[])
-      .filter(d => !['won', 'lost'].includes(d.stage) && (d.momentum?.score ?? null) !== null).length)
+    const scoredOpen = await page.evaluate(
+      async () =>
+        (
+          (await (await fetch('/api/v1/deals?limit=500')).json()).data as { stage: string, momentum: { score: number | null } | null }[]
+        ).filter(d => !['won', 'lost'].includes(d.stage) && (d.momentum?.score ?? null) !== null).length,
+    )
     expect(scoredOpen).toBeGreaterThanOrEqual(200)
     expect(states).toHaveLength(scoredOpen)
     const mix = Object.fromEntries(['accelerating', 'steady', 'stalling', 'at_risk'].map(s => [s, states.filter(x => x === s).length]))

@@ -42,13 +42,17 @@ describe('accounts, contacts and leads pages', () => {
 
     await page.goto(`${baseURL}/accounts`, { waitUntil: 'networkidle' })
     await page.getByTestId('list-search').fill('kramerica')
-    await expect.poll(() => rowsOf('accounts-table').allInnerTexts(), { timeout: 10_000 }).toEqual([expect.stringContaining('Kramerica Industries')])
+    await expect
+      .poll(() => rowsOf('accounts-table').allInnerTexts(), { timeout: 10_000 })
+      .toEqual([expect.stringContaining('Kramerica Industries')])
   })
 
   it('adds a contact to an account from its page, opens the contact with its deals and activity, and sorts contacts by latest activity', async () => {
     await page.goto(`${baseURL}/accounts`, { waitUntil: 'networkidle' })
     await page.getByTestId('list-search').fill('kramerica')
-    await expect.poll(() => rowsOf('accounts-table').allInnerTexts(), { timeout: 10_000 }).toEqual([expect.stringContaining('Kramerica Industries')])
+    await expect
+      .poll(() => rowsOf('accounts-table').allInnerTexts(), { timeout: 10_000 })
+      .toEqual([expect.stringContaining('Kramerica Industries')])
     await rowsOf('accounts-table').first().getByRole('link').click()
     await page.getByRole('heading', { name: 'Kramerica Industries' }).waitFor()
     await page.locator('[data-testid=account-contacts]').getByRole('button', { name: 'Add' }).click()
@@ -100,7 +104,9 @@ describe('accounts, contacts and leads pages', () => {
     await page.goto(`${baseURL}/leads`, { waitUntil: 'networkidle' })
     expect(await rowsOf('leads-table').allInnerTexts()).not.toContainEqual(expect.stringContaining('Elaine Benes'))
     await page.getByRole('tab', { name: 'Converted' }).click()
-    await expect.poll(() => rowsOf('leads-table').allInnerTexts(), { timeout: 10_000 }).toContainEqual(expect.stringContaining('Elaine Benes'))
+    await expect
+      .poll(() => rowsOf('leads-table').allInnerTexts(), { timeout: 10_000 })
+      .toContainEqual(expect.stringContaining('Elaine Benes'))
     await page.screenshot({ path: `${SCREENSHOTS}/leads-list.png` })
   })
 })

@@ -10,7 +10,18 @@ beforeAll(async () => {
 })
 afterAll(() => browser?.close())
 
-const PAGES = ['/dashboard', '/pipeline', '/deals', '/forecast', '/analytics', '/settings/users', '/settings/email', '/settings/import', '/settings/momentum', '/settings/billing']
+const PAGES = [
+  '/dashboard',
+  '/pipeline',
+  '/deals',
+  '/forecast',
+  '/analytics',
+  '/settings/users',
+  '/settings/email',
+  '/settings/import',
+  '/settings/momentum',
+  '/settings/billing',
+]
 
 describe('the Content-Security-Policy in the browser', () => {
   it('serves every page with a nonce CSP that Chromium enforces without a single violation, and the pages still work', async () => {
@@ -20,7 +31,11 @@ describe('the Content-Security-Policy in the browser', () => {
       if (/Content Security Policy|Refused to (execute|load|apply|connect)/i.test(message.text())) violations.push(message.text())
     })
     await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', e => console.error(`Refused to load (CSP): ${e.violatedDirective} ${e.blockedURI} at ${document.location.pathname} from ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.sample}`))
+      document.addEventListener('securitypolicyviolation', e =>
+        console.error(
+          `Refused to load (CSP): ${e.violatedDirective} ${e.blockedURI} at ${document.location.pathname} from ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.sample}`,
+        ),
+      )
     })
     const login = await page.goto(`${baseURL}/login`, { waitUntil: 'networkidle' })
     const csp = login!.headers()['content-security-policy']!
@@ -54,11 +69,24 @@ describe('the Content-Security-Policy in the browser', () => {
     await page.waitForURL(url => url.pathname !== '/login')
     // The same request a hostile page's form would make, with the victim's cookie and a foreign Origin.
     const cookies = (await page.context().cookies()).map(c => `${c.name}=${c.value}`).join('; ')
-    const forged = await fetch(`${baseURL}/api/v1/teams`, { method: 'POST', headers: { 'cookie': cookies, 'origin': 'https://evil.test', 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Forged' }) })
+    const forged = await fetch(`${baseURL}/api/v1/teams`, {
+      method: 'POST',
+      headers: { 'cookie': cookies, 'origin': 'https://evil.test', 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Forged' }),
+    })
     expect(forged.status).toBe(403)
     expect((await forged.json()).data).toEqual({ error: 'csrf' })
     // The app's own page makes the same write fine.
-    const own = await page.evaluate(async () => (await fetch('/api/v1/teams', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `Own ${Date.now()}` }) })).status)
+    const own = await page.evaluate(
+      async () =>
+        (
+          await fetch('/api/v1/teams', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ name: `Own ${Date.now()}` }),
+          })
+        ).status,
+    )
     expect(own).toBe(201)
   })
 })

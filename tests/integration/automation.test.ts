@@ -22,7 +22,8 @@ let rep: string
 let manager: string
 const inTenant = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(database.db, tenantId, fn)
 const automation = (now: Date) => runTask(database.db, 'automation:run', { tenantId, now, mailer: null })
-const rule = (input: unknown, now = at(-3_600_000)) => inTenant(tx => createRule(tx, { tenantId, userId: manager }, RuleSchema.parse(input), now))
+const rule = (input: unknown, now = at(-3_600_000)) =>
+  inTenant(tx => createRule(tx, { tenantId, userId: manager }, RuleSchema.parse(input), now))
 const actor = (now: Date) => ({ tenantId, userId: rep, now })
 
 beforeAll(async () => {
@@ -42,7 +43,11 @@ afterAll(() => database.close())
 
 describe('event-triggered rules', () => {
   it('"deal enters proposal -> task for the owner in 2 days" fires once per entry: in, out, in again gives 2 tasks; re-running gives no more', async () => {
-    const proposal = await rule({ name: 'Proposal follow-up', trigger: { kind: 'stage_entered', stage: 'proposal' }, actions: [{ kind: 'create_task', title: 'Follow up on the {{deal.name}} proposal', dueInDays: 2 }] })
+    const proposal = await rule({
+      name: 'Proposal follow-up',
+      trigger: { kind: 'stage_entered', stage: 'proposal' },
+      actions: [{ kind: 'create_task', title: 'Follow up on the {{deal.name}} proposal', dueInDays: 2 }],
+    })
     const deal = await inTenant(tx => createDeal(tx, actor(at(-2 * 3_600_000)), { name: 'Acme', amount: 20_000, stage: 'qualified' }))
     await inTenant(tx => changeDealStage(tx, actor(NOW), deal.id, { to: 'proposal' }))
     expect(await inTenant(tx => tx.select().from(automationQueue))).not.toHaveLength(0)
@@ -61,9 +66,17 @@ describe('event-triggered rules', () => {
     expect(await dealTasks()).toHaveLength(2)
     expect(await inTenant(tx => tx.select().from(automationQueue))).toEqual([])
     const runs = await inTenant(tx => listRuns(tx, tenantId, proposal.id))
-    expect(runs.map(r => [r.status, r.dealName])).toEqual([['done', 'Acme'], ['done', 'Acme']])
+    expect(runs.map(r => [r.status, r.dealName])).toEqual([
+      ['done', 'Acme'],
+      ['done', 'Acme'],
+    ])
     // The owner was told about each task.
-    const told = await inTenant(tx => tx.select().from(notifications).where(and(eq(notifications.userId, rep), eq(notifications.kind, 'automation'))))
+    const told = await inTenant(tx =>
+      tx
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.userId, rep), eq(notifications.kind, 'automation'))),
+    )
     expect(told).toHaveLength(2)
   })
 
@@ -71,8 +84,15 @@ describe('event-triggered rules', () => {
     await rule({
       name: 'Big referral',
       trigger: { kind: 'event', type: 'deal_created' },
-      conditions: [{ field: 'amount', op: 'gt', value: 50_000 }, { field: 'source', op: 'in', value: ['referral', 'partner'] }],
-      actions: [{ kind: 'add_tag', tag: 'big-referral' }, { kind: 'notify', to: 'manager', message: 'Big referral: {{deal.name}}' }, { kind: 'set_field', field: 'probability', value: 40 }],
+      conditions: [
+        { field: 'amount', op: 'gt', value: 50_000 },
+        { field: 'source', op: 'in', value: ['referral', 'partner'] },
+      ],
+      actions: [
+        { kind: 'add_tag', tag: 'big-referral' },
+        { kind: 'notify', to: 'manager', message: 'Big referral: {{deal.name}}' },
+        { kind: 'set_field', field: 'probability', value: 40 },
+      ],
     })
     const big = await inTenant(tx => createDeal(tx, actor(NOW), { name: 'Globex', amount: 80_000, source: 'referral' }))
     const small = await inTenant(tx => createDeal(tx, actor(NOW), { name: 'Initech', amount: 10_000, source: 'referral' }))
@@ -83,7 +103,12 @@ describe('event-triggered rules', () => {
     expect(byId.get(big.id)).toMatchObject({ tags: ['big-referral'], probability: 40 })
     expect(byId.get(small.id)).toMatchObject({ tags: [], probability: null })
     expect(byId.get(direct.id)).toMatchObject({ tags: [], probability: null })
-    const note = await inTenant(tx => tx.select().from(notifications).where(and(eq(notifications.userId, manager), eq(notifications.kind, 'automation'))))
+    const note = await inTenant(tx =>
+      tx
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.userId, manager), eq(notifications.kind, 'automation'))),
+    )
     expect(note.map(n => n.title)).toEqual(['Big referral: Globex'])
   })
 
@@ -97,16 +122,23 @@ describe('event-triggered rules', () => {
 
 describe('time-based rules and the dry-run', () => {
   it('the dry-run lists exactly the quiet deals over 10,000, touching nothing; the run then acts on them once per quiet spell', async () => {
-    const quiet = await rule({
-      name: 'Quiet big deals', trigger: { kind: 'no_activity', days: 7 },
-      conditions: [{ field: 'amount', op: 'gte', value: 10_000 }],
-      actions: [{ kind: 'create_task', title: 'Revive {{deal.name}}', dueInDays: 1, assignTo: 'manager', priority: 'high' }],
-    }, NOW)
-    const make = (name: string, amount: number, daysAgo: number) => inTenant(tx => createDeal(tx, actor(at(-daysAgo * DAY)), { name, amount, stage: 'contacted' }))
+    const quiet = await rule(
+      {
+        name: 'Quiet big deals',
+        trigger: { kind: 'no_activity', days: 7 },
+        conditions: [{ field: 'amount', op: 'gte', value: 10_000 }],
+        actions: [{ kind: 'create_task', title: 'Revive {{deal.name}}', dueInDays: 1, assignTo: 'manager', priority: 'high' }],
+      },
+      NOW,
+    )
+    const make = (name: string, amount: number, daysAgo: number) =>
+      inTenant(tx => createDeal(tx, actor(at(-daysAgo * DAY)), { name, amount, stage: 'contacted' }))
     const sleepy = await make('Sleepy big', 30_000, 20)
     await make('Sleepy small', 2_000, 20)
     const busy = await make('Busy big', 40_000, 20)
-    await inTenant(tx => writeEvents(tx, tenantId, [{ type: 'call', occurredAt: at(-2 * DAY), source: 'direct', dealId: busy.id, actorUserId: rep }]))
+    await inTenant(tx =>
+      writeEvents(tx, tenantId, [{ type: 'call', occurredAt: at(-2 * DAY), source: 'direct', dealId: busy.id, actorUserId: rep }]),
+    )
     const later = at(2 * 3_600_000)
     const preview = await inTenant(tx => dryRunRule(tx, tenantId, quiet.id, later))
     const previewed = preview.map(p => p.deal?.name).sort()
@@ -126,12 +158,26 @@ describe('time-based rules and the dry-run', () => {
   })
 
   it('"task overdue" notifies the assignee\'s manager once per task and due time', async () => {
-    await rule({ name: 'Overdue', trigger: { kind: 'task_overdue' }, actions: [{ kind: 'notify', to: 'manager', message: 'Overdue: {{task.title}}' }] }, NOW)
-    await inTenant(tx => createTask(tx, { tenantId, userId: rep, now: NOW }, { title: 'Send the contract', dueAt: at(3_600_000), priority: 'normal' }))
+    await rule(
+      {
+        name: 'Overdue',
+        trigger: { kind: 'task_overdue' },
+        actions: [{ kind: 'notify', to: 'manager', message: 'Overdue: {{task.title}}' }],
+      },
+      NOW,
+    )
+    await inTenant(tx =>
+      createTask(tx, { tenantId, userId: rep, now: NOW }, { title: 'Send the contract', dueAt: at(3_600_000), priority: 'normal' }),
+    )
     await automation(at(30 * 60_000))
     await automation(at(2 * 3_600_000))
     await automation(at(3 * 3_600_000))
-    const told = await inTenant(tx => tx.select().from(notifications).where(and(eq(notifications.userId, manager), eq(notifications.title, 'Overdue: Send the contract'))))
+    const told = await inTenant(tx =>
+      tx
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.userId, manager), eq(notifications.title, 'Overdue: Send the contract'))),
+    )
     expect(told).toHaveLength(1)
   })
 
@@ -151,13 +197,27 @@ describe('chains of rules', () => {
     const T = tenant.id
     const inLoop = <R>(fn: (tx: Tx) => Promise<R>) => withTenant(database.db, T, fn)
     const made = (input: unknown) => inLoop(tx => createRule(tx, { tenantId: T, userId: result! }, RuleSchema.parse(input), at(-3_600_000)))
-    const ping = await made({ name: 'Ping', trigger: { kind: 'event', type: 'deal_updated' }, actions: [{ kind: 'set_field', field: 'probability', value: 10 }] })
-    const pong = await made({ name: 'Pong', trigger: { kind: 'event', type: 'deal_updated' }, actions: [{ kind: 'set_field', field: 'probability', value: 20 }] })
+    const ping = await made({
+      name: 'Ping',
+      trigger: { kind: 'event', type: 'deal_updated' },
+      actions: [{ kind: 'set_field', field: 'probability', value: 10 }],
+    })
+    const pong = await made({
+      name: 'Pong',
+      trigger: { kind: 'event', type: 'deal_updated' },
+      actions: [{ kind: 'set_field', field: 'probability', value: 20 }],
+    })
     const deal = await inLoop(tx => createDeal(tx, { tenantId: T, userId: result!, now: at(-60_000) }, { name: 'Loop', amount: 1 }))
     await inLoop(tx => updateDeal(tx, { tenantId: T, userId: result!, now: NOW }, deal.id, { amount: 2 }))
 
     const run = (now: Date) => runTask(database.db, 'automation:run', { tenantId: T, now, mailer: null })
-    const updates = () => inLoop(tx => tx.select({ metadata: events.metadata }).from(events).where(and(eq(events.tenantId, T), eq(events.type, 'deal_updated'))))
+    const updates = () =>
+      inLoop(tx =>
+        tx
+          .select({ metadata: events.metadata })
+          .from(events)
+          .where(and(eq(events.tenantId, T), eq(events.type, 'deal_updated'))),
+      )
     await run(at(60_000))
     const written = await updates()
     const depths = written.map(e => (e.metadata as { automation?: { depth: number } }).automation?.depth ?? 0)

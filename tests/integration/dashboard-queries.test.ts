@@ -36,7 +36,13 @@ beforeAll(async () => {
     for (let i = 0; i < 90; i++) {
       const ownerId = i % 3 === 0 ? otherId : repId
       const closeIn = (i * 7) % 50 - 10
-      const { id } = await createDeal(tx, actor, { name: `Deal ${i}`, amount: 1000 + ((i * 7919) % 97) * 1000, ownerId, accountId: account.id, closeDate: new Date(NOW.getTime() + closeIn * DAY).toISOString().slice(0, 10) })
+      const { id } = await createDeal(tx, actor, {
+        name: `Deal ${i}`,
+        amount: 1000 + ((i * 7919) % 97) * 1000,
+        ownerId,
+        accountId: account.id,
+        closeDate: new Date(NOW.getTime() + closeIn * DAY).toISOString().slice(0, 10),
+      })
       dealOwner.set(id, ownerId)
     }
     const ids = [...dealOwner.keys()]
@@ -44,12 +50,23 @@ beforeAll(async () => {
       tenantId, dealId, score: (i * 37) % 101, state: 'steady' as const, previousScore: i % 4 === 0 ? null : (i * 53) % 101,
       stateSince: NOW, reasons: [], signals: {}, computedAt: NOW,
     })))
-    await tx.insert(alerts).values(ids.slice(0, 40).map((dealId, i) => ({
-      tenantId, dealId, kind: 'stage_overdue' as const, occurrence: `o${i}`, message: `alert ${i}`, createdAt: new Date(NOW.getTime() - i * 3_600_000),
-    })))
+    await tx.insert(alerts).values(
+      ids.slice(0, 40).map((dealId, i) => ({
+        tenantId,
+        dealId,
+        kind: 'stage_overdue' as const,
+        occurrence: `o${i}`,
+        message: `alert ${i}`,
+        createdAt: new Date(NOW.getTime() - i * 3_600_000),
+      })),
+    )
     // Events today on a few deals and two to ten days ago on others, so that the latest fifteen need the long window.
     const events: EventRow[] = ids.slice(0, 30).map((dealId, i) => ({
-      type: 'note', occurredAt: new Date(NOW.getTime() - (i < 4 ? i * 3_600_000 + 60_000 : (2 + i % 9) * DAY + i * 60_000)), source: 'direct', dealId, actorUserId: dealOwner.get(dealId)!,
+      type: 'note',
+      occurredAt: new Date(NOW.getTime() - (i < 4 ? i * 3_600_000 + 60_000 : (2 + (i % 9)) * DAY + i * 60_000)),
+      source: 'direct',
+      dealId,
+      actorUserId: dealOwner.get(dealId)!,
     }))
     await writeEvents(tx, tenantId, events)
   })
@@ -61,12 +78,27 @@ const repAccess = (): Access => ({ tenantId, scope: 'owners', ownerIds: [repId] 
 
 describe('the dashboard\'s reads', () => {
   it('ranks the focus list exactly as focusPriority ranks every open deal, for the tenant and for one owner', async () => {
-    const everything = await withTenant(database.db, tenantId, tx => queryRows<{ id: string, score: number, previous: number | null, amount: string, days: number | null }>(tx, sql`
+    const everything = await withTenant(database.db, tenantId, tx =>
+      queryRows<{ id: string, score: number, previous: number | null, amount: string, days: number | null }>(
+        tx,
+        sql`
       select d.id, sc.score, sc.previous_score as previous, d.amount, (d.close_date - current_date) as days
-      from deals d join deal_scores sc on sc.tenant_id = d.tenant_id and sc.deal_id = d.id where d.tenant_id = ${tenantId}::uuid`))
-    const ranked = (rows: typeof everything) => rows
-      .map(r => ({ id: r.id, priority: focusPriority({ score: r.score, change: r.previous === null ? 0 : r.score - r.previous, amount: Number(r.amount), daysToClose: r.days === null ? null : Number(r.days) }) }))
-      .sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id)).map(r => r.id)
+      from deals d join deal_scores sc on sc.tenant_id = d.tenant_id and sc.deal_id = d.id where d.tenant_id = ${tenantId}::uuid`,
+      ),
+    )
+    const ranked = (rows: typeof everything) =>
+      rows
+        .map(r => ({
+          id: r.id,
+          priority: focusPriority({
+            score: r.score,
+            change: r.previous === null ? 0 : r.score - r.previous,
+            amount: Number(r.amount),
+            daysToClose: r.days === null ? null : Number(r.days),
+          }),
+        }))
+        .sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id))
+        .map(r => r.id)
 
     const top = await withAccess(database.db, admin(), tx => focusList(tx, tenantId, { limit: 5 }))
     expect(top.map(f => f.deal.id)).toEqual(ranked(everything).slice(0, 5))
@@ -75,8 +107,14 @@ describe('the dashboard\'s reads', () => {
   })
 
   it('puts the largest deals of each stage on the board, all of them or one owner\'s', async () => {
-    const amounts = await withTenant(database.db, tenantId, tx => queryRows<{ id: string, amount: number }>(tx, sql`select id, amount::float as amount from deals where tenant_id = ${tenantId}::uuid`))
-    const largest = (ids: { id: string, amount: number }[]) => ids.sort((a, b) => b.amount - a.amount || a.id.localeCompare(b.id)).slice(0, CARDS_PER_STAGE).map(d => d.id)
+    const amounts = await withTenant(database.db, tenantId, tx =>
+      queryRows<{ id: string, amount: number }>(tx, sql`select id, amount::float as amount from deals where tenant_id = ${tenantId}::uuid`),
+    )
+    const largest = (ids: { id: string, amount: number }[]) =>
+      ids
+        .sort((a, b) => b.amount - a.amount || a.id.localeCompare(b.id))
+        .slice(0, CARDS_PER_STAGE)
+        .map(d => d.id)
     const all = await withAccess(database.db, admin(), tx => boardCards(tx, tenantId, {}))
     expect(all.map(c => c.id)).toEqual(largest(amounts))
     const mine = await withAccess(database.db, repAccess(), tx => boardCards(tx, tenantId, { owners: [repId] }))
@@ -90,7 +128,9 @@ describe('the dashboard\'s reads', () => {
     expect(all.map(a => a.createdAt.getTime())).toEqual([...all.map(a => a.createdAt.getTime())].sort((a, b) => b - a))
     const mine = await withAccess(database.db, repAccess(), tx => listAlerts(tx, tenantId, { state: 'open', limit: 7, owners: [repId] }))
     expect(mine.map(a => a.id)).toEqual(all.filter(a => a.deal.ownerId === repId).slice(0, 7).map(a => a.id))
-    expect(await withAccess(database.db, repAccess(), tx => listAlerts(tx, tenantId, { state: 'resolved', limit: 7, owners: [repId] }))).toEqual([])
+    expect(
+      await withAccess(database.db, repAccess(), tx => listAlerts(tx, tenantId, { state: 'resolved', limit: 7, owners: [repId] })),
+    ).toEqual([])
   })
 
   it('answers the latest activity of the owners\' deals, reaching back past the last day when it has too little', async () => {

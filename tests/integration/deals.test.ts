@@ -11,7 +11,9 @@ let actor: Actor
 beforeAll(async () => {
   database = await createTestDatabase()
   const { tenant } = await createTenant(database.db, { name: 'Deals Co' })
-  const user = await withTenant(database.db, tenant.id, tx => createUser(tx, tenant.id, { email: 'rep@deals.test', name: 'Rep', role: 'rep' }))
+  const user = await withTenant(database.db, tenant.id, tx =>
+    createUser(tx, tenant.id, { email: 'rep@deals.test', name: 'Rep', role: 'rep' }),
+  )
   actor = { tenantId: tenant.id, userId: user.id }
 })
 afterAll(() => database.close())
@@ -28,8 +30,12 @@ describe('deal writes', () => {
   })
 
   it('moves a deal through an allowed transition and records from, to, reason and who', async () => {
-    const deal = await inTenant(tx => createDeal(tx, { ...actor, now: new Date('2026-10-01T00:00:00Z') }, { name: 'Expansion', amount: 5000 }))
-    const moved = await inTenant(tx => changeDealStage(tx, { ...actor, now: new Date('2026-10-03T00:00:00Z') }, deal.id, { to: 'contacted', reason: 'first call' }))
+    const deal = await inTenant(tx =>
+      createDeal(tx, { ...actor, now: new Date('2026-10-01T00:00:00Z') }, { name: 'Expansion', amount: 5000 }),
+    )
+    const moved = await inTenant(tx =>
+      changeDealStage(tx, { ...actor, now: new Date('2026-10-03T00:00:00Z') }, deal.id, { to: 'contacted', reason: 'first call' }),
+    )
     expect(moved.stage).toBe('contacted')
     const changed = (await eventsOf(deal.id)).find(e => e.type === 'stage_changed')
     expect(changed?.metadata).toEqual({ from: 'new', to: 'contacted', reason: 'first call', by: actor.userId, secondsInStage: 2 * 86400 })
@@ -45,7 +51,15 @@ describe('deal writes', () => {
 
   it('refuses every move the default pipeline does not allow, with 409 and the allowed moves', async () => {
     const order = ['new', 'contacted', 'qualified', 'proposal', 'negotiation', 'won', 'lost']
-    const allowed: Record<string, string[]> = { new: ['contacted', 'lost'], contacted: ['qualified', 'lost'], qualified: ['proposal', 'lost'], proposal: ['negotiation', 'lost'], negotiation: ['won', 'lost'], won: [], lost: ['new'] }
+    const allowed: Record<string, string[]> = {
+      new: ['contacted', 'lost'],
+      contacted: ['qualified', 'lost'],
+      qualified: ['proposal', 'lost'],
+      proposal: ['negotiation', 'lost'],
+      negotiation: ['won', 'lost'],
+      won: [],
+      lost: ['new'],
+    }
     let refused = 0
     for (const from of order) {
       const deal = await inTenant(tx => createDeal(tx, actor, { name: `From ${from}`, amount: 1, stage: from }))
@@ -69,14 +83,17 @@ describe('deal writes', () => {
     const deal = await inTenant(tx => createDeal(tx, actor, { name: 'Slipper', amount: 10000, closeDate: '2026-12-01' }))
     await inTenant(tx => updateDeal(tx, actor, deal.id, { closeDate: '2027-01-15', amount: 8000, name: 'Slipper (renamed)' }))
     const updated = (await eventsOf(deal.id)).find(e => e.type === 'deal_updated')
-    expect(updated?.metadata).toEqual({ changes: { closeDate: { from: '2026-12-01', to: '2027-01-15' }, amount: { from: 10000, to: 8000 } } })
+    expect(updated?.metadata).toEqual({
+      changes: { closeDate: { from: '2026-12-01', to: '2027-01-15' }, amount: { from: 10000, to: 8000 } },
+    })
   })
 
   it('gives 404 for a deal of another tenant', async () => {
     const { tenant: other } = await createTenant(database.db, { name: 'Other Co' })
     const deal = await inTenant(tx => createDeal(tx, actor, { name: 'Mine', amount: 1 }))
-    await expect(withTenant(database.db, other.id, tx => changeDealStage(tx, { tenantId: other.id, userId: null }, deal.id, { to: 'contacted' })))
-      .rejects.toMatchObject({ statusCode: 404 })
+    await expect(
+      withTenant(database.db, other.id, tx => changeDealStage(tx, { tenantId: other.id, userId: null }, deal.id, { to: 'contacted' })),
+    ).rejects.toMatchObject({ statusCode: 404 })
     const [row] = await inTenant(tx => tx.select({ stage: deals.stage }).from(deals).where(eq(deals.id, deal.id)))
     expect(row?.stage).toBe('new')
   })

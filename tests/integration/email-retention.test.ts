@@ -17,12 +17,35 @@ let keeper: string
 let shortLived: string
 
 /** Stores an unmatched reply received `days` ago with its raw payload. */
-const receive = (tenantId: string, id: string, days: number) => withTenant(database.db, tenantId, tx => threadReply(tx, tenantId, {
-  messageId: id, inReplyTo: null, references: [], from: 'stranger@elsewhere.test', to: 'sales@us.test', subject: `Hello ${id}`, date: ago(days), text: 'hi',
-}, rawPayloadOf({ raw: Buffer.from(`Message-ID: <${id}>\r\nFrom: stranger@elsewhere.test\r\n\r\nhi`) }), ago(days)))
+const receive = (tenantId: string, id: string, days: number) =>
+  withTenant(database.db, tenantId, tx =>
+    threadReply(
+      tx,
+      tenantId,
+      {
+        messageId: id,
+        inReplyTo: null,
+        references: [],
+        from: 'stranger@elsewhere.test',
+        to: 'sales@us.test',
+        subject: `Hello ${id}`,
+        date: ago(days),
+        text: 'hi',
+      },
+      rawPayloadOf({ raw: Buffer.from(`Message-ID: <${id}>\r\nFrom: stranger@elsewhere.test\r\n\r\nhi`) }),
+      ago(days),
+    ),
+  )
 
-const raw = async (tenantId: string) => (await withTenant(database.db, tenantId, tx => tx.select({ messageId: emailMessages.messageId, rawPayload: emailMessages.rawPayload })
-  .from(emailMessages).where(eq(emailMessages.tenantId, tenantId)))).sort((a, b) => a.messageId.localeCompare(b.messageId))
+const raw = async (tenantId: string) =>
+  (
+    await withTenant(database.db, tenantId, tx =>
+      tx
+        .select({ messageId: emailMessages.messageId, rawPayload: emailMessages.rawPayload })
+        .from(emailMessages)
+        .where(eq(emailMessages.tenantId, tenantId)),
+    )
+  ).sort((a, b) => a.messageId.localeCompare(b.messageId))
 
 beforeAll(async () => {
   database = await createTestDatabase()
@@ -45,8 +68,14 @@ describe('raw inbound payload retention', () => {
   })
 
   it('defaults to 30 days, and an admin\'s setting is stored, audited and bounded by the database too', async () => {
-    expect(await withTenant(database.db, keeper, tx => emailSettings(tx, keeper))).toEqual({ emailPayloadRetentionDays: 30, rawPayloads: 4, oldestRawPayloadAt: ago(400) })
-    const set = await withTenant(database.db, shortLived, tx => setEmailSettings(tx, { tenantId: shortLived, userId: null }, { emailPayloadRetentionDays: 7 }))
+    expect(await withTenant(database.db, keeper, tx => emailSettings(tx, keeper))).toEqual({
+      emailPayloadRetentionDays: 30,
+      rawPayloads: 4,
+      oldestRawPayloadAt: ago(400),
+    })
+    const set = await withTenant(database.db, shortLived, tx =>
+      setEmailSettings(tx, { tenantId: shortLived, userId: null }, { emailPayloadRetentionDays: 7 }),
+    )
     expect(set.emailPayloadRetentionDays).toBe(7)
     await expect(database.db.update(tenants).set({ emailPayloadRetentionDays: 0 }).where(eq(tenants.id, keeper))).rejects.toThrow()
   })
@@ -62,9 +91,19 @@ describe('raw inbound payload retention', () => {
 
     const again = await runTask(database.db, 'email:retention', { now: NOW })
     expect(again.map(r => r.touched)).toEqual([0, 0])
-    const recorded = await withTenant(database.db, keeper, tx => tx.select().from(taskRuns).where(and(eq(taskRuns.tenantId, keeper), eq(taskRuns.name, 'email:retention'))))
+    const recorded = await withTenant(database.db, keeper, tx =>
+      tx
+        .select()
+        .from(taskRuns)
+        .where(and(eq(taskRuns.tenantId, keeper), eq(taskRuns.name, 'email:retention'))),
+    )
     expect(recorded.map(r => r.touched).sort()).toEqual([0, 2])
-    const held = await withTenant(database.db, keeper, tx => tx.select({ id: emailMessages.id }).from(emailMessages).where(and(eq(emailMessages.tenantId, keeper), isNotNull(emailMessages.rawPayload))))
+    const held = await withTenant(database.db, keeper, tx =>
+      tx
+        .select({ id: emailMessages.id })
+        .from(emailMessages)
+        .where(and(eq(emailMessages.tenantId, keeper), isNotNull(emailMessages.rawPayload))),
+    )
     expect(held).toHaveLength(2)
   })
 })

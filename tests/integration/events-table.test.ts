@@ -27,7 +27,10 @@ describe('the migrated schema', () => {
       from pg_partitioned_table p join pg_attribute a on a.attrelid = p.partrelid and a.attnum = p.partattrs[0]
       where p.partrelid = 'events'::regclass`)
     expect(table).toEqual({ strategy: 'r', key: 'occurred_at' })
-    const [def] = await queryRows<{ name: string }>(database.db, sql`select partdefid::regclass::text as name from pg_partitioned_table where partrelid = 'events'::regclass`)
+    const [def] = await queryRows<{ name: string }>(
+      database.db,
+      sql`select partdefid::regclass::text as name from pg_partitioned_table where partrelid = 'events'::regclass`,
+    )
     expect(def?.name).toBe('events_default')
   })
 
@@ -45,12 +48,23 @@ describe('the migrated schema', () => {
     await withTenant(database.db, tenant.id, tx => writeEvents(tx, tenant.id, [
       { type: 'note', occurredAt: old, source: 'direct', accountId: tenant.id },
     ]))
-    const where = async () => (await queryRows<{ part: string }>(database.db, sql`select tableoid::regclass::text as part from events where occurred_at = ${old.toISOString()}::timestamptz`))[0]?.part
+    const where = async () =>
+      (
+        await queryRows<{ part: string }>(
+          database.db,
+          sql`select tableoid::regclass::text as part from events where occurred_at = ${old.toISOString()}::timestamptz`,
+        )
+      )[0]?.part
     expect(await where()).toBe('events_default')
 
     expect(await ensureEventPartitions(database.db, 3)).toBe(1)
     expect(await where()).toBe('events_2024_02')
-    const parts = (await queryRows<{ name: string }>(database.db, sql`select inhrelid::regclass::text as name from pg_inherits where inhparent = 'events'::regclass`)).map(r => r.name)
+    const parts = (
+      await queryRows<{ name: string }>(
+        database.db,
+        sql`select inhrelid::regclass::text as name from pg_inherits where inhparent = 'events'::regclass`,
+      )
+    ).map(r => r.name)
     const month = (offset: number) => {
       const d = new Date()
       d.setUTCDate(1)

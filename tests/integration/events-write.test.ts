@@ -16,9 +16,14 @@ beforeAll(async () => {
 })
 afterAll(() => database.close())
 
-const batch = (prefix: string, n: number): NewEvent[] => Array.from({ length: n }, (_, i) => ({
-  type: 'email_opened', occurredAt: new Date(Date.UTC(2026, 10, 1, 0, i)), source: 'email', externalId: `${prefix}-${i}`, accountId: tenantId,
-}))
+const batch = (prefix: string, n: number): NewEvent[] =>
+  Array.from({ length: n }, (_, i) => ({
+    type: 'email_opened',
+    occurredAt: new Date(Date.UTC(2026, 10, 1, 0, i)),
+    source: 'email',
+    externalId: `${prefix}-${i}`,
+    accountId: tenantId,
+  }))
 const count = async (prefix: string) => (await queryRows<{ n: number }>(database.db,
   sql`select count(*)::int as n from events where tenant_id = ${tenantId} and external_id like ${`${prefix}-%`}`))[0]!.n
 
@@ -33,7 +38,9 @@ describe('writeEvents', () => {
 
   it('keeps one copy of a source event repeated inside one batch, even with another time', async () => {
     const [a] = batch('inner', 1)
-    const result = await withTenant(database.db, tenantId, tx => writeEvents(tx, tenantId, [a!, { ...a!, occurredAt: new Date('2026-11-20T00:00:00Z') }]))
+    const result = await withTenant(database.db, tenantId, tx =>
+      writeEvents(tx, tenantId, [a!, { ...a!, occurredAt: new Date('2026-11-20T00:00:00Z') }]),
+    )
     expect(result).toMatchObject({ inserted: 1, duplicates: 1 })
     expect(await count('inner')).toBe(1)
   })
@@ -66,10 +73,28 @@ describe('writeEvents', () => {
       for (let i = 0; i < 40; i++) ids.push((await createDeal(tx, { tenantId, userId: user.id }, { name: `Deal ${i}`, amount: 1 })).id)
       return ids
     })
-    const shuffled = (seed: number) => [...dealIds].sort((a, b) => ((a.charCodeAt(seed % 30) * (seed + 7)) % 97) - ((b.charCodeAt(seed % 30) * (seed + 7)) % 97))
+    const shuffled = (seed: number) =>
+      [...dealIds].sort((a, b) => ((a.charCodeAt(seed % 30) * (seed + 7)) % 97) - ((b.charCodeAt(seed % 30) * (seed + 7)) % 97))
     for (let round = 0; round < 4; round++) {
-      const results = await Promise.all(Array.from({ length: 6 }, (_, t) => withTenant(database.db, tenantId, tx => writeEvents(tx, tenantId,
-        shuffled(round * 6 + t).flatMap((dealId, i) => Array.from({ length: 10 }, (_, k) => ({ type: 'note' as const, occurredAt: new Date(Date.UTC(2026, 10, 2, 0, i, k)), source: 'concurrent', externalId: `c-${round}-${t}-${i}-${k}`, dealId })))))))
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, t) =>
+          withTenant(database.db, tenantId, tx =>
+            writeEvents(
+              tx,
+              tenantId,
+              shuffled(round * 6 + t).flatMap((dealId, i) =>
+                Array.from({ length: 10 }, (_, k) => ({
+                  type: 'note' as const,
+                  occurredAt: new Date(Date.UTC(2026, 10, 2, 0, i, k)),
+                  source: 'concurrent',
+                  externalId: `c-${round}-${t}-${i}-${k}`,
+                  dealId,
+                })),
+              ),
+            ),
+          ),
+        ),
+      )
       expect(results.map(r => r.inserted)).toEqual([400, 400, 400, 400, 400, 400])
     }
     expect(await count('c')).toBe(4 * 6 * 400)

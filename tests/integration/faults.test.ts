@@ -59,23 +59,44 @@ describe.skipIf(!serverUrl)('faults', () => {
   })
 
   it('a 5,000-event batch whose connection drops mid-INSERT stores none of it (503, retryable); the retry stores it once', async () => {
-    const batch = { events: Array.from({ length: 5000 }, (_, i) => ({ type: 'note', occurredAt: new Date(Date.now() - i * 1000).toISOString(), source: 'faults', externalId: `batch-${i}`, subject: { dealId }, metadata: { i } })) }
+    const batch = {
+      events: Array.from({ length: 5000 }, (_, i) => ({
+        type: 'note',
+        occurredAt: new Date(Date.now() - i * 1000).toISOString(),
+        source: 'faults',
+        externalId: `batch-${i}`,
+        subject: { dealId },
+        metadata: { i },
+      })),
+    }
     const cut = proxy.cutOn('insert into events')
     const failed = await integration.post('/api/v1/events', batch)
     await cut
     expect(failed.status).toBe(503)
     expect(failed.body.data).toEqual({ error: 'database_unavailable', retryable: true })
     expect(await rows(`select count(*)::int as n from events where tenant_id = $1 and source = 'faults'`, [tenantId])).toEqual([{ n: 0 }])
-    expect(await rows(`select count(*)::int as n from event_keys where tenant_id = $1 and source = 'faults'`, [tenantId])).toEqual([{ n: 0 }])
+    expect(await rows(`select count(*)::int as n from event_keys where tenant_id = $1 and source = 'faults'`, [tenantId])).toEqual([
+      { n: 0 },
+    ])
 
     expect((await integration.post('/api/v1/events', batch)).body).toEqual({ inserted: 5000, duplicates: 0 })
     expect((await integration.post('/api/v1/events', batch)).body).toEqual({ inserted: 0, duplicates: 5000 })
-    expect(await rows(`select count(*)::int as n, count(distinct external_id)::int as d from events where tenant_id = $1 and source = 'faults'`, [tenantId])).toEqual([{ n: 5000, d: 5000 }])
+    expect(
+      await rows(
+        `select count(*)::int as n, count(distinct external_id)::int as d from events where tenant_id = $1 and source = 'faults'`,
+        [tenantId],
+      ),
+    ).toEqual([{ n: 5000, d: 5000 }])
   })
 
   it('an import whose connection drops in its third batch keeps the two committed batches whole and says it failed; running it again completes it without duplicates', async () => {
     const csv = `externalId,name\n${Array.from({ length: 2000 }, (_, i) => `acc-${i},Fault Account ${i}`).join('\n')}\n`
-    const upload = () => integration.upload('/api/v1/imports', { kind: 'accounts', mapping: JSON.stringify({ externalId: 'externalId', name: 'name' }) }, { name: 'accounts.csv', content: csv })
+    const upload = () =>
+      integration.upload(
+        '/api/v1/imports',
+        { kind: 'accounts', mapping: JSON.stringify({ externalId: 'externalId', name: 'name' }) },
+        { name: 'accounts.csv', content: csv },
+      )
     const settled = async (id: string) => {
       for (let i = 0; i < 200; i++) {
         const view = (await integration.get(`/api/v1/imports/${id}`)).body
@@ -91,16 +112,26 @@ describe.skipIf(!serverUrl)('faults', () => {
     const failed = await settled(started.body.id)
     expect(failed).toMatchObject({ status: 'failed', rowsTotal: 2000, rowsDone: 1000, created: 1000 })
     expect(failed.failure).toMatch(/database is unavailable/)
-    expect(await rows(`select count(*)::int as n from accounts where tenant_id = $1 and external_id like 'acc-%'`, [tenantId])).toEqual([{ n: 1000 }])
+    expect(await rows(`select count(*)::int as n from accounts where tenant_id = $1 and external_id like 'acc-%'`, [tenantId])).toEqual([
+      { n: 1000 },
+    ])
 
     const again = await settled((await upload()).body.id)
     expect(again).toMatchObject({ status: 'done', rowsDone: 2000, created: 1000, updated: 0, errorCount: 0 })
-    expect(await rows(`select count(*)::int as n, count(distinct external_id)::int as d from accounts where tenant_id = $1 and external_id like 'acc-%'`, [tenantId])).toEqual([{ n: 2000, d: 2000 }])
+    expect(
+      await rows(
+        `select count(*)::int as n, count(distinct external_id)::int as d from accounts where tenant_id = $1 and external_id like 'acc-%'`,
+        [tenantId],
+      ),
+    ).toEqual([{ n: 2000, d: 2000 }])
   })
 
   it('a Stripe webhook whose connection drops mid-transaction leaves neither its effect nor its "handled" mark; the redelivery applies it once', async () => {
     const other = await signUp(app.url)
-    const event = stripeEvent('customer.subscription.created', subscription({ tenantId: other.tenant.id, customer: `cus_${randomBytes(4).toString('hex')}`, lookupKey: 'pro_monthly' }))
+    const event = stripeEvent(
+      'customer.subscription.created',
+      subscription({ tenantId: other.tenant.id, customer: `cus_${randomBytes(4).toString('hex')}`, lookupKey: 'pro_monthly' }),
+    )
     const cut = proxy.cutOn('update "tenant_billing"')
     const failed = await deliver(app.url, event)
     await cut
@@ -125,7 +156,7 @@ describe.skipIf(!serverUrl)('faults', () => {
       expect((await free.client.get('/api/v1/api-keys')).status).toBe(402) // and nobody let in
       expect((await session.client.get('/api/v1/billing')).body).toMatchObject({ plan: 'enterprise', status: 'active' })
       // Stripe's webhooks need no call back to Stripe: a plan change still lands.
-      expect((await subscribe(app.url, free.tenant.id, 'pro_monthly'))).toBeTruthy()
+      expect(await subscribe(app.url, free.tenant.id, 'pro_monthly')).toBeTruthy()
       expect((await free.client.get('/api/v1/forecast?period=2026-Q4')).status).toBe(200)
       const checkout = await free.client.post('/api/v1/billing/checkout', { plan: 'enterprise' })
       expect(checkout.status).toBe(502)
@@ -182,7 +213,15 @@ describe.skipIf(!serverUrl)('the momentum task killed mid-run', () => {
     task.kill('SIGKILL')
     expect(await exited).toBe('SIGKILL')
     proxy.cutAll()
-    for (let i = 0; i < 50 && await count(`select count(*) as n from pg_stat_activity where datname = '${name}' and pid <> pg_backend_pid() and state <> 'idle'`) > 0; i++) await new Promise(r => setTimeout(r, 100))
+    for (
+      let i = 0;
+      i < 50
+      && (await count(
+        `select count(*) as n from pg_stat_activity where datname = '${name}' and pid <> pg_backend_pid() and state <> 'idle'`,
+      )) > 0;
+      i++
+    )
+      await new Promise(r => setTimeout(r, 100))
     expect(await count('select count(*) as n from alerts')).toBe(0)
     expect((await raw.query(scores)).rows[0].n).toBe(scoresBefore)
 
@@ -191,7 +230,9 @@ describe.skipIf(!serverUrl)('the momentum task killed mid-run', () => {
     expect(next!.touched).toBeGreaterThan(100)
     const alerts = await count('select count(*) as n from alerts')
     expect(alerts).toBeGreaterThan(0)
-    expect(await count('select count(*) as n from (select 1 from alerts group by tenant_id, deal_id, kind, occurrence having count(*) > 1) d')).toBe(0)
+    expect(
+      await count('select count(*) as n from (select 1 from alerts group by tenant_id, deal_id, kind, occurrence having count(*) > 1) d'),
+    ).toBe(0)
 
     await runTask(handle.db, 'momentum:refresh', { full: true })
     expect(await count('select count(*) as n from alerts')).toBe(alerts)

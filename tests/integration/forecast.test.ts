@@ -27,8 +27,18 @@ const deal: Record<string, string> = {}
 const inTenant = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(database.db, tenantId, fn)
 const as = (caller: Caller) => <T>(fn: Parameters<typeof withTenant<T>>[2]) => withAccess(database.db, caller.access, fn)
 const admin: Caller = { role: 'admin', userId: '', teamId: null, access: { tenantId: '', scope: 'tenant' } }
-const manager = (): Caller => ({ role: 'manager', userId: maya.userId, teamId, access: { tenantId, scope: 'owners', ownerIds: [alice.userId, bob.userId, maya.userId], teamIds: [teamId] } })
-const rep = (who: Actor & { userId: string }): Caller => ({ role: 'rep', userId: who.userId, teamId, access: { tenantId, scope: 'owners', ownerIds: [who.userId] } })
+const manager = (): Caller => ({
+  role: 'manager',
+  userId: maya.userId,
+  teamId,
+  access: { tenantId, scope: 'owners', ownerIds: [alice.userId, bob.userId, maya.userId], teamIds: [teamId] },
+})
+const rep = (who: Actor & { userId: string }): Caller => ({
+  role: 'rep',
+  userId: who.userId,
+  teamId,
+  access: { tenantId, scope: 'owners', ownerIds: [who.userId] },
+})
 
 beforeAll(async () => {
   database = await createTestDatabase()
@@ -36,7 +46,10 @@ beforeAll(async () => {
   admin.access = { tenantId, scope: 'tenant' }
   await inTenant(async (tx) => {
     teamId = (await createTeam(tx, tenantId, { name: 'East' })).id
-    const make = async (name: string, role: 'rep' | 'manager') => ({ tenantId, userId: (await createUser(tx, tenantId, { email: `${name.toLowerCase()}@forecast.test`, name, role, teamId })).id })
+    const make = async (name: string, role: 'rep' | 'manager') => ({
+      tenantId,
+      userId: (await createUser(tx, tenantId, { email: `${name.toLowerCase()}@forecast.test`, name, role, teamId })).id,
+    })
     alice = await make('Alice', 'rep')
     bob = await make('Bob', 'rep')
     maya = await make('Maya', 'manager')
@@ -84,34 +97,93 @@ describe('the forecast of a quarter, against hand-computed numbers', () => {
     expect(a).toMatchObject({ quota: 50_000, attainment: 0.2, coverage: 0.8 })
     const b = result.owners.find(o => o.name === 'Bob')!
     // B1 best case (probability overridden to 80%), B2 pulled into the quarter (contacted, 10%); B3 won in Q3; B4 lost.
-    expect(b).toMatchObject({ closedWon: 0, commit: 0, bestCase: 10_000, pipeline: 3_000, open: 13_000, weighted: 8_300, projection: 8_300, quota: null, attainment: null })
+    expect(b).toMatchObject({
+      closedWon: 0,
+      commit: 0,
+      bestCase: 10_000,
+      pipeline: 3_000,
+      open: 13_000,
+      weighted: 8_300,
+      projection: 8_300,
+      quota: null,
+      attainment: null,
+    })
     expect(result.owners.find(o => o.name === 'Maya')).toMatchObject({ closedWon: 0, open: 0 })
-    expect(result.teams).toEqual([expect.objectContaining({ name: 'East', closedWon: 10_000, commit: 20_000, bestCase: 18_000, pipeline: 7_000, open: 45_000, weighted: 28_300, projection: 27_800, forecast: 30_000, quota: 50_000, attainment: 0.2, coverage: 1.125 })])
+    expect(result.teams).toEqual([
+      expect.objectContaining({
+        name: 'East',
+        closedWon: 10_000,
+        commit: 20_000,
+        bestCase: 18_000,
+        pipeline: 7_000,
+        open: 45_000,
+        weighted: 28_300,
+        projection: 27_800,
+        forecast: 30_000,
+        quota: 50_000,
+        attainment: 0.2,
+        coverage: 1.125,
+      }),
+    ])
     expect(result.total).toMatchObject({ closedWon: 10_000, open: 45_000, forecast: 30_000 })
   })
 
   it('keeps a manager\'s adjustment beside the computed number, audits it, and shows a rep only their own forecast', async () => {
-    const adjusted = await as(manager())(tx => adjustForecast(tx, { ...maya }, manager(), { period: Q4, ownerId: alice.userId, amount: 28_000, note: 'A2 slipping to January' }))
+    const adjusted = await as(manager())(tx =>
+      adjustForecast(tx, { ...maya }, manager(), { period: Q4, ownerId: alice.userId, amount: 28_000, note: 'A2 slipping to January' }),
+    )
     expect(adjusted).toMatchObject({ scope: 'owner', targetId: alice.userId, amount: 28_000, original: 30_000 })
     const seen = await as(manager())(tx => forecast(tx, tenantId, manager(), Q4))
-    expect(seen.owners.find(o => o.name === 'Alice')).toMatchObject({ forecast: 30_000, adjusted: { amount: 28_000, original: 30_000, note: 'A2 slipping to January', by: 'Maya' } })
-    const [entry] = await inTenant(tx => tx.select().from(auditLog).where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.action, 'forecast.adjusted'))))
-    expect(entry).toMatchObject({ actorUserId: maya.userId, targetType: 'owner', targetId: alice.userId, metadata: { period: '2026-Q4', original: 30_000, amount: 28_000 } })
+    expect(seen.owners.find(o => o.name === 'Alice')).toMatchObject({
+      forecast: 30_000,
+      adjusted: { amount: 28_000, original: 30_000, note: 'A2 slipping to January', by: 'Maya' },
+    })
+    const [entry] = await inTenant(tx =>
+      tx
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.action, 'forecast.adjusted'))),
+    )
+    expect(entry).toMatchObject({
+      actorUserId: maya.userId,
+      targetType: 'owner',
+      targetId: alice.userId,
+      metadata: { period: '2026-Q4', original: 30_000, amount: 28_000 },
+    })
 
     const own = await as(rep(bob))(tx => forecast(tx, tenantId, rep(bob), Q4))
     expect(own.owners.map(o => o.name)).toEqual(['Bob'])
     expect(own.teams).toEqual([])
     expect(own.total).toMatchObject({ open: 13_000, adjusted: null })
-    await expect(as(manager())(tx => adjustForecast(tx, { ...maya }, manager(), { period: Q4, amount: 1, note: 'tenant' }))).rejects.toMatchObject({ statusCode: 400 })
+    await expect(
+      as(manager())(tx => adjustForecast(tx, { ...maya }, manager(), { period: Q4, amount: 1, note: 'tenant' })),
+    ).rejects.toMatchObject({ statusCode: 400 })
   })
 
   it('tracks the forecast week by week from the snapshots, and lists the slipped and pulled-in deals', async () => {
     await runTask(database.db, 'pipeline:snapshot', { tenantId, now: at('2026-11-16') })
     const history = await inTenant(tx => forecastHistory(tx, tenantId, Q4, '2026-11-20'))
-    expect(history.weeks.map(w => w.week)).toEqual(['2026-09-28', '2026-10-05', '2026-10-12', '2026-10-19', '2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16', '2026-11-20'])
+    expect(history.weeks.map(w => w.week)).toEqual([
+      '2026-09-28',
+      '2026-10-05',
+      '2026-10-12',
+      '2026-10-19',
+      '2026-10-26',
+      '2026-11-02',
+      '2026-11-09',
+      '2026-11-16',
+      '2026-11-20',
+    ])
     expect(history.weeks.at(-3)).toMatchObject({ snapshotDay: null, forecast: null, closedWon: 10_000 })
     // The 16 November snapshot: commit A2 20,000 (A5 omitted); best case adds A3 and B1; won by then A1.
-    expect(history.weeks.at(-2)).toMatchObject({ snapshotDay: '2026-11-16', commit: 20_000, bestCase: 38_000, closedWon: 10_000, forecast: 30_000, bestCaseForecast: 48_000 })
+    expect(history.weeks.at(-2)).toMatchObject({
+      snapshotDay: '2026-11-16',
+      commit: 20_000,
+      bestCase: 38_000,
+      closedWon: 10_000,
+      forecast: 30_000,
+      bestCaseForecast: 48_000,
+    })
     expect(history.weeks.at(-1)).toMatchObject({ week: '2026-11-20', snapshotDay: '2026-11-16', forecast: 30_000 })
     expect(history.actual).toBe(10_000)
     expect(history.slipped).toMatchObject({ amount: 6_000, deals: [{ name: 'A6', from: '2026-12-15', to: '2027-02-01' }] })
@@ -126,11 +198,22 @@ describe('analytics from the stage history', () => {
 
   it('computes conversion, time in stage, win rate and cycle length as counted by hand', async () => {
     // Negotiation was entered by A1, A2, A5, A6 and B3; A1 and B3 went on (won). Proposal: A3, B1, B4; none went on.
-    expect((await run('conversion', 'none')).filter(r => ['negotiation', 'proposal'].includes(r.stage as string)).map(r => [r.stage, r.entered, r.advanced, r.rate]))
-      .toEqual([['proposal', 3, 0, 0], ['negotiation', 5, 2, 0.4]])
+    expect(
+      (await run('conversion', 'none'))
+        .filter(r => ['negotiation', 'proposal'].includes(r.stage as string))
+        .map(r => [r.stage, r.entered, r.advanced, r.rate]),
+    ).toEqual([
+      ['proposal', 3, 0, 0],
+      ['negotiation', 5, 2, 0.4],
+    ])
     // Out of negotiation: A1 after 14 days, B3 after 19; out of proposal: B4 after 12.
-    expect((await run('time-in-stage', 'none')).map(r => [r.stage, r.moves, r.avgDays, r.medianDays])).toEqual([['proposal', 1, 12, 12], ['negotiation', 2, 16.5, 16.5]])
-    expect(await run('win-rate', 'none')).toEqual([{ group: 'all', label: 'All deals', won: 2, lost: 1, winRate: 0.667, wonAmount: 15_000 }])
+    expect((await run('time-in-stage', 'none')).map(r => [r.stage, r.moves, r.avgDays, r.medianDays])).toEqual([
+      ['proposal', 1, 12, 12],
+      ['negotiation', 2, 16.5, 16.5],
+    ])
+    expect(await run('win-rate', 'none')).toEqual([
+      { group: 'all', label: 'All deals', won: 2, lost: 1, winRate: 0.667, wonAmount: 15_000 },
+    ])
     expect((await run('win-rate', 'owner')).map(r => [r.label, r.won, r.lost, r.winRate])).toEqual([['Alice', 1, 0, 1], ['Bob', 1, 1, 0.5]])
     expect(await run('cycle-length', 'none')).toEqual([{ group: 'all', label: 'All deals', won: 2, avgDays: 16.5, medianDays: 16.5 }])
   })
@@ -141,8 +224,18 @@ describe('on the demo data', () => {
     const demo = await seedDemo(database.db)
     const now = new Date()
     const quarter = parsePeriod(`${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`)!
-    const result = await withTenant(database.db, demo.tenantId, tx => forecast(tx, demo.tenantId, { role: 'admin', userId: '', teamId: null, access: { tenantId: demo.tenantId, scope: 'tenant' } }, quarter))
-    const [direct] = await withTenant(database.db, demo.tenantId, tx => queryRows<{ won: number, open: number, commit: number, weighted: number }>(tx, sql`
+    const result = await withTenant(database.db, demo.tenantId, tx =>
+      forecast(
+        tx,
+        demo.tenantId,
+        { role: 'admin', userId: '', teamId: null, access: { tenantId: demo.tenantId, scope: 'tenant' } },
+        quarter,
+      ),
+    )
+    const [direct] = await withTenant(database.db, demo.tenantId, tx =>
+      queryRows<{ won: number, open: number, commit: number, weighted: number }>(
+        tx,
+        sql`
       select coalesce(sum(d.amount) filter (where s.kind = 'won' and d.closed_at >= ${quarter.start}::date and d.closed_at < ${quarter.end}::date), 0)::float as won,
              coalesce(sum(d.amount) filter (where s.kind = 'open' and d.close_date >= ${quarter.start}::date and d.close_date < ${quarter.end}::date
                and coalesce(d.forecast_category, s.forecast_category) <> 'omitted'), 0)::float as open,
@@ -150,7 +243,9 @@ describe('on the demo data', () => {
                and coalesce(d.forecast_category, s.forecast_category) = 'commit'), 0)::float as commit,
              round(coalesce(sum(d.amount * coalesce(d.probability, s.probability) / 100.0) filter (where s.kind = 'open' and d.close_date >= ${quarter.start}::date
                and d.close_date < ${quarter.end}::date and coalesce(d.forecast_category, s.forecast_category) <> 'omitted'), 0), 2)::float as weighted
-      from deals d join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage`))
+      from deals d join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage`,
+      ),
+    )
     expect(result.total).toMatchObject({ closedWon: direct!.won, open: direct!.open, commit: direct!.commit, weighted: direct!.weighted })
     expect(result.total.open).toBeGreaterThan(0)
   })

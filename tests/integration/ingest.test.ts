@@ -64,14 +64,28 @@ describe('ingestion', () => {
   })
 
   it('resolves the actor by email', async () => {
-    await ingest({ ...ev(2, { externalId: 'actor-1' }), type: 'call', actor: { email: 'REP@ingest.test' }, subject: { dealId: openDeals[0] } })
+    await ingest({
+      ...ev(2, { externalId: 'actor-1' }),
+      type: 'call',
+      actor: { email: 'REP@ingest.test' },
+      subject: { dealId: openDeals[0] },
+    })
     const [row] = await database.db.select().from(events).where(eq(events.externalId, 'actor-1'))
     expect(row!.actorUserId).toBe(rep.id)
   })
 
   it('stores nothing from a batch with one bad item, and names the item', async () => {
-    const batch = { events: [ev(10, { externalId: 'bad-1' }), ev(11, { externalId: 'bad-2', subject: { dealId: '00000000-0000-4000-8000-000000000000' } }), ev(12, { externalId: 'bad-3' })] }
-    await expect(ingest(batch)).rejects.toMatchObject({ statusCode: 400, data: { issues: [{ index: 1, path: 'subject.dealId', message: 'no such deal' }] } })
+    const batch = {
+      events: [
+        ev(10, { externalId: 'bad-1' }),
+        ev(11, { externalId: 'bad-2', subject: { dealId: '00000000-0000-4000-8000-000000000000' } }),
+        ev(12, { externalId: 'bad-3' }),
+      ],
+    }
+    await expect(ingest(batch)).rejects.toMatchObject({
+      statusCode: 400,
+      data: { issues: [{ index: 1, path: 'subject.dealId', message: 'no such deal' }] },
+    })
     expect(await countWhere('bad-')).toBe(0)
   })
 
@@ -86,7 +100,9 @@ describe('ingestion', () => {
     const other = await openDatabase({ kind: 'postgres', url: database.url!, poolMax: 2 })
     try {
       const batch = parseEventBatch({ events: Array.from({ length: 300 }, (_, i) => ev(i, { externalId: `race-${i}` })) })
-      const results = await Promise.all([database.db, other.db].map(db => withTenant(db, tenantId, tx => ingestEvents(tx, tenantId, batch, 'system'))))
+      const results = await Promise.all(
+        [database.db, other.db].map(db => withTenant(db, tenantId, tx => ingestEvents(tx, tenantId, batch, 'system'))),
+      )
       expect(results.map(r => r.inserted).sort((a, b) => a - b)).toEqual([0, 300])
       expect(await countWhere('race-')).toBe(300 * openDeals.length)
     }
@@ -96,15 +112,26 @@ describe('ingestion', () => {
   })
 
   it('logs a call with its duration and outcome, and a note also as a note', async () => {
-    await inTenant(tx => logActivity(tx, { tenantId, userId: rep.id }, { type: 'call', dealId: openDeals[0], durationSeconds: 300, outcome: 'connected' }))
-    await inTenant(tx => logActivity(tx, { tenantId, userId: rep.id }, { type: 'note', dealId: openDeals[0], body: 'Budget approved in Q1' }))
+    await inTenant(tx =>
+      logActivity(tx, { tenantId, userId: rep.id }, { type: 'call', dealId: openDeals[0], durationSeconds: 300, outcome: 'connected' }),
+    )
+    await inTenant(tx =>
+      logActivity(tx, { tenantId, userId: rep.id }, { type: 'note', dealId: openDeals[0], body: 'Budget approved in Q1' }),
+    )
     const timeline = await inTenant(tx => dealTimeline(tx, tenantId, openDeals[0]!, { limit: 500 }))
-    expect(timeline.data.find(e => e.type === 'call' && e.source === 'direct')?.metadata).toEqual({ durationSeconds: 300, outcome: 'connected' })
-    expect((await database.db.select().from(notes).where(eq(notes.dealId, openDeals[0]!))).map(n => n.body)).toEqual(['Budget approved in Q1'])
+    expect(timeline.data.find(e => e.type === 'call' && e.source === 'direct')?.metadata).toEqual({
+      durationSeconds: 300,
+      outcome: 'connected',
+    })
+    expect((await database.db.select().from(notes).where(eq(notes.dealId, openDeals[0]!))).map(n => n.body)).toEqual([
+      'Budget approved in Q1',
+    ])
   })
 
   it('writes task_completed when a task is completed, in the same transaction', async () => {
-    const [task] = await inTenant(tx => tx.insert(tasks).values({ tenantId, title: 'Send proposal', dealId: openDeals[0], assigneeId: rep.id }).returning())
+    const [task] = await inTenant(tx =>
+      tx.insert(tasks).values({ tenantId, title: 'Send proposal', dealId: openDeals[0], assigneeId: rep.id }).returning(),
+    )
     await inTenant(tx => completeTask(tx, { tenantId, userId: rep.id }, task!.id))
     const [row] = await database.db.select().from(events).where(and(eq(events.type, 'task_completed'), eq(events.dealId, openDeals[0]!)))
     expect(row?.metadata).toMatchObject({ taskId: task!.id, title: 'Send proposal' })
@@ -115,7 +142,9 @@ describe('ingestion', () => {
 describe('the hot reads', () => {
   beforeAll(async () => {
     // Monthly partitions around the data, and twenty actors so that an actor's events are few.
-    await database.db.execute(sql`select momentum_create_event_partition('2026-10-01'), momentum_create_event_partition('2026-11-01'), momentum_create_event_partition('2026-12-01')`)
+    await database.db.execute(
+      sql`select momentum_create_event_partition('2026-10-01'), momentum_create_event_partition('2026-11-01'), momentum_create_event_partition('2026-12-01')`,
+    )
     const actors = [rep.id, ...Array.from({ length: 19 }, () => randomUUID())]
     const many = Array.from({ length: 6000 }, (_, i) => ({
       type: 'email_sent' as const, occurredAt: new Date(Date.UTC(2026, 10, 1) + i * 60_000), source: 'bulk',
@@ -134,7 +163,9 @@ describe('the hot reads', () => {
       expect(page.data.map(e => e.occurredAt.getTime())).toEqual([...page.data.map(e => e.occurredAt.getTime())].sort((a, b) => b - a))
       cursor = page.nextCursor ? { at: page.data.at(-1)!.occurredAt, id: page.data.at(-1)!.id } : undefined
     } while (cursor)
-    const total = (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from events where deal_id = ${openDeals[1]}`))[0]!.n
+    const total = (
+      await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from events where deal_id = ${openDeals[1]}`)
+    )[0]!.n
     expect(seen).toHaveLength(total)
     expect(new Set(seen).size).toBe(total)
   })
@@ -178,14 +209,23 @@ describe('the live feed', () => {
     })).rejects.toThrow('roll back')
     await settle()
     await stop()
-    expect(received).toEqual([{ tenantId, topic: 'event.created', id: expect.any(String), data: expect.objectContaining({ count: 1, dealIds: [openDeals[0]], types: ['note'] }) }])
+    expect(received).toEqual([
+      {
+        tenantId,
+        topic: 'event.created',
+        id: expect.any(String),
+        data: expect.objectContaining({ count: 1, dealIds: [openDeals[0]], types: ['note'] }),
+      },
+    ])
   })
 
   it.runIf(Boolean(process.env.TEST_DATABASE_URL))('reaches every server process through LISTEN/NOTIFY (real Postgres)', async () => {
     const second = await openDatabase({ kind: 'postgres', url: database.url!, poolMax: 2 })
     const one = await collect(database)
     const two = await collect(second)
-    await withTenant(second.db, tenantId, tx => writeEvents(tx, tenantId, [{ type: 'call', occurredAt: new Date(), source: 'direct', dealId: openDeals[1] }]))
+    await withTenant(second.db, tenantId, tx =>
+      writeEvents(tx, tenantId, [{ type: 'call', occurredAt: new Date(), source: 'direct', dealId: openDeals[1] }]),
+    )
     await settle()
     await one.stop()
     await two.stop()

@@ -41,9 +41,19 @@ beforeAll(async () => {
     rep = { tenantId, userId: u.id }
     other = { tenantId, userId: o.id }
     const account = await createAccount(tx, at(rep, ago(60)), { name: 'Acme' })
-    for (let i = 0; i < 4; i++) contact.push((await createContact(tx, at(rep, ago(60)), { firstName: `C${i}`, email: `c${i}@acme.test`, accountId: account.id })).id)
+    for (let i = 0; i < 4; i++)
+      contact.push((await createContact(tx, at(rep, ago(60)), { firstName: `C${i}`, email: `c${i}@acme.test`, accountId: account.id })).id)
     const make = async (name: string, created: number, input: Partial<Parameters<typeof createDeal>[2]> = {}, actor = rep) =>
-      (await createDeal(tx, at(actor, ago(created)), { name, amount: 10_000, closeDate: isoDay(ago(-45)), accountId: account.id, contactIds: contact, ...input })).id
+      (
+        await createDeal(tx, at(actor, ago(created)), {
+          name,
+          amount: 10_000,
+          closeDate: isoDay(ago(-45)),
+          accountId: account.id,
+          contactIds: contact,
+          ...input,
+        })
+      ).id
     deal.hot = await make('Hot', 30, { stage: 'contacted', amount: 50_000 })
     await changeDealStage(tx, at(rep, ago(5)), deal.hot, { to: 'qualified' })
     deal.quiet = await make('Quiet', 40, { stage: 'proposal', amount: 20_000 })
@@ -53,8 +63,14 @@ beforeAll(async () => {
     await updateDeal(tx, at(rep, ago(10)), deal.pushed, { closeDate: isoDay(ago(-60)) })
     await updateDeal(tx, at(rep, ago(5)), deal.pushed, { closeDate: isoDay(ago(-90)) })
 
-    const ev = (dealId: string, type: EventRow['type'], daysAgo: number, contactIndex = 0): EventRow =>
-      ({ type, occurredAt: ago(daysAgo), source: 'direct', dealId, contactId: contact[contactIndex], actorUserId: type === 'email_received' ? null : rep.userId })
+    const ev = (dealId: string, type: EventRow['type'], daysAgo: number, contactIndex = 0): EventRow => ({
+      type,
+      occurredAt: ago(daysAgo),
+      source: 'direct',
+      dealId,
+      contactId: contact[contactIndex],
+      actorUserId: type === 'email_received' ? null : rep.userId,
+    })
     await writeEvents(tx, tenantId, [
       // Hot: one email a week before, then a burst this week with three people answering.
       ...[10, 17, 24, 31].map(d => ev(deal.hot!, 'email_sent', d)),
@@ -77,7 +93,13 @@ const scores = async () => Object.fromEntries((await inTenant(tx => tx.select().
     const name = Object.entries(deal).find(([, id]) => id === s.dealId)?.[0]
     return name ? [[name, s]] : []
   }))
-const openAlerts = () => inTenant(tx => tx.select({ dealId: alerts.dealId, kind: alerts.kind, status: alerts.status, id: alerts.id }).from(alerts).where(eq(alerts.tenantId, tenantId)))
+const openAlerts = () =>
+  inTenant(tx =>
+    tx
+      .select({ dealId: alerts.dealId, kind: alerts.kind, status: alerts.status, id: alerts.id })
+      .from(alerts)
+      .where(eq(alerts.tenantId, tenantId)),
+  )
 
 /** A reason's fact, without the points it moves the chance by. */
 const fact = (text: string) => text.replace(/ \(((raises|cuts) the chance by .*|does not change the chance by itself)\)$/, '')
@@ -97,7 +119,13 @@ describe('the momentum run', () => {
     // Quiet: six emails since the last reply 20 days ago — the rep's effort does not count for it.
     expect(['stalling', 'at_risk']).toContain(s.quiet!.state)
     expect(s.quiet!.winProbability).toBeLessThan(0.5)
-    expect(facts(s.quiet!.reasons)).toEqual(expect.arrayContaining(['40 days in Proposal (typical 21)', 'no reply, inbound call or meeting with the buyer in 14 days', 'the buyer answered 1 of 6 emails in 30 days']))
+    expect(facts(s.quiet!.reasons)).toEqual(
+      expect.arrayContaining([
+        '40 days in Proposal (typical 21)',
+        'no reply, inbound call or meeting with the buyer in 14 days',
+        'the buyer answered 1 of 6 emails in 30 days',
+      ]),
+    )
     expect(facts(s.pushed!.reasons)).toContain('close date pushed twice')
     // A passed close date is a reason, not a state.
     expect(facts(s.overdue!.reasons)).toContain('close date passed 3 days ago')
@@ -131,7 +159,11 @@ describe('the momentum run', () => {
     expect(idle).toMatchObject({ scored: 0, reasons: { dirty: 0, unscored: 0, stale: 0 } })
 
     const replyAt = new Date(NOW.getTime() + 2 * 3_600_000)
-    await inTenant(tx => writeEvents(tx, tenantId, [{ type: 'email_received', occurredAt: replyAt, source: 'direct', dealId: deal.quiet, contactId: contact[3] }]))
+    await inTenant(tx =>
+      writeEvents(tx, tenantId, [
+        { type: 'email_received', occurredAt: replyAt, source: 'direct', dealId: deal.quiet, contactId: contact[3] },
+      ]),
+    )
     const touched = await inTenant(tx => refreshMomentum(tx, tenantId, { now: new Date(NOW.getTime() + 3 * 3_600_000) }))
     expect(touched).toMatchObject({ scored: 1, reasons: { dirty: 1, unscored: 0, stale: 0 } })
     const after = await scores()
@@ -146,8 +178,11 @@ describe('the momentum run', () => {
   it('leaves nothing behind when a run is cut off, and the next run completes it once', async () => {
     const { tenant } = await createTenant(database.db, { name: 'Cut Off Co' })
     const owner = await withTenant(database.db, tenant.id, tx => createUser(tx, tenant.id, { email: 'o@cut.test', name: 'O', role: 'rep' }))
-    await withTenant(database.db, tenant.id, tx => createDeal(tx, { tenantId: tenant.id, userId: owner.id, now: ago(10) }, { name: 'Late', amount: 1, closeDate: isoDay(ago(2)) }))
-    const count = async (table: typeof alerts | typeof dealScores) => (await withTenant(database.db, tenant.id, tx => tx.select({ n: sql<number>`count(*)::int` }).from(table)))[0]!.n
+    await withTenant(database.db, tenant.id, tx =>
+      createDeal(tx, { tenantId: tenant.id, userId: owner.id, now: ago(10) }, { name: 'Late', amount: 1, closeDate: isoDay(ago(2)) }),
+    )
+    const count = async (table: typeof alerts | typeof dealScores) =>
+      (await withTenant(database.db, tenant.id, tx => tx.select({ n: sql<number>`count(*)::int` }).from(table)))[0]!.n
     await expect(withTenant(database.db, tenant.id, async (tx) => {
       await refreshMomentum(tx, tenant.id, { now: NOW })
       throw new Error('killed')
@@ -162,14 +197,34 @@ describe('the momentum run', () => {
   it('leaves machine-flagged email events out of the signals', async () => {
     const later = new Date(NOW.getTime() + 4 * 3_600_000)
     const before = (await inTenant(tx => dealSignals(tx, tenantId, later, [deal.overdue!])))[0]!
-    await inTenant(tx => writeEvents(tx, tenantId, Array.from({ length: 5 }, () => ({
-      type: 'email_opened' as const, occurredAt: new Date(NOW.getTime() + 3_600_000), source: 'sendgrid', dealId: deal.overdue, contactId: contact[1],
-      metadata: { machine: true, machineReason: 'apple_privacy_proxy' },
-    }))))
+    await inTenant(tx =>
+      writeEvents(
+        tx,
+        tenantId,
+        Array.from({ length: 5 }, () => ({
+          type: 'email_opened' as const,
+          occurredAt: new Date(NOW.getTime() + 3_600_000),
+          source: 'sendgrid',
+          dealId: deal.overdue,
+          contactId: contact[1],
+          metadata: { machine: true, machineReason: 'apple_privacy_proxy' },
+        })),
+      ),
+    )
     const after = (await inTenant(tx => dealSignals(tx, tenantId, later, [deal.overdue!])))[0]!
     expect(after.buyer14).toBe(before.buyer14)
     expect(after.contacts7).toBe(before.contacts7)
-    await inTenant(tx => writeEvents(tx, tenantId, [{ type: 'email_opened', occurredAt: new Date(NOW.getTime() + 3_600_000), source: 'sendgrid', dealId: deal.overdue, contactId: contact[1] }]))
+    await inTenant(tx =>
+      writeEvents(tx, tenantId, [
+        {
+          type: 'email_opened',
+          occurredAt: new Date(NOW.getTime() + 3_600_000),
+          source: 'sendgrid',
+          dealId: deal.overdue,
+          contactId: contact[1],
+        },
+      ]),
+    )
     expect((await inTenant(tx => dealSignals(tx, tenantId, later, [deal.overdue!])))[0]!.buyer14).toBe(before.buyer14 + 1)
   })
 
@@ -185,9 +240,14 @@ describe('the momentum run', () => {
 describe('the pipeline views and snapshots', () => {
   it('summarizes each stage for the tenant and for an owner exactly as a direct query over the deals does', async () => {
     await runTask(database.db, 'pipeline:refresh')
-    const direct = await inTenant(tx => queryRows<{ stage: string, count: number, value: number, weighted: number }>(tx, sql`
+    const direct = await inTenant(tx =>
+      queryRows<{ stage: string, count: number, value: number, weighted: number }>(
+        tx,
+        sql`
       select d.stage, count(*)::int as count, sum(d.amount)::float as value, sum(d.amount * coalesce(d.probability, s.probability) / 100.0)::float as weighted
-      from deals d join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage group by d.stage`))
+      from deals d join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage group by d.stage`,
+      ),
+    )
     const tenantView = await inTenant(tx => pipelineSummary(tx, 'tenant'))
     for (const row of direct) expect(tenantView.stages.find(s => s.stage === row.stage)).toMatchObject(row)
     expect(tenantView.stages.find(s => s.stage === 'new')).toMatchObject({ count: 0, value: 0 })
@@ -204,11 +264,22 @@ describe('the pipeline views and snapshots', () => {
     await runTask(database.db, 'pipeline:snapshot', { tenantId, now: new Date(NOW.getTime() + 3_600_000) })
     const rows = await inTenant(tx => tx.select().from(pipelineSnapshots).where(eq(pipelineSnapshots.tenantId, tenantId)))
     expect(rows).toHaveLength(4)
-    expect(rows.find(r => r.dealId === deal.overdue)).toMatchObject({ day: isoDay(NOW), stage: 'negotiation', forecastCategory: 'commit', probability: 75, closeDate: isoDay(ago(3)) })
+    expect(rows.find(r => r.dealId === deal.overdue)).toMatchObject({
+      day: isoDay(NOW),
+      stage: 'negotiation',
+      forecastCategory: 'commit',
+      probability: 75,
+      closeDate: isoDay(ago(3)),
+    })
   })
 
   it('calibrates on the closed deals: each counts with the win probability of its last score before it closed', async () => {
-    const [last] = await inTenant(tx => tx.select({ winProbability: dealScores.winProbability }).from(dealScores).where(and(eq(dealScores.tenantId, tenantId), eq(dealScores.dealId, deal.pushed!))))
+    const [last] = await inTenant(tx =>
+      tx
+        .select({ winProbability: dealScores.winProbability })
+        .from(dealScores)
+        .where(and(eq(dealScores.tenantId, tenantId), eq(dealScores.dealId, deal.pushed!))),
+    )
     await inTenant(tx => changeDealStage(tx, at(rep, new Date(NOW.getTime() + 2 * DAY)), deal.pushed!, { to: 'lost', reason: 'no budget' }))
     const table = await inTenant(tx => calibration(tx, tenantId))
     // The 'Soon' test deal closed lost too, after being scored.
@@ -232,32 +303,104 @@ describe('honest signals', () => {
       await createContact(tx, actor(ago(60)), { firstName: 'Champ', email: 'champ@buyer.test' }),
       await createContact(tx, actor(ago(60)), { firstName: 'Other', email: 'other@buyer.test' }),
     ])
-    const made = await inT(tx => createDeal(tx, actor(ago(50)), { name: 'Signals', amount: 100_000, stage: 'proposal', contactIds: people.map(p => p.id), closeDate: isoDay(ago(-30)) }))
+    const made = await inT(tx =>
+      createDeal(tx, actor(ago(50)), {
+        name: 'Signals',
+        amount: 100_000,
+        stage: 'proposal',
+        contactIds: people.map(p => p.id),
+        closeDate: isoDay(ago(-30)),
+      }),
+    )
     await inT(tx => updateDeal(tx, actor(ago(20)), made.id, { amount: 95_000 }))
     await inT(tx => updateDeal(tx, actor(ago(10)), made.id, { amount: 70_000 }))
     const inputs = parseEventBatch({
       events: [
-        { type: 'email_sent', occurredAt: ago(12).toISOString(), source: 'gmail', actor: { userId: owner.id }, subject: { dealId: made.id, contactId: people[0]!.id }, metadata: { threadId: 'a' } },
-        { type: 'email_received', occurredAt: new Date(ago(12).getTime() + 2 * 3_600_000).toISOString(), source: 'gmail', subject: { dealId: made.id, contactId: people[0]!.id }, metadata: { threadId: 'a' } },
-        { type: 'meeting_held', occurredAt: ago(9).toISOString(), source: 'calendar', subject: { dealId: made.id, contactId: people[0]!.id } },
-        { type: 'email_sent', occurredAt: ago(3).toISOString(), source: 'gmail', actor: { userId: owner.id }, subject: { dealId: made.id, contactId: people[1]!.id }, metadata: { threadId: 'b' } },
-        { type: 'email_received', occurredAt: ago(3).toISOString(), source: 'gmail', subject: { dealId: made.id, contactId: people[1]!.id }, metadata: { threadId: 'b', subject: 'Abwesenheitsnotiz: Re: Angebot' } },
-        { type: 'email_received', occurredAt: ago(2).toISOString(), source: 'gmail', subject: { dealId: made.id, contactId: people[1]!.id }, metadata: { threadId: 'b', subject: 'Re: Angebot', headers: { 'Auto-Submitted': 'auto-replied' } } },
-        { type: 'email_bounced', occurredAt: ago(1).toISOString(), source: 'gmail', subject: { dealId: made.id, contactId: people[0]!.id } },
-        { type: 'email_opened', occurredAt: ago(1).toISOString(), source: 'tracker', subject: { dealId: made.id, contactId: people[1]!.id }, metadata: { userAgent: 'Mozilla/5.0', ip: '17.58.1.9' } },
-        { type: 'stage_changed', occurredAt: ago(40).toISOString(), source: 'direct', subject: { dealId: made.id }, metadata: { from: 'qualified', to: 'proposal', secondsInStage: 10 * 86400 } },
+        {
+          type: 'email_sent',
+          occurredAt: ago(12).toISOString(),
+          source: 'gmail',
+          actor: { userId: owner.id },
+          subject: { dealId: made.id, contactId: people[0]!.id },
+          metadata: { threadId: 'a' },
+        },
+        {
+          type: 'email_received',
+          occurredAt: new Date(ago(12).getTime() + 2 * 3_600_000).toISOString(),
+          source: 'gmail',
+          subject: { dealId: made.id, contactId: people[0]!.id },
+          metadata: { threadId: 'a' },
+        },
+        {
+          type: 'meeting_held',
+          occurredAt: ago(9).toISOString(),
+          source: 'calendar',
+          subject: { dealId: made.id, contactId: people[0]!.id },
+        },
+        {
+          type: 'email_sent',
+          occurredAt: ago(3).toISOString(),
+          source: 'gmail',
+          actor: { userId: owner.id },
+          subject: { dealId: made.id, contactId: people[1]!.id },
+          metadata: { threadId: 'b' },
+        },
+        {
+          type: 'email_received',
+          occurredAt: ago(3).toISOString(),
+          source: 'gmail',
+          subject: { dealId: made.id, contactId: people[1]!.id },
+          metadata: { threadId: 'b', subject: 'Abwesenheitsnotiz: Re: Angebot' },
+        },
+        {
+          type: 'email_received',
+          occurredAt: ago(2).toISOString(),
+          source: 'gmail',
+          subject: { dealId: made.id, contactId: people[1]!.id },
+          metadata: { threadId: 'b', subject: 'Re: Angebot', headers: { 'Auto-Submitted': 'auto-replied' } },
+        },
+        {
+          type: 'email_bounced',
+          occurredAt: ago(1).toISOString(),
+          source: 'gmail',
+          subject: { dealId: made.id, contactId: people[0]!.id },
+        },
+        {
+          type: 'email_opened',
+          occurredAt: ago(1).toISOString(),
+          source: 'tracker',
+          subject: { dealId: made.id, contactId: people[1]!.id },
+          metadata: { userAgent: 'Mozilla/5.0', ip: '17.58.1.9' },
+        },
+        {
+          type: 'stage_changed',
+          occurredAt: ago(40).toISOString(),
+          source: 'direct',
+          subject: { dealId: made.id },
+          metadata: { from: 'qualified', to: 'proposal', secondsInStage: 10 * 86400 },
+        },
       ],
     })
     await inT(tx => ingestEvents(tx, T, inputs, 'system'))
     const [s] = await inT(tx => dealSignals(tx, T, NOW, [made.id]))
     expect(s).toMatchObject({
       // The reply and the meeting; the two auto-replies are counted apart, the machine open not at all.
-      conversations14: 2, buyer14: 2, autoReplies30: 2, contacts30: 1,
-      amountCuts: 1, smallDiscounts: 1, championsLost30: 1,
+      conversations14: 2,
+      buyer14: 2,
+      autoReplies30: 2,
+      contacts30: 1,
+      amountCuts: 1,
+      smallDiscounts: 1,
+      championsLost30: 1,
       // Entered proposal 40 days ago by the stage history, though the deal row says 50.
       daysInStage: 40,
     })
-    const flagged = await inT(tx => queryRows<{ reason: string }>(tx, sql`select metadata ->> 'autoReplyReason' as reason from events where tenant_id = ${T}::uuid and (metadata ->> 'autoReply') = 'true' order by occurred_at`))
+    const flagged = await inT(tx =>
+      queryRows<{ reason: string }>(
+        tx,
+        sql`select metadata ->> 'autoReplyReason' as reason from events where tenant_id = ${T}::uuid and (metadata ->> 'autoReply') = 'true' order by occurred_at`,
+      ),
+    )
     expect(flagged.map(f => f.reason)).toEqual(['out-of-office subject', 'auto-submitted'])
     await inT(tx => refreshMomentum(tx, T, { now: NOW }))
     const [scored] = await inT(tx => tx.select().from(dealScores).where(eq(dealScores.tenantId, T)))

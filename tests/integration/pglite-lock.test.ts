@@ -22,7 +22,9 @@ function tempDataDir() {
 
 /** Starts another process that opens the data directory and waits. */
 function holdInAnotherProcess(dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/hold-pglite.ts', dataDir], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/hold-pglite.ts', dataDir], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
   children.push(child)
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('open') && resolve(child))

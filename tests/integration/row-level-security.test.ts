@@ -38,7 +38,18 @@ describe('row-level security underneath the app', () => {
       for (const t of tables) counts.push([t, (await queryRows<{ n: number }>(tx, sql.raw(`select count(*)::int as n from ${t}`)))[0]!.n])
       return counts
     })
-    expect(Object.fromEntries(counts)).toEqual({ deals: 0, users: 0, events: 0, teams: 0, pipeline_stages: 0, accounts: 0, contacts: 0, audit_log: 0, api_keys: 0, tenants: 0 })
+    expect(Object.fromEntries(counts)).toEqual({
+      deals: 0,
+      users: 0,
+      events: 0,
+      teams: 0,
+      pipeline_stages: 0,
+      accounts: 0,
+      contacts: 0,
+      audit_log: 0,
+      api_keys: 0,
+      tenants: 0,
+    })
   })
 
   it('shows a tenant only its own rows, even to a query with no WHERE', async () => {
@@ -47,22 +58,34 @@ describe('row-level security underneath the app', () => {
   })
 
   it('shows a rep only what they own', async () => {
-    const names = await withAccess(database.db, { tenantId: tenant.a.id, scope: 'owners', ownerIds: [tenant.a.rep] }, tx => tx.select({ name: deals.name }).from(deals))
+    const names = await withAccess(database.db, { tenantId: tenant.a.id, scope: 'owners', ownerIds: [tenant.a.rep] }, tx =>
+      tx.select({ name: deals.name }).from(deals),
+    )
     expect(names.map(d => d.name)).toEqual(['a mine'])
   })
 
   it('refuses to write a row into another tenant', async () => {
-    await expect(withTenant(database.db, tenant.a.id, tx => tx.insert(deals).values({ tenantId: tenant.b.id, name: 'sneaky', ownerId: tenant.b.rep, stage: 'new' })))
-      .rejects.toSatisfy(databaseSaid(/row-level security/))
+    await expect(
+      withTenant(database.db, tenant.a.id, tx =>
+        tx.insert(deals).values({ tenantId: tenant.b.id, name: 'sneaky', ownerId: tenant.b.rep, stage: 'new' }),
+      ),
+    ).rejects.toSatisfy(databaseSaid(/row-level security/))
   })
 
   it('does not let the app role change or delete events (append-only)', async () => {
-    await expect(withTenant(database.db, tenant.a.id, tx => tx.execute(sql`delete from events`))).rejects.toSatisfy(databaseSaid(/permission denied/))
-    await expect(withTenant(database.db, tenant.a.id, tx => tx.execute(sql`update events set type = 'note'`))).rejects.toSatisfy(databaseSaid(/permission denied/))
+    await expect(withTenant(database.db, tenant.a.id, tx => tx.execute(sql`delete from events`))).rejects.toSatisfy(
+      databaseSaid(/permission denied/),
+    )
+    await expect(withTenant(database.db, tenant.a.id, tx => tx.execute(sql`update events set type = 'note'`))).rejects.toSatisfy(
+      databaseSaid(/permission denied/),
+    )
   })
 
   it('runs the app role as neither superuser nor able to bypass RLS', async () => {
-    const [role] = await queryRows<{ rolsuper: boolean, rolbypassrls: boolean }>(database.db, sql`select rolsuper, rolbypassrls from pg_roles where rolname = 'momentum_app'`)
+    const [role] = await queryRows<{ rolsuper: boolean, rolbypassrls: boolean }>(
+      database.db,
+      sql`select rolsuper, rolbypassrls from pg_roles where rolname = 'momentum_app'`,
+    )
     expect(role).toEqual({ rolsuper: false, rolbypassrls: false })
   })
 })

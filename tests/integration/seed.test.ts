@@ -28,7 +28,15 @@ describe('the demo seed', () => {
   it('makes about 300 deals across every default stage', async () => {
     const stages = await query<{ stage: string, n: number }>(sql`select stage, count(*)::int as n from deals group by stage`)
     expect(summary.deals).toBe(300)
-    expect(Object.fromEntries(stages.map(s => [s.stage, s.n]))).toEqual({ new: 40, contacted: 45, qualified: 50, proposal: 45, negotiation: 30, won: 50, lost: 40 })
+    expect(Object.fromEntries(stages.map(s => [s.stage, s.n]))).toEqual({
+      new: 40,
+      contacted: 45,
+      qualified: 50,
+      proposal: 45,
+      negotiation: 30,
+      won: 50,
+      lost: 40,
+    })
   })
 
   it('writes about 20,000 events over the last 120 days, all in monthly partitions', async () => {

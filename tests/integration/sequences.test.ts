@@ -66,8 +66,14 @@ const steps = SequenceCreateSchema.parse({
 describe('email sequences', () => {
   it('a three-step sequence sends two emails over SMTP, waiting business days, and stops when the reply arrives', async () => {
     const sequence = await inTenant(tx => createSequence(tx, { tenantId, userId: rep }, steps, NOW))
-    expect(await inTenant(tx => enrol(tx, tenantId, sequence.id, { contactIds: [contactId], dealId, senderId: rep }, NOW))).toMatchObject({ enrolled: 1, skipped: 0 })
-    expect(await inTenant(tx => enrol(tx, tenantId, sequence.id, { contactIds: [contactId], dealId, senderId: rep }, NOW))).toMatchObject({ enrolled: 0, skipped: 1 })
+    expect(await inTenant(tx => enrol(tx, tenantId, sequence.id, { contactIds: [contactId], dealId, senderId: rep }, NOW))).toMatchObject({
+      enrolled: 1,
+      skipped: 0,
+    })
+    expect(await inTenant(tx => enrol(tx, tenantId, sequence.id, { contactIds: [contactId], dealId, senderId: rep }, NOW))).toMatchObject({
+      enrolled: 0,
+      skipped: 1,
+    })
 
     await run(at(0.01))
     const [first] = await smtp.waitFor(1)
@@ -85,7 +91,18 @@ describe('email sequences', () => {
     expect(await inTenant(tx => tx.select().from(emailMessages).where(eq(emailMessages.direction, 'sent')))).toHaveLength(2)
 
     // Bea answers the second email: threaded by In-Reply-To onto the deal as email_received.
-    await inTenant(tx => threadReply(tx, tenantId, { messageId: 'reply-1@acme.test', inReplyTo: second!.messageId!.replace(/[<>]/g, ''), references: [], from: 'bea@acme.test', to: 'riley@seq.test', subject: 'Re: Following up', date: at(3), text: 'Yes, call me' }))
+    await inTenant(tx =>
+      threadReply(tx, tenantId, {
+        messageId: 'reply-1@acme.test',
+        inReplyTo: second!.messageId!.replace(/[<>]/g, ''),
+        references: [],
+        from: 'bea@acme.test',
+        to: 'riley@seq.test',
+        subject: 'Re: Following up',
+        date: at(3),
+        text: 'Yes, call me',
+      }),
+    )
     await run(at(3.1))
     await run(at(10))
     await new Promise(resolve => setTimeout(resolve, 300))
@@ -96,7 +113,9 @@ describe('email sequences', () => {
 
   it('holds steps back once the sender reached the daily limit, and sends them the next day', async () => {
     smtp.clear()
-    const sequence = await inTenant(tx => createSequence(tx, { tenantId, userId: rep }, { name: 'One step', steps: [steps.steps[0]!] }, at(20)))
+    const sequence = await inTenant(tx =>
+      createSequence(tx, { tenantId, userId: rep }, { name: 'One step', steps: [steps.steps[0]!] }, at(20)),
+    )
     const more = await inTenant(async tx => [
       (await createContact(tx, { tenantId, userId: rep }, { firstName: 'Di', email: 'di@acme.test' })).id,
       (await createContact(tx, { tenantId, userId: rep }, { firstName: 'Ed', email: 'ed@acme.test' })).id,

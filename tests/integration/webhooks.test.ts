@@ -21,9 +21,16 @@ let tenantId: string
 let admin: string
 let dealId: string
 const inTenant = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(database.db, tenantId, fn)
-const task = (name: 'automation:run' | 'webhooks:deliver', now: Date) => runTask(database.db, name, { tenantId, now, mailer: null, webhooks: { allowPrivate: true } })
-const subscribe = (url: string, events: string[]) => inTenant(tx => createSubscription(tx, { tenantId, userId: admin }, { url, events: events as never }, { allowPrivate: true }))
-const note = (when: Date) => inTenant(tx => writeEvents(tx, tenantId, [{ type: 'note', occurredAt: when, source: 'direct', dealId, actorUserId: admin, metadata: { body: 'hello' } }]))
+const task = (name: 'automation:run' | 'webhooks:deliver', now: Date) =>
+  runTask(database.db, name, { tenantId, now, mailer: null, webhooks: { allowPrivate: true } })
+const subscribe = (url: string, events: string[]) =>
+  inTenant(tx => createSubscription(tx, { tenantId, userId: admin }, { url, events: events as never }, { allowPrivate: true }))
+const note = (when: Date) =>
+  inTenant(tx =>
+    writeEvents(tx, tenantId, [
+      { type: 'note', occurredAt: when, source: 'direct', dealId, actorUserId: admin, metadata: { body: 'hello' } },
+    ]),
+  )
 
 beforeAll(async () => {
   // Secrets are sealed at rest with ENCRYPTION_KEY.
@@ -45,7 +52,9 @@ describe('outbound webhooks', () => {
     const receiver = await startReceiver([500, 500, 200])
     const sub = await subscribe(receiver.url, ['note'])
     expect(sub.secret).toMatch(/^whsec_/)
-    const stored = await inTenant(tx => tx.select({ secret: webhookSubscriptions.secret }).from(webhookSubscriptions).where(eq(webhookSubscriptions.id, sub.id)))
+    const stored = await inTenant(tx =>
+      tx.select({ secret: webhookSubscriptions.secret }).from(webhookSubscriptions).where(eq(webhookSubscriptions.id, sub.id)),
+    )
     expect(stored[0]!.secret).not.toContain(sub.secret)
     await note(NOW)
     await task('automation:run', at(1000))
@@ -90,7 +99,12 @@ describe('outbound webhooks', () => {
     expect(new Date(delivery!.log.at(-1)!.at).getTime() - start.getTime()).toBeGreaterThanOrEqual(24 * 3_600_000 - 30 * MIN)
     const [off] = await inTenant(tx => tx.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.id, sub.id)))
     expect(off).toMatchObject({ active: false })
-    const told = await inTenant(tx => tx.select().from(notifications).where(and(eq(notifications.userId, admin), eq(notifications.kind, 'webhook_disabled'))))
+    const told = await inTenant(tx =>
+      tx
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.userId, admin), eq(notifications.kind, 'webhook_disabled'))),
+    )
     expect(told).toHaveLength(1)
   })
 
@@ -100,11 +114,18 @@ describe('outbound webhooks', () => {
     const url = receiver.url.replace('127.0.0.1', 'localhost')
     let lookups = 0
     const looksPublic = async () => (lookups++, ['93.184.216.34'])
-    const sub = await inTenant(tx => createSubscription(tx, { tenantId, userId: admin }, { url, events: ['call'] }, { allowPrivate: false, resolve: looksPublic }))
+    const sub = await inTenant(tx =>
+      createSubscription(tx, { tenantId, userId: admin }, { url, events: ['call'] }, { allowPrivate: false, resolve: looksPublic }),
+    )
     lookups = 0
     await inTenant(tx => writeEvents(tx, tenantId, [{ type: 'call', occurredAt: NOW, source: 'direct', dealId, actorUserId: admin }]))
     await task('automation:run', at(1000))
-    await runTask(database.db, 'webhooks:deliver', { tenantId, now: at(2000), mailer: null, webhooks: { allowPrivate: false, resolve: looksPublic, timeoutMs: 300 } })
+    await runTask(database.db, 'webhooks:deliver', {
+      tenantId,
+      now: at(2000),
+      mailer: null,
+      webhooks: { allowPrivate: false, resolve: looksPublic, timeoutMs: 300 },
+    })
     await receiver.close()
     expect(receiver.requests).toHaveLength(0)
     expect(lookups).toBe(1)
@@ -117,9 +138,20 @@ describe('outbound webhooks', () => {
   it('refuses an IPv4-mapped IPv6 loopback URL at creation with 400 naming url', async () => {
     const receiver = await startReceiver([200])
     const port = new URL(receiver.url).port
-    for (const url of [`http://[::ffff:127.0.0.1]:${port}/hooks`, `http://[::ffff:7f00:1]:${port}/hooks`, 'http://[::ffff:a9fe:a9fe]/latest', 'http://[::ffff:10.0.0.1]/x', 'http://2130706433/x']) {
-      await expect(inTenant(tx => createSubscription(tx, { tenantId, userId: admin }, { url, events: ['note'] }, { allowPrivate: false })), url)
-        .rejects.toMatchObject({ statusCode: 400, data: { issues: [{ path: 'url', message: expect.stringMatching(/private or loopback/) }] } })
+    for (const url of [
+      `http://[::ffff:127.0.0.1]:${port}/hooks`,
+      `http://[::ffff:7f00:1]:${port}/hooks`,
+      'http://[::ffff:a9fe:a9fe]/latest',
+      'http://[::ffff:10.0.0.1]/x',
+      'http://2130706433/x',
+    ]) {
+      await expect(
+        inTenant(tx => createSubscription(tx, { tenantId, userId: admin }, { url, events: ['note'] }, { allowPrivate: false })),
+        url,
+      ).rejects.toMatchObject({
+        statusCode: 400,
+        data: { issues: [{ path: 'url', message: expect.stringMatching(/private or loopback/) }] },
+      })
     }
     await receiver.close()
     expect(receiver.requests).toHaveLength(0)
@@ -129,7 +161,12 @@ describe('outbound webhooks', () => {
     const receiver = await startReceiver([200])
     const port = new URL(receiver.url).port
     const sub = await subscribe(receiver.url, ['email_sent'])
-    await inTenant(tx => tx.update(webhookSubscriptions).set({ url: `http://[::ffff:127.0.0.1]:${port}/hooks` }).where(eq(webhookSubscriptions.id, sub.id)))
+    await inTenant(tx =>
+      tx
+        .update(webhookSubscriptions)
+        .set({ url: `http://[::ffff:127.0.0.1]:${port}/hooks` })
+        .where(eq(webhookSubscriptions.id, sub.id)),
+    )
     await inTenant(tx => writeEvents(tx, tenantId, [{ type: 'email_sent', occurredAt: NOW, source: 'direct', dealId, actorUserId: admin }]))
     await task('automation:run', at(1000))
     await runTask(database.db, 'webhooks:deliver', { tenantId, now: at(2000), mailer: null, webhooks: { allowPrivate: false } })
@@ -145,7 +182,9 @@ describe('outbound webhooks', () => {
     const receiver = await startReceiver([200])
     await receiver.close() // nothing listens on its port now
     const sub = await subscribe(receiver.url, ['meeting_held'])
-    await inTenant(tx => writeEvents(tx, tenantId, [{ type: 'meeting_held', occurredAt: NOW, source: 'direct', dealId, actorUserId: admin }]))
+    await inTenant(tx =>
+      writeEvents(tx, tenantId, [{ type: 'meeting_held', occurredAt: NOW, source: 'direct', dealId, actorUserId: admin }]),
+    )
     await task('automation:run', at(1000))
     await task('webhooks:deliver', at(2000))
     const [delivery] = await inTenant(tx => deliveryLog(tx, tenantId, sub.id))
@@ -159,7 +198,11 @@ describe('outbound webhooks', () => {
       inTenant(tx => createSubscription(tx, { tenantId, userId: admin }, { url, events: ['note'] }, { allowPrivate: false, resolve }))
     await expect(create('http://127.0.0.1:9/x')).rejects.toMatchObject({ statusCode: 400, data: { issues: [{ path: 'url' }] } })
     await expect(create('http://[::1]/x')).rejects.toMatchObject({ statusCode: 400 })
-    await expect(create('https://hooks.example.test/x', async () => ['93.184.216.34', '10.1.2.3'])).rejects.toMatchObject({ data: { issues: [{ path: 'url', message: 'resolves to a private or loopback address (10.1.2.3)' }] } })
-    await expect(create('https://hooks.example.test/x', async () => ['93.184.216.34'])).resolves.toMatchObject({ url: 'https://hooks.example.test/x' })
+    await expect(create('https://hooks.example.test/x', async () => ['93.184.216.34', '10.1.2.3'])).rejects.toMatchObject({
+      data: { issues: [{ path: 'url', message: 'resolves to a private or loopback address (10.1.2.3)' }] },
+    })
+    await expect(create('https://hooks.example.test/x', async () => ['93.184.216.34'])).resolves.toMatchObject({
+      url: 'https://hooks.example.test/x',
+    })
   })
 })

@@ -46,7 +46,13 @@ beforeEach(() => smtp.clear())
 
 describe('task reminders', () => {
   it('a task due now gives its assignee one reminder and one email; running the reminders task again gives no more', async () => {
-    const task = await inTenant(tx => createTask(tx, { tenantId, userId: rep.id, now: new Date(NOW.getTime() - HOUR) }, { title: 'Call the CFO', dueAt: NOW, priority: 'high' }))
+    const task = await inTenant(tx =>
+      createTask(
+        tx,
+        { tenantId, userId: rep.id, now: new Date(NOW.getTime() - HOUR) },
+        { title: 'Call the CFO', dueAt: NOW, priority: 'high' },
+      ),
+    )
     await run('tasks:reminders')
     await run('tasks:reminders', new Date(NOW.getTime() + HOUR))
     const reminders = (await inbox(rep.id)).data.filter(n => n.kind === 'reminder')
@@ -60,7 +66,13 @@ describe('task reminders', () => {
 
   it('a rescheduled task is reminded again at its new time; a user who turned reminder emails off gets the notification only', async () => {
     await inTenant(tx => setPreferences(tx, tenantId, rep.id, { reminderEmail: false }))
-    const task = await inTenant(tx => createTask(tx, { tenantId, userId: rep.id, now: NOW }, { title: 'Send the proposal', dueAt: new Date(NOW.getTime() + HOUR), priority: 'normal' }))
+    const task = await inTenant(tx =>
+      createTask(
+        tx,
+        { tenantId, userId: rep.id, now: NOW },
+        { title: 'Send the proposal', dueAt: new Date(NOW.getTime() + HOUR), priority: 'normal' },
+      ),
+    )
     await run('tasks:reminders', new Date(NOW.getTime() + 2 * HOUR))
     await inTenant(tx => tx.update(tasks).set({ dueAt: new Date(NOW.getTime() + 3 * HOUR) }).where(eq(tasks.id, task.id)))
     await run('tasks:reminders', new Date(NOW.getTime() + 4 * HOUR))
@@ -73,11 +85,15 @@ describe('task reminders', () => {
 
   it('lists the caller\'s overdue, today\'s and upcoming tasks by the caller\'s own midnight', async () => {
     const at = new Date('2026-11-18T20:00:00Z')
-    const make = (title: string, dueAt: string) => inTenant(tx => createTask(tx, { tenantId, userId: manager.id, now: at }, { title, dueAt: new Date(dueAt), priority: 'normal' }))
+    const make = (title: string, dueAt: string) =>
+      inTenant(tx => createTask(tx, { tenantId, userId: manager.id, now: at }, { title, dueAt: new Date(dueAt), priority: 'normal' }))
     await make('late', '2026-11-18T10:00:00Z')
     await make('tonight', '2026-11-18T22:30:00Z')
     await make('tomorrow', '2026-11-19T09:00:00Z')
-    const list = async (due: string, tzOffset: number) => (await inTenant(tx => listTasks(tx, tenantId, manager.id, TaskListQuerySchema.parse({ mine: '1', due, tzOffset }), at))).data.map(t => t.title)
+    const list = async (due: string, tzOffset: number) =>
+      (await inTenant(tx => listTasks(tx, tenantId, manager.id, TaskListQuerySchema.parse({ mine: '1', due, tzOffset }), at))).data.map(
+        t => t.title,
+      )
     expect(await list('overdue', 0)).toEqual(['late'])
     expect(await list('today', 0)).toEqual(['tonight'])
     expect(await list('upcoming', 0)).toEqual(['tomorrow'])
@@ -89,20 +105,43 @@ describe('task reminders', () => {
 
 describe('no next step', () => {
   it('flags an open deal without an open task once, settles it when a task is added and flags it again after that task is done', async () => {
-    const deal = await inTenant(tx => createDeal(tx, { tenantId, userId: rep.id, now: new Date(NOW.getTime() - 48 * HOUR) }, { name: 'Lonely deal', amount: 5000, stage: 'qualified' }))
-    const flagged = () => inTenant(tx => tx.select().from(alerts).where(and(eq(alerts.dealId, deal.id), eq(alerts.kind, 'no_next_step'))))
+    const deal = await inTenant(tx =>
+      createDeal(
+        tx,
+        { tenantId, userId: rep.id, now: new Date(NOW.getTime() - 48 * HOUR) },
+        { name: 'Lonely deal', amount: 5000, stage: 'qualified' },
+      ),
+    )
+    const flagged = () =>
+      inTenant(tx =>
+        tx
+          .select()
+          .from(alerts)
+          .where(and(eq(alerts.dealId, deal.id), eq(alerts.kind, 'no_next_step'))),
+      )
     await run('tasks:reminders')
     await run('tasks:reminders', new Date(NOW.getTime() + HOUR))
     expect((await flagged()).map(a => a.status)).toEqual(['open'])
     expect((await inbox(rep.id)).data.filter(n => n.dealId === deal.id && n.kind === 'alert')).toHaveLength(1)
 
-    const task = await inTenant(tx => createTask(tx, { tenantId, userId: rep.id, now: new Date(NOW.getTime() + 2 * HOUR) }, { title: 'Book a demo', dueAt: new Date(NOW.getTime() + 96 * HOUR), dealId: deal.id, priority: 'normal' }))
+    const task = await inTenant(tx =>
+      createTask(
+        tx,
+        { tenantId, userId: rep.id, now: new Date(NOW.getTime() + 2 * HOUR) },
+        { title: 'Book a demo', dueAt: new Date(NOW.getTime() + 96 * HOUR), dealId: deal.id, priority: 'normal' },
+      ),
+    )
     expect((await flagged()).map(a => a.status)).toEqual(['resolved'])
     await run('tasks:reminders', new Date(NOW.getTime() + 3 * HOUR))
     expect((await flagged()).filter(a => a.status === 'open')).toHaveLength(0)
 
     await inTenant(tx => completeTask(tx, { tenantId, userId: rep.id, now: new Date(NOW.getTime() + 4 * HOUR) }, task.id))
-    const completed = await inTenant(tx => tx.select().from(events).where(and(eq(events.dealId, deal.id), eq(events.type, 'task_completed'))))
+    const completed = await inTenant(tx =>
+      tx
+        .select()
+        .from(events)
+        .where(and(eq(events.dealId, deal.id), eq(events.type, 'task_completed'))),
+    )
     expect(completed).toHaveLength(1)
     await run('tasks:reminders', new Date(NOW.getTime() + 5 * HOUR))
     await run('tasks:reminders', new Date(NOW.getTime() + 6 * HOUR))
@@ -113,13 +152,21 @@ describe('no next step', () => {
 describe('mentions', () => {
   it('a note that @mentions someone by first name or email notifies them once, and never its author', async () => {
     const deal = await inTenant(tx => createDeal(tx, { tenantId, userId: rep.id }, { name: 'Mentioned deal', amount: 100 }))
-    await inTenant(tx => logActivity(tx, { tenantId, userId: rep.id }, { type: 'note', dealId: deal.id, body: 'Pricing question for @maya@work.test and @Maya — cc @riley' }))
+    await inTenant(tx =>
+      logActivity(
+        tx,
+        { tenantId, userId: rep.id },
+        { type: 'note', dealId: deal.id, body: 'Pricing question for @maya@work.test and @Maya — cc @riley' },
+      ),
+    )
     const mine = (await inbox(manager.id)).data.filter(n => n.kind === 'mention')
     expect(mine).toHaveLength(1)
     expect(mine[0]).toMatchObject({ title: 'Riley Chen mentioned you in a note', dealId: deal.id, link: `/deals/${deal.id}` })
     expect((await inbox(rep.id)).data.filter(n => n.kind === 'mention')).toEqual([])
     expect(await inTenant(tx => markRead(tx, tenantId, manager.id, [mine[0]!.id]))).toEqual({ read: 1 })
-    expect((await inTenant(tx => listNotifications(tx, tenantId, manager.id, { unread: true, limit: 100 }))).data.map(n => n.id)).not.toContain(mine[0]!.id)
+    expect(
+      (await inTenant(tx => listNotifications(tx, tenantId, manager.id, { unread: true, limit: 100 }))).data.map(n => n.id),
+    ).not.toContain(mine[0]!.id)
   })
 })
 

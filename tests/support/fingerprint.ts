@@ -35,7 +35,10 @@ export async function fingerprint(databaseURL: string, tenantId: string, admin: 
     where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition order by 1`)).rows.map(r => r.name)
   return {
     take: async () => {
-      const parts = tables.map(t => `select '${t}' as t, count(*)::int as n, coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h from "${t}" x where tenant_id = $1`)
+      const parts = tables.map(
+        t =>
+          `select '${t}' as t, count(*)::int as n, coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h from "${t}" x where tenant_id = $1`,
+      )
       const { rows } = await pool.query<{ t: string, n: number, h: string }>(parts.join(' union all '), [tenantId])
       return Object.fromEntries(rows.map(r => [r.t, `${r.n}:${r.h}`]))
     },

@@ -14,7 +14,10 @@ export interface Answer<T = Json> {
 export class Client {
   private cookies = new Map<string, string>()
 
-  constructor(readonly baseURL: string, private readonly headers: Record<string, string> = {}) {}
+  constructor(
+    readonly baseURL: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   async request<T = Json>(method: string, path: string, body?: unknown): Promise<Answer<T>> {
     const response = await fetch(`${this.baseURL}${path}`, {
@@ -40,18 +43,29 @@ export class Client {
     try {
       parsed = text ? JSON.parse(text) : null
     }
-    catch { /* not JSON */ }
+    catch {
+      /* not JSON */
+    }
     return { status: response.status, body: parsed as T, headers: response.headers }
   }
 
   /** A multipart/form-data POST: `file` as a CSV file, the other fields as given. */
-  async upload<T = Json>(path: string, fields: Record<string, string>, file?: { name: string, content: string | Blob }): Promise<Answer<T>> {
+  async upload<T = Json>(
+    path: string,
+    fields: Record<string, string>,
+    file?: { name: string, content: string | Blob },
+  ): Promise<Answer<T>> {
     const form = new FormData()
     for (const [key, value] of Object.entries(fields)) form.append(key, value)
-    if (file) form.append('file', typeof file.content === 'string' ? new Blob([file.content], { type: 'text/csv' }) : file.content, file.name)
+    if (file)
+      form.append('file', typeof file.content === 'string' ? new Blob([file.content], { type: 'text/csv' }) : file.content, file.name)
     const response = await fetch(`${this.baseURL}${path}`, {
       method: 'POST',
-      headers: { origin: this.baseURL, ...this.headers, ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}) },
+      headers: {
+        origin: this.baseURL,
+        ...this.headers,
+        ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
+      },
       body: form,
     })
     const text = await response.text()
@@ -59,7 +73,9 @@ export class Client {
     try {
       parsed = text ? JSON.parse(text) : null
     }
-    catch { /* not JSON */ }
+    catch {
+      /* not JSON */
+    }
     return { status: response.status, body: parsed as T, headers: response.headers }
   }
 

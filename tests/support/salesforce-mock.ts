@@ -56,7 +56,11 @@ async function readBody(req: IncomingMessage) {
 }
 
 export async function startSalesforceMock(options: { now?: () => Date } = {}): Promise<SalesforceMock> {
-  const credentials = { clientId: `3MVG9${randomBytes(12).toString('hex')}`, clientSecret: randomBytes(16).toString('hex').toUpperCase(), refreshToken: `5Aep861${randomBytes(20).toString('base64url')}` }
+  const credentials = {
+    clientId: `3MVG9${randomBytes(12).toString('hex')}`,
+    clientSecret: randomBytes(16).toString('hex').toUpperCase(),
+    refreshToken: `5Aep861${randomBytes(20).toString('base64url')}`,
+  }
   const tokens = new Set<string>()
   let refreshRevoked = false
   const faults: Fault[] = []
@@ -68,7 +72,10 @@ export async function startSalesforceMock(options: { now?: () => Date } = {}): P
     if (!records.has(object)) records.set(object, new Map())
     return records.get(object)!
   }
-  const withAttributes = (object: string, version: string, row: SfRow) => ({ attributes: { type: object, url: `/services/data/v${version}/sobjects/${object}/${row.Id}` }, ...row })
+  const withAttributes = (object: string, version: string, row: SfRow) => ({
+    attributes: { type: object, url: `/services/data/v${version}/sobjects/${object}/${row.Id}` },
+    ...row,
+  })
   const page = (locator: string, offset: number, version: string) => {
     const cursor = cursors.get(locator)!
     const slice = cursor.rows.slice(offset, offset + PAGE_SIZE)
@@ -122,9 +129,11 @@ export async function startSalesforceMock(options: { now?: () => Date } = {}): P
       log.status = status
       json(res, status, { error, error_description: description })
     }
-    if (form.get('client_id') !== credentials.clientId || form.get('client_secret') !== credentials.clientSecret) return fail(400, 'invalid_client', 'invalid client credentials')
+    if (form.get('client_id') !== credentials.clientId || form.get('client_secret') !== credentials.clientSecret)
+      return fail(400, 'invalid_client', 'invalid client credentials')
     if (log.grantType === 'refresh_token') {
-      if (refreshRevoked || form.get('refresh_token') !== credentials.refreshToken) return fail(400, 'invalid_grant', 'expired access/refresh token')
+      if (refreshRevoked || form.get('refresh_token') !== credentials.refreshToken)
+        return fail(400, 'invalid_grant', 'expired access/refresh token')
     }
     else if (log.grantType !== 'client_credentials') return fail(400, 'unsupported_grant_type', 'grant type not supported')
     const accessToken = `${ORG_ID}!${randomBytes(24).toString('base64url')}`
@@ -133,7 +142,15 @@ export async function startSalesforceMock(options: { now?: () => Date } = {}): P
     const issuedAt = String(Date.now())
     const signature = createHmac('sha256', credentials.clientSecret).update(id + issuedAt).digest('base64')
     log.status = 200
-    json(res, 200, { access_token: accessToken, instance_url: mock.tokenInstanceUrl ?? url, id, token_type: 'Bearer', issued_at: issuedAt, signature, scope: 'api refresh_token' })
+    json(res, 200, {
+      access_token: accessToken,
+      instance_url: mock.tokenInstanceUrl ?? url,
+      id,
+      token_type: 'Bearer',
+      issued_at: issuedAt,
+      signature,
+      scope: 'api refresh_token',
+    })
   }
 
   function api(req: IncomingMessage, res: ServerResponse, log: LoggedRequest) {
@@ -142,19 +159,26 @@ export async function startSalesforceMock(options: { now?: () => Date } = {}): P
       json(res, status, body, { 'sforce-limit-info': `api-usage=${mock.usage.used}/${mock.usage.limit}` })
     }
     const auth = req.headers.authorization ?? ''
-    if (!auth.startsWith('Bearer ') || !tokens.has(auth.slice(7))) return send(401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }])
+    if (!auth.startsWith('Bearer ') || !tokens.has(auth.slice(7)))
+      return send(401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }])
     mock.usage.used++
     const fault = faults.find(f => f.times > 0 && f.match.test(log.path))
     if (fault && fault.skip > 0) fault.skip--
     else if (fault) {
       fault.times--
-      return send(fault.status, [{ message: 'An unexpected error occurred. Please include this ErrorId if you contact support: 1907210531-77221 (-1431268743)', errorCode: fault.status === 503 ? 'SERVER_UNAVAILABLE' : 'UNKNOWN_EXCEPTION' }])
+      return send(fault.status, [
+        {
+          message: 'An unexpected error occurred. Please include this ErrorId if you contact support: 1907210531-77221 (-1431268743)',
+          errorCode: fault.status === 503 ? 'SERVER_UNAVAILABLE' : 'UNKNOWN_EXCEPTION',
+        },
+      ])
     }
     const target = new URL(log.path, 'http://local')
     const route = /^\/services\/data\/v(\d+\.\d)\/(query|queryAll|limits)(?:\/([\w]+)-(\d+))?\/?$/.exec(target.pathname)
     if (!route) return send(404, [{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }])
     const [, version, resource, locator, offset] = route
-    if (resource === 'limits') return send(200, { DailyApiRequests: { Max: mock.usage.limit, Remaining: mock.usage.limit - mock.usage.used } })
+    if (resource === 'limits')
+      return send(200, { DailyApiRequests: { Max: mock.usage.limit, Remaining: mock.usage.limit - mock.usage.used } })
     if (locator) {
       if (!cursors.has(locator)) return send(400, [{ message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' }])
       return send(200, page(locator, Number(offset), version!))

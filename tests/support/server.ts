@@ -146,7 +146,9 @@ export default async function setup(project: TestProject) {
   server.once('exit', (code, signal) => {
     if (!stopping) console.error(`[test server] exited unexpectedly: code ${code}, signal ${signal}`)
   })
-  const secrets = [env.NUXT_SESSION_PASSWORD!, env.ENCRYPTION_KEY!, DEMO_PASSWORD, env.STRIPE_WEBHOOK_SECRET, env.STRIPE_SECRET_KEY].filter(Boolean) as string[]
+  const secrets = [env.NUXT_SESSION_PASSWORD!, env.ENCRYPTION_KEY!, DEMO_PASSWORD, env.STRIPE_WEBHOOK_SECRET, env.STRIPE_SECRET_KEY].filter(
+    Boolean,
+  ) as string[]
   const baseURL = `http://127.0.0.1:${port}`
   try {
     await waitForHealth(baseURL, server, 120_000)
@@ -165,6 +167,7 @@ export default async function setup(project: TestProject) {
     await cleanup()
     // The whole run's output, once more: no credential the server was given or seeded may appear in it.
     const leaked = leakedSecrets(readFileSync(serverLog, 'utf8'), secrets)
-    if (leaked.length) throw new Error(`the server logged ${leaked.length} secret(s) (see ${serverLog}): ${leaked.map(s => `${s.slice(0, 4)}…`).join(', ')}`)
+    if (leaked.length)
+      throw new Error(`the server logged ${leaked.length} secret(s) (see ${serverLog}): ${leaked.map(s => `${s.slice(0, 4)}…`).join(', ')}`)
   }
 }

@@ -9,7 +9,13 @@ export type SfValue = string | number | boolean | null
 export type SfRow = Record<string, SfValue>
 
 interface Condition { field: string, op: '=' | '!=' | '<' | '<=' | '>' | '>=' | 'IN', value: SfValue | SfValue[] }
-export interface Soql { fields: string[], object: string, where: Condition[], orderBy: { field: string, desc: boolean }[], limit: number | null }
+export interface Soql {
+  fields: string[]
+  object: string
+  where: Condition[]
+  orderBy: { field: string, desc: boolean }[]
+  limit: number | null
+}
 
 export class SoqlError extends Error {
   constructor(message: string, readonly errorCode = 'MALFORMED_QUERY') {
@@ -73,7 +79,8 @@ function holds(row: SfRow, c: Condition): boolean {
 export function runSoql(query: Soql, rows: readonly SfRow[]): SfRow[] {
   const known = new Set(rows.flatMap(r => Object.keys(r)))
   for (const field of [...query.fields, ...query.where.map(w => w.field), ...query.orderBy.map(o => o.field)]) {
-    if (rows.length && !known.has(field) && field !== 'Id') throw new SoqlError(`No such column '${field}' on entity '${query.object}'`, 'INVALID_FIELD')
+    if (rows.length && !known.has(field) && field !== 'Id')
+      throw new SoqlError(`No such column '${field}' on entity '${query.object}'`, 'INVALID_FIELD')
   }
   const filtered = rows.filter(r => query.where.every(c => holds(r, c)))
   filtered.sort((a, b) => {

@@ -34,26 +34,65 @@ export async function startStripeMock(): Promise<{ url: string, port: number, cl
     }
     if (url.pathname === '/__requests') return send(200, requests)
     const body = await read(request)
-    requests.push({ method: request.method!, path: url.pathname, query: url.search, body, idempotencyKey: (request.headers['idempotency-key'] as string) ?? null })
+    requests.push({
+      method: request.method!,
+      path: url.pathname,
+      query: url.search,
+      body,
+      idempotencyKey: (request.headers['idempotency-key'] as string) ?? null,
+    })
     if (!String(request.headers.authorization).startsWith('Bearer sk_test_')) {
       return send(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } })
     }
     const form = new URLSearchParams(body)
     const created = Math.floor(Date.now() / 1000)
     if (request.method === 'POST' && url.pathname === '/v1/customers') {
-      return send(200, { id: id('cus'), object: 'customer', created, email: form.get('email'), name: form.get('name'), metadata: { tenantId: form.get('metadata[tenantId]') } })
+      return send(200, {
+        id: id('cus'),
+        object: 'customer',
+        created,
+        email: form.get('email'),
+        name: form.get('name'),
+        metadata: { tenantId: form.get('metadata[tenantId]') },
+      })
     }
     if (request.method === 'GET' && url.pathname === '/v1/prices') {
       const keys = url.searchParams.getAll('lookup_keys[]').concat(url.searchParams.getAll('lookup_keys[0]'))
-      return send(200, { object: 'list', url: '/v1/prices', has_more: false, data: keys.map(key => ({ id: `price_${key}`, object: 'price', active: true, lookup_key: key, currency: 'usd', unit_amount: 4900, recurring: { interval: key.endsWith('yearly') ? 'year' : 'month' } })) })
+      return send(200, {
+        object: 'list',
+        url: '/v1/prices',
+        has_more: false,
+        data: keys.map(key => ({
+          id: `price_${key}`,
+          object: 'price',
+          active: true,
+          lookup_key: key,
+          currency: 'usd',
+          unit_amount: 4900,
+          recurring: { interval: key.endsWith('yearly') ? 'year' : 'month' },
+        })),
+      })
     }
     if (request.method === 'POST' && url.pathname === '/v1/checkout/sessions') {
       const session = id('cs_test')
-      return send(200, { id: session, object: 'checkout.session', mode: form.get('mode'), customer: form.get('customer'), client_reference_id: form.get('client_reference_id'), url: `https://checkout.stripe.local/c/pay/${session}` })
+      return send(200, {
+        id: session,
+        object: 'checkout.session',
+        mode: form.get('mode'),
+        customer: form.get('customer'),
+        client_reference_id: form.get('client_reference_id'),
+        url: `https://checkout.stripe.local/c/pay/${session}`,
+      })
     }
     if (request.method === 'POST' && url.pathname === '/v1/billing_portal/sessions') {
       const session = id('bps')
-      return send(200, { id: session, object: 'billing_portal.session', customer: form.get('customer'), return_url: form.get('return_url'), url: `https://billing.stripe.local/p/session/${session}` })
+      return send(200, {
+        id: session,
+        object: 'billing_portal.session',
+        customer: form.get('customer'),
+        return_url: form.get('return_url'),
+        url: `https://billing.stripe.local/p/session/${session}`,
+      })
     }
     return send(404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${request.method}: ${url.pathname})` } })
   })

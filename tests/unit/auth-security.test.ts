@@ -7,8 +7,21 @@ import { afterAttempt, EMAIL_POLICY, retryAfterSeconds, type ThrottleState } fro
 
 describe('the password rule', () => {
   it('refuses passwords of only whitespace, of one character or a short pattern repeated, and common ones, also with digits or symbols added', () => {
-    for (const password of [' '.repeat(12), '\t\t\t\t\t\t\t\t\t\t', 'aaaaaaaaaa', '1111111111', 'abababababab', 'abcabcabcabc',
-      'password12', 'Password123', 'qwertyuiop', '1234567890', 'iloveyou2026!', 'dragon123456', 'football!!!!']) {
+    for (const password of [
+      ' '.repeat(12),
+      '\t\t\t\t\t\t\t\t\t\t',
+      'aaaaaaaaaa',
+      '1111111111',
+      'abababababab',
+      'abcabcabcabc',
+      'password12',
+      'Password123',
+      'qwertyuiop',
+      '1234567890',
+      'iloveyou2026!',
+      'dragon123456',
+      'football!!!!',
+    ]) {
       expect(passwordProblem(password), JSON.stringify(password)).not.toBeNull()
     }
   })
@@ -40,7 +53,9 @@ describe('the session rule', () => {
   it('refuses a session of an older version, without a version, or older than the maximum age', () => {
     expect(sessionIsCurrent({ loggedInAt: at(60_000), sessionVersion: 2 }, { sessionVersion: 3 }, now)).toBe(false)
     expect(sessionIsCurrent({ loggedInAt: at(60_000) }, { sessionVersion: 1 }, now)).toBe(false)
-    expect(sessionIsCurrent({ loggedInAt: at(SESSION_MAX_AGE_SECONDS * 1000 + 1000), sessionVersion: 1 }, { sessionVersion: 1 }, now)).toBe(false)
+    expect(sessionIsCurrent({ loggedInAt: at(SESSION_MAX_AGE_SECONDS * 1000 + 1000), sessionVersion: 1 }, { sessionVersion: 1 }, now)).toBe(
+      false,
+    )
     expect(sessionIsCurrent({ sessionVersion: 1 }, { sessionVersion: 1 }, now)).toBe(false)
     expect(sessionIsCurrent({ loggedInAt: 'yesterday', sessionVersion: 1 }, { sessionVersion: 1 }, now)).toBe(false)
   })
@@ -73,7 +88,11 @@ describe('the sign-in throttle', () => {
 describe('the live stream\'s filter', () => {
   const rep = { userId: 'u1', access: { tenantId: 't', scope: 'owners' as const, ownerIds: ['u1'] } }
   const admin = { userId: 'a', access: { tenantId: 't', scope: 'tenant' as const } }
-  const created = { tenantId: 't', topic: 'event.created' as const, data: { count: 3, dealIds: ['d1', 'd2'], types: ['note', 'call'], latest: 'x' } }
+  const created = {
+    tenantId: 't',
+    topic: 'event.created' as const,
+    data: { count: 3, dealIds: ['d1', 'd2'], types: ['note', 'call'], latest: 'x' },
+  }
 
   it('gives a rep nothing about an event on no deal, and of other events only the deals they see', () => {
     const noDeal = { tenantId: 't', topic: 'event.created' as const, data: { count: 1, dealIds: [], types: ['note'], latest: 'x' } }
@@ -99,9 +118,15 @@ describe('the live stream\'s filter', () => {
 
 describe('database errors in logs', () => {
   const driverError = Object.assign(new Error('duplicate key value violates unique constraint "users_login_email_uq"'), {
-    code: '23505', severity: 'ERROR', constraint: 'users_login_email_uq', detail: 'Key (lower(email))=(someone@private.test) already exists.',
+    code: '23505',
+    severity: 'ERROR',
+    constraint: 'users_login_email_uq',
+    detail: 'Key (lower(email))=(someone@private.test) already exists.',
   })
-  const drizzleError = Object.assign(new Error('Failed query: insert into "users" ...\nparams: someone@private.test,scrypt$16384$8$1$abc$def'), { cause: driverError })
+  const drizzleError = Object.assign(
+    new Error('Failed query: insert into "users" ...\nparams: someone@private.test,scrypt$16384$8$1$abc$def'),
+    { cause: driverError },
+  )
 
   it('are described by their SQLSTATE and constraint only, never the query\'s parameters or the clashing row', () => {
     expect(databaseFault(drizzleError)).toEqual({ code: '23505', constraint: 'users_login_email_uq' })
@@ -111,11 +136,25 @@ describe('database errors in logs', () => {
   })
 
   it('are rewritten before the HTTP layer logs them: no parameters, no row, no cause; a unique violation answers 409', () => {
-    const wrapped = { message: drizzleError.message, stack: `Error: ${drizzleError.message}\n    at insert (db.ts:1:1)`, cause: drizzleError, statusCode: 500, unhandled: true }
+    const wrapped = {
+      message: drizzleError.message,
+      stack: `Error: ${drizzleError.message}\n    at insert (db.ts:1:1)`,
+      cause: drizzleError,
+      statusCode: 500,
+      unhandled: true,
+    }
     expect(scrubDatabaseError(wrapped)).toBe(true)
-    expect(wrapped).toMatchObject({ message: 'database error 23505 (users_login_email_uq)', cause: undefined, statusCode: 409, unhandled: false })
+    expect(wrapped).toMatchObject({
+      message: 'database error 23505 (users_login_email_uq)',
+      cause: undefined,
+      statusCode: 409,
+      unhandled: false,
+    })
     expect(JSON.stringify(wrapped) + wrapped.stack).not.toMatch(/private\.test|scrypt/)
-    const other = { message: 'Failed query: x\nparams: someone@private.test', cause: { ...driverError, code: '22021', constraint: undefined } }
+    const other = {
+      message: 'Failed query: x\nparams: someone@private.test',
+      cause: { ...driverError, code: '22021', constraint: undefined },
+    }
     expect(scrubDatabaseError(other)).toBe(true)
     expect(other.message).toBe('database error 22021')
     expect(scrubDatabaseError({ message: 'not the database' })).toBe(false)

@@ -18,14 +18,28 @@ describe('auto-replies', () => {
   })
 
   it('knows out-of-office subjects in the common languages', () => {
-    for (const subject of ['Out of Office: Re: pricing', 'Automatic reply: next steps', 'Abwesenheitsnotiz: Re: Angebot', 'Réponse automatique : suivi',
-      'Fuera de la oficina: propuesta', 'Risposta automatica: offerta', 'Afwezig: Re: offerte', 'Resposta automática: proposta', '自動返信: お見積もり']) {
+    for (const subject of [
+      'Out of Office: Re: pricing',
+      'Automatic reply: next steps',
+      'Abwesenheitsnotiz: Re: Angebot',
+      'Réponse automatique : suivi',
+      'Fuera de la oficina: propuesta',
+      'Risposta automatica: offerta',
+      'Afwezig: Re: offerte',
+      'Resposta automática: proposta',
+      '自動返信: お見積もり',
+    ]) {
       expect(autoReplyReason(null, subject), subject).toBe('out-of-office subject')
     }
   })
 
   it('flags only received mail, and keeps the rest of the metadata', () => {
-    expect(flagAutoReply('email_received', { threadId: 't1', subject: 'Out of office' })).toEqual({ threadId: 't1', subject: 'Out of office', autoReply: true, autoReplyReason: 'out-of-office subject' })
+    expect(flagAutoReply('email_received', { threadId: 't1', subject: 'Out of office' })).toEqual({
+      threadId: 't1',
+      subject: 'Out of office',
+      autoReply: true,
+      autoReplyReason: 'out-of-office subject',
+    })
     expect(flagAutoReply('email_sent', { subject: 'Out of office' })).toEqual({ subject: 'Out of office' })
     expect(flagAutoReply('email_received', { subject: 'Re: proposal' })).toEqual({ subject: 'Re: proposal' })
   })
@@ -34,11 +48,22 @@ describe('auto-replies', () => {
 describe('machine opens posted as events', () => {
   const at = new Date('2026-11-20T10:00:00Z')
   it('flags Apple\'s proxy and scanners by agent and address; a person\'s open stays as it is', () => {
-    expect(flagMachine('email_opened', at, { userAgent: 'Mozilla/5.0' })).toMatchObject({ machine: true, machineReason: 'apple_privacy_proxy' })
+    expect(flagMachine('email_opened', at, { userAgent: 'Mozilla/5.0' })).toMatchObject({
+      machine: true,
+      machineReason: 'apple_privacy_proxy',
+    })
     expect(flagMachine('email_opened', at, { ip: '17.58.1.9' })).toMatchObject({ machine: true })
-    expect(flagMachine('email_clicked', at, { userAgent: 'Mimecast URL protection' })).toMatchObject({ machine: true, machineReason: 'security_scanner' })
-    expect(flagMachine('email_opened', at, { userAgent: 'Mozilla/5.0 (Windows NT 10.0) Outlook/16.0' })).toEqual({ userAgent: 'Mozilla/5.0 (Windows NT 10.0) Outlook/16.0' })
-    expect(flagMachine('email_opened', at, { machine: false, userAgent: 'Mozilla/5.0' })).toEqual({ machine: false, userAgent: 'Mozilla/5.0' })
+    expect(flagMachine('email_clicked', at, { userAgent: 'Mimecast URL protection' })).toMatchObject({
+      machine: true,
+      machineReason: 'security_scanner',
+    })
+    expect(flagMachine('email_opened', at, { userAgent: 'Mozilla/5.0 (Windows NT 10.0) Outlook/16.0' })).toEqual({
+      userAgent: 'Mozilla/5.0 (Windows NT 10.0) Outlook/16.0',
+    })
+    expect(flagMachine('email_opened', at, { machine: false, userAgent: 'Mozilla/5.0' })).toEqual({
+      machine: false,
+      userAgent: 'Mozilla/5.0',
+    })
     expect(flagMachine('call', at, { userAgent: 'Mozilla/5.0' })).toEqual({ userAgent: 'Mozilla/5.0' })
   })
 })

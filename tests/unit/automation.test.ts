@@ -7,7 +7,20 @@ import { nextAttemptAt, RETRY_WINDOW_MS } from '../../server/domain/webhooks/bac
 import { signatureHeader, verifySignature } from '../../server/domain/webhooks/sign'
 import { isPrivateAddress, pinnedLookup, refuseTarget, resolveTarget } from '../../server/domain/webhooks/targets'
 
-const deal = dealFacts({ amount: '25000.00', stage: 'proposal', ownerId: 'u1', source: 'Referral', product: 'Platform', currency: 'USD', probability: null, tags: ['vip'], custom: { region: 'EMEA', seats: 40 } }, { score: 62, state: 'steady' })
+const deal = dealFacts(
+  {
+    amount: '25000.00',
+    stage: 'proposal',
+    ownerId: 'u1',
+    source: 'Referral',
+    product: 'Platform',
+    currency: 'USD',
+    probability: null,
+    tags: ['vip'],
+    custom: { region: 'EMEA', seats: 40 },
+  },
+  { score: 62, state: 'steady' },
+)
 const cond = (field: string, op: string, value: unknown) => ConditionSchema.parse({ field, op, value })
 
 describe('trigger matching', () => {
@@ -61,10 +74,19 @@ describe('rules', () => {
   it('need a trigger and at least one action, each checked by kind', () => {
     const bad = RuleSchema.safeParse({ name: 'x', trigger: { kind: 'no_activity', days: 0 }, actions: [] })
     expect(bad.error?.issues.map(i => i.path.join('.')).sort()).toEqual(['actions', 'trigger.days'])
-    const badAction = RuleSchema.safeParse({ name: 'x', trigger: { kind: 'lead_created' }, actions: [{ kind: 'create_task', title: '', dueInDays: 2 }] })
+    const badAction = RuleSchema.safeParse({
+      name: 'x',
+      trigger: { kind: 'lead_created' },
+      actions: [{ kind: 'create_task', title: '', dueInDays: 2 }],
+    })
     expect(badAction.error?.issues[0]!.path).toEqual(['actions', 0, 'title'])
-    expect(RuleSchema.parse({ name: 'ok', trigger: { kind: 'stage_entered', stage: 'proposal' }, actions: [{ kind: 'create_task', title: 'Follow up', dueInDays: 2 }] }))
-      .toMatchObject({ active: true, conditions: [], actions: [{ assignTo: 'owner', priority: 'normal' }] })
+    expect(
+      RuleSchema.parse({
+        name: 'ok',
+        trigger: { kind: 'stage_entered', stage: 'proposal' },
+        actions: [{ kind: 'create_task', title: 'Follow up', dueInDays: 2 }],
+      }),
+    ).toMatchObject({ active: true, conditions: [], actions: [{ assignTo: 'owner', priority: 'normal' }] })
   })
   it('fill {{deal.name}} in action text', () => {
     expect(fillText('Call about {{ deal.name }} ({{unknown}})', { 'deal.name': 'Acme' })).toBe('Call about Acme ()')
@@ -74,7 +96,15 @@ describe('rules', () => {
 describe('rule chains', () => {
   it('read how many rules led to an event from its metadata, 0 for anything else', () => {
     expect(ruleDepth({ changes: {}, automation: { ruleId: 'r', depth: 2 } })).toBe(2)
-    for (const metadata of [null, undefined, {}, { automation: {} }, { automation: { depth: '2' } }, { automation: { depth: -1 } }, { automation: { depth: 1.5 } }]) {
+    for (const metadata of [
+      null,
+      undefined,
+      {},
+      { automation: {} },
+      { automation: { depth: '2' } },
+      { automation: { depth: -1 } },
+      { automation: { depth: 1.5 } },
+    ]) {
       expect(ruleDepth(metadata as Record<string, unknown> | null | undefined), JSON.stringify(metadata)).toBe(0)
     }
   })
@@ -82,7 +112,12 @@ describe('rule chains', () => {
 
 describe('sequence templates', () => {
   it('fill merge fields, empty when a value is missing', () => {
-    expect(renderTemplate('Hi {{contact.firstName}}, re {{deal.name}} — {{sender.name}}', { 'contact.firstName': 'Bea', 'sender.name': 'Riley' })).toBe('Hi Bea, re  — Riley')
+    expect(
+      renderTemplate('Hi {{contact.firstName}}, re {{deal.name}} — {{sender.name}}', {
+        'contact.firstName': 'Bea',
+        'sender.name': 'Riley',
+      }),
+    ).toBe('Hi Bea, re  — Riley')
   })
   it('refuse unknown merge fields, naming the step field', () => {
     expect(unknownMergeFields('{{contact.firstName}} {{contact.shoeSize}}')).toEqual(['contact.shoeSize'])
@@ -117,14 +152,29 @@ describe('webhook backoff', () => {
 
 describe('webhook targets', () => {
   it('know private, loopback, link-local and unspecified addresses, IPv4 and IPv6', () => {
-    for (const ip of ['10.0.0.1', '172.16.5.4', '172.31.255.255', '192.168.1.1', '127.0.0.1', '169.254.169.254', '0.0.0.0', '::1', 'fc00::1', 'fd12:3456::1', 'fe80::1', '::ffff:10.0.0.1']) {
+    for (const ip of [
+      '10.0.0.1',
+      '172.16.5.4',
+      '172.31.255.255',
+      '192.168.1.1',
+      '127.0.0.1',
+      '169.254.169.254',
+      '0.0.0.0',
+      '::1',
+      'fc00::1',
+      'fd12:3456::1',
+      'fe80::1',
+      '::ffff:10.0.0.1',
+    ]) {
       expect(isPrivateAddress(ip), ip).toBe(true)
     }
     for (const ip of ['8.8.8.8', '172.32.0.1', '93.184.216.34', '2606:4700::1111']) expect(isPrivateAddress(ip), ip).toBe(false)
   })
   it('refuse a host when any of its addresses is private, non-http schemes and credentials; allow all with the flag', async () => {
     const resolve = async (host: string) => (host === 'mixed.test' ? ['8.8.8.8', '192.168.0.9'] : ['8.8.4.4'])
-    expect(await refuseTarget('https://mixed.test/h', { allowPrivate: false, resolve })).toBe('resolves to a private or loopback address (192.168.0.9)')
+    expect(await refuseTarget('https://mixed.test/h', { allowPrivate: false, resolve })).toBe(
+      'resolves to a private or loopback address (192.168.0.9)',
+    )
     expect(await refuseTarget('https://public.test/h', { allowPrivate: false, resolve })).toBeNull()
     expect(await refuseTarget('http://[::1]:8080/h', { allowPrivate: false, resolve })).toMatch(/private or loopback/)
     expect(await refuseTarget('ftp://public.test/h', { allowPrivate: false, resolve })).toBe('must be an http or https URL')
@@ -136,12 +186,20 @@ describe('webhook targets', () => {
     const resolve = async () => (asked++ ? ['127.0.0.1'] : ['8.8.8.8', '2606:4700::1111'])
     expect(await resolveTarget('https://rebinding.test/h', { allowPrivate: false, resolve })).toEqual({ address: '8.8.8.8', family: 4 })
     expect(asked).toBe(1)
-    expect(await resolveTarget('https://rebound.test/h', { allowPrivate: false, resolve: async () => ['8.8.8.8', '127.0.0.1'] })).toEqual({ refused: 'resolves to a private or loopback address (127.0.0.1)', category: 'blocked_address' })
-    expect(await resolveTarget('https://nowhere.test/h', { allowPrivate: false, resolve: async () => [] })).toMatchObject({ category: 'dns_failure' })
-    expect(await resolveTarget('http://127.0.0.1:9/h', { allowPrivate: true })).toEqual({ address: '127.0.0.1', family: 4 })
-    const ask = (all: boolean) => new Promise<unknown>((done) => {
-      pinnedLookup('8.8.8.8', 4)('rebinding.test', { all }, (error: Error | null, address: unknown, family?: number) => done(all ? address : [address, family]))
+    expect(await resolveTarget('https://rebound.test/h', { allowPrivate: false, resolve: async () => ['8.8.8.8', '127.0.0.1'] })).toEqual({
+      refused: 'resolves to a private or loopback address (127.0.0.1)',
+      category: 'blocked_address',
     })
+    expect(await resolveTarget('https://nowhere.test/h', { allowPrivate: false, resolve: async () => [] })).toMatchObject({
+      category: 'dns_failure',
+    })
+    expect(await resolveTarget('http://127.0.0.1:9/h', { allowPrivate: true })).toEqual({ address: '127.0.0.1', family: 4 })
+    const ask = (all: boolean) =>
+      new Promise<unknown>((done) => {
+        pinnedLookup('8.8.8.8', 4)('rebinding.test', { all }, (error: Error | null, address: unknown, family?: number) =>
+          done(all ? address : [address, family]),
+        )
+      })
     expect(await ask(false)).toEqual(['8.8.8.8', 4])
     expect(await ask(true)).toEqual([{ address: '8.8.8.8', family: 4 }])
   })

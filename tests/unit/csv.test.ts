@@ -20,7 +20,21 @@ describe('the CSV formula guard', () => {
     }
   })
   it('defuses a formula behind zero-width characters, a BOM, bidi marks or leading whitespace', () => {
-    for (const text of ['\u200B=1+1', '\uFEFF=1', '\u200C\u200D=1', '\u2060@x', '\u200E+1', '\u00AD-1', ' =1', '  \u00A0=1', '\t=1', '\r=1', '\n=1', '\u200B\uFF1D1', '\u3000=1']) {
+    for (const text of [
+      '\u200B=1+1',
+      '\uFEFF=1',
+      '\u200C\u200D=1',
+      '\u2060@x',
+      '\u200E+1',
+      '\u00AD-1',
+      ' =1',
+      '  \u00A0=1',
+      '\t=1',
+      '\r=1',
+      '\n=1',
+      '\u200B\uFF1D1',
+      '\u3000=1',
+    ]) {
       expect(cell(text).replace(/^"/, ''), JSON.stringify(text)).toMatch(/^'/)
     }
   })

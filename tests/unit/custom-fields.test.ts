@@ -26,6 +26,9 @@ describe('applyCustomValues', () => {
       { path: 'custom.strategic', message: 'must be true or false' },
       { path: 'custom.region', message: 'Region is required' },
     ])
-    expect(applyCustomValues(defs, {}, { region: 'apac' }).issues).toEqual([{ path: 'custom.region', message: 'must be one of emea, amer' }, { path: 'custom.region', message: 'Region is required' }])
+    expect(applyCustomValues(defs, {}, { region: 'apac' }).issues).toEqual([
+      { path: 'custom.region', message: 'must be one of emea, amer' },
+      { path: 'custom.region', message: 'Region is required' },
+    ])
   })
 })

@@ -14,9 +14,12 @@ describe('resolveDatabaseConfig', () => {
   })
 
   it('uses the Neon driver for a Neon host, or when DATABASE_DRIVER=neon', () => {
-    expect(resolveDatabaseConfig({ DATABASE_URL: 'postgresql://u:p@ep-cool-1.eu-central-1.aws.neon.tech/crm?sslmode=require' }).kind).toBe('neon')
-    expect(resolveDatabaseConfig({ DATABASE_URL: 'postgres://u@localhost/crm', DATABASE_DRIVER: 'neon', NEON_WS_PROXY: 'localhost:5488/v1' }))
-      .toMatchObject({ kind: 'neon', neonWsProxy: 'localhost:5488/v1' })
+    expect(resolveDatabaseConfig({ DATABASE_URL: 'postgresql://u:p@ep-cool-1.eu-central-1.aws.neon.tech/crm?sslmode=require' }).kind).toBe(
+      'neon',
+    )
+    expect(
+      resolveDatabaseConfig({ DATABASE_URL: 'postgres://u@localhost/crm', DATABASE_DRIVER: 'neon', NEON_WS_PROXY: 'localhost:5488/v1' }),
+    ).toMatchObject({ kind: 'neon', neonWsProxy: 'localhost:5488/v1' })
   })
 
   it('lets DATABASE_DRIVER=pg keep node-postgres even for a Neon host', () => {

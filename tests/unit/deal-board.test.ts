@@ -14,9 +14,26 @@ const stageName = (key: string) => STAGES.find(s => s.key === key)?.name ?? key
 
 function deal(id: string, stage: string, amount: number, extra: Partial<DealRow> = {}): DealRow {
   return {
-    id, name: `Deal ${id}`, stage, amount: String(amount), currency: 'USD', closeDate: '2027-03-31', ownerId: 'o1', ownerName: 'Riley Chen', accountId: null,
-    accountName: 'Acme', probability: null, forecastCategory: null, source: 'direct', product: null, tags: [], custom: {}, createdAt: '2026-12-01T10:00:00Z',
-    updatedAt: '2026-12-01T10:00:00Z', momentum: { score: 60, state: 'steady', change: 2, reason: 'activity up' }, ...extra,
+    id,
+    name: `Deal ${id}`,
+    stage,
+    amount: String(amount),
+    currency: 'USD',
+    closeDate: '2027-03-31',
+    ownerId: 'o1',
+    ownerName: 'Riley Chen',
+    accountId: null,
+    accountName: 'Acme',
+    probability: null,
+    forecastCategory: null,
+    source: 'direct',
+    product: null,
+    tags: [],
+    custom: {},
+    createdAt: '2026-12-01T10:00:00Z',
+    updatedAt: '2026-12-01T10:00:00Z',
+    momentum: { score: 60, state: 'steady', change: 2, reason: 'activity up' },
+    ...extra,
   }
 }
 
@@ -40,7 +57,11 @@ describe('the board', () => {
   })
 
   it('shows totals in the currency most of its deals are in, USD when empty', () => {
-    expect(boardCurrency(columnsOf(STAGES, [deal('a', 'new', 1, { currency: 'EUR' }), deal('b', 'new', 1, { currency: 'EUR' }), deal('c', 'won', 1)]))).toBe('EUR')
+    expect(
+      boardCurrency(
+        columnsOf(STAGES, [deal('a', 'new', 1, { currency: 'EUR' }), deal('b', 'new', 1, { currency: 'EUR' }), deal('c', 'won', 1)]),
+      ),
+    ).toBe('EUR')
     expect(boardCurrency(columnsOf(STAGES, []))).toBe('USD')
   })
 
@@ -53,15 +74,23 @@ describe('the board', () => {
 
 describe('the deal table', () => {
   it('exports the rows in view with the columns shown, as people read them, formulas defused', () => {
-    const csv = dealsCsv([deal('a', 'contacted', 48000.5, { name: '=HYPERLINK("x")', tags: ['q4', 'emea'] })], ['name', 'stage', 'amount', 'closeDate', 'tags'], stageName)
+    const csv = dealsCsv(
+      [deal('a', 'contacted', 48000.5, { name: '=HYPERLINK("x")', tags: ['q4', 'emea'] })],
+      ['name', 'stage', 'amount', 'closeDate', 'tags'],
+      stageName,
+    )
     expect(csv).toBe('Deal,Stage,Amount,Close date,Tags\r\n"\'=HYPERLINK(""x"")",Contacted,"$48,001","Mar 31, 2027","q4, emea"\r\n')
   })
 
   it('says in words why a bulk row was refused, with stage names', () => {
     expect(refusalText({ id: 'a', reason: 'stage move not allowed', allowed: ['contacted', 'lost'] }, 'Acme pilot', stageName))
       .toBe('Acme pilot: its stage does not allow that move; from here it can go to Contacted or Lost.')
-    expect(refusalText({ id: 'b', reason: 'not found' }, undefined, stageName)).toBe('A deal you cannot see: not found (deleted, or not yours to change).')
-    expect(refusalText({ id: 'c', reason: 'to: no stage x in this pipeline' }, 'Beta', stageName)).toBe('Beta: to: no stage x in this pipeline.')
+    expect(refusalText({ id: 'b', reason: 'not found' }, undefined, stageName)).toBe(
+      'A deal you cannot see: not found (deleted, or not yours to change).',
+    )
+    expect(refusalText({ id: 'c', reason: 'to: no stage x in this pipeline' }, 'Beta', stageName)).toBe(
+      'Beta: to: no stage x in this pipeline.',
+    )
   })
 
   it('reads the filters from the URL query, dropping unknown keys and empty values', () => {
@@ -73,8 +102,15 @@ describe('the deal table', () => {
 describe('the timeline line of a deal change', () => {
   it('names fields and stages as people read them', () => {
     const at = { id: 'e', occurredAt: '2026-12-02T10:00:00Z', source: 'direct' }
-    expect(eventDetail({ ...at, type: 'deal_updated', metadata: { changes: { amount: { from: 12000, to: 15000 }, closeDate: { from: null, to: '2027-03-31' }, ownerId: { from: 'a', to: 'b' } } } }))
-      .toBe('Amount: 12,000 → 15,000, Close date: — → Mar 31, 2027, Owner changed')
+    expect(
+      eventDetail({
+        ...at,
+        type: 'deal_updated',
+        metadata: {
+          changes: { amount: { from: 12000, to: 15000 }, closeDate: { from: null, to: '2027-03-31' }, ownerId: { from: 'a', to: 'b' } },
+        },
+      }),
+    ).toBe('Amount: 12,000 → 15,000, Close date: — → Mar 31, 2027, Owner changed')
     expect(eventDetail({ ...at, type: 'stage_changed', metadata: { from: 'negotiation', to: 'won' } }, stageName)).toBe('negotiation → Won')
   })
 })

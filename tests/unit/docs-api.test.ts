@@ -14,7 +14,10 @@ describe('docs/api.md', () => {
 
   it('documents every route file under server/api/v1 (through the OpenAPI document)', async () => {
     const documented = documentedRoutes(await loadApiDocument())
-    expect(routeFiles().filter(route => !documented.includes(route)), 'add these routes to server/openapi/routes.ts, then run `npm run docs:api`').toEqual([])
+    expect(
+      routeFiles().filter(route => !documented.includes(route)),
+      'add these routes to server/openapi/routes.ts, then run `npm run docs:api`',
+    ).toEqual([])
   })
 
   it('names every route outside /api/v1 in its hand-written table', () => {

@@ -54,33 +54,66 @@ describe('provider payloads', () => {
   it('maps SendGrid events and leaves out processing noise', () => {
     const events = NORMALIZERS.sendgrid([
       { event: 'processed', sg_event_id: 'e0', timestamp: 1 },
-      { event: 'open', sg_event_id: 'e1', timestamp: 1_795_000_000, email: 'A@B.test', sg_message_id: 'XMSG.filter0001.1', useragent: 'Mozilla/5.0' },
+      {
+        event: 'open',
+        sg_event_id: 'e1',
+        timestamp: 1_795_000_000,
+        email: 'A@B.test',
+        sg_message_id: 'XMSG.filter0001.1',
+        useragent: 'Mozilla/5.0',
+      },
       { event: 'dropped', sg_event_id: 'e2', timestamp: 1_795_000_000 },
     ])
-    expect(events.map(e => [e.eventId, e.type, e.recipient, e.providerMessageId])).toEqual([['e1', 'email_opened', 'a@b.test', 'XMSG'], ['e2', 'email_bounced', null, null]])
+    expect(events.map(e => [e.eventId, e.type, e.recipient, e.providerMessageId])).toEqual([
+      ['e1', 'email_opened', 'a@b.test', 'XMSG'],
+      ['e2', 'email_bounced', null, null],
+    ])
   })
 
   it('counts only permanent Mailgun failures as bounces', () => {
-    const event = (severity: string) => ({ 'event-data': { event: 'failed', severity, id: 'm1', timestamp: 1_795_000_000, recipient: 'x@y.test' } })
+    const event = (severity: string) => ({
+      'event-data': { event: 'failed', severity, id: 'm1', timestamp: 1_795_000_000, recipient: 'x@y.test' },
+    })
     expect(NORMALIZERS.mailgun(event('temporary'))).toEqual([])
     expect(NORMALIZERS.mailgun(event('permanent'))[0]).toMatchObject({ type: 'email_bounced', eventId: 'm1' })
   })
 
   it('gives Postmark records a stable event id', () => {
-    const record = { RecordType: 'Click', MessageID: 'pm-1', ReceivedAt: '2026-11-22T09:00:00Z', Recipient: 'x@y.test', OriginalLink: 'https://a.test' }
+    const record = {
+      RecordType: 'Click',
+      MessageID: 'pm-1',
+      ReceivedAt: '2026-11-22T09:00:00Z',
+      Recipient: 'x@y.test',
+      OriginalLink: 'https://a.test',
+    }
     expect(NORMALIZERS.postmark(record)[0]!.eventId).toBe(NORMALIZERS.postmark({ ...record })[0]!.eventId)
-    expect(NORMALIZERS.postmark({ ...record, OriginalLink: 'https://b.test' })[0]!.eventId).not.toBe(NORMALIZERS.postmark(record)[0]!.eventId)
+    expect(NORMALIZERS.postmark({ ...record, OriginalLink: 'https://b.test' })[0]!.eventId).not.toBe(
+      NORMALIZERS.postmark(record)[0]!.eventId,
+    )
   })
 })
 
 describe('machine opens and clicks', () => {
-  const base: EmailEvent = { eventId: 'e', type: 'email_opened', at: NOW, recipient: 'x@y.test', providerMessageId: 'M', messageId: null, userAgent: 'Mozilla/5.0 (Macintosh) Safari', ip: '203.0.113.5', url: null, client: null }
+  const base: EmailEvent = {
+    eventId: 'e',
+    type: 'email_opened',
+    at: NOW,
+    recipient: 'x@y.test',
+    providerMessageId: 'M',
+    messageId: null,
+    userAgent: 'Mozilla/5.0 (Macintosh) Safari',
+    ip: '203.0.113.5',
+    url: null,
+    client: null,
+  }
 
   it('flags Apple\'s privacy proxy, security scanners and opens on delivery; a person\'s open passes', () => {
     expect(machineReason({ ...base, userAgent: 'Mozilla/5.0' }, null)).toBe('apple_privacy_proxy')
     expect(machineReason({ ...base, ip: '17.58.1.2' }, null)).toBe('apple_privacy_proxy')
     expect(machineReason({ ...base, userAgent: 'Mimecast-Scanner/1.0' }, null)).toBe('security_scanner')
-    expect(machineReason(base, { deliveredAt: new Date(NOW.getTime() - 3000), lastClickAt: null, lastClickUrl: null })).toBe('opened_on_delivery')
+    expect(machineReason(base, { deliveredAt: new Date(NOW.getTime() - 3000), lastClickAt: null, lastClickUrl: null })).toBe(
+      'opened_on_delivery',
+    )
     expect(machineReason(base, { deliveredAt: new Date(NOW.getTime() - 3_600_000), lastClickAt: null, lastClickUrl: null })).toBeNull()
   })
 
@@ -89,7 +122,9 @@ describe('machine opens and clicks', () => {
     const burst = [click('https://a.test', 0), click('https://b.test', 800), click('https://c.test', 1500)]
     expect(machineReason(burst[1]!, null, burst)).toBe('clicked_every_link')
     expect(machineReason(click('https://a.test', 0), null, [click('https://a.test', 0)])).toBeNull()
-    expect(machineReason(click('https://b.test', 60_000), { deliveredAt: null, lastClickAt: NOW, lastClickUrl: 'https://a.test' })).toBeNull()
+    expect(
+      machineReason(click('https://b.test', 60_000), { deliveredAt: null, lastClickAt: NOW, lastClickUrl: 'https://a.test' }),
+    ).toBeNull()
   })
 })
 

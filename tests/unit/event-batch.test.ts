@@ -24,7 +24,9 @@ describe('parseEventBatch', () => {
   })
 
   it('refuses an empty batch and one of more than 5,000', () => {
-    expect(() => parseEventBatch({ events: [] })).toThrowError(expect.objectContaining({ data: { issues: [{ path: 'events', message: 'at least one event' }] } }))
+    expect(() => parseEventBatch({ events: [] })).toThrowError(
+      expect.objectContaining({ data: { issues: [{ path: 'events', message: 'at least one event' }] } }),
+    )
     expect(() => parseEventBatch({ events: Array.from({ length: 5001 }, (_, i) => event(i)) }))
       .toThrowError(expect.objectContaining({ data: { issues: [{ path: 'events', message: 'at most 5000 events' }] } }))
   })

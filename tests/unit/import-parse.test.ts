@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_STAGES } from '../../server/domain/deals/stages'
 import { placeholderEmail } from '../../server/domain/records/owners'
-import { checkMapping, ImportOptionsSchema, parseAmount, parseContactRow, parseDay, parseDealRow, parseEventRow, resolveStage, type ParseContext } from '../../server/domain/imports/parse'
+import {
+  checkMapping,
+  ImportOptionsSchema,
+  parseAmount,
+  parseContactRow,
+  parseDay,
+  parseDealRow,
+  parseEventRow,
+  resolveStage,
+  type ParseContext,
+} from '../../server/domain/imports/parse'
 import { csvCells, guessColumn } from '../../shared/utils/imports'
 
 describe('dates in import files', () => {
@@ -46,7 +56,9 @@ describe('stages and mappings', () => {
     expect((resolveStage('Engaging', DEFAULT_STAGES, { engaging: 'qualified' }) as { key: string }).key).toBe('qualified')
     expect((resolveStage('NEGOTIATION', DEFAULT_STAGES) as { key: string }).key).toBe('negotiation')
     expect((resolveStage('Won', DEFAULT_STAGES) as { key: string }).key).toBe('won')
-    expect((resolveStage('Engaging', DEFAULT_STAGES, { Engaging: 'nope' }) as Error).message).toBe('stageMap sends "Engaging" to "nope", which is not a stage of this pipeline')
+    expect((resolveStage('Engaging', DEFAULT_STAGES, { Engaging: 'nope' }) as Error).message).toBe(
+      'stageMap sends "Engaging" to "nope", which is not a stage of this pipeline',
+    )
     expect((resolveStage('Maybe', DEFAULT_STAGES) as Error).message).toMatch(/^stage "Maybe" is not in the pipeline/)
   })
 
@@ -63,36 +75,88 @@ describe('stages and mappings', () => {
   })
 })
 
-const ctx = (kind: 'deals' | 'contacts' | 'events', mapping: Record<string, string>, custom: ParseContext['customFields'] = []): ParseContext =>
-  ({ options: ImportOptionsSchema.parse({ kind, mapping }), stages: DEFAULT_STAGES, customFields: custom })
+const ctx = (
+  kind: 'deals' | 'contacts' | 'events',
+  mapping: Record<string, string>,
+  custom: ParseContext['customFields'] = [],
+): ParseContext => ({ options: ImportOptionsSchema.parse({ kind, mapping }), stages: DEFAULT_STAGES, customFields: custom })
 
 describe('rows', () => {
-  const deals = ctx('deals', { externalId: 'id', stage: 'stage', amount: 'v', accountName: 'acct', product: 'p', closeDate: 'c', tier: 'tier' },
-    [{ key: 'tier', label: 'Tier', type: 'select', options: ['Gold', 'Silver'], required: false }])
+  const deals = ctx(
+    'deals',
+    { externalId: 'id', stage: 'stage', amount: 'v', accountName: 'acct', product: 'p', closeDate: 'c', tier: 'tier' },
+    [{ key: 'tier', label: 'Tier', type: 'select', options: ['Gold', 'Silver'], required: false }],
+  )
 
   it('names an unnamed deal after its account and product, and reads custom fields by their type', () => {
     const row = parseDealRow({ id: 'X1', stage: 'won', v: '', acct: 'Cancity', p: 'GTX Plus', c: '2017-03-01', tier: 'gold' }, deals)
-    expect(row).toMatchObject({ ok: true, value: { externalId: 'X1', name: 'Cancity — GTX Plus', amount: 0, closeDate: '2017-03-01', source: 'import', custom: { tier: 'Gold' } } })
-    expect(parseDealRow({ id: 'X2', stage: 'new', acct: '', p: '' }, deals)).toMatchObject({ ok: true, value: { name: 'Deal X2', accountName: null } })
+    expect(row).toMatchObject({
+      ok: true,
+      value: {
+        externalId: 'X1',
+        name: 'Cancity — GTX Plus',
+        amount: 0,
+        closeDate: '2017-03-01',
+        source: 'import',
+        custom: { tier: 'Gold' },
+      },
+    })
+    expect(parseDealRow({ id: 'X2', stage: 'new', acct: '', p: '' }, deals)).toMatchObject({
+      ok: true,
+      value: { name: 'Deal X2', accountName: null },
+    })
   })
 
   it('takes the day a deal entered its stage when the file has it (days in stage are not counted from creation)', () => {
     const staged = ctx('deals', { externalId: 'id', stage: 'stage', createdAt: 'created', stageEnteredAt: 'entered' })
-    expect(parseDealRow({ id: 'S1', stage: 'proposal', created: '2026-01-05', entered: '2026-03-20' }, staged)).toMatchObject({ ok: true, value: { createdAt: '2026-01-05', stageEnteredAt: '2026-03-20' } })
-    expect(parseDealRow({ id: 'S2', stage: 'proposal', created: '2026-01-05', entered: '' }, staged)).toMatchObject({ ok: true, value: { stageEnteredAt: null } })
-    expect(parseDealRow({ id: 'S3', stage: 'proposal', entered: 'soon' }, staged)).toMatchObject({ ok: false, message: expect.stringMatching(/^stageEnteredAt: /) })
+    expect(parseDealRow({ id: 'S1', stage: 'proposal', created: '2026-01-05', entered: '2026-03-20' }, staged)).toMatchObject({
+      ok: true,
+      value: { createdAt: '2026-01-05', stageEnteredAt: '2026-03-20' },
+    })
+    expect(parseDealRow({ id: 'S2', stage: 'proposal', created: '2026-01-05', entered: '' }, staged)).toMatchObject({
+      ok: true,
+      value: { stageEnteredAt: null },
+    })
+    expect(parseDealRow({ id: 'S3', stage: 'proposal', entered: 'soon' }, staged)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^stageEnteredAt: /),
+    })
   })
 
   it('answers one clear message for a bad row', () => {
     expect(parseDealRow({ id: 'X3', stage: 'new', v: '-5' }, deals)).toEqual({ ok: false, message: 'amount: must not be negative' })
-    expect(parseDealRow({ id: 'X4', stage: 'new', tier: 'Bronze' }, deals)).toEqual({ ok: false, message: 'custom.tier must be one of Gold, Silver' })
-    expect(parseContactRow({ e: 'nope' }, ctx('contacts', { email: 'e' }))).toEqual({ ok: false, message: 'email: "nope" is not an email address' })
-    expect(parseContactRow({ e: 'Ada@Example.test' }, ctx('contacts', { email: 'e' }))).toMatchObject({ ok: true, value: { email: 'ada@example.test', firstName: 'Ada' } })
+    expect(parseDealRow({ id: 'X4', stage: 'new', tier: 'Bronze' }, deals)).toEqual({
+      ok: false,
+      message: 'custom.tier must be one of Gold, Silver',
+    })
+    expect(parseContactRow({ e: 'nope' }, ctx('contacts', { email: 'e' }))).toEqual({
+      ok: false,
+      message: 'email: "nope" is not an email address',
+    })
+    expect(parseContactRow({ e: 'Ada@Example.test' }, ctx('contacts', { email: 'e' }))).toMatchObject({
+      ok: true,
+      value: { email: 'ada@example.test', firstName: 'Ada' },
+    })
   })
 
   it('reads an event with a date-only time at midday UTC and keeps its details as metadata', () => {
-    const row = parseEventRow({ id: 'A1', t: 'CALL', at: '2026-11-02', d: 'X1', m: '15' }, ctx('events', { externalId: 'id', type: 't', occurredAt: 'at', dealExternalId: 'd', durationMinutes: 'm' }))
-    expect(row).toEqual({ ok: true, value: { externalId: 'A1', type: 'call', occurredAt: new Date('2026-11-02T12:00:00Z'), dealExternalId: 'X1', contactEmail: null, accountName: null, actorEmail: null, metadata: { durationMinutes: 15 } } })
+    const row = parseEventRow(
+      { id: 'A1', t: 'CALL', at: '2026-11-02', d: 'X1', m: '15' },
+      ctx('events', { externalId: 'id', type: 't', occurredAt: 'at', dealExternalId: 'd', durationMinutes: 'm' }),
+    )
+    expect(row).toEqual({
+      ok: true,
+      value: {
+        externalId: 'A1',
+        type: 'call',
+        occurredAt: new Date('2026-11-02T12:00:00Z'),
+        dealExternalId: 'X1',
+        contactEmail: null,
+        accountName: null,
+        actorEmail: null,
+        metadata: { durationMinutes: 15 },
+      },
+    })
   })
 })
 

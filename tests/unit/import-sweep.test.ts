@@ -22,7 +22,8 @@ describe('orphaned uploads', () => {
 })
 
 describe('an import\'s view', () => {
-  const row = (status: 'running' | 'done', updatedAt: Date) => ({ status, updatedAt, failure: null } as unknown as typeof imports.$inferSelect)
+  const row = (status: 'running' | 'done', updatedAt: Date) =>
+    ({ status, updatedAt, failure: null }) as unknown as typeof imports.$inferSelect
   it('shows a queued or running import failed once its heartbeat is a lease old (not ten minutes)', () => {
     expect(importView(row('running', new Date(ago(LEASE_MS - 1000))), now)).toMatchObject({ status: 'running', failure: null })
     expect(importView(row('running', new Date(ago(LEASE_MS + 1000))), now)).toMatchObject({ status: 'failed', failure: INTERRUPTED })

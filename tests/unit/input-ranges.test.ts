@@ -14,7 +14,8 @@ describe('dates the API takes', () => {
     expect(IsoDay().safeParse('1900-01-01').success).toBe(true)
     for (const day of ['0000-01-01', '1899-12-31', '10000-01-01']) expect(IsoDay().safeParse(day).success, day).toBe(false)
     expect(IsoDateTime().safeParse('2026-11-02T10:00:00Z').success).toBe(true)
-    for (const at of ['0000-01-01T00:00:00Z', '9999-12-31T23:00:00-05:00', '1900-01-01T00:00:00+01:00']) expect(IsoDateTime().safeParse(at).success, at).toBe(false)
+    for (const at of ['0000-01-01T00:00:00Z', '9999-12-31T23:00:00-05:00', '1900-01-01T00:00:00+01:00'])
+      expect(IsoDateTime().safeParse(at).success, at).toBe(false)
   })
 })
 
@@ -30,15 +31,23 @@ describe('cursors', () => {
   it('decode only times and ids the database reads back as they were written', () => {
     const at = new Date('2026-11-02T10:00:00.123Z')
     expect(decodeCursor(encodeCursor(at, uuid))).toEqual({ at, id: uuid })
-    for (const text of [`0000-01-01T00:00:00.000Z|${uuid}`, `+275760-09-13T00:00:00.000Z|${uuid}`, `2026-02-30T00:00:00.000Z|${uuid}`,
-      `2026-01-01T00:00:00.000Z|${'-'.repeat(36)}`, `2026-01-01T00:00:00.000Z|${'g'.repeat(8)}-0000-0000-0000-000000000000`, `2026-01-01T00:00:00.000Z|${uuid}|x`, 'Sat Jan 01 2000|x']) {
+    for (const text of [
+      `0000-01-01T00:00:00.000Z|${uuid}`,
+      `+275760-09-13T00:00:00.000Z|${uuid}`,
+      `2026-02-30T00:00:00.000Z|${uuid}`,
+      `2026-01-01T00:00:00.000Z|${'-'.repeat(36)}`,
+      `2026-01-01T00:00:00.000Z|${'g'.repeat(8)}-0000-0000-0000-000000000000`,
+      `2026-01-01T00:00:00.000Z|${uuid}|x`,
+      'Sat Jan 01 2000|x',
+    ]) {
       expect(decodeCursor(b64(text)), text).toBeNull()
     }
   })
   it('take sort values only as the SQL type reads them', () => {
     expect(KEY_VALUE_TYPES.timestamptz('2026-11-02 10:00:00.123+00')).toBe(true)
     expect(KEY_VALUE_TYPES.timestamptz('2026-11-02T10:00:00Z')).toBe(true)
-    for (const v of ['0000-01-01 00:00:00+00', '2026-02-30 00:00:00+00', 'yesterday', '+275760-09-13T00:00:00Z']) expect(KEY_VALUE_TYPES.timestamptz(v), v).toBe(false)
+    for (const v of ['0000-01-01 00:00:00+00', '2026-02-30 00:00:00+00', 'yesterday', '+275760-09-13T00:00:00Z'])
+      expect(KEY_VALUE_TYPES.timestamptz(v), v).toBe(false)
     expect(KEY_VALUE_TYPES.numeric('1250.50')).toBe(true)
     for (const v of ['1e999', 'NaN', '1'.repeat(30), '']) expect(KEY_VALUE_TYPES.numeric(v), v).toBe(false)
     expect(KEY_VALUE_TYPES.date('2026-02-28')).toBe(true)
@@ -65,10 +74,13 @@ describe('query strings and media types', () => {
         return (error as { statusCode: number }).statusCode
       }
     }
-    for (const type of ['application/json', 'application/merge-patch+json', '', 'text/plain;charset=UTF-8', 'application/octet-stream']) expect(check('/api/v1/deals', type, '{"name":"x"}'), type).toBeNull()
-    for (const type of ['application/octet-stream', 'text/plain', 'application/xml']) expect(check('/api/v1/deals', type, `{"name":"a\\u0000"}`), type).toBe(400)
+    for (const type of ['application/json', 'application/merge-patch+json', '', 'text/plain;charset=UTF-8', 'application/octet-stream'])
+      expect(check('/api/v1/deals', type, '{"name":"x"}'), type).toBeNull()
+    for (const type of ['application/octet-stream', 'text/plain', 'application/xml'])
+      expect(check('/api/v1/deals', type, `{"name":"a\\u0000"}`), type).toBe(400)
     expect(check('/api/v1/deals', 'application/octet-stream', '['.repeat(5000) + ']'.repeat(5000))).toBe(400)
-    for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) expect(check('/api/v1/deals', type, 'name=a'), type).toBe(415)
+    for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])
+      expect(check('/api/v1/deals', type, 'name=a'), type).toBe(415)
     expect(check(`/api/webhooks/email/inbound/${uuid}?token=x`, 'message/rfc822', 'Subject: hi\r\n\r\nnot json')).toBeNull()
     expect(check(`/api/webhooks/email/inbound/${uuid}`, 'application/x-www-form-urlencoded', 'a=1')).toBeNull()
     expect(check(`/api/webhooks/email/inbound/${uuid}`, 'application/xml', '<x/>')).toBe(415)

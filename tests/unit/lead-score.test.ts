@@ -3,9 +3,24 @@ import { scoreLead } from '../../server/domain/records/leadScore'
 
 describe('scoreLead', () => {
   it('scores a referred VP with a business email who asked for a meeting high, and says why', () => {
-    expect(scoreLead({ source: 'referral', email: 'ana@globex.com', company: 'Globex', title: 'VP Sales', engagement: { meetingRequested: true, pagesViewed: 4 } })).toEqual({
+    expect(
+      scoreLead({
+        source: 'referral',
+        email: 'ana@globex.com',
+        company: 'Globex',
+        title: 'VP Sales',
+        engagement: { meetingRequested: true, pagesViewed: 4 },
+      }),
+    ).toEqual({
       score: 100,
-      reasons: ['referral source (+25)', 'senior title (VP Sales) (+20)', 'asked for a meeting (+20)', 'business email (+15)', 'company named (+10)', 'viewed 4 pages (+10)'],
+      reasons: [
+        'referral source (+25)',
+        'senior title (VP Sales) (+20)',
+        'asked for a meeting (+20)',
+        'business email (+15)',
+        'company named (+10)',
+        'viewed 4 pages (+10)',
+      ],
     })
   })
 
@@ -14,6 +29,9 @@ describe('scoreLead', () => {
   })
 
   it('counts an unknown source as other, and one opened email', () => {
-    expect(scoreLead({ source: 'podcast', engagement: { emailsOpened: 1 } })).toEqual({ score: 15, reasons: ['podcast source (+10)', 'opened 1 email (+5)'] })
+    expect(scoreLead({ source: 'podcast', engagement: { emailsOpened: 1 } })).toEqual({
+      score: 15,
+      reasons: ['podcast source (+10)', 'opened 1 email (+5)'],
+    })
   })
 })

@@ -19,8 +19,12 @@ describe('the backtest generator', () => {
   it('plants the confounders: chase bursts, out-of-office replies, bouncing champions, discounts and cuts, machine opens', () => {
     const all = tenant.deals.flatMap(d => d.events)
     expect(tenant.deals.filter(d => d.story.includes('rep chase burst this week')).length).toBeGreaterThan(10)
-    const autoReplies = all.filter(e => e.type === 'email_received'
-      && (/out of office|automatic|abwesenheit|automatique|fuera|afwezig/i.test(String(e.metadata.subject)) || Object.keys((e.metadata.headers ?? {}) as object).length > 0))
+    const autoReplies = all.filter(
+      e =>
+        e.type === 'email_received'
+        && (/out of office|automatic|abwesenheit|automatique|fuera|afwezig/i.test(String(e.metadata.subject))
+          || Object.keys((e.metadata.headers ?? {}) as object).length > 0),
+    )
     expect(autoReplies.length).toBeGreaterThan(20)
     expect(all.filter(e => e.type === 'email_bounced').length).toBeGreaterThan(5)
     const cuts = all.filter(e => e.type === 'deal_updated' && (e.metadata.changes as { amount?: { from: number, to: number } }).amount)

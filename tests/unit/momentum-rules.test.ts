@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { calibrationReport, fitWeights, MIN_LOST, MIN_WON, type Outcome } from '../../server/domain/momentum/calibration'
 import { sigmoid } from '../../server/domain/momentum/logistic'
-import { FEATURES, featureRecord, predict, REASON_CODES, SHIPPED_WEIGHTS, stageLogit, typicalStageDays, WEIGHT_KEYS, type Weights } from '../../server/domain/momentum/model'
+import {
+  FEATURES,
+  featureRecord,
+  predict,
+  REASON_CODES,
+  SHIPPED_WEIGHTS,
+  stageLogit,
+  typicalStageDays,
+  WEIGHT_KEYS,
+  type Weights,
+} from '../../server/domain/momentum/model'
 import { alertsFor, focusPriority, nextAction, scoreDeal } from '../../server/domain/momentum/rules'
 import type { DealSignals } from '../../server/domain/momentum/signals'
 import { rng } from '../../scripts/momentum-eval/generator'
@@ -11,21 +21,84 @@ const NOW = new Date('2026-11-22T12:00:00Z')
 /** A deal nothing stands out about: a conversation a week (the neutral level), two contacts, on time, in its stage for a week, a flat week. */
 function deal(overrides: Partial<DealSignals> = {}): DealSignals {
   return {
-    dealId: 'd1', ownerId: 'u1', name: 'Acme renewal', stage: 'qualified', stageName: 'Qualified', probability: 25, amount: 20_000,
-    closeDate: '2027-01-15', daysToClose: 54, ageDays: 60, historyDays: 60, historyCoversLife: true,
-    buyer14: 2, buyerPrior: 6, conversations14: 2, conversations30: 4, emailsSent30: 0, replies30: 0, buyer14Then: 2, buyerPriorThen: 6, conversations14Then: 2,
-    rep7: 1, rep30: 4, rep7Then: 1, daysSinceTwoWay: 7, daysSinceTwoWayThen: 7, daysSinceActivity: 1, autoReplies30: 0,
-    replyHoursRecent: null, replyHoursEarlier: null, contacts7: 0, contacts30: 2, contactsBefore: 2, contacts30Then: 2, contactsNew14: 0,
-    contactsLost14: 0, championsLost30: 0, championsLost30Then: 0, daysInStage: 8, stageMedianDays: 21, stageSamples: 40, probabilityThen: null,
-    closePushes: 0, closePushesThen: 0, amountCuts: 0, amountCutsThen: 0, smallDiscounts: 0, stageEnteredAt: '2026-11-14T12:00:00Z', ...overrides,
+    dealId: 'd1',
+    ownerId: 'u1',
+    name: 'Acme renewal',
+    stage: 'qualified',
+    stageName: 'Qualified',
+    probability: 25,
+    amount: 20_000,
+    closeDate: '2027-01-15',
+    daysToClose: 54,
+    ageDays: 60,
+    historyDays: 60,
+    historyCoversLife: true,
+    buyer14: 2,
+    buyerPrior: 6,
+    conversations14: 2,
+    conversations30: 4,
+    emailsSent30: 0,
+    replies30: 0,
+    buyer14Then: 2,
+    buyerPriorThen: 6,
+    conversations14Then: 2,
+    rep7: 1,
+    rep30: 4,
+    rep7Then: 1,
+    daysSinceTwoWay: 7,
+    daysSinceTwoWayThen: 7,
+    daysSinceActivity: 1,
+    autoReplies30: 0,
+    replyHoursRecent: null,
+    replyHoursEarlier: null,
+    contacts7: 0,
+    contacts30: 2,
+    contactsBefore: 2,
+    contacts30Then: 2,
+    contactsNew14: 0,
+    contactsLost14: 0,
+    championsLost30: 0,
+    championsLost30Then: 0,
+    daysInStage: 8,
+    stageMedianDays: 21,
+    stageSamples: 40,
+    probabilityThen: null,
+    closePushes: 0,
+    closePushesThen: 0,
+    amountCuts: 0,
+    amountCutsThen: 0,
+    smallDiscounts: 0,
+    stageEnteredAt: '2026-11-14T12:00:00Z',
+    ...overrides,
   }
 }
 
 /** Round weights for the tests (the shipped ones change whenever they are refitted). */
 const W: Weights = {
-  intercept: 0, stage: 0, buyer_engaging: 1, buyer_answers: 0, reply_speed: 0, buyer_month: 0, buyer_reading: 0.2, engagement_trend: 0.3, recent_two_way: 0.2, no_reply: -0.6, never_engaged: -0.8,
-  multi_threaded: 0.3, single_threaded: -0.3, new_stakeholder: 0.3, champion_lost: -1, replies_slowing: -0.3, replies_quicker: 0.3,
-  stage_slow: -0.6, close_pushed: -0.4, amount_cut: -0.8, close_date_passed: -0.2, close_soon_engaged: 0.2, stage_moved: 0, unanswered_outreach: -0.5,
+  intercept: 0,
+  stage: 0,
+  buyer_engaging: 1,
+  buyer_answers: 0,
+  reply_speed: 0,
+  buyer_month: 0,
+  buyer_reading: 0.2,
+  engagement_trend: 0.3,
+  recent_two_way: 0.2,
+  no_reply: -0.6,
+  never_engaged: -0.8,
+  multi_threaded: 0.3,
+  single_threaded: -0.3,
+  new_stakeholder: 0.3,
+  champion_lost: -1,
+  replies_slowing: -0.3,
+  replies_quicker: 0.3,
+  stage_slow: -0.6,
+  close_pushed: -0.4,
+  amount_cut: -0.8,
+  close_date_passed: -0.2,
+  close_soon_engaged: 0.2,
+  stage_moved: 0,
+  unanswered_outreach: -0.5,
 }
 const codes = (s: DealSignals) => predict(s, W).reasons.map(r => r.code)
 /** A reason's fact, without the points it moves the chance by. */
@@ -57,7 +130,12 @@ describe('the win probability', () => {
     expect(facts(chased.reasons)).toContain('no reply, inbound call or meeting with the buyer in 14 days')
     const answered = predict(deal({ conversations14: 5, buyer14: 5, daysSinceTwoWay: 1 }), W)
     expect(answered.winProbability).toBeGreaterThan(0.4)
-    expect(answered.reasons[0]).toMatchObject({ code: 'buyer_engaging', text: expect.stringMatching(/^5 replies, inbound calls and meetings with the buyer in 14 days \(raises the chance by about \d+ points\)$/) })
+    expect(answered.reasons[0]).toMatchObject({
+      code: 'buyer_engaging',
+      text: expect.stringMatching(
+        /^5 replies, inbound calls and meetings with the buyer in 14 days \(raises the chance by about \d+ points\)$/,
+      ),
+    })
     expect(answered.reasons[0]!.points).toBeGreaterThan(10)
   })
 
@@ -102,19 +180,37 @@ describe('the win probability', () => {
   })
 
   it('treats a passed close date as one reason among others, not as a state', () => {
-    const healthy = { daysToClose: -5, closeDate: '2026-11-17', conversations14: 6, buyer14: 6, conversations14Then: 6, buyer14Then: 6, buyerPrior: 18, buyerPriorThen: 18, daysSinceTwoWay: 2, daysSinceTwoWayThen: 2, contacts30: 3, contacts30Then: 3 }
+    const healthy = {
+      daysToClose: -5,
+      closeDate: '2026-11-17',
+      conversations14: 6,
+      buyer14: 6,
+      conversations14Then: 6,
+      buyer14Then: 6,
+      buyerPrior: 18,
+      buyerPriorThen: 18,
+      daysSinceTwoWay: 2,
+      daysSinceTwoWayThen: 2,
+      contacts30: 3,
+      contacts30Then: 3,
+    }
     const withW = predict(deal(healthy), W).reasons.find(r => r.code === 'close_date_passed')!
     expect(withW).toMatchObject({ text: expect.stringMatching(/^close date passed 5 days ago \(cuts the chance by/) })
     // Said even where it does not move the chance; and the healthy, flat deal is not put at risk for it.
     const neutral = predict(deal(healthy), { ...W, close_date_passed: 0 }).reasons.find(r => r.code === 'close_date_passed')!
-    expect(neutral).toEqual({ code: 'close_date_passed', text: 'close date passed 5 days ago (does not change the chance by itself)', points: 0 })
+    expect(neutral).toEqual({
+      code: 'close_date_passed',
+      text: 'close date passed 5 days ago (does not change the chance by itself)',
+      points: 0,
+    })
     expect(scoreDeal(deal(healthy)).state).not.toBe('at_risk')
     expect(scoreDeal(deal(healthy)).reasons.map(r => r.code)).toContain('close_date_passed')
   })
 })
 
 describe('day one: rates over the history that exists', () => {
-  const dayOne = (overrides: Partial<DealSignals>) => deal({ ageDays: 14, historyDays: 14, historyCoversLife: false, daysSinceTwoWay: null, daysSinceTwoWayThen: null, ...overrides })
+  const dayOne = (overrides: Partial<DealSignals>) =>
+    deal({ ageDays: 14, historyDays: 14, historyCoversLife: false, daysSinceTwoWay: null, daysSinceTwoWayThen: null, ...overrides })
 
   it('never says "never engaged" when the history starts after the deal', () => {
     const quiet = dayOne({ conversations14: 0, buyer14: 0, buyerPrior: 0 })
@@ -137,9 +233,29 @@ describe('the state: where a deal is heading', () => {
   })
 
   it('calls a deal whose buyer came alive this week accelerating, and one gone quiet stalling or at risk', () => {
-    const rising = deal({ conversations14: 6, buyer14: 9, contacts30: 4, contactsNew14: 2, daysSinceTwoWay: 0, conversations14Then: 0, buyer14Then: 1, daysSinceTwoWayThen: 12, contacts30Then: 2 })
+    const rising = deal({
+      conversations14: 6,
+      buyer14: 9,
+      contacts30: 4,
+      contactsNew14: 2,
+      daysSinceTwoWay: 0,
+      conversations14Then: 0,
+      buyer14Then: 1,
+      daysSinceTwoWayThen: 12,
+      contacts30Then: 2,
+    })
     expect(scoreDeal(rising).state).toBe('accelerating')
-    const fading = deal({ conversations14: 0, buyer14: 0, daysSinceTwoWay: 25, conversations14Then: 5, buyer14Then: 8, daysSinceTwoWayThen: 3, championsLost30: 1, rep7: 9, rep30: 15 })
+    const fading = deal({
+      conversations14: 0,
+      buyer14: 0,
+      daysSinceTwoWay: 25,
+      conversations14Then: 5,
+      buyer14Then: 8,
+      daysSinceTwoWayThen: 3,
+      championsLost30: 1,
+      rep7: 9,
+      rep30: 15,
+    })
     expect(['stalling', 'at_risk']).toContain(scoreDeal(fading).state)
     expect(scoreDeal(fading).score).toBeLessThan(scoreDeal(deal()).score)
   })
@@ -153,7 +269,15 @@ describe('the state: where a deal is heading', () => {
 
 describe('alerts only on change', () => {
   it('raises nothing for a deal scored for the first time, however bad it looks', () => {
-    const s = deal({ daysSinceTwoWay: 40, daysToClose: -3, closeDate: '2026-11-19', daysInStage: 90, stage: 'proposal', stageName: 'Proposal', probability: 50 })
+    const s = deal({
+      daysSinceTwoWay: 40,
+      daysToClose: -3,
+      closeDate: '2026-11-19',
+      daysInStage: 90,
+      stage: 'proposal',
+      stageName: 'Proposal',
+      probability: 50,
+    })
     expect(alertsFor(s, { ...scoreDeal(s), state: 'at_risk' }, null, NOW)).toEqual([])
   })
 
@@ -161,10 +285,18 @@ describe('alerts only on change', () => {
     // Scored at creation with no history; two weeks of history posted since, within the hour.
     const loaded = deal({ daysSinceTwoWay: 31, historyDays: 14, ageDays: 14, daysToClose: -2, closeDate: '2026-11-20' })
     const scored = { ...scoreDeal(loaded), state: 'at_risk' as const }
-    const atCreation = { state: 'steady' as const, signals: { ...deal({ historyDays: 0, ageDays: 0 }) }, computedAt: new Date(NOW.getTime() - 3_600_000) }
+    const atCreation = {
+      state: 'steady' as const,
+      signals: { ...deal({ historyDays: 0, ageDays: 0 }) },
+      computedAt: new Date(NOW.getTime() - 3_600_000),
+    }
     expect(alertsFor(loaded, scored, atCreation, NOW)).toEqual([])
     // A week later, with a week more of history, the same change does alert.
-    const weekAgo = { state: 'steady' as const, signals: { ...deal({ historyDays: 7, ageDays: 7 }) }, computedAt: new Date(NOW.getTime() - 7 * 86_400_000) }
+    const weekAgo = {
+      state: 'steady' as const,
+      signals: { ...deal({ historyDays: 7, ageDays: 7 }) },
+      computedAt: new Date(NOW.getTime() - 7 * 86_400_000),
+    }
     expect(alertsFor(loaded, scored, weekAgo, NOW).map(a => a.kind)).toEqual(['at_risk', 'close_date_passed'])
     // Scores from before this model (no history fields) are a new baseline, not a change.
     expect(alertsFor(loaded, scored, { state: 'steady', signals: { score: 50 } }, NOW)).toEqual([])
@@ -173,7 +305,9 @@ describe('alerts only on change', () => {
   it('raises at_risk on the transition only, naming the day', () => {
     const s = deal({ daysSinceTwoWay: 31 })
     const scored = { ...scoreDeal(s), state: 'at_risk' as const }
-    expect(alertsFor(s, scored, { state: 'steady', signals: { ...s } }, NOW)).toEqual([expect.objectContaining({ kind: 'at_risk', occurrence: '2026-11-22' })])
+    expect(alertsFor(s, scored, { state: 'steady', signals: { ...s } }, NOW)).toEqual([
+      expect.objectContaining({ kind: 'at_risk', occurrence: '2026-11-22' }),
+    ])
     expect(alertsFor(s, scored, { state: 'at_risk', signals: { ...s } }, NOW)).toEqual([])
   })
 
@@ -189,7 +323,9 @@ describe('alerts only on change', () => {
 
 describe('focus and next actions', () => {
   it('suggests one next action from the strongest reason', () => {
-    expect(nextAction(deal(), [{ code: 'close_date_passed' }, { code: 'no_reply' }])).toBe('Confirm the new close date with the buyer, or close the deal')
+    expect(nextAction(deal(), [{ code: 'close_date_passed' }, { code: 'no_reply' }])).toBe(
+      'Confirm the new close date with the buyer, or close the deal',
+    )
     expect(nextAction(deal(), [{ code: 'champion_lost' }])).toBe('Find who replaces your contact and re-introduce the deal')
     expect(nextAction(deal(), [{ code: 'stage_slow' }])).toBe('Agree the step that moves it out of Qualified')
     expect(nextAction(deal(), [])).toBe('Log the next step')
@@ -210,7 +346,12 @@ describe('per-tenant refinement and the calibration report', () => {
     const r = rng(seed)
     return Array.from({ length: n }, () => {
       const talking = r.chance(0.5)
-      const s = deal({ closePushes: r.chance(0.3) ? 1 : 0, conversations14: talking ? 3 : 1, buyer14: talking ? 3 : 1, buyerPrior: talking ? 9 : 3 })
+      const s = deal({
+        closePushes: r.chance(0.3) ? 1 : 0,
+        conversations14: talking ? 3 : 1,
+        buyer14: talking ? 3 : 1,
+        buyerPrior: talking ? 9 : 3,
+      })
       const features = featureRecord(s)
       const z = stageLogit(25) + (features.close_pushed ? -2.5 : 0) + (talking ? 1 : 0)
       return { won: r.next() < sigmoid(z), stageProbability: 25, winProbability: predict(s, W).winProbability, features }
@@ -235,7 +376,10 @@ describe('per-tenant refinement and the calibration report', () => {
 
   it('reports the curve, the Brier score against the stage alone and the signals that matter, in words', () => {
     // Scored by the model that made the outcomes: it beats the stage alone.
-    const outcomes = history(400, 4).map(o => ({ ...o, winProbability: sigmoid(stageLogit(25) + (o.features.close_pushed ? -2.5 : 0) + ((o.features.buyer_engaging ?? 0) > 0 ? 1 : 0)) }))
+    const outcomes = history(400, 4).map(o => ({
+      ...o,
+      winProbability: sigmoid(stageLogit(25) + (o.features.close_pushed ? -2.5 : 0) + ((o.features.buyer_engaging ?? 0) > 0 ? 1 : 0)),
+    }))
     const report = calibrationReport(outcomes, { ...W, close_pushed: -2.5, buyer_engaging: 1 / Math.log1p(10.5) })
     expect(report.curve).toHaveLength(10)
     expect(report.brier.model!).toBeLessThan(report.brier.stageOnly!)

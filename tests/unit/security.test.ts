@@ -33,7 +33,9 @@ describe('request body limits', () => {
   })
 
   it('refuses invalid UTF-8, broken JSON and deep nesting with a 400 naming the body; passes empty and good bodies', () => {
-    expect(refusal(() => checkJsonBody(Buffer.from([0x7B, 0x22, 0xC3, 0x28, 0x22, 0x7D]))).data.issues).toEqual([{ path: 'body', message: 'the body is not valid UTF-8' }])
+    expect(refusal(() => checkJsonBody(Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]))).data.issues).toEqual([
+      { path: 'body', message: 'the body is not valid UTF-8' },
+    ])
     expect(refusal(() => checkJsonBody(Buffer.from('{"a":'))).data.issues[0]!.message).toMatch(/^the body is not valid JSON/)
     const deep = refusal(() => checkJsonBody(Buffer.from('['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1))))
     expect(deep.statusCode).toBe(400)
@@ -52,7 +54,13 @@ describe('request body limits', () => {
 })
 
 describe('CSRF', () => {
-  const base: CsrfRequest = { method: 'POST', path: '/api/v1/deals', hasSession: true, hasBearer: false, allowedOrigins: ['http://app.test'] }
+  const base: CsrfRequest = {
+    method: 'POST',
+    path: '/api/v1/deals',
+    hasSession: true,
+    hasBearer: false,
+    allowedOrigins: ['http://app.test'],
+  }
 
   it('lets same-origin writes with the session through, by Sec-Fetch-Site or Origin', () => {
     expect(csrfProblem({ ...base, secFetchSite: 'same-origin' })).toBeNull()
@@ -91,8 +99,14 @@ describe('security headers and CSP', () => {
   it('puts the nonce on every script tag and script preload that has none', () => {
     expect(addNonce('<script>a</script><script type="module" src="/x.js"></script><script nonce="z">b</script><scripts>', 'n'))
       .toBe('<script nonce="n">a</script><script nonce="n" type="module" src="/x.js"></script><script nonce="z">b</script><scripts>')
-    expect(addNonce('<link rel="modulepreload" href="/a.js"><link rel="stylesheet" href="/a.css"><link rel="preload" as="script" href="/b.js">', 'n'))
-      .toBe('<link nonce="n" rel="modulepreload" href="/a.js"><link rel="stylesheet" href="/a.css"><link nonce="n" rel="preload" as="script" href="/b.js">')
+    expect(
+      addNonce(
+        '<link rel="modulepreload" href="/a.js"><link rel="stylesheet" href="/a.css"><link rel="preload" as="script" href="/b.js">',
+        'n',
+      ),
+    ).toBe(
+      '<link nonce="n" rel="modulepreload" href="/a.js"><link rel="stylesheet" href="/a.css"><link nonce="n" rel="preload" as="script" href="/b.js">',
+    )
   })
 
   it('sends HSTS only over HTTPS', () => {
@@ -125,8 +139,16 @@ describe('webhook rate limits', () => {
     expect(limiter.hit('/api/webhooks/email/mailgun/b', '203.0.113.7', 0)).toBe(0)
     expect(limiter.hit('/api/webhooks/email/inbound/c', '203.0.113.7', 0)).toBe(0)
     expect(limiter.hit('/api/webhooks/stripe', '198.51.100.1', 0)).toBe(0)
-    expect(['/api/webhooks/stripe?x', '/api/webhooks/email/SendGrid/x', '/api/webhooks/email/inbound/x', '/api/webhooks/email/nope/x', '/api/webhooks/email/other2/x', '/api/webhooks/other'].map(webhookKind))
-      .toEqual(['stripe', 'email:sendgrid', 'email:inbound', 'email:other', 'email:other', 'other'])
+    expect(
+      [
+        '/api/webhooks/stripe?x',
+        '/api/webhooks/email/SendGrid/x',
+        '/api/webhooks/email/inbound/x',
+        '/api/webhooks/email/nope/x',
+        '/api/webhooks/email/other2/x',
+        '/api/webhooks/other',
+      ].map(webhookKind),
+    ).toEqual(['stripe', 'email:sendgrid', 'email:inbound', 'email:other', 'email:other', 'other'])
   })
 
   it('finds the connection a webhook path names', () => {
@@ -139,7 +161,9 @@ describe('webhook rate limits', () => {
 
 describe('strings the database cannot store (found by probing after the fuzz suite: these were 500s)', () => {
   it('refuses NUL and unpaired surrogates anywhere in a JSON body, naming the field', () => {
-    expect(refusal(() => checkJsonBody(Buffer.from('{"name":"Nul\\u0000Co"}'))).data.issues).toEqual([{ path: 'name', message: expect.stringMatching(/cannot be stored/) }])
+    expect(refusal(() => checkJsonBody(Buffer.from('{"name":"Nul\\u0000Co"}'))).data.issues).toEqual([
+      { path: 'name', message: expect.stringMatching(/cannot be stored/) },
+    ])
     expect(refusal(() => checkJsonBody(Buffer.from('{"metadata":{"a":["x","\\ud800"]}}'))).data.issues[0]!.path).toBe('metadata.a.1')
     expect(refusal(() => checkJsonBody(Buffer.from('{"\\udc00":1}'))).data.issues[0]!.path).toBe('(a key)')
   })
@@ -154,7 +178,11 @@ describe('database faults', () => {
   it('tells a lost or refused connection (also wrapped) from a bad query', () => {
     expect(isConnectionError(new Error('Connection terminated unexpectedly'))).toBe(true)
     expect(isConnectionError(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true)
-    expect(isConnectionError(new Error('Failed query: insert …', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) }))).toBe(true)
+    expect(
+      isConnectionError(
+        new Error('Failed query: insert …', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) }),
+      ),
+    ).toBe(true)
     expect(isConnectionError(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }))).toBe(false)
     expect(isConnectionError('nope')).toBe(false)
   })
@@ -164,7 +192,9 @@ describe('database faults', () => {
   })
 
   it('tells a deadlock or serialization abort (found by the soak run: a 500) from other errors, and answers 503 retryable', () => {
-    expect(isConflictAbort(new Error('Failed query', { cause: Object.assign(new Error('deadlock detected'), { code: '40P01' }) }))).toBe(true)
+    expect(isConflictAbort(new Error('Failed query', { cause: Object.assign(new Error('deadlock detected'), { code: '40P01' }) }))).toBe(
+      true,
+    )
     expect(isConflictAbort(Object.assign(new Error('could not serialize access'), { code: '40001' }))).toBe(true)
     expect(isConflictAbort(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false)
     expect(databaseBusy()).toMatchObject({ statusCode: 503, data: { error: 'database_busy', retryable: true } })

@@ -11,7 +11,11 @@ describe('the default pipeline', () => {
   })
 
   it('refuses skipping stages and says which moves are allowed', () => {
-    expect(checkTransition(DEFAULT_STAGES, 'new', 'proposal')).toEqual({ ok: false, reason: 'invalid_transition', allowed: ['contacted', 'lost'] })
+    expect(checkTransition(DEFAULT_STAGES, 'new', 'proposal')).toEqual({
+      ok: false,
+      reason: 'invalid_transition',
+      allowed: ['contacted', 'lost'],
+    })
   })
 
   it('lets a lost deal reopen as new, and a won deal go nowhere', () => {

@@ -72,7 +72,10 @@ describe('the digest email', () => {
 describe('SMTP settings', () => {
   it('come from SMTP_URL or SMTP_HOST and its parts, with a from address; none means email is off', () => {
     expect(smtpConfigFromEnv({})).toBeNull()
-    expect(smtpConfigFromEnv({ SMTP_URL: 'smtp://u:p@mail.test:2525', SMTP_FROM: 'crm@acme.test' })).toMatchObject({ url: 'smtp://u:p@mail.test:2525', from: 'crm@acme.test' })
+    expect(smtpConfigFromEnv({ SMTP_URL: 'smtp://u:p@mail.test:2525', SMTP_FROM: 'crm@acme.test' })).toMatchObject({
+      url: 'smtp://u:p@mail.test:2525',
+      from: 'crm@acme.test',
+    })
     expect(smtpConfigFromEnv({ SMTP_HOST: 'mail.test', SMTP_PORT: '465', SMTP_SECURE: 'true', SMTP_USER: 'u', SMTP_PASSWORD: 'p' }))
       .toEqual({ url: undefined, host: 'mail.test', port: 465, secure: true, user: 'u', password: 'p', from: 'momentum@mail.test' })
   })

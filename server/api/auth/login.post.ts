@@ -4,7 +4,15 @@ import { users } from '../../../db/schema'
 import { withLookup, withTenant } from '../../domain/db'
 import { audit } from '../../domain/tenancy/audit'
 import { hashPassword, verifyPassword } from '../../domain/tenancy/passwords'
-import { ADDRESS_POLICY, clearFailures, EMAIL_POLICY, lockedFor, PAIR_POLICY, recordFailure, reserveAttempt } from '../../domain/tenancy/throttle'
+import {
+  ADDRESS_POLICY,
+  clearFailures,
+  EMAIL_POLICY,
+  lockedFor,
+  PAIR_POLICY,
+  recordFailure,
+  reserveAttempt,
+} from '../../domain/tenancy/throttle'
 
 const decoyHash = hashPassword('decoy password for unknown emails')
 

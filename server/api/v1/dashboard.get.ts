@@ -4,7 +4,11 @@ import { dashboard } from '../../domain/dashboard'
 export const QuerySchema = z.object({ ownerId: z.uuid().optional(), teamId: z.uuid().optional() })
   .refine(q => !(q.ownerId && q.teamId), { path: ['teamId'], message: 'ask for an owner or a team, not both' })
 
-export const meta = defineRoute({ tag: 'Momentum', summary: 'The rep\'s screen in one call: board, summary, focus, alerts, activity, forecast headline', query: QuerySchema })
+export const meta = defineRoute({
+  tag: 'Momentum',
+  summary: 'The rep\'s screen in one call: board, summary, focus, alerts, activity, forecast headline',
+  query: QuerySchema,
+})
 
 /**
  * The rep's screen in one call: board, pipeline summary, focus list, alerts, recent activity,

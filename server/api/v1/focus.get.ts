@@ -13,7 +13,14 @@ export const meta = defineRoute({ tag: 'Momentum', summary: 'The ranked focus li
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)
   return scoped(event, async (tx, auth) => {
-    if (query.ownerId && auth.access.scope === 'owners' && !auth.access.ownerIds.includes(query.ownerId)) throw createError({ statusCode: 404, statusMessage: 'owner not found' })
-    return { data: await focusList(tx, auth.tenantId, { limit: query.limit, ownerId: query.ownerId ?? (auth.role === 'rep' ? auth.userId : undefined), owners: ownersOf(auth.access) }) }
+    if (query.ownerId && auth.access.scope === 'owners' && !auth.access.ownerIds.includes(query.ownerId))
+      throw createError({ statusCode: 404, statusMessage: 'owner not found' })
+    return {
+      data: await focusList(tx, auth.tenantId, {
+        limit: query.limit,
+        ownerId: query.ownerId ?? (auth.role === 'rep' ? auth.userId : undefined),
+        owners: ownersOf(auth.access),
+      }),
+    }
   })
 })

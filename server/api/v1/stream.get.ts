@@ -5,7 +5,10 @@ import type { BusMessage } from '../../domain/events/bus'
 import { dealIdsOf, needsVisibility, streamData } from '../../domain/events/stream'
 import { SESSION_MAX_AGE_SECONDS } from '../../domain/tenancy/sessionPolicy'
 
-export const meta = defineRoute({ tag: 'Momentum', summary: 'Server-Sent Events: deal.updated, deal.score, alert.created, event.created for what the caller sees' })
+export const meta = defineRoute({
+  tag: 'Momentum',
+  summary: 'Server-Sent Events: deal.updated, deal.score, alert.created, event.created for what the caller sees',
+})
 
 /**
  * Server-Sent Events for the live screens: `deal.updated`, `deal.score`, `alert.created`, `alert.closed` and

@@ -19,7 +19,15 @@ export interface Subject {
 }
 
 /** `depth`: how many rules led to the event that set this rule off (0 for a person's or a system's event). */
-export interface ActionContext { tenantId: string, now: Date, rule: { id: string, name: string }, runId: string, occurrence: string, subject: Subject, depth: number }
+export interface ActionContext {
+  tenantId: string
+  now: Date
+  rule: { id: string, name: string }
+  runId: string
+  occurrence: string
+  subject: Subject
+  depth: number
+}
 
 async function managerOf(tx: Tx, tenantId: string, userId: string | null) {
   if (!userId) return null
@@ -36,16 +44,49 @@ const ownerOf = (s: Subject) => s.deal?.ownerId ?? s.lead?.ownerId ?? s.task?.as
 export async function runAction(tx: Tx, ctx: ActionContext, action: Action): Promise<Record<string, unknown>> {
   const { tenantId, now, subject } = ctx
   const name = subject.deal?.name ?? subject.lead?.name ?? ''
-  const text = (t: string) => fillText(t, { 'deal.name': subject.deal?.name, 'lead.name': subject.lead?.name, 'task.title': subject.task?.title, 'rule.name': ctx.rule.name })
+  const text = (t: string) =>
+    fillText(t, {
+      'deal.name': subject.deal?.name,
+      'lead.name': subject.lead?.name,
+      'task.title': subject.task?.title,
+      'rule.name': ctx.rule.name,
+    })
   const link = subject.deal ? `/deals/${subject.deal.id}` : null
   // A change this rule makes says so on its event, one link further down the chain.
   const asRule = { tenantId, userId: null, now, automation: { ruleId: ctx.rule.id, depth: ctx.depth + 1 } }
   switch (action.kind) {
     case 'create_task': {
-      const assigneeId = action.assignTo === 'manager' ? await managerOf(tx, tenantId, ownerOf(subject)) ?? ownerOf(subject) : ownerOf(subject)
+      const assigneeId
+        = action.assignTo === 'manager' ? ((await managerOf(tx, tenantId, ownerOf(subject))) ?? ownerOf(subject)) : ownerOf(subject)
       if (!assigneeId) return { kind: action.kind, skipped: 'no one to assign it to' }
-      const task = await createTask(tx, { tenantId, userId: null, now }, { title: text(action.title), dueAt: addDays(now, action.dueInDays), assigneeId, dealId: subject.deal?.id, priority: action.priority })
-      await notify(tx, tenantId, [{ userId: assigneeId, kind: 'automation', title: `New task: ${task.title}`, body: `From the rule "${ctx.rule.name}"${name ? ` on ${name}` : ''}`, link: link ?? '/tasks', dealId: subject.deal?.id, taskId: task.id, dedupeKey: `run:${ctx.runId}:task` }], now)
+      const task = await createTask(
+        tx,
+        { tenantId, userId: null, now },
+        {
+          title: text(action.title),
+          dueAt: addDays(now, action.dueInDays),
+          assigneeId,
+          dealId: subject.deal?.id,
+          priority: action.priority,
+        },
+      )
+      await notify(
+        tx,
+        tenantId,
+        [
+          {
+            userId: assigneeId,
+            kind: 'automation',
+            title: `New task: ${task.title}`,
+            body: `From the rule "${ctx.rule.name}"${name ? ` on ${name}` : ''}`,
+            link: link ?? '/tasks',
+            dealId: subject.deal?.id,
+            taskId: task.id,
+            dedupeKey: `run:${ctx.runId}:task`,
+          },
+        ],
+        now,
+      )
       return { kind: action.kind, taskId: task.id, assigneeId }
     }
     case 'notify': {
@@ -56,7 +97,20 @@ export async function runAction(tx: Tx, ctx: ActionContext, action: Action): Pro
           ? [await managerOf(tx, tenantId, owner)]
           : await activeAdminIds(tx, tenantId)
       const ids = [...new Set(to.filter((id): id is string => Boolean(id)))]
-      const created = await notify(tx, tenantId, ids.map(userId => ({ userId, kind: 'automation', title: text(action.message), body: name ? `${ctx.rule.name} · ${name}` : ctx.rule.name, link, dealId: subject.deal?.id, dedupeKey: `run:${ctx.runId}:notify:${action.to}` })), now)
+      const created = await notify(
+        tx,
+        tenantId,
+        ids.map(userId => ({
+          userId,
+          kind: 'automation',
+          title: text(action.message),
+          body: name ? `${ctx.rule.name} · ${name}` : ctx.rule.name,
+          link,
+          dealId: subject.deal?.id,
+          dedupeKey: `run:${ctx.runId}:notify:${action.to}`,
+        })),
+        now,
+      )
       return { kind: action.kind, notified: created.map(n => n.userId) }
     }
     case 'assign_owner': {
@@ -65,7 +119,10 @@ export async function runAction(tx: Tx, ctx: ActionContext, action: Action): Pro
         return { kind: action.kind, dealId: subject.deal.id, ownerId: action.userId }
       }
       if (subject.lead) {
-        await tx.update(leads).set({ ownerId: action.userId, updatedAt: now }).where(and(eq(leads.tenantId, tenantId), eq(leads.id, subject.lead.id)))
+        await tx
+          .update(leads)
+          .set({ ownerId: action.userId, updatedAt: now })
+          .where(and(eq(leads.tenantId, tenantId), eq(leads.id, subject.lead.id)))
         return { kind: action.kind, leadId: subject.lead.id, ownerId: action.userId }
       }
       return { kind: action.kind, skipped: 'no deal or lead' }
@@ -80,24 +137,53 @@ export async function runAction(tx: Tx, ctx: ActionContext, action: Action): Pro
     }
     case 'add_tag': {
       if (!subject.deal) return { kind: action.kind, skipped: 'no deal' }
-      await tx.update(deals).set({ tags: sql`(select array_agg(distinct t order by t) from unnest(array_append(${deals.tags}, ${action.tag}::text)) t)`, updatedAt: now })
+      await tx
+        .update(deals)
+        .set({
+          tags: sql`(select array_agg(distinct t order by t) from unnest(array_append(${deals.tags}, ${action.tag}::text)) t)`,
+          updatedAt: now,
+        })
         .where(and(eq(deals.tenantId, tenantId), eq(deals.id, subject.deal.id)))
       return { kind: action.kind, tag: action.tag }
     }
     case 'enrol_in_sequence': {
       const contactIds = subject.event?.contactId
         ? [subject.event.contactId]
-        : subject.deal ? (await tx.select({ id: dealContacts.contactId }).from(dealContacts).where(and(eq(dealContacts.tenantId, tenantId), eq(dealContacts.dealId, subject.deal.id)))).map(c => c.id) : []
+        : subject.deal
+          ? (
+              await tx
+                .select({ id: dealContacts.contactId })
+                .from(dealContacts)
+                .where(and(eq(dealContacts.tenantId, tenantId), eq(dealContacts.dealId, subject.deal.id)))
+            ).map(c => c.id)
+          : []
       const sender = ownerOf(subject)
       if (!contactIds.length || !sender) return { kind: action.kind, skipped: 'no contact to enrol' }
       const result = await enrol(tx, tenantId, action.sequenceId, { contactIds, dealId: subject.deal?.id, senderId: sender }, now)
       return { kind: action.kind, enrolled: result.enrolled, skippedContacts: result.skipped }
     }
     case 'call_webhook': {
-      const queued = await enqueueDeliveries(tx, tenantId, [{
-        key: `run:${ctx.runId}`, type: 'automation.rule', occurredAt: now,
-        data: { rule: ctx.rule, occurrence: ctx.occurrence, deal: subject.deal ?? null, lead: subject.lead ?? null, task: subject.task ?? null, event: subject.event ?? null },
-      }], now, action.webhookId)
+      const queued = await enqueueDeliveries(
+        tx,
+        tenantId,
+        [
+          {
+            key: `run:${ctx.runId}`,
+            type: 'automation.rule',
+            occurredAt: now,
+            data: {
+              rule: ctx.rule,
+              occurrence: ctx.occurrence,
+              deal: subject.deal ?? null,
+              lead: subject.lead ?? null,
+              task: subject.task ?? null,
+              event: subject.event ?? null,
+            },
+          },
+        ],
+        now,
+        action.webhookId,
+      )
       return { kind: action.kind, queued }
     }
   }

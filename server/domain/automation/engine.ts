@@ -36,39 +36,83 @@ async function activeRules(tx: Tx, tenantId: string): Promise<Rule[]> {
  * is claimed first; the actions run in a savepoint, so a failing action leaves the rest of the
  * batch alone and the run logged as failed (not retried: at most once).
  */
-async function fire(tx: Tx, tenantId: string, rule: Rule, occurrence: Occurrence, now: Date, depth = 0): Promise<'done' | 'failed' | 'duplicate'> {
+async function fire(
+  tx: Tx,
+  tenantId: string,
+  rule: Rule,
+  occurrence: Occurrence,
+  now: Date,
+  depth = 0,
+): Promise<'done' | 'failed' | 'duplicate'> {
   const tooDeep = depth >= MAX_RULE_DEPTH
-  const [run] = await tx.insert(automationRuns).values({
-    tenantId, ruleId: rule.id, occurrence: occurrence.key, dealId: occurrence.subject.deal?.id ?? null, leadId: occurrence.subject.lead?.id ?? null, createdAt: now,
-    ...(tooDeep
-      ? { status: 'failed' as const, error: `not run: the event was made by a chain of ${depth} rules; rules set each other off at most ${MAX_RULE_DEPTH} deep (do two rules undo each other?)` }
-      : { status: 'done' as const }),
-  }).onConflictDoNothing().returning({ id: automationRuns.id })
+  const [run] = await tx
+    .insert(automationRuns)
+    .values({
+      tenantId,
+      ruleId: rule.id,
+      occurrence: occurrence.key,
+      dealId: occurrence.subject.deal?.id ?? null,
+      leadId: occurrence.subject.lead?.id ?? null,
+      createdAt: now,
+      ...(tooDeep
+        ? {
+            status: 'failed' as const,
+            error: `not run: the event was made by a chain of ${depth} rules; rules set each other off at most ${MAX_RULE_DEPTH} deep (do two rules undo each other?)`,
+          }
+        : { status: 'done' as const }),
+    })
+    .onConflictDoNothing()
+    .returning({ id: automationRuns.id })
   if (!run) return 'duplicate'
   if (tooDeep) return 'failed'
-  const ctx = { tenantId, now, rule: { id: rule.id, name: rule.name }, runId: run.id, occurrence: occurrence.key, subject: occurrence.subject, depth }
+  const ctx = {
+    tenantId,
+    now,
+    rule: { id: rule.id, name: rule.name },
+    runId: run.id,
+    occurrence: occurrence.key,
+    subject: occurrence.subject,
+    depth,
+  }
   try {
     const results = await tx.transaction(async (sp) => {
       const out: Record<string, unknown>[] = []
       for (const action of rule.actions) out.push(await runAction(sp, ctx, action))
       return out
     })
-    await tx.update(automationRuns).set({ results }).where(and(eq(automationRuns.tenantId, tenantId), eq(automationRuns.id, run.id)))
+    await tx
+      .update(automationRuns)
+      .set({ results })
+      .where(and(eq(automationRuns.tenantId, tenantId), eq(automationRuns.id, run.id)))
     return 'done'
   }
   catch (error) {
     // A refused action (a 400 of the domain) says why in its data: keep that in the log.
     const data = (error as { data?: unknown }).data
     const message = `${error instanceof Error ? error.message : String(error)}${data ? `: ${JSON.stringify(data)}` : ''}`
-    await tx.update(automationRuns).set({ status: 'failed', error: message.slice(0, 1000) }).where(and(eq(automationRuns.tenantId, tenantId), eq(automationRuns.id, run.id)))
+    await tx
+      .update(automationRuns)
+      .set({ status: 'failed', error: message.slice(0, 1000) })
+      .where(and(eq(automationRuns.tenantId, tenantId), eq(automationRuns.id, run.id)))
     return 'failed'
   }
 }
 
-interface QueuedEvent { id: string, type: string, source: string, occurredAt: Date, dealId: string | null, contactId: string | null, accountId: string | null, actorUserId: string | null, metadata: Record<string, unknown> }
+interface QueuedEvent {
+  id: string
+  type: string
+  source: string
+  occurredAt: Date
+  dealId: string | null
+  contactId: string | null
+  accountId: string | null
+  actorUserId: string | null
+  metadata: Record<string, unknown>
+}
 
 /** Events old enough to be history (imports, backfills) do not set off rules, nor events from before a rule existed. */
-const fresh = (e: QueuedEvent, rule: Rule, now: Date) => e.occurredAt.getTime() >= Math.max(rule.createdAt.getTime() - 60_000, now.getTime() - 86_400_000)
+const fresh = (e: QueuedEvent, rule: Rule, now: Date) =>
+  e.occurredAt.getTime() >= Math.max(rule.createdAt.getTime() - 60_000, now.getTime() - 86_400_000)
 
 /**
  * Drains the tenant's automation queue (events as the writer queued them, in their own
@@ -90,14 +134,33 @@ export async function processQueue(db: AppDatabase, tenantId: string, now: Date)
         for update of q skip locked`).then(rows => rows.map(e => ({ ...e, occurredAt: new Date(e.occurredAt) })))
       if (!events.length) {
         // Rows whose event is gone (an erased contact's) would otherwise stay forever.
-        await tx.execute(sql`delete from automation_queue q where q.tenant_id = ${tenantId}::uuid and q.queued_at < ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz`)
+        await tx.execute(
+          sql`delete from automation_queue q where q.tenant_id = ${tenantId}::uuid and q.queued_at < ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz`,
+        )
         return 0
       }
       totals.stopped += await stopEnrolments(tx, tenantId, events, now)
-      totals.deliveries += await enqueueDeliveries(tx, tenantId, events.map(e => ({
-        key: `event:${e.id}`, type: e.type, occurredAt: e.occurredAt,
-        data: { id: e.id, type: e.type, source: e.source, occurredAt: e.occurredAt, dealId: e.dealId, contactId: e.contactId, accountId: e.accountId, actorUserId: e.actorUserId, metadata: e.metadata },
-      })), now)
+      totals.deliveries += await enqueueDeliveries(
+        tx,
+        tenantId,
+        events.map(e => ({
+          key: `event:${e.id}`,
+          type: e.type,
+          occurredAt: e.occurredAt,
+          data: {
+            id: e.id,
+            type: e.type,
+            source: e.source,
+            occurredAt: e.occurredAt,
+            dealId: e.dealId,
+            contactId: e.contactId,
+            accountId: e.accountId,
+            actorUserId: e.actorUserId,
+            metadata: e.metadata,
+          },
+        })),
+        now,
+      )
       const rules = (await activeRules(tx, tenantId)).filter(r => isEventTrigger(r.trigger))
       const deals = await loadDeals(tx, tenantId, events.flatMap(e => (e.dealId ? [e.dealId] : [])))
       for (const e of events) {
@@ -112,7 +175,9 @@ export async function processQueue(db: AppDatabase, tenantId: string, now: Date)
           if (outcome === 'failed') totals.failed++
         }
       }
-      await tx.execute(sql`delete from automation_queue where tenant_id = ${tenantId}::uuid and event_id = any(${`{${events.map(e => e.id).join(',')}}`}::uuid[])`)
+      await tx.execute(
+        sql`delete from automation_queue where tenant_id = ${tenantId}::uuid and event_id = any(${`{${events.map(e => e.id).join(',')}}`}::uuid[])`,
+      )
       return events.length
     })
     totals.events += batch
@@ -128,7 +193,9 @@ export async function runTimeRules(db: AppDatabase, tenantId: string, now: Date)
     const rules = (await activeRules(tx, tenantId)).filter(r => !isEventTrigger(r.trigger))
     totals.rules = rules.length
     for (const rule of rules) {
-      const occurrences = (await timeOccurrences(tx, tenantId, rule.trigger, now, rule.createdAt)).filter(o => conditionsMatch(rule.conditions, o.facts))
+      const occurrences = (await timeOccurrences(tx, tenantId, rule.trigger, now, rule.createdAt)).filter(o =>
+        conditionsMatch(rule.conditions, o.facts),
+      )
       const seen = await ranAlready(tx, tenantId, rule.id, occurrences.map(o => o.key))
       for (const occurrence of occurrences) {
         if (seen.has(occurrence.key)) continue
@@ -156,11 +223,14 @@ async function ranAlready(tx: Tx, tenantId: string, ruleId: string, keys: readon
 export async function dryRun(tx: Tx, tenantId: string, rule: Rule, now: Date) {
   let occurrences: Occurrence[]
   if (isEventTrigger(rule.trigger)) {
-    const events = await queryRows<QueuedEvent>(tx, sql`
+    const events = await queryRows<QueuedEvent>(
+      tx,
+      sql`
       select e.id, e.type, e.source, e.occurred_at as "occurredAt", e.deal_id as "dealId", e.contact_id as "contactId", e.metadata from events e
       where e.tenant_id = ${tenantId}::uuid and e.occurred_at > ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz and e.occurred_at <= ${now.toISOString()}::timestamptz
         ${rule.trigger.kind === 'stage_entered' ? sql`and e.type = 'stage_changed'` : rule.trigger.kind === 'event' && rule.trigger.type !== '*' ? sql`and e.type = ${rule.trigger.type}` : sql``}
-      order by e.occurred_at desc limit 2000`).then(rows => rows.map(e => ({ ...e, occurredAt: new Date(e.occurredAt) })))
+      order by e.occurred_at desc limit 2000`,
+    ).then(rows => rows.map(e => ({ ...e, occurredAt: new Date(e.occurredAt) })))
     const matching = events.filter(e => triggerMatchesEvent(rule.trigger, e))
     const deals = await loadDeals(tx, tenantId, matching.flatMap(e => (e.dealId ? [e.dealId] : [])))
     occurrences = matching.flatMap((e) => {
@@ -171,5 +241,13 @@ export async function dryRun(tx: Tx, tenantId: string, rule: Rule, now: Date) {
   else occurrences = await timeOccurrences(tx, tenantId, rule.trigger, now, new Date(0))
   const matched = occurrences.filter(o => conditionsMatch(rule.conditions, o.facts))
   const seen = await ranAlready(tx, tenantId, rule.id, matched.map(o => o.key))
-  return matched.slice(0, 500).map(o => ({ occurrence: o.key, alreadyRun: seen.has(o.key), deal: o.subject.deal ?? null, lead: o.subject.lead ?? null, task: o.subject.task ?? null }))
+  return matched
+    .slice(0, 500)
+    .map(o => ({
+      occurrence: o.key,
+      alreadyRun: seen.has(o.key),
+      deal: o.subject.deal ?? null,
+      lead: o.subject.lead ?? null,
+      task: o.subject.task ?? null,
+    }))
 }

@@ -16,7 +16,8 @@ export function triggerMatchesEvent(trigger: Trigger, event: TriggerEvent): bool
 }
 
 const norm = (v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v)
-const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null)
+const num = (v: unknown) =>
+  typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null
 
 function equal(a: unknown, b: unknown) {
   const x = num(a)
@@ -54,18 +55,46 @@ export function conditionHolds(condition: Condition, facts: Facts): boolean {
 export const conditionsMatch = (conditions: readonly Condition[], facts: Facts) => conditions.every(c => conditionHolds(c, facts))
 
 /** A deal (with its momentum) as facts, custom fields flattened to `custom.<key>`. Pure. */
-export function dealFacts(deal: { amount: string | number, stage: string, ownerId: string, source: string, product: string | null, currency: string, probability: number | null, tags: string[], custom: Record<string, unknown> }, score?: { score: number, state: string } | null, event?: { type: string, source: string } | null): Facts {
+export function dealFacts(
+  deal: {
+    amount: string | number
+    stage: string
+    ownerId: string
+    source: string
+    product: string | null
+    currency: string
+    probability: number | null
+    tags: string[]
+    custom: Record<string, unknown>
+  },
+  score?: { score: number, state: string } | null,
+  event?: { type: string, source: string } | null,
+): Facts {
   return {
-    'amount': Number(deal.amount), 'stage': deal.stage, 'ownerId': deal.ownerId, 'source': deal.source, 'product': deal.product, 'currency': deal.currency,
-    'probability': deal.probability, 'tags': deal.tags, 'state': score?.state ?? null, 'score': score?.score ?? null,
-    'event.type': event?.type ?? null, 'event.source': event?.source ?? null,
+    'amount': Number(deal.amount),
+    'stage': deal.stage,
+    'ownerId': deal.ownerId,
+    'source': deal.source,
+    'product': deal.product,
+    'currency': deal.currency,
+    'probability': deal.probability,
+    'tags': deal.tags,
+    'state': score?.state ?? null,
+    'score': score?.score ?? null,
+    'event.type': event?.type ?? null,
+    'event.source': event?.source ?? null,
     ...Object.fromEntries(Object.entries(deal.custom).map(([k, v]) => [`custom.${k}`, v])),
   }
 }
 
 /** A lead as facts (for `lead_created`). Pure. */
 export function leadFacts(lead: { source: string, ownerId: string | null, score: number, custom: Record<string, unknown> }): Facts {
-  return { source: lead.source, ownerId: lead.ownerId, score: lead.score, ...Object.fromEntries(Object.entries(lead.custom).map(([k, v]) => [`custom.${k}`, v])) }
+  return {
+    source: lead.source,
+    ownerId: lead.ownerId,
+    score: lead.score,
+    ...Object.fromEntries(Object.entries(lead.custom).map(([k, v]) => [`custom.${k}`, v])),
+  }
 }
 
 /** Replaces `{{deal.name}}`-style placeholders in an action's text. Unknown ones become empty. Pure. */

@@ -19,8 +19,11 @@ async function tenantOf(db: AppDatabase, change: BillingChange): Promise<string 
 
 /** Marks the event handled; false when it was handled before (Stripe delivers at least once). */
 async function claim(tx: Tx, event: Stripe.Event, tenantId: string | null) {
-  const claimed = await tx.insert(stripeEvents).values({ id: event.id, type: event.type, tenantId, createdAt: new Date(event.created * 1000) })
-    .onConflictDoNothing().returning({ id: stripeEvents.id })
+  const claimed = await tx
+    .insert(stripeEvents)
+    .values({ id: event.id, type: event.type, tenantId, createdAt: new Date(event.created * 1000) })
+    .onConflictDoNothing()
+    .returning({ id: stripeEvents.id })
   return claimed.length > 0
 }
 
@@ -84,8 +87,13 @@ async function applyChange(tx: Tx, tenantId: string, change: BillingChange, at: 
       return 'applied'
     }
     case 'invoice': {
-      await tx.insert(invoices).values({ tenantId, stripeInvoiceId: change.invoice.id, ...change.invoice })
-        .onConflictDoUpdate({ target: [invoices.tenantId, invoices.stripeInvoiceId], set: { status: change.invoice.status, amountPaid: change.invoice.amountPaid } })
+      await tx
+        .insert(invoices)
+        .values({ tenantId, stripeInvoiceId: change.invoice.id, ...change.invoice })
+        .onConflictDoUpdate({
+          target: [invoices.tenantId, invoices.stripeInvoiceId],
+          set: { status: change.invoice.status, amountPaid: change.invoice.amountPaid },
+        })
       if (!newer(row.subscriptionEventAt)) return 'stale'
       if (change.failed) await set({ status: 'past_due', pastDueSince: row.pastDueSince ?? at, subscriptionEventAt: at })
       else if (row.status === 'past_due') await set({ status: 'active', pastDueSince: null, subscriptionEventAt: at })
@@ -108,6 +116,12 @@ export async function loadBilling(tx: Tx, tenantId: string) {
 
 /** The Stripe customer of a tenant, made once and remembered. */
 export async function rememberCustomer(tx: Tx, tenantId: string, customerId: string) {
-  await tx.insert(tenantBilling).values({ tenantId, stripeCustomerId: customerId })
-    .onConflictDoUpdate({ target: tenantBilling.tenantId, set: { stripeCustomerId: customerId, updatedAt: new Date() }, where: and(eq(tenantBilling.tenantId, tenantId), sql`${tenantBilling.stripeCustomerId} is null`) })
+  await tx
+    .insert(tenantBilling)
+    .values({ tenantId, stripeCustomerId: customerId })
+    .onConflictDoUpdate({
+      target: tenantBilling.tenantId,
+      set: { stripeCustomerId: customerId, updatedAt: new Date() },
+      where: and(eq(tenantBilling.tenantId, tenantId), sql`${tenantBilling.stripeCustomerId} is null`),
+    })
 }

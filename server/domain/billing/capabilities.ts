@@ -25,7 +25,13 @@ const ENDED = new Set(['canceled', 'unpaid', 'incomplete_expired'])
  * free limits is refused); ended subscriptions are free. Billing off (no Stripe key): everything.
  */
 export function effectiveCapabilities(state: BillingState | null, now: Date, billingEnabled: boolean): Effective {
-  if (!billingEnabled) return { plan: state?.plan ?? 'enterprise', capabilities: [...CAPABILITIES], limits: { users: null, openDeals: null }, graceUntil: null }
+  if (!billingEnabled)
+    return {
+      plan: state?.plan ?? 'enterprise',
+      capabilities: [...CAPABILITIES],
+      limits: { users: null, openDeals: null },
+      graceUntil: null,
+    }
   let plan: PlanKey = state?.plan ?? 'free'
   let graceUntil: Date | null = null
   if (state && ENDED.has(state.status)) plan = 'free'

@@ -22,7 +22,9 @@ async function callStripe<T>(fn: () => Promise<T>): Promise<T> {
 async function customerOf(db: AppDatabase, stripe: Stripe, tenant: { id: string, name: string }, email: string) {
   const { billing } = await withTenant(db, tenant.id, tx => loadBilling(tx, tenant.id))
   if (billing?.stripeCustomerId) return billing.stripeCustomerId
-  const customer = await callStripe(() => stripe.customers.create({ name: tenant.name, email, metadata: { tenantId: tenant.id } }, { idempotencyKey: `customer-${tenant.id}` }))
+  const customer = await callStripe(() =>
+    stripe.customers.create({ name: tenant.name, email, metadata: { tenantId: tenant.id } }, { idempotencyKey: `customer-${tenant.id}` }),
+  )
   await withTenant(db, tenant.id, tx => rememberCustomer(tx, tenant.id, customer.id))
   return customer.id
 }
@@ -61,7 +63,11 @@ export async function startCheckout(db: AppDatabase, stripe: Stripe, input: Chec
 }
 
 /** A Stripe customer-portal session to manage payment details, invoices and cancellation. */
-export async function openPortal(db: AppDatabase, stripe: Stripe, input: { tenant: { id: string, name: string }, email: string, returnUrl: string }) {
+export async function openPortal(
+  db: AppDatabase,
+  stripe: Stripe,
+  input: { tenant: { id: string, name: string }, email: string, returnUrl: string },
+) {
   const customer = await customerOf(db, stripe, input.tenant, input.email)
   const session = await callStripe(() => stripe.billingPortal.sessions.create({ customer, return_url: input.returnUrl }))
   return { url: session.url }

@@ -14,9 +14,14 @@ export interface RouteRule {
  * defineRoute). Routes without either are in every plan. The billing middleware
  * (server/middleware/02.capabilities.ts) enforces this table.
  */
-export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = Object.fromEntries(Object.entries(ROUTES)
-  .filter(([, meta]) => meta.capability || meta.limit)
-  .map(([route, meta]) => [route, { ...(meta.capability ? { capability: meta.capability } : {}), ...(meta.limit ? { limit: meta.limit } : {}) }]))
+export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = Object.fromEntries(
+  Object.entries(ROUTES)
+    .filter(([, meta]) => meta.capability || meta.limit)
+    .map(([route, meta]) => [
+      route,
+      { ...(meta.capability ? { capability: meta.capability } : {}), ...(meta.limit ? { limit: meta.limit } : {}) },
+    ]),
+)
 
 /** Calls with an API key need this capability, whatever the route. */
 export const API_KEY_CAPABILITY: Capability = 'api_keys'

@@ -22,7 +22,16 @@ export type BillingChange
       customerId: string
       tenantId: string | null
       failed: boolean
-      invoice: { id: string, status: string, amountDue: number, amountPaid: number, currency: string, hostedInvoiceUrl: string | null, periodEnd: Date | null, createdAt: Date }
+      invoice: {
+        id: string
+        status: string
+        amountDue: number
+        amountPaid: number
+        currency: string
+        hostedInvoiceUrl: string | null
+        periodEnd: Date | null
+        createdAt: Date
+      }
     }
     | { kind: 'entitlements', customerId: string, lookupKeys: string[] }
     | { kind: 'ignored', type: string }
@@ -38,26 +47,60 @@ const tenantFrom = (metadata: Stripe.Metadata | null | undefined, reference?: st
 const epoch = z.number().int().min(0).max(253_402_300_799)
 const ref = z.union([z.string().min(1).max(255), z.object({ id: z.string().min(1).max(255) })])
 const metadata = z.record(z.string(), z.string()).nullish()
-const ENVELOPE = z.object({ id: z.string().min(1).max(255), type: z.string().min(1).max(255), created: epoch, data: z.object({ object: z.record(z.string(), z.unknown()) }) })
+const ENVELOPE = z.object({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1).max(255),
+  created: epoch,
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+})
 const SUBSCRIPTION = z.object({
-  id: z.string().min(1).max(255), customer: ref, metadata, status: z.string().max(64), cancel_at_period_end: z.boolean(),
-  items: z.object({ data: z.array(z.object({ quantity: z.number().int().min(0).nullish(), current_period_end: epoch.nullish(), price: z.object({ lookup_key: z.string().max(255).nullish(), recurring: z.object({ interval: z.string().max(32) }).nullish() }) })) }),
+  id: z.string().min(1).max(255),
+  customer: ref,
+  metadata,
+  status: z.string().max(64),
+  cancel_at_period_end: z.boolean(),
+  items: z.object({
+    data: z.array(
+      z.object({
+        quantity: z.number().int().min(0).nullish(),
+        current_period_end: epoch.nullish(),
+        price: z.object({ lookup_key: z.string().max(255).nullish(), recurring: z.object({ interval: z.string().max(32) }).nullish() }),
+      }),
+    ),
+  }),
 })
 const INVOICE = z.object({
-  id: z.string().min(1).max(255), customer: ref, metadata, status: z.string().max(64).nullish(), amount_due: z.number().int(), amount_paid: z.number().int(),
-  currency: z.string().max(10), hosted_invoice_url: z.string().max(2000).nullish(), period_end: epoch.nullish(), created: epoch,
+  id: z.string().min(1).max(255),
+  customer: ref,
+  metadata,
+  status: z.string().max(64).nullish(),
+  amount_due: z.number().int(),
+  amount_paid: z.number().int(),
+  currency: z.string().max(10),
+  hosted_invoice_url: z.string().max(2000).nullish(),
+  period_end: epoch.nullish(),
+  created: epoch,
 })
 const OBJECTS: Record<string, z.ZodType> = {
-  'checkout.session.completed': z.object({ customer: ref, metadata, client_reference_id: z.string().max(255).nullish(), subscription: ref.nullish() }),
+  'checkout.session.completed': z.object({
+    customer: ref,
+    metadata,
+    client_reference_id: z.string().max(255).nullish(),
+    subscription: ref.nullish(),
+  }),
   'customer.subscription.created': SUBSCRIPTION,
   'customer.subscription.updated': SUBSCRIPTION,
   'customer.subscription.deleted': SUBSCRIPTION,
   'invoice.paid': INVOICE,
   'invoice.payment_failed': INVOICE,
-  'entitlements.active_entitlement_summary.updated': z.object({ customer: z.string().min(1).max(255), entitlements: z.object({ data: z.array(z.object({ lookup_key: z.string().max(255) })) }) }),
+  'entitlements.active_entitlement_summary.updated': z.object({
+    customer: z.string().min(1).max(255),
+    entitlements: z.object({ data: z.array(z.object({ lookup_key: z.string().max(255) })) }),
+  }),
 }
 
-const issuesOf = (error: z.ZodError, prefix: string) => error.issues.map(i => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }))
+const issuesOf = (error: z.ZodError, prefix: string) =>
+  error.issues.map(i => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }))
 
 /** Maps a Stripe event to a billing change. Pure; unknown types are `ignored`, unreadable ones `invalid`. */
 export function mapStripeEvent(event: Stripe.Event): BillingChange {
@@ -69,7 +112,12 @@ export function mapStripeEvent(event: Stripe.Event): BillingChange {
   switch (event.type) {
     case 'checkout.session.completed': {
       const session = event.data.object
-      return { kind: 'checkout', customerId: idOf(session.customer)!, tenantId: tenantFrom(session.metadata, session.client_reference_id), subscriptionId: idOf(session.subscription) }
+      return {
+        kind: 'checkout',
+        customerId: idOf(session.customer)!,
+        tenantId: tenantFrom(session.metadata, session.client_reference_id),
+        subscriptionId: idOf(session.subscription),
+      }
     }
     case 'customer.subscription.created':
     case 'customer.subscription.updated':

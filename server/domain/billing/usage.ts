@@ -8,7 +8,10 @@ import type { loadBilling } from './apply'
 /** How much of each limit a tenant uses now. */
 export async function countUsage(tx: Tx, tenantId: string, key: LimitKey): Promise<number> {
   if (key === 'users') {
-    const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.active, true)))
+    const [row] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(users)
+      .where(and(eq(users.tenantId, tenantId), eq(users.active, true)))
     return row!.n
   }
   const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(deals)

@@ -70,7 +70,9 @@ export async function bulkDeals(tx: Tx, actor: Actor, input: BulkInput): Promise
   const set = input.set
   if (set?.ownerId) {
     await checkReferences(tx, actor.tenantId, { ownerId: set.ownerId }).catch((error: unknown) => {
-      throw error instanceof DomainError ? new DomainError(400, 'validation', { issues: [{ path: 'set.ownerId', message: 'no such active user' }] }) : error
+      throw error instanceof DomainError
+        ? new DomainError(400, 'validation', { issues: [{ path: 'set.ownerId', message: 'no such active user' }] })
+        : error
     })
   }
   const patch: DealPatch = {}
@@ -85,7 +87,10 @@ export async function bulkDeals(tx: Tx, actor: Actor, input: BulkInput): Promise
           return
         }
         if (set?.stage) {
-          const [current] = await sp.select({ stage: deals.stage }).from(deals).where(and(eq(deals.tenantId, actor.tenantId), eq(deals.id, id)))
+          const [current] = await sp
+            .select({ stage: deals.stage })
+            .from(deals)
+            .where(and(eq(deals.tenantId, actor.tenantId), eq(deals.id, id)))
           if (current?.stage !== set.stage) await changeDealStage(sp, actor, id, { to: set.stage, closeDate: set.closeDate })
         }
         if (Object.keys(patch).length) await updateDeal(sp, actor, id, patch)
@@ -104,7 +109,13 @@ export async function bulkDeals(tx: Tx, actor: Actor, input: BulkInput): Promise
   }
   await audit(tx, actor, input.delete ? 'deals.bulk_deleted' : 'deals.bulk_updated', {
     targetType: 'deal',
-    metadata: { requested: ids.length, updated: updated.length, refused: refused.length, ...(set ? { set } : {}), ids: updated.slice(0, 1000) },
+    metadata: {
+      requested: ids.length,
+      updated: updated.length,
+      refused: refused.length,
+      ...(set ? { set } : {}),
+      ids: updated.slice(0, 1000),
+    },
   })
   return { updated, refused }
 }

@@ -27,9 +27,17 @@ export function checkPipeline(input: readonly StageInput[]): { stages: StageDefi
     if (!keys.has(next)) issues.push({ path: `stages.${i}.allowedNext.${j}`, message: `no stage ${next}` })
     else if (next === stage.key) issues.push({ path: `stages.${i}.allowedNext.${j}`, message: 'a stage cannot move to itself' })
   }))
-  const stages = [...input].sort((a, b) => a.order - b.order).map((s, i) => ({
-    key: s.key, name: s.name, position: i + 1, probability: s.probability, forecastCategory: s.forecastCategory, kind: kindOf(s), allowedNext: [...new Set(s.allowedNext)],
-  }))
+  const stages = [...input]
+    .sort((a, b) => a.order - b.order)
+    .map((s, i) => ({
+      key: s.key,
+      name: s.name,
+      position: i + 1,
+      probability: s.probability,
+      forecastCategory: s.forecastCategory,
+      kind: kindOf(s),
+      allowedNext: [...new Set(s.allowedNext)],
+    }))
   for (const kind of ['open', 'won', 'lost'] as const) {
     if (!stages.some(s => s.kind === kind)) issues.push({ path: 'stages', message: `the pipeline needs a ${kind} stage` })
   }
@@ -45,7 +53,8 @@ export async function replacePipeline(tx: Tx, tenantId: string, input: readonly 
   if (removed.length) {
     const inUse = await tx.select({ stage: deals.stage, n: sql<number>`count(*)::int` }).from(deals)
       .where(and(eq(deals.tenantId, tenantId), inArray(deals.stage, removed))).groupBy(deals.stage)
-    if (inUse.length) throw new DomainError(409, 'deals are still in stages this would remove: move them first', { error: 'stage_in_use', stages: inUse })
+    if (inUse.length)
+      throw new DomainError(409, 'deals are still in stages this would remove: move them first', { error: 'stage_in_use', stages: inUse })
   }
   await tx.delete(pipelineStages).where(eq(pipelineStages.tenantId, tenantId))
   await tx.insert(pipelineStages).values(stages.map(s => ({ ...s, tenantId })))
@@ -54,4 +63,12 @@ export async function replacePipeline(tx: Tx, tenantId: string, input: readonly 
 }
 
 /** Stages as the API shows them (`order` rather than the column's name). */
-export const stageView = (s: StageDefinition) => ({ key: s.key, name: s.name, order: s.position, probability: s.probability, forecastCategory: s.forecastCategory, kind: s.kind, allowedNext: s.allowedNext })
+export const stageView = (s: StageDefinition) => ({
+  key: s.key,
+  name: s.name,
+  order: s.position,
+  probability: s.probability,
+  forecastCategory: s.forecastCategory,
+  kind: s.kind,
+  allowedNext: s.allowedNext,
+})

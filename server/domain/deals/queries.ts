@@ -26,11 +26,25 @@ export interface DealListQuery {
 }
 
 const dealColumns = {
-  id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, currency: deals.currency,
-  closeDate: deals.closeDate, ownerId: deals.ownerId, ownerName: users.name, accountId: deals.accountId,
-  accountName: accounts.name, probability: deals.probability, forecastCategory: deals.forecastCategory,
-  stageEnteredAt: deals.stageEnteredAt, source: deals.source, product: deals.product, tags: deals.tags, custom: deals.custom,
-  createdAt: deals.createdAt, updatedAt: deals.updatedAt,
+  id: deals.id,
+  name: deals.name,
+  stage: deals.stage,
+  amount: deals.amount,
+  currency: deals.currency,
+  closeDate: deals.closeDate,
+  ownerId: deals.ownerId,
+  ownerName: users.name,
+  accountId: deals.accountId,
+  accountName: accounts.name,
+  probability: deals.probability,
+  forecastCategory: deals.forecastCategory,
+  stageEnteredAt: deals.stageEnteredAt,
+  source: deals.source,
+  product: deals.product,
+  tags: deals.tags,
+  custom: deals.custom,
+  createdAt: deals.createdAt,
+  updatedAt: deals.updatedAt,
   /** The latest momentum score (open deals, once scored): win probability (score = it in points of 100), state, change and the top reason. */
   momentum: {
     score: dealScores.score,
@@ -42,10 +56,23 @@ const dealColumns = {
 }
 
 /** Per sort: the sorted expression, its SQL type (for the cursor's value), its usual direction, and the value a cursor keeps. */
-const SORTS: Record<DealSort, { expr: SQL, type: SQL, dir: 'asc' | 'desc', value: (row: { createdAt: Date, amount: string, closeDate: string | null, name: string }) => string }> = {
+const SORTS: Record<
+  DealSort,
+  {
+    expr: SQL
+    type: SQL
+    dir: 'asc' | 'desc'
+    value: (row: { createdAt: Date, amount: string, closeDate: string | null, name: string }) => string
+  }
+> = {
   createdAt: { expr: sql`${deals.createdAt}`, type: sql`timestamptz`, dir: 'desc', value: row => row.createdAt.toISOString() },
   amount: { expr: sql`${deals.amount}`, type: sql`numeric`, dir: 'desc', value: row => row.amount },
-  closeDate: { expr: sql`coalesce(${deals.closeDate}, '9999-12-31')`, type: sql`date`, dir: 'asc', value: row => row.closeDate ?? '9999-12-31' },
+  closeDate: {
+    expr: sql`coalesce(${deals.closeDate}, '9999-12-31')`,
+    type: sql`date`,
+    dir: 'asc',
+    value: row => row.closeDate ?? '9999-12-31',
+  },
   name: { expr: sql`${deals.name}`, type: sql`text`, dir: 'asc', value: row => row.name },
 }
 
@@ -91,7 +118,15 @@ export async function listDeals(tx: Tx, tenantId: string, query: DealListQuery) 
   if (query.stage) where.push(eq(deals.stage, query.stage))
   if (query.ownerId) where.push(eq(deals.ownerId, query.ownerId))
   if (query.teamId) {
-    where.push(inArray(deals.ownerId, tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.teamId, query.teamId)))))
+    where.push(
+      inArray(
+        deals.ownerId,
+        tx
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.tenantId, tenantId), eq(users.teamId, query.teamId))),
+      ),
+    )
   }
   if (query.tags?.length) where.push(sql`${deals.tags} @> array[${sql.join(query.tags.map(t => sql`${t}`), sql`, `)}]::text[]`)
   if (query.state) where.push(and(eq(dealScores.state, query.state), isNull(deals.closedAt)))

@@ -74,7 +74,9 @@ export async function createDeal(tx: Tx, actor: Actor, input: NewDeal) {
     updatedAt: now,
   }).returning()
   if (input.contactIds?.length) {
-    await tx.insert(dealContacts).values(input.contactIds.map(contactId => ({ tenantId: actor.tenantId, dealId: deal!.id, contactId, createdAt: now })))
+    await tx
+      .insert(dealContacts)
+      .values(input.contactIds.map(contactId => ({ tenantId: actor.tenantId, dealId: deal!.id, contactId, createdAt: now })))
   }
   await writeEvents(tx, actor.tenantId, [{
     type: 'deal_created', occurredAt: now, source: 'direct', actorUserId: actor.userId,
@@ -102,7 +104,12 @@ export async function changeDealStage(tx: Tx, actor: Actor, dealId: string, inpu
   const check = checkTransition(await loadStages(tx, actor.tenantId), deal.stage, input.to)
   if (!check.ok && check.reason === 'unknown_stage') throw badRequest('to', `no stage ${input.to} in this pipeline`)
   if (!check.ok) {
-    throw conflict(`cannot move a deal from ${deal.stage} to ${input.to}`, { error: 'invalid_transition', from: deal.stage, to: input.to, allowed: check.allowed })
+    throw conflict(`cannot move a deal from ${deal.stage} to ${input.to}`, {
+      error: 'invalid_transition',
+      from: deal.stage,
+      to: input.to,
+      allowed: check.allowed,
+    })
   }
   const closed = check.to.kind !== 'open'
   const [updated] = await tx.update(deals).set({
@@ -155,9 +162,17 @@ export async function updateDeal(tx: Tx, actor: Actor, dealId: string, patch: De
     if (before !== after) changes[field] = { from: before, to: after }
   }
   if (Object.keys(changes).length) {
-    await writeEvents(tx, actor.tenantId, [{
-      type: 'deal_updated', occurredAt: now, source: 'direct', actorUserId: actor.userId, dealId, accountId: deal.accountId, metadata: { changes, ...(actor.automation ? { automation: actor.automation } : {}) },
-    }])
+    await writeEvents(tx, actor.tenantId, [
+      {
+        type: 'deal_updated',
+        occurredAt: now,
+        source: 'direct',
+        actorUserId: actor.userId,
+        dealId,
+        accountId: deal.accountId,
+        metadata: { changes, ...(actor.automation ? { automation: actor.automation } : {}) },
+      },
+    ])
   }
   // An untracked change (name, account, tags, custom fields) writes no event, but screens show it.
   else await publish(tx, [{ tenantId: actor.tenantId, topic: 'deal.updated', data: { dealIds: [dealId] } }])

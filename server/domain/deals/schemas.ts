@@ -3,7 +3,10 @@ import { FORECAST_CATEGORIES, STAGE_KINDS } from '../../../db/schema'
 import { CustomValuesSchema } from '../records/customFields'
 import { IsoDay } from '../dates'
 
-const Money = z.union([z.number().min(0).max(1e12), z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'a decimal amount such as 1250.50')], { error: 'an amount of 0 or more, such as 1250.50' })
+const Money = z
+  .union([z.number().min(0).max(1e12), z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'a decimal amount such as 1250.50')], {
+    error: 'an amount of 0 or more, such as 1250.50',
+  })
   .transform(v => String(v))
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
 const Day = IsoDay()

@@ -55,15 +55,32 @@ export async function dealView(tx: Tx, tenantId: string, id: string) {
     : []
   const people = await dealContactsEngagement(tx, tenantId, id)
   const momentum = await dealMomentum(tx, tenantId, id)
-  const nextTasks = await tx.select({ id: tasks.id, title: tasks.title, dueAt: tasks.dueAt, priority: tasks.priority, assigneeId: tasks.assigneeId, assigneeName: users.name })
-    .from(tasks).leftJoin(users, and(eq(users.tenantId, tasks.tenantId), eq(users.id, tasks.assigneeId)))
+  const nextTasks = await tx
+    .select({
+      id: tasks.id,
+      title: tasks.title,
+      dueAt: tasks.dueAt,
+      priority: tasks.priority,
+      assigneeId: tasks.assigneeId,
+      assigneeName: users.name,
+    })
+    .from(tasks)
+    .leftJoin(users, and(eq(users.tenantId, tasks.tenantId), eq(users.id, tasks.assigneeId)))
     .where(and(eq(tasks.tenantId, tenantId), eq(tasks.dealId, id), isNull(tasks.doneAt)))
-    .orderBy(asc(sql`coalesce(${tasks.dueAt}, 'infinity'::timestamptz)`), asc(tasks.createdAt)).limit(10)
+    .orderBy(asc(sql`coalesce(${tasks.dueAt}, 'infinity'::timestamptz)`), asc(tasks.createdAt))
+    .limit(10)
   return {
     ...deal,
     account: account ?? null,
     contacts: people,
-    score: { value: momentum.score, winProbability: momentum.winProbability, state: momentum.state, change: momentum.change, reasons: momentum.reasons, trend: momentum.history },
+    score: {
+      value: momentum.score,
+      winProbability: momentum.winProbability,
+      state: momentum.state,
+      change: momentum.change,
+      reasons: momentum.reasons,
+      trend: momentum.history,
+    },
     alerts: momentum.alerts.map(a => ({ id: a.id, kind: a.kind, message: a.message, createdAt: a.createdAt })),
     nextTasks,
   }

@@ -7,17 +7,49 @@
  * auto_reply` (or bulk/junk/list answers), and out-of-office subjects in the common languages.
  */
 
-const OUT_OF_OFFICE_SUBJECT = new RegExp([
-  'out of (the )?office', 'automatic reply', 'auto[- ]?reply', 'autoreply', 'away from (the )?office', 'on vacation', 'on leave', 'on holiday',
-  'abwesenheit', 'automatische antwort', 'nicht im büro', // German
-  'absence', 'réponse automatique', 'reponse automatique', 'absent du bureau', // French
-  'fuera de la oficina', 'respuesta automática', 'respuesta automatica', 'ausente', // Spanish
-  'fuori ufficio', 'risposta automatica', // Italian
-  'afwezig', 'automatisch antwoord', 'niet op kantoor', // Dutch
-  'ausente do escritório', 'resposta automática', 'fora do escritório', // Portuguese
-  'frånvaro', 'automatiskt svar', 'fravær', 'automatisk svar', 'poza biurem', 'automatyczna odpowiedź', // Nordic, Polish
-  '自動返信', '不在', '自动回复', '외출', '자동 응답', // Japanese, Chinese, Korean
-].join('|'), 'i')
+const OUT_OF_OFFICE_SUBJECT = new RegExp(
+  [
+    'out of (the )?office',
+    'automatic reply',
+    'auto[- ]?reply',
+    'autoreply',
+    'away from (the )?office',
+    'on vacation',
+    'on leave',
+    'on holiday',
+    'abwesenheit',
+    'automatische antwort',
+    'nicht im büro', // German
+    'absence',
+    'réponse automatique',
+    'reponse automatique',
+    'absent du bureau', // French
+    'fuera de la oficina',
+    'respuesta automática',
+    'respuesta automatica',
+    'ausente', // Spanish
+    'fuori ufficio',
+    'risposta automatica', // Italian
+    'afwezig',
+    'automatisch antwoord',
+    'niet op kantoor', // Dutch
+    'ausente do escritório',
+    'resposta automática',
+    'fora do escritório', // Portuguese
+    'frånvaro',
+    'automatiskt svar',
+    'fravær',
+    'automatisk svar',
+    'poza biurem',
+    'automatyczna odpowiedź', // Nordic, Polish
+    '自動返信',
+    '不在',
+    '自动回复',
+    '외출',
+    '자동 응답', // Japanese, Chinese, Korean
+  ].join('|'),
+  'i',
+)
 
 export type HeaderValue = string | string[] | undefined | null
 
@@ -27,7 +59,14 @@ export function headerReader(headers: unknown): (name: string) => string | null 
   const put = (name: unknown, value: unknown) => {
     if (typeof name !== 'string') return
     // mailparser gives structured headers as { value, params }.
-    const plain = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' && 'value' in v ? plain((v as { value: unknown }).value) : typeof v === 'object' ? JSON.stringify(v) : String(v))
+    const plain = (v: unknown): string =>
+      v === undefined || v === null
+        ? ''
+        : typeof v === 'object' && 'value' in v
+          ? plain((v as { value: unknown }).value)
+          : typeof v === 'object'
+            ? JSON.stringify(v)
+            : String(v)
     const text = Array.isArray(value) ? value.map(plain).join(', ') : plain(value)
     table.set(name.toLowerCase(), text)
   }
@@ -35,7 +74,11 @@ export function headerReader(headers: unknown): (name: string) => string | null 
   else if (Array.isArray(headers)) {
     for (const h of headers) {
       if (Array.isArray(h)) put(h[0], h[1])
-      else if (h && typeof h === 'object') put((h as Record<string, unknown>).name ?? (h as Record<string, unknown>).Name, (h as Record<string, unknown>).value ?? (h as Record<string, unknown>).Value)
+      else if (h && typeof h === 'object')
+        put(
+          (h as Record<string, unknown>).name ?? (h as Record<string, unknown>).Name,
+          (h as Record<string, unknown>).value ?? (h as Record<string, unknown>).Value,
+        )
     }
   }
   else if (headers && typeof headers === 'object') for (const [k, v] of Object.entries(headers)) put(k, v)

@@ -8,9 +8,28 @@ import { randomToken, seal, unseal } from '../tenancy/secrets'
 
 /** What each provider's webhooks are verified with (docs/api.md, "Email connections"). */
 export const ConnectionSchema = z.discriminatedUnion('provider', [
-  z.object({ provider: z.literal('sendgrid'), verification: z.object({ publicKey: z.string().trim().regex(/^[A-Za-z0-9+/=\s]{80,400}$/, 'the base64 DER public key SendGrid shows') }).strict() }).strict(),
-  z.object({ provider: z.literal('mailgun'), verification: z.object({ signingKey: z.string().trim().min(16).max(200) }).strict() }).strict(),
-  z.object({ provider: z.literal('postmark'), verification: z.object({ username: z.string().trim().min(1).max(200), password: z.string().min(12).max(200) }).strict() }).strict(),
+  z
+    .object({
+      provider: z.literal('sendgrid'),
+      verification: z
+        .object({
+          publicKey: z
+            .string()
+            .trim()
+            .regex(/^[A-Za-z0-9+/=\s]{80,400}$/, 'the base64 DER public key SendGrid shows'),
+        })
+        .strict(),
+    })
+    .strict(),
+  z
+    .object({ provider: z.literal('mailgun'), verification: z.object({ signingKey: z.string().trim().min(16).max(200) }).strict() })
+    .strict(),
+  z
+    .object({
+      provider: z.literal('postmark'),
+      verification: z.object({ username: z.string().trim().min(1).max(200), password: z.string().min(12).max(200) }).strict(),
+    })
+    .strict(),
 ])
 export type ConnectionInput = z.output<typeof ConnectionSchema>
 
@@ -29,7 +48,10 @@ const urls = (baseUrl: string, provider: EmailProvider, id: string, token: strin
 export async function createConnection(tx: Tx, actor: Actor & { userId: string }, input: ConnectionInput, baseUrl: string) {
   const inboundToken = randomToken(24)
   const secrets: ConnectionSecrets = { verification: input.verification, inboundToken }
-  const [row] = await tx.insert(emailConnections).values({ tenantId: actor.tenantId, provider: input.provider, secrets: seal(secrets), createdById: actor.userId }).returning()
+  const [row] = await tx
+    .insert(emailConnections)
+    .values({ tenantId: actor.tenantId, provider: input.provider, secrets: seal(secrets), createdById: actor.userId })
+    .returning()
   await audit(tx, actor, 'integration.connected', { targetType: `email:${input.provider}`, targetId: row!.id })
   return { id: row!.id, provider: row!.provider, createdAt: row!.createdAt, ...urls(baseUrl, row!.provider, row!.id, inboundToken) }
 }

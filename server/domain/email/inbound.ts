@@ -58,7 +58,16 @@ export async function readInbound(body: { raw?: Buffer, fields?: Json }, receive
   if (!email) return null
   // Mail arrives as it was written: NULs and broken characters are dropped, not refused.
   const clean = (v: string | null) => (v === null ? null : toStorable(v))
-  return { ...email, messageId: toStorable(email.messageId), inReplyTo: clean(email.inReplyTo), references: email.references.map(toStorable), from: clean(email.from), to: clean(email.to), subject: clean(email.subject), text: clean(email.text) }
+  return {
+    ...email,
+    messageId: toStorable(email.messageId),
+    inReplyTo: clean(email.inReplyTo),
+    references: email.references.map(toStorable),
+    from: clean(email.from),
+    to: clean(email.to),
+    subject: clean(email.subject),
+    text: clean(email.text),
+  }
 }
 
 /** Mailgun's `message-headers`: a JSON list of [name, value] pairs. */
@@ -134,10 +143,17 @@ export async function threadReply(tx: Tx, tenantId: string, email: InboundEmail,
   const contactId = answered?.contactId ?? sender?.id ?? null
   let dealIds: string[] = answered?.dealId ? [answered.dealId] : []
   if (!dealIds.length && contactId) {
-    dealIds = (await tx.select({ id: deals.id }).from(dealContacts)
-      .innerJoin(deals, and(eq(deals.tenantId, dealContacts.tenantId), eq(deals.id, dealContacts.dealId)))
-      .innerJoin(pipelineStages, and(eq(pipelineStages.tenantId, deals.tenantId), eq(pipelineStages.key, deals.stage), eq(pipelineStages.kind, 'open')))
-      .where(and(eq(dealContacts.tenantId, tenantId), eq(dealContacts.contactId, contactId)))).map(d => d.id)
+    dealIds = (
+      await tx
+        .select({ id: deals.id })
+        .from(dealContacts)
+        .innerJoin(deals, and(eq(deals.tenantId, dealContacts.tenantId), eq(deals.id, dealContacts.dealId)))
+        .innerJoin(
+          pipelineStages,
+          and(eq(pipelineStages.tenantId, deals.tenantId), eq(pipelineStages.key, deals.stage), eq(pipelineStages.kind, 'open')),
+        )
+        .where(and(eq(dealContacts.tenantId, tenantId), eq(dealContacts.contactId, contactId)))
+    ).map(d => d.id)
   }
   await tx.insert(emailMessages).values({
     tenantId, direction: 'received', messageId: email.messageId, inReplyTo: email.inReplyTo, dealId: dealIds[0] ?? null, contactId,
@@ -164,8 +180,24 @@ export async function threadReply(tx: Tx, tenantId: string, email: InboundEmail,
 
 /** Replies that matched no one, newest first, for review. */
 export function unmatchedReplies(tx: Tx, tenantId: string, limit = 100) {
-  return tx.select({ id: emailMessages.id, messageId: emailMessages.messageId, from: emailMessages.fromAddress, to: emailMessages.toAddress, subject: emailMessages.subject, at: emailMessages.at })
+  return tx
+    .select({
+      id: emailMessages.id,
+      messageId: emailMessages.messageId,
+      from: emailMessages.fromAddress,
+      to: emailMessages.toAddress,
+      subject: emailMessages.subject,
+      at: emailMessages.at,
+    })
     .from(emailMessages)
-    .where(and(eq(emailMessages.tenantId, tenantId), eq(emailMessages.direction, 'received'), isNull(emailMessages.contactId), isNull(emailMessages.dealId)))
-    .orderBy(desc(emailMessages.at)).limit(limit)
+    .where(
+      and(
+        eq(emailMessages.tenantId, tenantId),
+        eq(emailMessages.direction, 'received'),
+        isNull(emailMessages.contactId),
+        isNull(emailMessages.dealId),
+      ),
+    )
+    .orderBy(desc(emailMessages.at))
+    .limit(limit)
 }

@@ -11,7 +11,8 @@ export const OPEN_AFTER_DELIVERY_SECONDS = 10
 /** Clicks on different links this close together are a scanner following every link. */
 export const CLICK_BURST_SECONDS = 3
 
-const SCANNER_AGENT = /(barracuda|mimecast|proofpoint|safelinks|microsoft office protection|symantec|trendmicro|forcepoint|fortinet|sophos|zscaler|messagelabs|bot\b|crawler|spider|scanner|python-requests|curl\/|go-http-client|headlesschrome)/i
+const SCANNER_AGENT
+  = /(barracuda|mimecast|proofpoint|safelinks|microsoft office protection|symantec|trendmicro|forcepoint|fortinet|sophos|zscaler|messagelabs|bot\b|crawler|spider|scanner|python-requests|curl\/|go-http-client|headlesschrome)/i
 
 /** Apple's proxy announces itself as a bare "Mozilla/5.0"; its addresses are in 17.0.0.0/8. */
 function applePrivacyProxy(e: EmailEvent) {
@@ -25,7 +26,11 @@ export function machineReason(e: EmailEvent, message: MessageState | null, sameB
   if (e.type !== 'email_opened' && e.type !== 'email_clicked') return null
   if (e.type === 'email_opened' && applePrivacyProxy(e)) return 'apple_privacy_proxy'
   if (e.userAgent && SCANNER_AGENT.test(e.userAgent)) return 'security_scanner'
-  if (e.type === 'email_opened' && message?.deliveredAt && Math.abs(e.at.getTime() - message.deliveredAt.getTime()) <= OPEN_AFTER_DELIVERY_SECONDS * 1000) {
+  if (
+    e.type === 'email_opened'
+    && message?.deliveredAt
+    && Math.abs(e.at.getTime() - message.deliveredAt.getTime()) <= OPEN_AFTER_DELIVERY_SECONDS * 1000
+  ) {
     return 'opened_on_delivery'
   }
   if (e.type === 'email_clicked') {

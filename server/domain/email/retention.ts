@@ -18,7 +18,10 @@ export const RAW_PAYLOAD_MAX_CHARS = 256 * 1024
 /** The payload as stored: text that PostgreSQL takes, cut at RAW_PAYLOAD_MAX_CHARS. Pure. */
 export function rawPayloadOf(input: { raw?: Buffer, fields?: Record<string, unknown> }): string {
   const text = input.raw?.length ? input.raw.toString('utf8') : JSON.stringify(input.fields ?? {})
-  const cut = text.length > RAW_PAYLOAD_MAX_CHARS ? `${text.slice(0, RAW_PAYLOAD_MAX_CHARS)}\n[… ${text.length - RAW_PAYLOAD_MAX_CHARS} more characters not kept]` : text
+  const cut
+    = text.length > RAW_PAYLOAD_MAX_CHARS
+      ? `${text.slice(0, RAW_PAYLOAD_MAX_CHARS)}\n[… ${text.length - RAW_PAYLOAD_MAX_CHARS} more characters not kept]`
+      : text
   return toStorable(cut)
 }
 
@@ -29,17 +32,31 @@ export type EmailSettings = z.output<typeof EmailSettingsSchema>
 
 /** The tenant's email settings, with how many raw payloads are held and since when. */
 export async function emailSettings(tx: Tx, tenantId: string) {
-  const [tenant] = await tx.select({ emailPayloadRetentionDays: tenants.emailPayloadRetentionDays }).from(tenants).where(eq(tenants.id, tenantId))
+  const [tenant] = await tx
+    .select({ emailPayloadRetentionDays: tenants.emailPayloadRetentionDays })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId))
   const [held] = await tx.select({ n: count(), oldest: min(emailMessages.rawReceivedAt) }).from(emailMessages)
     .where(and(eq(emailMessages.tenantId, tenantId), isNotNull(emailMessages.rawPayload)))
-  return { emailPayloadRetentionDays: tenant!.emailPayloadRetentionDays, rawPayloads: Number(held?.n ?? 0), oldestRawPayloadAt: held?.oldest ?? null }
+  return {
+    emailPayloadRetentionDays: tenant!.emailPayloadRetentionDays,
+    rawPayloads: Number(held?.n ?? 0),
+    oldestRawPayloadAt: held?.oldest ?? null,
+  }
 }
 
 /** Sets the retention (admins; audited with the old and new value). */
 export async function setEmailSettings(tx: Tx, actor: Actor, input: EmailSettings) {
   const before = await emailSettings(tx, actor.tenantId)
-  await tx.update(tenants).set({ emailPayloadRetentionDays: input.emailPayloadRetentionDays, updatedAt: new Date() }).where(eq(tenants.id, actor.tenantId))
-  await audit(tx, actor, 'email.retention_set', { targetType: 'tenant', targetId: actor.tenantId, metadata: { from: before.emailPayloadRetentionDays, to: input.emailPayloadRetentionDays } })
+  await tx
+    .update(tenants)
+    .set({ emailPayloadRetentionDays: input.emailPayloadRetentionDays, updatedAt: new Date() })
+    .where(eq(tenants.id, actor.tenantId))
+  await audit(tx, actor, 'email.retention_set', {
+    targetType: 'tenant',
+    targetId: actor.tenantId,
+    metadata: { from: before.emailPayloadRetentionDays, to: input.emailPayloadRetentionDays },
+  })
   return emailSettings(tx, actor.tenantId)
 }
 

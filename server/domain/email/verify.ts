@@ -19,7 +19,13 @@ const equal = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual
  * SendGrid Event Webhook: an ECDSA (P-256, SHA-256) signature over timestamp + raw body, with
  * the public key SendGrid shows (base64 DER), in `X-Twilio-Email-Event-Webhook-Signature` / `-Timestamp`.
  */
-export function verifySendgrid(publicKey: string, signature: string | undefined, timestamp: string | undefined, rawBody: Buffer, now: Date): string | null {
+export function verifySendgrid(
+  publicKey: string,
+  signature: string | undefined,
+  timestamp: string | undefined,
+  rawBody: Buffer,
+  now: Date,
+): string | null {
   if (!signature || !timestamp) return 'missing signature headers'
   if (!fresh(timestamp, now)) return 'stale timestamp'
   try {
@@ -33,11 +39,17 @@ export function verifySendgrid(publicKey: string, signature: string | undefined,
 }
 
 /** Mailgun: HMAC-SHA256 of timestamp + token with the signing key (hex), fresh; replays are refused by the caller. */
-export function verifyMailgun(signingKey: string, signed: { timestamp?: unknown, token?: unknown, signature?: unknown } | undefined, now: Date): string | null {
+export function verifyMailgun(
+  signingKey: string,
+  signed: { timestamp?: unknown, token?: unknown, signature?: unknown } | undefined,
+  now: Date,
+): string | null {
   const { timestamp, token, signature } = signed ?? {}
   if (typeof timestamp !== 'string' || typeof token !== 'string' || typeof signature !== 'string') return 'missing signature'
   if (!fresh(timestamp, now)) return 'stale timestamp'
-  const expected = createHmac('sha256', signingKey).update(timestamp + token).digest()
+  const expected = createHmac('sha256', signingKey)
+    .update(timestamp + token)
+    .digest()
   return /^[0-9a-f]{64}$/i.test(signature) && equal(expected, Buffer.from(signature, 'hex')) ? null : 'bad signature'
 }
 

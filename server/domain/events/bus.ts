@@ -6,7 +6,18 @@ import type { DatabaseHandle, Tx } from '../../../db/client'
 /** The Postgres channel the live feed travels on between server processes. */
 export const BUS_CHANNEL = 'momentum_bus'
 
-export type BusTopic = 'event.created' | 'deal.updated' | 'deal.score' | 'alert.created' | 'alert.closed' | 'billing.changed' | 'people.changed' | 'pipeline.changed' | 'records.changed' | 'views.refreshed' | 'notification.created'
+export type BusTopic
+  = | 'event.created'
+    | 'deal.updated'
+    | 'deal.score'
+    | 'alert.created'
+    | 'alert.closed'
+    | 'billing.changed'
+    | 'people.changed'
+    | 'pipeline.changed'
+    | 'records.changed'
+    | 'views.refreshed'
+    | 'notification.created'
 
 /** What the live feed carries: small summaries that say which records changed, never whole rows. */
 export interface BusMessage {
@@ -37,9 +48,14 @@ export function setLocalDelivery(deliver: ((message: BusMessage) => void) | null
  */
 export async function publish(tx: Tx, messages: readonly BusMessage[]) {
   // A message too big to notify is heard nowhere, here included.
-  const fitting = messages.map(m => ({ ...m, id: m.id ?? randomUUID() })).map(m => ({ message: m, payload: JSON.stringify(m) })).filter(m => m.payload.length <= MAX_PAYLOAD)
+  const fitting = messages
+    .map(m => ({ ...m, id: m.id ?? randomUUID() }))
+    .map(m => ({ message: m, payload: JSON.stringify(m) }))
+    .filter(m => m.payload.length <= MAX_PAYLOAD)
   if (fitting.length === 0) return
-  await tx.execute(sql`select pg_notify(${BUS_CHANNEL}, p) from json_array_elements_text(${JSON.stringify(fitting.map(m => m.payload))}::json) as p`)
+  await tx.execute(
+    sql`select pg_notify(${BUS_CHANNEL}, p) from json_array_elements_text(${JSON.stringify(fitting.map(m => m.payload))}::json) as p`,
+  )
   published.set(tx, [...(published.get(tx) ?? []), ...fitting.map(m => m.message)])
 }
 
@@ -70,7 +86,10 @@ export function deliverCommitted(tx: object) {
 export const recordsChanged = (tx: Tx, tenantId: string) => publish(tx, [{ tenantId, topic: 'records.changed', data: {} }])
 
 /** The `event.created` messages for stored events: per tenant, the deals touched and the types, chunked to fit. */
-export function eventCreatedMessages(tenantId: string, stored: readonly { id: string, type: string, dealId?: string | null, occurredAt: Date }[]): BusMessage[] {
+export function eventCreatedMessages(
+  tenantId: string,
+  stored: readonly { id: string, type: string, dealId?: string | null, occurredAt: Date }[],
+): BusMessage[] {
   const messages: BusMessage[] = []
   const chunk = 150
   for (let i = 0; i < stored.length; i += chunk) {

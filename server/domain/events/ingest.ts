@@ -6,7 +6,9 @@ import { normalizeEvents, type ItemIssue } from './normalize'
 import { EventInputSchema, MAX_BATCH, type EventInput } from './schema'
 import { writeEvents } from './write'
 
-const BatchSchema = z.object({ events: z.array(z.unknown()).min(1, 'at least one event').max(MAX_BATCH, `at most ${MAX_BATCH} events`) }).strict()
+const BatchSchema = z
+  .object({ events: z.array(z.unknown()).min(1, 'at least one event').max(MAX_BATCH, `at most ${MAX_BATCH} events`) })
+  .strict()
 
 /**
  * Reads one event or `{ events: [...] }` (up to 5,000). Every item is checked and every bad one
@@ -36,7 +38,16 @@ export function parseEventBatch(body: unknown): EventInput[] {
  * Sources the app's own integrations write (signed webhooks, the Salesforce sync, imports,
  * sequences, mailboxes): momentum trusts them, so nobody posts them through the API.
  */
-export const RESERVED_SOURCES: readonly string[] = ['salesforce', ...EMAIL_PROVIDERS, 'email_inbound', 'sequence', 'import', 'imap', 'caldav', 'stripe']
+export const RESERVED_SOURCES: readonly string[] = [
+  'salesforce',
+  ...EMAIL_PROVIDERS,
+  'email_inbound',
+  'sequence',
+  'import',
+  'imap',
+  'caldav',
+  'stripe',
+]
 
 /**
  * Who posts: a signed-in person is the actor of what they post (they may name themselves, or an
@@ -46,7 +57,10 @@ export const RESERVED_SOURCES: readonly string[] = ['salesforce', ...EMAIL_PROVI
 export interface Poster { userId: string, viaApiKey: boolean, sees: (userId: string) => boolean }
 
 /** What a poster may not claim in these events: a reserved source, or another user as the actor. Pure. */
-export function provenanceIssues(events: readonly { index: number, source: string, actorUserId?: string | null }[], poster: Poster): ItemIssue[] {
+export function provenanceIssues(
+  events: readonly { index: number, source: string, actorUserId?: string | null }[],
+  poster: Poster,
+): ItemIssue[] {
   const issues: ItemIssue[] = []
   const seen = new Set<string>()
   for (const event of events) {
@@ -55,10 +69,12 @@ export function provenanceIssues(events: readonly { index: number, source: strin
       seen.add(`${event.index}|${path}`)
       issues.push({ index: event.index, path, message })
     }
-    if (RESERVED_SOURCES.includes(event.source.toLowerCase())) once('source', `"${event.source}" is written by the built-in integration only`)
+    if (RESERVED_SOURCES.includes(event.source.toLowerCase()))
+      once('source', `"${event.source}" is written by the built-in integration only`)
     const actor = event.actorUserId
     if (!actor || actor === poster.userId) continue
-    if (!poster.viaApiKey) once('actor', 'a signed-in caller posts as themselves: leave out actor.userId, or name yourself or an outside address')
+    if (!poster.viaApiKey)
+      once('actor', 'a signed-in caller posts as themselves: leave out actor.userId, or name yourself or an outside address')
     else if (!poster.sees(actor)) once('actor', 'not a user this key may act for')
   }
   return issues

@@ -31,12 +31,42 @@ export async function normalizeEvents(tx: Tx, tenantId: string, inputs: readonly
   const contactEmails = unique(inputs.map(e => e.subject.contactId ? undefined : e.subject.email))
 
   // One query per kind of reference, one after the other (a transaction runs one query at a time).
-  const knownUsers = userIds.length ? await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), inArray(users.id, userIds))) : []
-  const byUserEmail = userEmails.length ? await tx.select({ id: users.id, email: sql<string>`lower(${users.email})` }).from(users).where(and(eq(users.tenantId, tenantId), inArray(sql`lower(${users.email})`, userEmails))) : []
-  const knownDeals = dealIds.length ? await tx.select({ id: deals.id, accountId: deals.accountId }).from(deals).where(and(eq(deals.tenantId, tenantId), inArray(deals.id, dealIds))) : []
-  const knownAccounts = accountIds.length ? await tx.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.tenantId, tenantId), inArray(accounts.id, accountIds))) : []
-  const knownContacts = contactIds.length ? await tx.select({ id: contacts.id, accountId: contacts.accountId }).from(contacts).where(and(eq(contacts.tenantId, tenantId), inArray(contacts.id, contactIds))) : []
-  const byContactEmail = contactEmails.length ? await tx.select({ id: contacts.id, accountId: contacts.accountId, email: sql<string>`lower(${contacts.email})` }).from(contacts).where(and(eq(contacts.tenantId, tenantId), inArray(sql`lower(${contacts.email})`, contactEmails))) : []
+  const knownUsers = userIds.length
+    ? await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.tenantId, tenantId), inArray(users.id, userIds)))
+    : []
+  const byUserEmail = userEmails.length
+    ? await tx
+        .select({ id: users.id, email: sql<string>`lower(${users.email})` })
+        .from(users)
+        .where(and(eq(users.tenantId, tenantId), inArray(sql`lower(${users.email})`, userEmails)))
+    : []
+  const knownDeals = dealIds.length
+    ? await tx
+        .select({ id: deals.id, accountId: deals.accountId })
+        .from(deals)
+        .where(and(eq(deals.tenantId, tenantId), inArray(deals.id, dealIds)))
+    : []
+  const knownAccounts = accountIds.length
+    ? await tx
+        .select({ id: accounts.id })
+        .from(accounts)
+        .where(and(eq(accounts.tenantId, tenantId), inArray(accounts.id, accountIds)))
+    : []
+  const knownContacts = contactIds.length
+    ? await tx
+        .select({ id: contacts.id, accountId: contacts.accountId })
+        .from(contacts)
+        .where(and(eq(contacts.tenantId, tenantId), inArray(contacts.id, contactIds)))
+    : []
+  const byContactEmail = contactEmails.length
+    ? await tx
+        .select({ id: contacts.id, accountId: contacts.accountId, email: sql<string>`lower(${contacts.email})` })
+        .from(contacts)
+        .where(and(eq(contacts.tenantId, tenantId), inArray(sql`lower(${contacts.email})`, contactEmails)))
+    : []
 
   const userSet = new Set(knownUsers.map(u => u.id))
   const userByEmail = new Map(byUserEmail.map(u => [u.email, u.id]))

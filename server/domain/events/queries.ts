@@ -25,9 +25,19 @@ export type TimelineSubject = keyof typeof SUBJECT
  * time) index — hot read 1 is the deal's.
  */
 export function timelineQuery(tx: Tx, tenantId: string, subject: TimelineSubject, id: string, query: TimelinePageQuery) {
-  return tx.select().from(events)
-    .where(and(eq(events.tenantId, tenantId), eq(SUBJECT[subject], id), before(query.cursor), query.types?.length ? inArray(events.type, query.types) : undefined))
-    .orderBy(desc(events.occurredAt), desc(events.id)).limit(query.limit + 1)
+  return tx
+    .select()
+    .from(events)
+    .where(
+      and(
+        eq(events.tenantId, tenantId),
+        eq(SUBJECT[subject], id),
+        before(query.cursor),
+        query.types?.length ? inArray(events.type, query.types) : undefined,
+      ),
+    )
+    .orderBy(desc(events.occurredAt), desc(events.id))
+    .limit(query.limit + 1)
 }
 
 export const dealTimelineQuery = (tx: Tx, tenantId: string, dealId: string, query: TimelinePageQuery) =>

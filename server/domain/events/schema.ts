@@ -8,20 +8,30 @@ const uuid = z.uuid()
 const email = z.email().max(320).transform(s => s.toLowerCase())
 
 /** An event as sources send it (the ingestion API, integrations, imports). See docs/api.md, "Events". */
-export const EventInputSchema = z.object({
-  type: z.enum(EVENT_TYPES),
-  occurredAt: IsoDateTime(),
-  source: z.string().trim().min(1).max(64).regex(/^[a-z0-9_.:-]+$/i, 'letters, digits and _ . : - only'),
-  externalId: z.string().trim().min(1).max(255).optional(),
-  actor: z.object({ userId: uuid.optional(), email: email.optional() }).strict().default({}),
-  subject: z.object({
-    dealId: uuid.optional(),
-    contactId: uuid.optional(),
-    accountId: uuid.optional(),
-    email: email.optional(),
-  }).strict().refine(s => Boolean(s.dealId || s.contactId || s.accountId || s.email), 'subject must name a deal, contact, account or email'),
-  metadata: z.record(z.string(), z.unknown()).default({}),
-}).strict()
+export const EventInputSchema = z
+  .object({
+    type: z.enum(EVENT_TYPES),
+    occurredAt: IsoDateTime(),
+    source: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9_.:-]+$/i, 'letters, digits and _ . : - only'),
+    externalId: z.string().trim().min(1).max(255).optional(),
+    actor: z.object({ userId: uuid.optional(), email: email.optional() }).strict().default({}),
+    subject: z
+      .object({
+        dealId: uuid.optional(),
+        contactId: uuid.optional(),
+        accountId: uuid.optional(),
+        email: email.optional(),
+      })
+      .strict()
+      .refine(s => Boolean(s.dealId || s.contactId || s.accountId || s.email), 'subject must name a deal, contact, account or email'),
+    metadata: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict()
 export type EventInput = z.output<typeof EventInputSchema>
 
 /** A fully resolved event, ready for the one writer (`writeEvents`). */

@@ -30,7 +30,17 @@ const OWNER_JOINS = sql`join users u on u.tenant_id = d.tenant_id and u.id = d.o
  */
 export function conversion(tx: Tx, tenantId: string, range: Range, groupBy: AnalyticsGroup) {
   const g = groupOf(groupBy === 'stage' ? 'none' : groupBy)
-  return queryRows<{ group: string, label: string, stage: string, position: number, entered: number, advanced: number, rate: number | null }>(tx, sql`
+  return queryRows<{
+    group: string
+    label: string
+    stage: string
+    position: number
+    entered: number
+    advanced: number
+    rate: number | null
+  }>(
+    tx,
+    sql`
     with entries as (
       select e.deal_id, e.metadata ->> 'to' as stage from events e
       where e.tenant_id = ${tenantId}::uuid and e.type = 'stage_changed' and ${inRange(sql`e.occurred_at`, range)}
@@ -54,13 +64,16 @@ export function conversion(tx: Tx, tenantId: string, range: Range, groupBy: Anal
     ${OWNER_JOINS}
     join reached r on r.deal_id = x.deal_id
     group by 1, 2, s.key, s.position
-    order by 2, s.position`)
+    order by 2, s.position`,
+  )
 }
 
 /** Days spent in each stage, from the moves out of it in the range: count, mean and median. */
 export function timeInStage(tx: Tx, tenantId: string, range: Range, groupBy: AnalyticsGroup) {
   const g = groupOf(groupBy === 'stage' ? 'none' : groupBy)
-  return queryRows<{ group: string, label: string, stage: string, moves: number, avgDays: number, medianDays: number }>(tx, sql`
+  return queryRows<{ group: string, label: string, stage: string, moves: number, avgDays: number, medianDays: number }>(
+    tx,
+    sql`
     select ${g.key} as "group", ${g.label} as label, e.metadata ->> 'from' as stage, count(*)::int as moves,
            round(avg((e.metadata ->> 'secondsInStage')::numeric) / 86400, 1)::float as "avgDays",
            round((percentile_cont(0.5) within group (order by (e.metadata ->> 'secondsInStage')::numeric) / 86400)::numeric, 1)::float as "medianDays"
@@ -71,7 +84,8 @@ export function timeInStage(tx: Tx, tenantId: string, range: Range, groupBy: Ana
     where e.tenant_id = ${tenantId}::uuid and e.type = 'stage_changed' and ${inRange(sql`e.occurred_at`, range)}
       and jsonb_typeof(e.metadata -> 'secondsInStage') = 'number'
     group by 1, 2, 3, s.position
-    order by 2, s.position`)
+    order by 2, s.position`,
+  )
 }
 
 /** Deals won and lost in the range (by when they closed): counts, win rate, amounts. By stage: the stage a lost deal left. */
@@ -100,7 +114,9 @@ export function winRate(tx: Tx, tenantId: string, range: Range, groupBy: Analyti
 /** Sales-cycle length of the deals won in the range: days from creation to close, mean and median. */
 export function cycleLength(tx: Tx, tenantId: string, range: Range, groupBy: AnalyticsGroup) {
   const g = groupOf(groupBy === 'stage' ? 'none' : groupBy)
-  return queryRows<{ group: string, label: string, won: number, avgDays: number, medianDays: number }>(tx, sql`
+  return queryRows<{ group: string, label: string, won: number, avgDays: number, medianDays: number }>(
+    tx,
+    sql`
     select ${g.key} as "group", ${g.label} as label, count(*)::int as won,
            round(avg(extract(epoch from d.closed_at - d.created_at) / 86400)::numeric, 1)::float as "avgDays",
            round((percentile_cont(0.5) within group (order by extract(epoch from d.closed_at - d.created_at)) / 86400)::numeric, 1)::float as "medianDays"
@@ -109,8 +125,14 @@ export function cycleLength(tx: Tx, tenantId: string, range: Range, groupBy: Ana
     ${OWNER_JOINS}
     where d.tenant_id = ${tenantId}::uuid and ${inRange(sql`d.closed_at`, range)}
     group by 1, 2
-    order by 2`)
+    order by 2`,
+  )
 }
 
-export const ANALYTICS = { 'conversion': conversion, 'time-in-stage': timeInStage, 'win-rate': winRate, 'cycle-length': cycleLength } as const
+export const ANALYTICS = {
+  'conversion': conversion,
+  'time-in-stage': timeInStage,
+  'win-rate': winRate,
+  'cycle-length': cycleLength,
+} as const
 export type AnalyticsKind = keyof typeof ANALYTICS

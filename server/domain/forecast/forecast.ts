@@ -50,11 +50,14 @@ interface OwnerRow extends Numbers { ownerId: string, name: string, teamId: stri
 const ZERO: Numbers = { closedWon: 0, commit: 0, bestCase: 0, pipeline: 0, open: 0, weighted: 0, projection: 0, deals: 0 }
 const round = (n: number) => Math.round(n * 100) / 100
 const ratio = (n: number) => Math.round(n * 1000) / 1000
-const add = (a: Numbers, b: Numbers): Numbers => Object.fromEntries(Object.keys(ZERO).map(k => [k, round(a[k as keyof Numbers] + b[k as keyof Numbers])])) as unknown as Numbers
+const add = (a: Numbers, b: Numbers): Numbers =>
+  Object.fromEntries(Object.keys(ZERO).map(k => [k, round(a[k as keyof Numbers] + b[k as keyof Numbers])])) as unknown as Numbers
 
 /** The per-owner numbers of a period, in one statement over the deals the caller sees (of `owners`, see ownersOf). */
 async function ownerNumbers(tx: Tx, tenantId: string, period: Period, owners: readonly string[] | null): Promise<OwnerRow[]> {
-  return queryRows<OwnerRow>(tx, sql`
+  return queryRows<OwnerRow>(
+    tx,
+    sql`
     with d as (
       select d.owner_id, d.amount, s.kind, coalesce(d.forecast_category, s.forecast_category)::text as category,
              coalesce(d.probability, s.probability) as probability, sc.win_probability::float as win_probability,
@@ -86,7 +89,8 @@ async function ownerNumbers(tx: Tx, tenantId: string, period: Period, owners: re
     from n
     join users u on u.tenant_id = ${tenantId}::uuid and u.id = n.owner_id
     left join teams t on t.tenant_id = u.tenant_id and t.id = u.team_id
-    order by u.name`)
+    order by u.name`,
+  )
 }
 
 /**
@@ -107,11 +111,16 @@ export async function forecast(tx: Tx, tenantId: string, caller: Caller, period:
       ${andWhere(ownerIn(sql`d.owner_id`, visible))}`)
   const factors: MomentumFactors = { source: 'win_probability', scored: coverage?.scored ?? 0, unscored: coverage?.unscored ?? 0 }
   // Every rep the caller sees appears, with zeros when they have nothing in the period.
-  const people = await tx.select({ id: users.id, name: users.name, teamId: users.teamId, role: users.role, active: users.active }).from(users)
+  const people = await tx
+    .select({ id: users.id, name: users.name, teamId: users.teamId, role: users.role, active: users.active })
+    .from(users)
     .where(and(eq(users.tenantId, tenantId), visible ? inArray(users.id, [...visible]) : undefined))
-  const teamNames = new Map((await tx.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.tenantId, tenantId))).map(t => [t.id, t.name]))
+  const teamNames = new Map(
+    (await tx.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.tenantId, tenantId))).map(t => [t.id, t.name]),
+  )
   for (const p of people) {
-    if (p.role !== 'admin' && p.active && !owners.some(o => o.ownerId === p.id)) owners.push({ ownerId: p.id, name: p.name, teamId: p.teamId, teamName: p.teamId ? teamNames.get(p.teamId) ?? null : null, ...ZERO })
+    if (p.role !== 'admin' && p.active && !owners.some(o => o.ownerId === p.id))
+      owners.push({ ownerId: p.id, name: p.name, teamId: p.teamId, teamName: p.teamId ? (teamNames.get(p.teamId) ?? null) : null, ...ZERO })
   }
   const visibleOwners = visible ? owners.filter(o => visible.includes(o.ownerId)) : owners
   const quotaRows = await tx.select({ ownerId: quotas.ownerId, amount: quotas.amount }).from(quotas)
@@ -138,15 +147,24 @@ export async function forecast(tx: Tx, tenantId: string, caller: Caller, period:
     ownerId, name, teamId, teamName, ...withTargets(n, quotaOf.get(ownerId) ?? null, visibleAdjustment('owner', ownerId)),
   }))
   // A manager's team rows are the teams they lead (their own row may sit in another team).
-  const teamIds = [...new Set(visibleOwners.map(o => o.teamId))].filter(id => caller.access.scope === 'tenant' || (id !== null && seesTeam(caller.access, id)))
+  const teamIds = [...new Set(visibleOwners.map(o => o.teamId))].filter(
+    id => caller.access.scope === 'tenant' || (id !== null && seesTeam(caller.access, id)),
+  )
   const teamRows = teamIds.map((teamId) => {
     const members = visibleOwners.filter(o => o.teamId === teamId)
     const numbers = members.reduce<Numbers>((sum, o) => add(sum, o), ZERO)
     const quota = members.reduce<number | null>((sum, o) => (quotaOf.has(o.ownerId) ? (sum ?? 0) + quotaOf.get(o.ownerId)! : sum), null)
-    return { teamId, name: teamId ? teamNames.get(teamId) ?? 'Team' : 'No team', ...withTargets(numbers, quota, teamId ? visibleAdjustment('team', teamId) : null) }
+    return {
+      teamId,
+      name: teamId ? (teamNames.get(teamId) ?? 'Team') : 'No team',
+      ...withTargets(numbers, quota, teamId ? visibleAdjustment('team', teamId) : null),
+    }
   }).sort((a, b) => a.name.localeCompare(b.name))
   const totalNumbers = visibleOwners.reduce<Numbers>((sum, o) => add(sum, o), ZERO)
-  const totalQuota = visibleOwners.reduce<number | null>((sum, o) => (quotaOf.has(o.ownerId) ? (sum ?? 0) + quotaOf.get(o.ownerId)! : sum), null)
+  const totalQuota = visibleOwners.reduce<number | null>(
+    (sum, o) => (quotaOf.has(o.ownerId) ? (sum ?? 0) + quotaOf.get(o.ownerId)! : sum),
+    null,
+  )
   return {
     period,
     owners: ownerRows,
@@ -158,17 +176,25 @@ export async function forecast(tx: Tx, tenantId: string, caller: Caller, period:
 
 /** The adjustment in force per target (the latest), keyed `scope:targetId`. */
 async function latestAdjustments(tx: Tx, tenantId: string, periodKey: string) {
-  const rows = await tx.select({
-    scope: forecastAdjustments.scope, targetId: forecastAdjustments.targetId, amount: forecastAdjustments.amount, original: forecastAdjustments.original,
-    note: forecastAdjustments.note, createdAt: forecastAdjustments.createdAt, by: users.name,
-  }).from(forecastAdjustments)
+  const rows = await tx
+    .select({
+      scope: forecastAdjustments.scope,
+      targetId: forecastAdjustments.targetId,
+      amount: forecastAdjustments.amount,
+      original: forecastAdjustments.original,
+      note: forecastAdjustments.note,
+      createdAt: forecastAdjustments.createdAt,
+      by: users.name,
+    })
+    .from(forecastAdjustments)
     .leftJoin(users, and(eq(users.tenantId, forecastAdjustments.tenantId), eq(users.id, forecastAdjustments.createdById)))
     .where(and(eq(forecastAdjustments.tenantId, tenantId), eq(forecastAdjustments.period, periodKey)))
     .orderBy(desc(forecastAdjustments.createdAt))
   const latest = new Map<string, { amount: number, original: number, note: string, by: string | null, at: Date }>()
   for (const r of rows) {
     const key = `${r.scope}:${r.targetId ?? ''}`
-    if (!latest.has(key)) latest.set(key, { amount: Number(r.amount), original: Number(r.original), note: r.note, by: r.by, at: r.createdAt })
+    if (!latest.has(key))
+      latest.set(key, { amount: Number(r.amount), original: Number(r.original), note: r.note, by: r.by, at: r.createdAt })
   }
   return latest
 }
@@ -184,7 +210,10 @@ export async function adjustForecast(tx: Tx, actor: Actor & { userId: string }, 
   let scope: 'owner' | 'team' | 'tenant' = 'tenant'
   let targetId: string | null = null
   if (input.ownerId) {
-    const [owner] = await tx.select({ id: users.id, teamId: users.teamId }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, input.ownerId)))
+    const [owner] = await tx
+      .select({ id: users.id, teamId: users.teamId })
+      .from(users)
+      .where(and(eq(users.tenantId, tenantId), eq(users.id, input.ownerId)))
     if (!owner || !seesOwner(caller.access, owner.id)) throw notFound('owner')
     scope = 'owner'
     targetId = owner.id
@@ -202,18 +231,49 @@ export async function adjustForecast(tx: Tx, actor: Actor & { userId: string }, 
     : scope === 'team'
       ? current.teams.find(t => t.teamId === targetId)?.forecast ?? 0
       : current.total.forecast
-  const [row] = await tx.insert(forecastAdjustments).values({
-    tenantId, period: input.period.key, scope, targetId, amount: String(input.amount), original: String(original), note: input.note, createdById: actor.userId,
-  }).returning()
-  await audit(tx, actor, 'forecast.adjusted', { targetType: scope, targetId: targetId ?? tenantId, metadata: { period: input.period.key, original, amount: input.amount } })
+  const [row] = await tx
+    .insert(forecastAdjustments)
+    .values({
+      tenantId,
+      period: input.period.key,
+      scope,
+      targetId,
+      amount: String(input.amount),
+      original: String(original),
+      note: input.note,
+      createdById: actor.userId,
+    })
+    .returning()
+  await audit(tx, actor, 'forecast.adjusted', {
+    targetType: scope,
+    targetId: targetId ?? tenantId,
+    metadata: { period: input.period.key, original, amount: input.amount },
+  })
   await recordsChanged(tx, tenantId)
   return { ...row!, amount: Number(row!.amount), original: Number(row!.original) }
 }
 
 /** Sets reps' quotas for a period (managers for their team, admins for anyone). */
-export async function setQuotas(tx: Tx, tenantId: string, caller: Caller, periodKey: string, entries: { ownerId: string, amount: number }[]) {
+export async function setQuotas(
+  tx: Tx,
+  tenantId: string,
+  caller: Caller,
+  periodKey: string,
+  entries: { ownerId: string, amount: number }[],
+) {
   const owners = entries.length
-    ? await tx.select({ id: users.id, teamId: users.teamId }).from(users).where(and(eq(users.tenantId, tenantId), inArray(users.id, entries.map(e => e.ownerId))))
+    ? await tx
+        .select({ id: users.id, teamId: users.teamId })
+        .from(users)
+        .where(
+          and(
+            eq(users.tenantId, tenantId),
+            inArray(
+              users.id,
+              entries.map(e => e.ownerId),
+            ),
+          ),
+        )
     : []
   entries.forEach((entry, index) => {
     const owner = owners.find(o => o.id === entry.ownerId)
@@ -221,8 +281,13 @@ export async function setQuotas(tx: Tx, tenantId: string, caller: Caller, period
   })
   const now = new Date()
   for (const entry of entries) {
-    await tx.insert(quotas).values({ tenantId, ownerId: entry.ownerId, period: periodKey, amount: String(entry.amount), updatedAt: now })
-      .onConflictDoUpdate({ target: [quotas.tenantId, quotas.ownerId, quotas.period], set: { amount: String(entry.amount), updatedAt: now } })
+    await tx
+      .insert(quotas)
+      .values({ tenantId, ownerId: entry.ownerId, period: periodKey, amount: String(entry.amount), updatedAt: now })
+      .onConflictDoUpdate({
+        target: [quotas.tenantId, quotas.ownerId, quotas.period],
+        set: { amount: String(entry.amount), updatedAt: now },
+      })
   }
   await recordsChanged(tx, tenantId)
   return { period: periodKey, updated: entries.length }

@@ -13,7 +13,16 @@ export async function forecastHistory(tx: Tx, tenantId: string, period: Period, 
   // Within the period, today is the last point (the latest snapshot stands for it).
   if (today >= period.start && today < period.end && !weeks.includes(today)) weeks.push(today)
   const series = weeks.length
-    ? await queryRows<{ week: string, snapshotDay: string | null, commit: number | null, bestCase: number | null, weighted: number | null, closedWon: number }>(tx, sql`
+    ? await queryRows<{
+        week: string
+        snapshotDay: string | null
+        commit: number | null
+        bestCase: number | null
+        weighted: number | null
+        closedWon: number
+      }>(
+        tx,
+        sql`
         with weeks as (select w::date as week from unnest(${`{${weeks.join(',')}}`}::date[]) as w),
         snap as (
           select w.week, (select max(ps.day) from pipeline_snapshots ps where ps.tenant_id = ${tenantId}::uuid and ps.day <= w.week) as day
@@ -35,7 +44,8 @@ export async function forecastHistory(tx: Tx, tenantId: string, period: Period, 
                  round(coalesce((select sum(ps.amount * ps.probability / 100.0) from pipeline_snapshots ps where ps.tenant_id = ${tenantId}::uuid and ps.day = s.day
                    and ps.close_date >= ${period.start}::date and ps.close_date < ${period.end}::date and ps.forecast_category <> 'omitted'), 0), 2)::float end as weighted,
                coalesce((select sum(amount) from won where closed_on < s.week), 0)::float as "closedWon"
-        from snap s order by s.week`)
+        from snap s order by s.week`,
+      )
     : []
   const points = series.map(p => ({
     ...p,
@@ -49,7 +59,18 @@ export async function forecastHistory(tx: Tx, tenantId: string, period: Period, 
     where d.tenant_id = ${tenantId}::uuid
       and (d.closed_at at time zone 'UTC')::date >= ${period.start}::date and (d.closed_at at time zone 'UTC')::date < ${period.end}::date`)
 
-  const moves = await queryRows<{ dealId: string, name: string, ownerId: string, amount: number, from: string | null, to: string | null, at: Date, direction: 'slipped' | 'pulled_in' }>(tx, sql`
+  const moves = await queryRows<{
+    dealId: string
+    name: string
+    ownerId: string
+    amount: number
+    from: string | null
+    to: string | null
+    at: Date
+    direction: 'slipped' | 'pulled_in'
+  }>(
+    tx,
+    sql`
     with changes as (
       select e.deal_id, e.occurred_at, e.metadata -> 'changes' -> 'closeDate' ->> 'from' as "from", e.metadata -> 'changes' -> 'closeDate' ->> 'to' as "to"
       from events e
@@ -65,7 +86,8 @@ export async function forecastHistory(tx: Tx, tenantId: string, period: Period, 
     from classified x join deals d on d.tenant_id = ${tenantId}::uuid and d.id = x.deal_id
     where x.direction is not null
       and (x.direction = 'slipped') = not (d.close_date >= ${period.start}::date and d.close_date < ${period.end}::date)
-    order by d.id, x.direction, x.occurred_at desc`)
+    order by d.id, x.direction, x.occurred_at desc`,
+  )
   const slipped = moves.filter(m => m.direction === 'slipped').sort((a, b) => b.amount - a.amount)
   const pulledIn = moves.filter(m => m.direction === 'pulled_in').sort((a, b) => b.amount - a.amount)
   return {

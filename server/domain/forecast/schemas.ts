@@ -3,7 +3,11 @@ import { ANALYTICS_GROUPS } from './analytics'
 import { parsePeriod, periodOf, PERIOD_PATTERN, PERIOD_RANGE } from './periods'
 import { IsoDay } from '../dates'
 
-const Period = z.string().regex(PERIOD_PATTERN, 'a month (2026-11) or a quarter (2026-Q4)').refine(p => parsePeriod(p) !== null, PERIOD_RANGE).transform(p => parsePeriod(p)!)
+const Period = z
+  .string()
+  .regex(PERIOD_PATTERN, 'a month (2026-11) or a quarter (2026-Q4)')
+  .refine(p => parsePeriod(p) !== null, PERIOD_RANGE)
+  .transform(p => parsePeriod(p)!)
 const Day = IsoDay()
 const Amount = z.number().min(0).max(1e12)
 const Format = z.enum(['json', 'csv']).default('json')

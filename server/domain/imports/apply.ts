@@ -31,7 +31,12 @@ export async function applyDeals(tx: Tx, run: ImportRun, batch: readonly Numbere
   const rows = batch.map(b => b.value)
   const ownerIds = await resolveOwners(tx, run, rows)
   const accountIds = await resolveAccounts(tx, run, rows.map(r => r.accountName), ownerIds, now)
-  const contactIds = await resolveContacts(tx, run, rows.map((r, i) => ({ email: r.contactEmail, accountId: accountIds[i]!, ownerId: ownerIds[i]! })), now)
+  const contactIds = await resolveContacts(
+    tx,
+    run,
+    rows.map((r, i) => ({ email: r.contactEmail, accountId: accountIds[i]!, ownerId: ownerIds[i]! })),
+    now,
+  )
   const existing = await tx.select().from(deals)
     .where(and(eq(deals.tenantId, run.tenantId), inArray(deals.externalId, rows.map(r => r.externalId)))).orderBy(asc(deals.createdAt))
   const byExternal = new Map<string, typeof existing[number]>()
@@ -47,7 +52,8 @@ export async function applyDeals(tx: Tx, run: ImportRun, batch: readonly Numbere
     const changed = await updateImportedDeal(tx, run, deal, row, { ownerId: ownerIds[i]!, accountId: accountIds[i]! }, now)
     if (changed) result.updated++
     else result.skipped++
-    if (contactIds[i]) await tx.insert(dealContacts).values({ tenantId: run.tenantId, dealId: deal.id, contactId: contactIds[i]! }).onConflictDoNothing()
+    if (contactIds[i])
+      await tx.insert(dealContacts).values({ tenantId: run.tenantId, dealId: deal.id, contactId: contactIds[i]! }).onConflictDoNothing()
   }
 
   let room = Number.POSITIVE_INFINITY
@@ -70,19 +76,51 @@ export async function applyDeals(tx: Tx, run: ImportRun, batch: readonly Numbere
       const closeDate = closeDateOf(row)
       const closedAt = row.stage.kind === 'open' ? null : closeDate ? dayStart(closeDate) : createdAt
       return {
-        tenantId: run.tenantId, name: row.name, amount: String(row.amount), currency: row.currency, stage: row.stage.key,
-        stageEnteredAt: row.stageEnteredAt ? dayStart(row.stageEnteredAt) : closedAt ?? createdAt, closeDate, closedAt, ownerId: ownerIds[i]!, accountId: accountIds[i]!,
-        source: row.source, externalId: row.externalId, product: row.product, custom: row.custom, createdAt, updatedAt: now,
+        tenantId: run.tenantId,
+        name: row.name,
+        amount: String(row.amount),
+        currency: row.currency,
+        stage: row.stage.key,
+        stageEnteredAt: row.stageEnteredAt ? dayStart(row.stageEnteredAt) : (closedAt ?? createdAt),
+        closeDate,
+        closedAt,
+        ownerId: ownerIds[i]!,
+        accountId: accountIds[i]!,
+        source: row.source,
+        externalId: row.externalId,
+        product: row.product,
+        custom: row.custom,
+        createdAt,
+        updatedAt: now,
       }
     })
     const created = await tx.insert(deals).values(values).returning()
-    const links = created.flatMap((deal, k) => (contactIds[toCreate[k]!] ? [{ tenantId: run.tenantId, dealId: deal.id, contactId: contactIds[toCreate[k]!]! }] : []))
+    const links = created.flatMap((deal, k) =>
+      contactIds[toCreate[k]!] ? [{ tenantId: run.tenantId, dealId: deal.id, contactId: contactIds[toCreate[k]!]! }] : [],
+    )
     if (links.length) await tx.insert(dealContacts).values(links).onConflictDoNothing()
-    await writeEvents(tx, run.tenantId, created.map(deal => ({
-      type: 'deal_created', occurredAt: deal.createdAt, source: 'import', externalId: `deal:${deal.externalId}`, actorUserId: run.userId,
-      dealId: deal.id, accountId: deal.accountId,
-      metadata: { name: deal.name, amount: deal.amount, currency: deal.currency, stage: deal.stage, ownerId: deal.ownerId, closeDate: deal.closeDate, imported: true },
-    })))
+    await writeEvents(
+      tx,
+      run.tenantId,
+      created.map(deal => ({
+        type: 'deal_created',
+        occurredAt: deal.createdAt,
+        source: 'import',
+        externalId: `deal:${deal.externalId}`,
+        actorUserId: run.userId,
+        dealId: deal.id,
+        accountId: deal.accountId,
+        metadata: {
+          name: deal.name,
+          amount: deal.amount,
+          currency: deal.currency,
+          stage: deal.stage,
+          ownerId: deal.ownerId,
+          closeDate: deal.closeDate,
+          imported: true,
+        },
+      })),
+    )
     result.created += created.length
   }
   return result
@@ -93,46 +131,103 @@ export async function applyDeals(tx: Tx, run: ImportRun, batch: readonly Numbere
  * `stage_changed` event (reason `import`: the file is the system of record, so the pipeline's
  * allowed moves do not apply); tracked fields that differ as one `deal_updated` event.
  */
-async function updateImportedDeal(tx: Tx, run: ImportRun, deal: typeof deals.$inferSelect, row: DealRow, refs: { ownerId: string, accountId: string | null }, now: Date) {
+async function updateImportedDeal(
+  tx: Tx,
+  run: ImportRun,
+  deal: typeof deals.$inferSelect,
+  row: DealRow,
+  refs: { ownerId: string, accountId: string | null },
+  now: Date,
+) {
   const next = {
-    name: row.name, amount: Number(row.amount).toFixed(2), currency: row.currency, closeDate: closeDateOf(row), ownerId: refs.ownerId,
-    accountId: refs.accountId, product: row.product, source: row.source, custom: { ...deal.custom, ...row.custom },
+    name: row.name,
+    amount: Number(row.amount).toFixed(2),
+    currency: row.currency,
+    closeDate: closeDateOf(row),
+    ownerId: refs.ownerId,
+    accountId: refs.accountId,
+    product: row.product,
+    source: row.source,
+    custom: { ...deal.custom, ...row.custom },
   }
   const differs = (Object.keys(next) as (keyof typeof next)[]).filter(k => !sameJson(deal[k], next[k]))
   const stageMoves = deal.stage !== row.stage.key
   if (!differs.length && !stageMoves) return false
   const closed = row.stage.kind !== 'open'
-  await tx.update(deals).set({
-    ...next, updatedAt: now,
-    ...(stageMoves ? { stage: row.stage.key, stageEnteredAt: now, closedAt: closed ? (next.closeDate ? dayStart(next.closeDate) : now) : null } : {}),
-  }).where(and(eq(deals.tenantId, run.tenantId), eq(deals.id, deal.id)))
+  await tx
+    .update(deals)
+    .set({
+      ...next,
+      updatedAt: now,
+      ...(stageMoves
+        ? { stage: row.stage.key, stageEnteredAt: now, closedAt: closed ? (next.closeDate ? dayStart(next.closeDate) : now) : null }
+        : {}),
+    })
+    .where(and(eq(deals.tenantId, run.tenantId), eq(deals.id, deal.id)))
   const events: EventRow[] = []
   if (stageMoves) {
     events.push({
-      type: 'stage_changed', occurredAt: now, source: 'import', actorUserId: run.userId, dealId: deal.id, accountId: refs.accountId,
-      metadata: { from: deal.stage, to: row.stage.key, reason: 'import', by: run.userId, secondsInStage: Math.max(0, Math.round((now.getTime() - deal.stageEnteredAt.getTime()) / 1000)) },
+      type: 'stage_changed',
+      occurredAt: now,
+      source: 'import',
+      actorUserId: run.userId,
+      dealId: deal.id,
+      accountId: refs.accountId,
+      metadata: {
+        from: deal.stage,
+        to: row.stage.key,
+        reason: 'import',
+        by: run.userId,
+        secondsInStage: Math.max(0, Math.round((now.getTime() - deal.stageEnteredAt.getTime()) / 1000)),
+      },
     })
   }
   const tracked = (['amount', 'closeDate', 'ownerId'] as const).filter(k => differs.includes(k))
   if (tracked.length) {
-    const changes = Object.fromEntries(tracked.map(k => [k, k === 'amount' ? { from: Number(deal.amount), to: Number(next.amount) } : { from: deal[k], to: next[k] }]))
-    events.push({ type: 'deal_updated', occurredAt: now, source: 'import', actorUserId: run.userId, dealId: deal.id, accountId: refs.accountId, metadata: { changes } })
+    const changes = Object.fromEntries(
+      tracked.map(k => [k, k === 'amount' ? { from: Number(deal.amount), to: Number(next.amount) } : { from: deal[k], to: next[k] }]),
+    )
+    events.push({
+      type: 'deal_updated',
+      occurredAt: now,
+      source: 'import',
+      actorUserId: run.userId,
+      dealId: deal.id,
+      accountId: refs.accountId,
+      metadata: { changes },
+    })
   }
   await writeEvents(tx, run.tenantId, events)
   return true
 }
 
-export async function applyAccounts(tx: Tx, run: ImportRun, batch: readonly Numbered<AccountRow>[], now = new Date()): Promise<BatchResult> {
+export async function applyAccounts(
+  tx: Tx,
+  run: ImportRun,
+  batch: readonly Numbered<AccountRow>[],
+  now = new Date(),
+): Promise<BatchResult> {
   const result = emptyResult()
   if (!batch.length) return result
   const rows = batch.map(b => b.value)
   const ownerIds = await resolveOwners(tx, run, rows)
   const externalIds = distinct(rows.map(r => r.externalId))
-  const existing = await tx.select().from(accounts).where(and(eq(accounts.tenantId, run.tenantId), sql`(${accounts.externalId} in ${externalIds.length ? externalIds : ['']}
-      or (${accounts.externalId} is null and lower(${accounts.name}) in ${rows.map(r => lowerName(r.name))}))`)).orderBy(asc(accounts.createdAt))
-  const find = (row: AccountRow) => row.externalId
-    ? existing.find(a => a.externalId === row.externalId) ?? existing.find(a => !a.externalId && lowerName(a.name) === lowerName(row.name))
-    : existing.find(a => lowerName(a.name) === lowerName(row.name))
+  const existing = await tx
+    .select()
+    .from(accounts)
+    .where(
+      and(
+        eq(accounts.tenantId, run.tenantId),
+        sql`(${accounts.externalId} in ${externalIds.length ? externalIds : ['']}
+      or (${accounts.externalId} is null and lower(${accounts.name}) in ${rows.map(r => lowerName(r.name))}))`,
+      ),
+    )
+    .orderBy(asc(accounts.createdAt))
+  const find = (row: AccountRow) =>
+    row.externalId
+      ? (existing.find(a => a.externalId === row.externalId)
+        ?? existing.find(a => !a.externalId && lowerName(a.name) === lowerName(row.name)))
+      : existing.find(a => lowerName(a.name) === lowerName(row.name))
   const fresh: number[] = []
   for (const [i, row] of rows.entries()) {
     const account = find(row)
@@ -140,36 +235,80 @@ export async function applyAccounts(tx: Tx, run: ImportRun, batch: readonly Numb
       fresh.push(i)
       continue
     }
-    const next = { name: row.name, domain: row.domain ?? account.domain, industry: row.industry ?? account.industry, ownerId: ownerIds[i]!, externalId: row.externalId ?? account.externalId, custom: { ...account.custom, ...row.custom } }
+    const next = {
+      name: row.name,
+      domain: row.domain ?? account.domain,
+      industry: row.industry ?? account.industry,
+      ownerId: ownerIds[i]!,
+      externalId: row.externalId ?? account.externalId,
+      custom: { ...account.custom, ...row.custom },
+    }
     if ((Object.keys(next) as (keyof typeof next)[]).every(k => sameJson(account[k], next[k]))) {
       result.skipped++
       continue
     }
-    await tx.update(accounts).set({ ...next, updatedAt: now }).where(and(eq(accounts.tenantId, run.tenantId), eq(accounts.id, account.id)))
+    await tx
+      .update(accounts)
+      .set({ ...next, updatedAt: now })
+      .where(and(eq(accounts.tenantId, run.tenantId), eq(accounts.id, account.id)))
     result.updated++
   }
   if (fresh.length) {
-    const created = await tx.insert(accounts).values(fresh.map(i => ({
-      tenantId: run.tenantId, name: rows[i]!.name, domain: rows[i]!.domain, industry: rows[i]!.industry, ownerId: ownerIds[i]!,
-      source: 'import', externalId: rows[i]!.externalId, custom: rows[i]!.custom, createdAt: now, updatedAt: now,
-    }))).returning({ id: accounts.id, name: accounts.name })
+    const created = await tx
+      .insert(accounts)
+      .values(
+        fresh.map(i => ({
+          tenantId: run.tenantId,
+          name: rows[i]!.name,
+          domain: rows[i]!.domain,
+          industry: rows[i]!.industry,
+          ownerId: ownerIds[i]!,
+          source: 'import',
+          externalId: rows[i]!.externalId,
+          custom: rows[i]!.custom,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      )
+      .returning({ id: accounts.id, name: accounts.name })
     for (const a of created) run.accounts.set(lowerName(a.name), a.id)
     result.created += created.length
   }
   return result
 }
 
-export async function applyContacts(tx: Tx, run: ImportRun, batch: readonly Numbered<ContactRow>[], now = new Date()): Promise<BatchResult> {
+export async function applyContacts(
+  tx: Tx,
+  run: ImportRun,
+  batch: readonly Numbered<ContactRow>[],
+  now = new Date(),
+): Promise<BatchResult> {
   const result = emptyResult()
   if (!batch.length) return result
   const rows = batch.map(b => b.value)
   const ownerIds = await resolveOwners(tx, run, rows)
-  const accountIds = await resolveAccounts(tx, run, rows.map(r => r.accountName), ownerIds, now)
+  const accountIds = await resolveAccounts(
+    tx,
+    run,
+    rows.map(r => r.accountName),
+    ownerIds,
+    now,
+  )
   const externalIds = distinct(rows.map(r => r.externalId))
   const emails = distinct(rows.map(r => r.email))
-  const existing = await tx.select().from(contacts).where(and(eq(contacts.tenantId, run.tenantId), sql`(${contacts.externalId} in ${externalIds.length ? externalIds : ['']}
-      or lower(${contacts.email}) in ${emails.length ? emails : ['']})`)).orderBy(asc(contacts.createdAt))
-  const find = (row: ContactRow) => (row.externalId ? existing.find(c => c.externalId === row.externalId) : undefined)
+  const existing = await tx
+    .select()
+    .from(contacts)
+    .where(
+      and(
+        eq(contacts.tenantId, run.tenantId),
+        sql`(${contacts.externalId} in ${externalIds.length ? externalIds : ['']}
+      or lower(${contacts.email}) in ${emails.length ? emails : ['']})`,
+      ),
+    )
+    .orderBy(asc(contacts.createdAt))
+  const find = (row: ContactRow) =>
+    (row.externalId ? existing.find(c => c.externalId === row.externalId) : undefined)
     ?? (row.email ? existing.find(c => c.email?.toLowerCase() === row.email && (!row.externalId || !c.externalId)) : undefined)
   const fresh: number[] = []
   for (const [i, row] of rows.entries()) {
@@ -179,23 +318,44 @@ export async function applyContacts(tx: Tx, run: ImportRun, batch: readonly Numb
       continue
     }
     const next = {
-      firstName: row.firstName, lastName: row.lastName || contact.lastName, email: row.email ?? contact.email, phone: row.phone ?? contact.phone,
-      title: row.title ?? contact.title, accountId: accountIds[i] ?? contact.accountId, ownerId: ownerIds[i]!,
-      externalId: row.externalId ?? contact.externalId, custom: { ...contact.custom, ...row.custom },
+      firstName: row.firstName,
+      lastName: row.lastName || contact.lastName,
+      email: row.email ?? contact.email,
+      phone: row.phone ?? contact.phone,
+      title: row.title ?? contact.title,
+      accountId: accountIds[i] ?? contact.accountId,
+      ownerId: ownerIds[i]!,
+      externalId: row.externalId ?? contact.externalId,
+      custom: { ...contact.custom, ...row.custom },
     }
     if ((Object.keys(next) as (keyof typeof next)[]).every(k => sameJson(contact[k], next[k]))) {
       result.skipped++
       continue
     }
-    await tx.update(contacts).set({ ...next, updatedAt: now }).where(and(eq(contacts.tenantId, run.tenantId), eq(contacts.id, contact.id)))
+    await tx
+      .update(contacts)
+      .set({ ...next, updatedAt: now })
+      .where(and(eq(contacts.tenantId, run.tenantId), eq(contacts.id, contact.id)))
     result.updated++
   }
   if (fresh.length) {
-    await tx.insert(contacts).values(fresh.map(i => ({
-      tenantId: run.tenantId, firstName: rows[i]!.firstName, lastName: rows[i]!.lastName, email: rows[i]!.email, phone: rows[i]!.phone,
-      title: rows[i]!.title, accountId: accountIds[i]!, ownerId: ownerIds[i]!, source: 'import', externalId: rows[i]!.externalId,
-      custom: rows[i]!.custom, createdAt: now, updatedAt: now,
-    })))
+    await tx.insert(contacts).values(
+      fresh.map(i => ({
+        tenantId: run.tenantId,
+        firstName: rows[i]!.firstName,
+        lastName: rows[i]!.lastName,
+        email: rows[i]!.email,
+        phone: rows[i]!.phone,
+        title: rows[i]!.title,
+        accountId: accountIds[i]!,
+        ownerId: ownerIds[i]!,
+        source: 'import',
+        externalId: rows[i]!.externalId,
+        custom: rows[i]!.custom,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    )
     result.created += fresh.length
   }
   return result
@@ -211,12 +371,18 @@ export async function applyEvents(tx: Tx, run: ImportRun, batch: readonly Number
   const rows = batch.map(b => b.value)
   const dealRefs = distinct(rows.map(r => r.dealExternalId))
   const knownDeals = dealRefs.length
-    ? await tx.select({ id: deals.id, externalId: deals.externalId }).from(deals).where(and(eq(deals.tenantId, run.tenantId), inArray(deals.externalId, dealRefs)))
+    ? await tx
+        .select({ id: deals.id, externalId: deals.externalId })
+        .from(deals)
+        .where(and(eq(deals.tenantId, run.tenantId), inArray(deals.externalId, dealRefs)))
     : []
   const dealOf = new Map(knownDeals.map(d => [d.externalId!, d.id]))
   const accountNames = distinct(rows.map(r => (r.accountName ? lowerName(r.accountName) : null)))
   const knownAccounts = accountNames.length
-    ? await tx.select({ id: accounts.id, name: sql<string>`lower(${accounts.name})` }).from(accounts).where(and(eq(accounts.tenantId, run.tenantId), inArray(sql`lower(${accounts.name})`, accountNames)))
+    ? await tx
+        .select({ id: accounts.id, name: sql<string>`lower(${accounts.name})` })
+        .from(accounts)
+        .where(and(eq(accounts.tenantId, run.tenantId), inArray(sql`lower(${accounts.name})`, accountNames)))
     : []
   const accountOf = new Map(knownAccounts.map(a => [a.name, a.id]))
 

@@ -59,7 +59,11 @@ export function parseEmail(text: string | undefined): string | null | Error {
 }
 
 /** The tenant's stage for a value in the file: through the stage map, else by key or name (any case). */
-export function resolveStage(value: string, stages: readonly StageDefinition[], stageMap: Record<string, string> = {}): StageDefinition | Error {
+export function resolveStage(
+  value: string,
+  stages: readonly StageDefinition[],
+  stageMap: Record<string, string> = {},
+): StageDefinition | Error {
   const raw = value.trim()
   const lower = raw.toLowerCase()
   const mapped = stageMap[raw] ?? Object.entries(stageMap).find(([k]) => k.trim().toLowerCase() === lower)?.[1]
@@ -67,5 +71,7 @@ export function resolveStage(value: string, stages: readonly StageDefinition[], 
   const stage = stages.find(s => s.key === wanted) ?? stages.find(s => s.name.toLowerCase() === wanted)
   if (stage) return stage
   if (mapped) return new Error(`stageMap sends "${raw}" to "${mapped}", which is not a stage of this pipeline`)
-  return new Error(raw ? `stage "${raw}" is not in the pipeline (${stages.map(s => s.key).join(', ')}); map it with stageMap` : 'stage is empty')
+  return new Error(
+    raw ? `stage "${raw}" is not in the pipeline (${stages.map(s => s.key).join(', ')}); map it with stageMap` : 'stage is empty',
+  )
 }

@@ -38,7 +38,10 @@ export function checkMapping(options: ImportOptions, header: readonly string[], 
   const columns = new Set(header)
   for (const [target, col] of Object.entries(options.mapping)) {
     if (!(fields as readonly string[]).includes(target) && !(options.kind !== 'events' && customKeys.includes(target))) {
-      issues.push({ path: `mapping.${target}`, message: `not a ${options.kind} field; one of ${[...fields, ...(options.kind !== 'events' ? customKeys : [])].join(', ')}` })
+      issues.push({
+        path: `mapping.${target}`,
+        message: `not a ${options.kind} field; one of ${[...fields, ...(options.kind !== 'events' ? customKeys : [])].join(', ')}`,
+      })
     }
     else if (!columns.has(col)) {
       issues.push({ path: `mapping.${target}`, message: `the file has no column "${col}"` })
@@ -144,7 +147,22 @@ export function parseDealRow(cells: Cells, ctx: ParseContext): Parsed<DealRow> {
   const name = text(cells, mapping, 'name', 200) ?? ([accountName, product].filter(Boolean).join(' — ') || `Deal ${externalId}`)
   return {
     ok: true,
-    value: { externalId, name, amount: amount ?? 0, currency, stage, closeDate, createdAt, stageEnteredAt, accountName, contactEmail, source, product, custom: custom.value, ...owner.value },
+    value: {
+      externalId,
+      name,
+      amount: amount ?? 0,
+      currency,
+      stage,
+      closeDate,
+      createdAt,
+      stageEnteredAt,
+      accountName,
+      contactEmail,
+      source,
+      product,
+      custom: custom.value,
+      ...owner.value,
+    },
   }
 }
 
@@ -200,8 +218,15 @@ export function parseContactRow(cells: Cells, ctx: ParseContext): Parsed<Contact
   return {
     ok: true,
     value: {
-      externalId, firstName, email, lastName: text(cells, mapping, 'lastName', 100) ?? '', phone: text(cells, mapping, 'phone', 50),
-      title: text(cells, mapping, 'title', 200), accountName: text(cells, mapping, 'accountName', 200), custom: custom.value, ...owner.value,
+      externalId,
+      firstName,
+      email,
+      lastName: text(cells, mapping, 'lastName', 100) ?? '',
+      phone: text(cells, mapping, 'phone', 50),
+      title: text(cells, mapping, 'title', 200),
+      accountName: text(cells, mapping, 'accountName', 200),
+      custom: custom.value,
+      ...owner.value,
     },
   }
 }
@@ -222,7 +247,8 @@ export function parseEventRow(cells: Cells, ctx: ParseContext): Parsed<EventRowI
   const externalId = text(cells, mapping, 'externalId', 255)
   if (!externalId) return fail('externalId is empty')
   const type = text(cells, mapping, 'type')?.toLowerCase()
-  if (!type || !(EVENT_TYPES as readonly string[]).includes(type)) return fail(`type "${type ?? ''}" is not one of ${EVENT_TYPES.join(', ')}`)
+  if (!type || !(EVENT_TYPES as readonly string[]).includes(type))
+    return fail(`type "${type ?? ''}" is not one of ${EVENT_TYPES.join(', ')}`)
   const at = text(cells, mapping, 'occurredAt') ?? ''
   const occurredAt = /^\d{4}-\d{2}-\d{2}[T ]\d/.test(at) ? new Date(at) : parseDay(at, dateFormat)
   if (occurredAt === null) return fail('occurredAt is empty')
@@ -245,5 +271,8 @@ export function parseEventRow(cells: Cells, ctx: ParseContext): Parsed<EventRowI
   const minutes = parseAmount(text(cells, mapping, 'durationMinutes') ?? '')
   if (minutes instanceof Error) return fail(`durationMinutes: ${minutes.message}`)
   if (minutes !== null) metadata.durationMinutes = minutes
-  return { ok: true, value: { externalId, type: type as EventType, occurredAt: when, dealExternalId, contactEmail, accountName, actorEmail, metadata } }
+  return {
+    ok: true,
+    value: { externalId, type: type as EventType, occurredAt: when, dealExternalId, contactEmail, accountName, actorEmail, metadata },
+  }
 }

@@ -24,21 +24,32 @@ export const HEARTBEAT_MS = 15_000
  */
 export const LEASE_MS = 4 * HEARTBEAT_MS
 /** What a dead process's import says. */
-export const INTERRUPTED = 'interrupted: the server stopped while importing; run the import again (rows already imported are matched, not duplicated)'
+export const INTERRUPTED
+  = 'interrupted: the server stopped while importing; run the import again (rows already imported are matched, not duplicated)'
 
 const ACTIVE = ['queued', 'running'] as const
 
 type Cells = Record<string, string | undefined>
 
 /** The reader and the writer of each kind, and which parsed field keeps a file's rows distinct. */
-const KINDS: { [K in ImportKind]: {
-  parse: (cells: Cells, ctx: ParseContext) => Parsed<unknown>
-  apply: (tx: Tx, run: ImportRun, batch: Numbered<never>[]) => Promise<BatchResult>
-  key: (value: never) => string | null
-} } = {
+const KINDS: {
+  [K in ImportKind]: {
+    parse: (cells: Cells, ctx: ParseContext) => Parsed<unknown>
+    apply: (tx: Tx, run: ImportRun, batch: Numbered<never>[]) => Promise<BatchResult>
+    key: (value: never) => string | null
+  }
+} = {
   deals: { parse: parseDealRow, apply: applyDeals, key: (v: { externalId: string }) => `id:${v.externalId}` },
-  accounts: { parse: parseAccountRow, apply: applyAccounts, key: (v: { externalId: string | null, name: string }) => (v.externalId ? `id:${v.externalId}` : `name:${v.name.toLowerCase()}`) },
-  contacts: { parse: parseContactRow, apply: applyContacts, key: (v: { externalId: string | null, email: string | null }) => (v.externalId ? `id:${v.externalId}` : `email:${v.email}`) },
+  accounts: {
+    parse: parseAccountRow,
+    apply: applyAccounts,
+    key: (v: { externalId: string | null, name: string }) => (v.externalId ? `id:${v.externalId}` : `name:${v.name.toLowerCase()}`),
+  },
+  contacts: {
+    parse: parseContactRow,
+    apply: applyContacts,
+    key: (v: { externalId: string | null, email: string | null }) => (v.externalId ? `id:${v.externalId}` : `email:${v.email}`),
+  },
   events: { parse: parseEventRow, apply: applyEvents, key: (v: { externalId: string }) => `id:${v.externalId}` },
 }
 
@@ -52,7 +63,12 @@ function parsed(path: string, options: Options) {
 
 /** A CSV reader of the file, one record per row keyed by the header's column names. */
 export function csvRecords(path: string) {
-  return parsed(path, { columns: header => (header as string[]).map(h => toStorable(h.trim())), bom: true, skip_empty_lines: true, relax_column_count: true })
+  return parsed(path, {
+    columns: header => (header as string[]).map(h => toStorable(h.trim())),
+    bom: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+  })
 }
 
 /** The file's header row (its column names). */
@@ -78,7 +94,14 @@ export interface ImportJob {
   openDealLimit: number | null
 }
 
-export interface ImportTotals { rowsDone: number, created: number, updated: number, skipped: number, errorCount: number, errors: { row: number, message: string }[] }
+export interface ImportTotals {
+  rowsDone: number
+  created: number
+  updated: number
+  skipped: number
+  errorCount: number
+  errors: { row: number, message: string }[]
+}
 
 /** The cells of a row as they can be stored: NULs dropped, unpaired surrogates replaced (a CSV may hold anything). */
 const storableCells = (cells: Cells): Cells =>
@@ -91,9 +114,17 @@ const storableCells = (cells: Cells): Cells =>
  * heartbeat every HEARTBEAT_MS keeps the import this process's; should another process have
  * failed it meanwhile (no heartbeat for LEASE_MS), the run stops at its next row.
  */
-export async function runImport(db: AppDatabase, job: ImportJob, now: () => Date = () => new Date(), options: { heartbeatMs?: number } = {}): Promise<ImportTotals> {
+export async function runImport(
+  db: AppDatabase,
+  job: ImportJob,
+  now: () => Date = () => new Date(),
+  options: { heartbeatMs?: number } = {},
+): Promise<ImportTotals> {
   const setProgress = (tx: Tx, values: Partial<typeof imports.$inferInsert>) =>
-    tx.update(imports).set({ ...values, updatedAt: now() }).where(and(eq(imports.tenantId, job.tenantId), eq(imports.id, job.id)))
+    tx
+      .update(imports)
+      .set({ ...values, updatedAt: now() })
+      .where(and(eq(imports.tenantId, job.tenantId), eq(imports.id, job.id)))
   const totals: ImportTotals = { rowsDone: 0, created: 0, updated: 0, skipped: 0, errorCount: 0, errors: [] }
   const addError = (row: number, message: string) => {
     totals.errorCount++
@@ -101,11 +132,20 @@ export async function runImport(db: AppDatabase, job: ImportJob, now: () => Date
   }
   let lost = false
   const heartbeat = setInterval(() => {
-    withTenant(db, job.tenantId, tx => tx.update(imports).set({ updatedAt: now() })
-      .where(and(eq(imports.tenantId, job.tenantId), eq(imports.id, job.id), inArray(imports.status, ACTIVE))).returning({ id: imports.id }))
-      .then((alive) => {
+    withTenant(db, job.tenantId, tx =>
+      tx
+        .update(imports)
+        .set({ updatedAt: now() })
+        .where(and(eq(imports.tenantId, job.tenantId), eq(imports.id, job.id), inArray(imports.status, ACTIVE)))
+        .returning({ id: imports.id }),
+    ).then(
+      (alive) => {
         if (!alive.length) lost = true
-      }, () => { /* the database is away: the next batch finds out */ })
+      },
+      () => {
+        /* the database is away: the next batch finds out */
+      },
+    )
   }, options.heartbeatMs ?? HEARTBEAT_MS)
   heartbeat.unref()
   try {
@@ -137,7 +177,14 @@ export async function runImport(db: AppDatabase, job: ImportJob, now: () => Date
         totals.skipped += result.skipped
         for (const e of result.errors) addError(e.row, e.message)
         totals.errors.sort((a, b) => a.row - b.row)
-        await setProgress(tx, { rowsDone: totals.rowsDone, created: totals.created, updated: totals.updated, skipped: totals.skipped, errorCount: totals.errorCount, errors: totals.errors })
+        await setProgress(tx, {
+          rowsDone: totals.rowsDone,
+          created: totals.created,
+          updated: totals.updated,
+          skipped: totals.skipped,
+          errorCount: totals.errorCount,
+          errors: totals.errors,
+        })
       }).catch((error: unknown) => {
         // A failed batch rolled back whole: forget lookups that may name records it had created.
         run.owners.clear()
@@ -175,8 +222,12 @@ export async function runImport(db: AppDatabase, job: ImportJob, now: () => Date
     // restart, a cut network): the next try gets a fresh connection, so try a few times.
     for (const wait of [0, 250, 1000, 3000]) {
       if (wait) await new Promise(resolve => setTimeout(resolve, wait))
-      const recorded = await withTenant(db, job.tenantId, tx => setProgress(tx, { status: 'failed', finishedAt: now(), failure: message }))
-        .then(() => true, () => false)
+      const recorded = await withTenant(db, job.tenantId, tx =>
+        setProgress(tx, { status: 'failed', finishedAt: now(), failure: message }),
+      ).then(
+        () => true,
+        () => false,
+      )
       if (recorded) break
     }
     throw error

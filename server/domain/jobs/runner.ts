@@ -23,7 +23,15 @@ export interface JobOptions {
   webhooks?: DeliverOptions
 }
 
-export interface TaskRun { name: string, tenantId: string | null, status: 'done' | 'skipped' | 'failed', touched: number, durationMs: number, details: Record<string, unknown>, error?: string }
+export interface TaskRun {
+  name: string
+  tenantId: string | null
+  status: 'done' | 'skipped' | 'failed'
+  touched: number
+  durationMs: number
+  details: Record<string, unknown>
+  error?: string
+}
 
 /** What a piece of work reports: how many things it touched, details for the run's record, and whether it had nothing to do. */
 export interface Outcome { touched: number, details: Record<string, unknown>, skipped?: boolean }
@@ -34,22 +42,52 @@ export type Job = (db: AppDatabase, options: JobOptions) => Promise<TaskRun[]>
 /** Runs `work` and records the run (a failed run is recorded, then rethrown). */
 export async function recorded(db: AppDatabase, name: string, tenantId: string | null, work: () => Promise<Outcome>): Promise<TaskRun> {
   const started = new Date()
-  const write = (values: typeof taskRuns.$inferInsert) => (tenantId ? withTenant(db, tenantId, tx => tx.insert(taskRuns).values(values)) : db.insert(taskRuns).values(values))
+  const write = (values: typeof taskRuns.$inferInsert) =>
+    tenantId ? withTenant(db, tenantId, tx => tx.insert(taskRuns).values(values)) : db.insert(taskRuns).values(values)
   try {
     const result = await work()
-    const run: TaskRun = { name, tenantId, status: result.skipped ? 'skipped' : 'done', touched: result.touched, durationMs: Date.now() - started.getTime(), details: result.details }
-    await write({ name, tenantId, startedAt: started, finishedAt: new Date(), status: run.status, touched: run.touched, durationMs: run.durationMs, details: run.details })
+    const run: TaskRun = {
+      name,
+      tenantId,
+      status: result.skipped ? 'skipped' : 'done',
+      touched: result.touched,
+      durationMs: Date.now() - started.getTime(),
+      details: result.details,
+    }
+    await write({
+      name,
+      tenantId,
+      startedAt: started,
+      finishedAt: new Date(),
+      status: run.status,
+      touched: run.touched,
+      durationMs: run.durationMs,
+      details: run.details,
+    })
     return run
   }
   catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    await write({ name, tenantId, startedAt: started, finishedAt: new Date(), status: 'failed', durationMs: Date.now() - started.getTime(), error: message.slice(0, 1000) }).catch(() => undefined)
+    await write({
+      name,
+      tenantId,
+      startedAt: started,
+      finishedAt: new Date(),
+      status: 'failed',
+      durationMs: Date.now() - started.getTime(),
+      error: message.slice(0, 1000),
+    }).catch(() => undefined)
     throw error
   }
 }
 
 /** Runs `work` for each tenant (or the one in `options`) one after the other, each run recorded. */
-export async function perTenant(db: AppDatabase, name: string, options: JobOptions, work: (tenantId: string) => Promise<Outcome>): Promise<TaskRun[]> {
+export async function perTenant(
+  db: AppDatabase,
+  name: string,
+  options: JobOptions,
+  work: (tenantId: string) => Promise<Outcome>,
+): Promise<TaskRun[]> {
   const runs: TaskRun[] = []
   for (const tenantId of await tenantIds(db, options.tenantId)) runs.push(await recorded(db, name, tenantId, () => work(tenantId)))
   return runs

@@ -74,17 +74,27 @@ export function calibrationReport(outcomes: readonly Outcome[], weights: Weights
   else {
     words.push(`${outcomes.length} closed deals were scored before they closed: ${won} won, ${outcomes.length - won} lost.`)
     if (improvement !== null) {
-      words.push(improvement >= 0
-        ? `The win probability was ${Math.round(improvement * 100)} % closer to what happened than the stage's probability alone (Brier ${model!.toFixed(3)} against ${stage!.toFixed(3)}; lower is better).`
-        : `The win probability did ${Math.round(-improvement * 100)} % worse than the stage's probability alone here (Brier ${model!.toFixed(3)} against ${stage!.toFixed(3)}): too few deals, or this team sells differently.`)
+      words.push(
+        improvement >= 0
+          ? `The win probability was ${Math.round(improvement * 100)} % closer to what happened than the stage's probability alone (Brier ${model!.toFixed(3)} against ${stage!.toFixed(3)}; lower is better).`
+          : `The win probability did ${Math.round(-improvement * 100)} % worse than the stage's probability alone here (Brier ${model!.toFixed(3)} against ${stage!.toFixed(3)}): too few deals, or this team sells differently.`,
+      )
     }
     const filled = curve.filter(d => d.deals > 0 && d.predicted !== null && d.actual !== null)
     if (filled.length >= 2) {
       const low = filled[0]!
       const high = filled.at(-1)!
-      words.push(`Of the tenth of deals given the lowest chance (about ${Math.round(low.predicted! * 100)} %), ${Math.round(low.actual! * 100)} % were won; of the highest (about ${Math.round(high.predicted! * 100)} %), ${Math.round(high.actual! * 100)} %.`)
+      words.push(
+        `Of the tenth of deals given the lowest chance (about ${Math.round(low.predicted! * 100)} %), ${Math.round(low.actual! * 100)} % were won; of the highest (about ${Math.round(high.predicted! * 100)} %), ${Math.round(high.actual! * 100)} %.`,
+      )
     }
-    if (signals[0]) words.push(`What matters most here: ${signals.slice(0, 3).map(s => `${s.code.replaceAll('_', ' ')} (${s.points >= 0 ? '+' : ''}${s.points} points)`).join(', ')}.`)
+    if (signals[0])
+      words.push(
+        `What matters most here: ${signals
+          .slice(0, 3)
+          .map(s => `${s.code.replaceAll('_', ' ')} (${s.points >= 0 ? '+' : ''}${s.points} points)`)
+          .join(', ')}.`,
+      )
   }
   return {
     closed: { won, lost: outcomes.length - won },
@@ -128,9 +138,12 @@ export async function calibration(tx: Tx, tenantId: string, owners: readonly str
     ...calibrationReport(outcomes, weights),
     needed: { won: MIN_WON, lost: MIN_LOST },
     weights: {
-      source: stored ? 'refined' as const : 'shipped' as const,
+      source: stored ? ('refined' as const) : ('shipped' as const),
       fittedAt: stored?.fittedAt ?? null,
-      values: Object.fromEntries(WEIGHT_KEYS.map(k => [k, { shipped: SHIPPED_WEIGHTS[k], used: weights[k] }])) as Record<string, { shipped: number, used: number }>,
+      values: Object.fromEntries(WEIGHT_KEYS.map(k => [k, { shipped: SHIPPED_WEIGHTS[k], used: weights[k] }])) as Record<
+        string,
+        { shipped: number, used: number }
+      >,
     },
   }
 }

@@ -62,9 +62,13 @@ export const FEATURES = {
       // Around one conversation a week (the neutral level): more raises the chance, none cuts it.
       const rate = weekly(s.conversations14, 14, s.historyDays)
       if (rate === null) return null
-      if (s.conversations14 === 0) return { value: -NEUTRAL_CONVERSATIONS, text: 'no reply, inbound call or meeting with the buyer in 14 days' }
+      if (s.conversations14 === 0)
+        return { value: -NEUTRAL_CONVERSATIONS, text: 'no reply, inbound call or meeting with the buyer in 14 days' }
       const value = Math.log1p(rate) - NEUTRAL_CONVERSATIONS
-      return { value, text: `${value < 0 ? 'only ' : ''}${plural(s.conversations14, 'reply, inbound call or meeting', 'replies, inbound calls and meetings')} with the buyer in 14 days` }
+      return {
+        value,
+        text: `${value < 0 ? 'only ' : ''}${plural(s.conversations14, 'reply, inbound call or meeting', 'replies, inbound calls and meetings')} with the buyer in 14 days`,
+      }
     },
   },
   buyer_answers: {
@@ -73,7 +77,10 @@ export const FEATURES = {
       // The share of our emails the buyer answered in 30 days (from three emails on).
       if (s.emailsSent30 < 3) return null
       const share = Math.min(1, s.replies30 / s.emailsSent30)
-      return { value: share - 0.4, text: `the buyer answered ${Math.min(s.replies30, s.emailsSent30)} of ${s.emailsSent30} emails in 30 days` }
+      return {
+        value: share - 0.4,
+        text: `the buyer answered ${Math.min(s.replies30, s.emailsSent30)} of ${s.emailsSent30} emails in 30 days`,
+      }
     },
   },
   reply_speed: {
@@ -81,7 +88,12 @@ export const FEATURES = {
     read: (s) => {
       if (s.replyHoursRecent === null) return null
       const hours = Math.max(0.5, s.replyHoursRecent)
-      const text = hours < 12 ? `replies in ${Math.round(hours)}h on average` : hours < 48 ? `replies take ${Math.round(hours)}h on average` : `replies take ${(hours / 24).toFixed(1)} days on average`
+      const text
+        = hours < 12
+          ? `replies in ${Math.round(hours)}h on average`
+          : hours < 48
+            ? `replies take ${Math.round(hours)}h on average`
+            : `replies take ${(hours / 24).toFixed(1)} days on average`
       return { value: clamp(-Math.log(hours / 12), -2.5, 2.5), text }
     },
   },
@@ -90,9 +102,13 @@ export const FEATURES = {
     read: (s) => {
       const rate = weekly(s.conversations30, 30, s.historyDays)
       if (rate === null) return null
-      if (s.conversations30 === 0) return { value: -NEUTRAL_CONVERSATIONS, text: 'no reply, inbound call or meeting with the buyer in 30 days' }
+      if (s.conversations30 === 0)
+        return { value: -NEUTRAL_CONVERSATIONS, text: 'no reply, inbound call or meeting with the buyer in 30 days' }
       const value = Math.log1p(rate) - NEUTRAL_CONVERSATIONS
-      return { value, text: `${value < 0 ? 'only ' : ''}${plural(s.conversations30, 'reply, inbound call or meeting', 'replies, inbound calls and meetings')} with the buyer in 30 days` }
+      return {
+        value,
+        text: `${value < 0 ? 'only ' : ''}${plural(s.conversations30, 'reply, inbound call or meeting', 'replies, inbound calls and meetings')} with the buyer in 30 days`,
+      }
     },
   },
   buyer_reading: {
@@ -110,24 +126,36 @@ export const FEATURES = {
       // Against the weeks before — only as many of them as the history has.
       const recent = weekly(s.buyer14, 14, s.historyDays)
       const prior = weekly(s.buyerPrior, 42, s.historyDays - 14)
-      if (recent === null || prior === null || (s.buyer14 + s.buyerPrior) < 3) return null
+      if (recent === null || prior === null || s.buyer14 + s.buyerPrior < 3) return null
       const value = clamp(Math.log((recent + 0.5) / (prior + 0.5)), -2, 2)
       if (Math.abs(value) < 0.4) return null
       const ratio = (recent + 0.5) / (prior + 0.5)
-      return { value, text: value > 0 ? `buyer engagement up ${ratio.toFixed(1)}x on the weeks before` : `buyer engagement down to ${Math.round(ratio * 100)} % of the weeks before` }
+      return {
+        value,
+        text:
+          value > 0
+            ? `buyer engagement up ${ratio.toFixed(1)}x on the weeks before`
+            : `buyer engagement down to ${Math.round(ratio * 100)} % of the weeks before`,
+      }
     },
   },
   recent_two_way: {
     sign: 1,
-    read: s => (s.daysSinceTwoWay !== null && s.daysSinceTwoWay <= 3
-      ? { value: 1, text: s.daysSinceTwoWay === 0 ? 'the buyer engaged today' : `the buyer engaged ${plural(s.daysSinceTwoWay, 'day')} ago` }
-      : null),
+    read: s =>
+      s.daysSinceTwoWay !== null && s.daysSinceTwoWay <= 3
+        ? {
+            value: 1,
+            text: s.daysSinceTwoWay === 0 ? 'the buyer engaged today' : `the buyer engaged ${plural(s.daysSinceTwoWay, 'day')} ago`,
+          }
+        : null,
   },
   no_reply: {
     sign: -1,
     read: (s) => {
       if (s.daysSinceTwoWay !== null) {
-        return s.daysSinceTwoWay >= THRESHOLDS.quietDays ? { value: clamp((s.daysSinceTwoWay - 7) / 21, 0, 3), text: `no reply in ${s.daysSinceTwoWay} days` } : null
+        return s.daysSinceTwoWay >= THRESHOLDS.quietDays
+          ? { value: clamp((s.daysSinceTwoWay - 7) / 21, 0, 3), text: `no reply in ${s.daysSinceTwoWay} days` }
+          : null
       }
       // No answer in what the history shows, but it starts after the deal: say only what is known.
       if (!s.historyCoversLife && s.historyDays >= THRESHOLDS.quietDays) {
@@ -138,42 +166,57 @@ export const FEATURES = {
   },
   never_engaged: {
     sign: -1,
-    read: s => (s.daysSinceTwoWay === null && s.historyCoversLife && s.ageDays >= 14
-      ? { value: 1, text: `no reply or meeting since it opened ${plural(s.ageDays, 'day')} ago` }
-      : null),
+    read: s =>
+      s.daysSinceTwoWay === null && s.historyCoversLife && s.ageDays >= 14
+        ? { value: 1, text: `no reply or meeting since it opened ${plural(s.ageDays, 'day')} ago` }
+        : null,
   },
   multi_threaded: {
     sign: 1,
-    read: s => (s.contacts30 >= 3 ? { value: Math.min(s.contacts30, 6) - 2, text: `${s.contacts30} stakeholders engaged in 30 days` } : null),
+    read: s =>
+      s.contacts30 >= 3 ? { value: Math.min(s.contacts30, 6) - 2, text: `${s.contacts30} stakeholders engaged in 30 days` } : null,
   },
   single_threaded: {
     sign: -1,
-    read: s => (s.contacts30 <= 1 && s.historyDays >= 14 && s.daysSinceTwoWay !== null
-      ? { value: 1, text: s.contacts30 === 1 ? 'single-threaded: one contact engaged in 30 days' : 'no contact engaged in 30 days' }
-      : null),
+    read: s =>
+      s.contacts30 <= 1 && s.historyDays >= 14 && s.daysSinceTwoWay !== null
+        ? { value: 1, text: s.contacts30 === 1 ? 'single-threaded: one contact engaged in 30 days' : 'no contact engaged in 30 days' }
+        : null,
   },
   new_stakeholder: {
     sign: 1,
-    read: s => (s.contactsNew14 >= 1 ? { value: Math.min(s.contactsNew14, 3), text: `${plural(s.contactsNew14, 'new stakeholder')} joined in 14 days` } : null),
+    read: s =>
+      s.contactsNew14 >= 1
+        ? { value: Math.min(s.contactsNew14, 3), text: `${plural(s.contactsNew14, 'new stakeholder')} joined in 14 days` }
+        : null,
   },
   champion_lost: {
     sign: -1,
-    read: s => (s.championsLost30 >= 1
-      ? { value: Math.min(s.championsLost30, 2), text: s.championsLost30 === 1 ? 'an engaged contact bounced or left' : `${s.championsLost30} engaged contacts bounced or left` }
-      : null),
+    read: s =>
+      s.championsLost30 >= 1
+        ? {
+            value: Math.min(s.championsLost30, 2),
+            text: s.championsLost30 === 1 ? 'an engaged contact bounced or left' : `${s.championsLost30} engaged contacts bounced or left`,
+          }
+        : null,
   },
   replies_slowing: {
     sign: -1,
-    read: s => (s.replyHoursRecent !== null && s.replyHoursEarlier !== null && s.replyHoursEarlier > 0
-      && s.replyHoursRecent >= s.replyHoursEarlier * 2 && s.replyHoursRecent >= 24
-      ? { value: 1, text: `replies slowing: ${Math.round(s.replyHoursRecent)}h now, ${Math.round(s.replyHoursEarlier)}h before` }
-      : null),
+    read: s =>
+      s.replyHoursRecent !== null
+      && s.replyHoursEarlier !== null
+      && s.replyHoursEarlier > 0
+      && s.replyHoursRecent >= s.replyHoursEarlier * 2
+      && s.replyHoursRecent >= 24
+        ? { value: 1, text: `replies slowing: ${Math.round(s.replyHoursRecent)}h now, ${Math.round(s.replyHoursEarlier)}h before` }
+        : null,
   },
   replies_quicker: {
     sign: 1,
-    read: s => (s.replyHoursRecent !== null && s.replyHoursEarlier !== null && s.replyHoursRecent <= s.replyHoursEarlier / 2
-      ? { value: 1, text: `replies quicker: ${Math.round(s.replyHoursRecent)}h now, ${Math.round(s.replyHoursEarlier)}h before` }
-      : null),
+    read: s =>
+      s.replyHoursRecent !== null && s.replyHoursEarlier !== null && s.replyHoursRecent <= s.replyHoursEarlier / 2
+        ? { value: 1, text: `replies quicker: ${Math.round(s.replyHoursRecent)}h now, ${Math.round(s.replyHoursEarlier)}h before` }
+        : null,
   },
   stage_slow: {
     sign: -1,
@@ -190,29 +233,45 @@ export const FEATURES = {
   },
   amount_cut: {
     sign: -1,
-    read: s => (s.amountCuts >= 1 ? { value: Math.min(s.amountCuts, 2), text: s.amountCuts === 1 ? 'amount cut by more than 10 %' : `amount cut ${times(s.amountCuts)} by more than 10 %` } : null),
+    read: s =>
+      s.amountCuts >= 1
+        ? {
+            value: Math.min(s.amountCuts, 2),
+            text: s.amountCuts === 1 ? 'amount cut by more than 10 %' : `amount cut ${times(s.amountCuts)} by more than 10 %`,
+          }
+        : null,
   },
   close_date_passed: {
     sign: -1,
-    read: s => (s.daysToClose !== null && s.daysToClose < 0 ? { value: 1, text: `close date passed ${plural(-s.daysToClose, 'day')} ago` } : null),
+    read: s =>
+      s.daysToClose !== null && s.daysToClose < 0 ? { value: 1, text: `close date passed ${plural(-s.daysToClose, 'day')} ago` } : null,
   },
   close_soon_engaged: {
     sign: 1,
-    read: s => (s.daysToClose !== null && s.daysToClose >= 0 && s.daysToClose <= 14 && s.daysSinceTwoWay !== null && s.daysSinceTwoWay <= 7
-      ? { value: 1, text: `closes in ${plural(s.daysToClose, 'day')} with the buyer engaged` }
-      : null),
+    read: s =>
+      s.daysToClose !== null && s.daysToClose >= 0 && s.daysToClose <= 14 && s.daysSinceTwoWay !== null && s.daysSinceTwoWay <= 7
+        ? { value: 1, text: `closes in ${plural(s.daysToClose, 'day')} with the buyer engaged` }
+        : null,
   },
   stage_moved: {
     sign: 0,
-    read: s => (s.probabilityThen !== null
-      ? { value: 1, text: `moved to ${s.stageName} ${s.daysInStage === 0 ? 'today' : `${plural(s.daysInStage, 'day')} ago`} (from a ${s.probabilityThen} % stage to ${s.probability} %)` }
-      : null),
+    read: s =>
+      s.probabilityThen !== null
+        ? {
+            value: 1,
+            text: `moved to ${s.stageName} ${s.daysInStage === 0 ? 'today' : `${plural(s.daysInStage, 'day')} ago`} (from a ${s.probabilityThen} % stage to ${s.probability} %)`,
+          }
+        : null,
   },
   unanswered_outreach: {
     sign: -1,
-    read: s => (s.rep30 >= 5 && s.conversations14 === 0
-      ? { value: 1 + Math.min(s.rep7, 10) / 10, text: `${s.rep30} outreaches in 30 days, no answer in 14${s.rep7 >= 5 ? ` (${s.rep7} this week)` : ''}` }
-      : null),
+    read: s =>
+      s.rep30 >= 5 && s.conversations14 === 0
+        ? {
+            value: 1 + Math.min(s.rep7, 10) / 10,
+            text: `${s.rep30} outreaches in 30 days, no answer in 14${s.rep7 >= 5 ? ` (${s.rep7} this week)` : ''}`,
+          }
+        : null,
   },
 } as const satisfies Record<string, Feature>
 

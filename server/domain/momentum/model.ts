@@ -23,7 +23,9 @@ export type Weights = Record<ReasonCode | 'intercept' | 'stage', number>
 export const WEIGHT_KEYS = ['intercept', 'stage', ...REASON_CODES] as const
 
 /** The shipped weights, completed with 0 for any feature the fit did not know. */
-export const SHIPPED_WEIGHTS: Weights = Object.fromEntries(WEIGHT_KEYS.map(k => [k, (SHIPPED.weights as Record<string, number>)[k] ?? 0])) as Weights
+export const SHIPPED_WEIGHTS: Weights = Object.fromEntries(
+  WEIGHT_KEYS.map(k => [k, (SHIPPED.weights as Record<string, number>)[k] ?? 0]),
+) as Weights
 
 /** The stage prior in log-odds (probabilities kept off 0 and 100). */
 export const stageLogit = (probability: number) => logit(clamp(probability, 1, 99) / 100)
@@ -85,7 +87,8 @@ export function predict(s: DealSignals, weights: Weights = SHIPPED_WEIGHTS): Pre
     if (!texts[i]) return
     // A passed close date is always said, even where it does not move the chance by itself.
     if (contribution === 0) {
-      if (INFORMATIONAL.has(code)) reasons.push({ code, text: code === 'stage_moved' ? texts[i]! : `${texts[i]} (does not change the chance by itself)`, points: 0 })
+      if (INFORMATIONAL.has(code))
+        reasons.push({ code, text: code === 'stage_moved' ? texts[i]! : `${texts[i]} (does not change the chance by itself)`, points: 0 })
       return
     }
     const points = Math.round(contribution * slope * 100)

@@ -51,8 +51,18 @@ async function dealsToScore(tx: Tx, tenantId: string, now: Date) {
 export async function refreshMomentum(tx: Tx, tenantId: string, options: { now?: Date, full?: boolean } = {}): Promise<RefreshResult> {
   const now = options.now ?? new Date()
   const full = options.full ?? false
-  const empty = { scored: 0, reasons: { dirty: 0, unscored: 0, stale: 0, full }, changed: 0, alertsCreated: 0, alertsClosed: 0, refitted: false }
-  const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('momentum:refresh'), hashtext(${tenantId})) as ok`)
+  const empty = {
+    scored: 0,
+    reasons: { dirty: 0, unscored: 0, stale: 0, full },
+    changed: 0,
+    alertsCreated: 0,
+    alertsClosed: 0,
+    refitted: false,
+  }
+  const [lock] = await queryRows<{ ok: boolean }>(
+    tx,
+    sql`select pg_try_advisory_xact_lock(hashtext('momentum:refresh'), hashtext(${tenantId})) as ok`,
+  )
   if (!lock!.ok) return { ...empty, skipped: 'locked' }
 
   const dirty = await queryRows<{ dealId: string, dirtiedAt: string }>(tx, sql`
@@ -71,11 +81,24 @@ export async function refreshMomentum(tx: Tx, tenantId: string, options: { now?:
   else weights = await tenantWeights(tx, tenantId)
 
   const signals = targets && targets.length === 0 ? [] : await dealSignals(tx, tenantId, now, targets ? targets.map(t => t.dealId) : null)
-  const previous = new Map((signals.length
-    ? await queryRows<{ dealId: string, score: number, state: MomentumState, stateSince: Date, signals: Record<string, unknown>, computedAt: Date }>(tx, sql`
+  const previous = new Map(
+    (signals.length
+      ? await queryRows<{
+          dealId: string
+          score: number
+          state: MomentumState
+          stateSince: Date
+          signals: Record<string, unknown>
+          computedAt: Date
+        }>(
+          tx,
+          sql`
         select deal_id as "dealId", score, state, state_since as "stateSince", signals, computed_at as "computedAt" from deal_scores
-        where tenant_id = ${tenantId}::uuid and deal_id = any(${`{${signals.map(s => s.dealId).join(',')}}`}::uuid[])`)
-    : []).map(p => [p.dealId, p]))
+        where tenant_id = ${tenantId}::uuid and deal_id = any(${`{${signals.map(s => s.dealId).join(',')}}`}::uuid[])`,
+        )
+      : []
+    ).map(p => [p.dealId, p]),
+  )
 
   const rows = signals.map((s) => {
     const scored = scoreDeal(s, weights)
@@ -84,11 +107,21 @@ export async function refreshMomentum(tx: Tx, tenantId: string, options: { now?:
   })
 
   if (rows.length) {
-    const payload = JSON.stringify(rows.map(({ s, scored, before }) => ({
-      deal_id: s.dealId, score: scored.score, win_probability: scored.winProbability, state: scored.state, previous_score: before?.score ?? null, previous_state: before?.state ?? null,
-      state_since: before && before.state === scored.state ? new Date(before.stateSince).toISOString() : now.toISOString(),
-      reasons: scored.reasons, signals: { ...s, winProbabilityWeekAgo: scored.winProbabilityWeekAgo }, codes: scored.reasons.map(r => r.code), features: featureRecord(s),
-    })))
+    const payload = JSON.stringify(
+      rows.map(({ s, scored, before }) => ({
+        deal_id: s.dealId,
+        score: scored.score,
+        win_probability: scored.winProbability,
+        state: scored.state,
+        previous_score: before?.score ?? null,
+        previous_state: before?.state ?? null,
+        state_since: before && before.state === scored.state ? new Date(before.stateSince).toISOString() : now.toISOString(),
+        reasons: scored.reasons,
+        signals: { ...s, winProbabilityWeekAgo: scored.winProbabilityWeekAgo },
+        codes: scored.reasons.map(r => r.code),
+        features: featureRecord(s),
+      })),
+    )
     await tx.execute(sql`
       with input as (
         select * from json_to_recordset(${payload}::json) as x(deal_id uuid, score int, win_probability real, state momentum_state, previous_score int,
@@ -106,7 +139,12 @@ export async function refreshMomentum(tx: Tx, tenantId: string, options: { now?:
         win_probability = excluded.win_probability, features = excluded.features`)
   }
 
-  const { created, closed } = await writeAlerts(tx, tenantId, rows.map(r => ({ dealId: r.s.dealId, state: r.scored.state, drafts: r.alerts })), now)
+  const { created, closed } = await writeAlerts(
+    tx,
+    tenantId,
+    rows.map(r => ({ dealId: r.s.dealId, state: r.scored.state, drafts: r.alerts })),
+    now,
+  )
 
   // The events that made deals dirty are accounted for (a closed deal's too); newer ones (dirtied since) stay.
   if (dirty.length) {
@@ -118,7 +156,21 @@ export async function refreshMomentum(tx: Tx, tenantId: string, options: { now?:
   const changed = rows.filter(r => r.before?.score !== r.scored.score || r.before?.state !== r.scored.state)
   const messages: BusMessage[] = []
   for (let i = 0; i < changed.length; i += 50) {
-    messages.push({ tenantId, topic: 'deal.score', data: { deals: changed.slice(i, i + 50).map(r => ({ id: r.s.dealId, score: r.scored.score, winProbability: r.scored.winProbability, state: r.scored.state, change: r.scored.score - (r.before?.score ?? r.scored.score) })) } })
+    messages.push({
+      tenantId,
+      topic: 'deal.score',
+      data: {
+        deals: changed
+          .slice(i, i + 50)
+          .map(r => ({
+            id: r.s.dealId,
+            score: r.scored.score,
+            winProbability: r.scored.winProbability,
+            state: r.scored.state,
+            change: r.scored.score - (r.before?.score ?? r.scored.score),
+          })),
+      },
+    })
   }
   if (created.length) messages.push({ tenantId, topic: 'alert.created', data: { alerts: created.slice(0, 50) } })
   await publish(tx, messages)
@@ -133,7 +185,9 @@ export async function refreshMomentum(tx: Tx, tenantId: string, options: { now?:
  */
 async function writeAlerts(tx: Tx, tenantId: string, deals: { dealId: string, state: MomentumState, drafts: AlertDraft[] }[], now: Date) {
   const at = now.toISOString()
-  const current = JSON.stringify(deals.map(d => ({ deal_id: d.dealId, state: d.state, kinds: d.drafts.map(a => `${a.kind}|${a.occurrence}`) })))
+  const current = JSON.stringify(
+    deals.map(d => ({ deal_id: d.dealId, state: d.state, kinds: d.drafts.map(a => `${a.kind}|${a.occurrence}`) })),
+  )
   const closedRows = await queryRows<{ id: string }>(tx, sql`
     with input as (select * from json_to_recordset(${current}::json) as x(deal_id uuid, state text, kinds text[]))
     update alerts a set status = 'resolved', closed_at = ${at}::timestamptz

@@ -1,6 +1,16 @@
 import type { AlertKind, MomentumState, ScoreReason } from '../../../db/schema'
 import type { DealSignals } from './signals'
-import { predict, REASON_CODES, SHIPPED_WEIGHTS, signalsWeekAgo, stateOf, THRESHOLDS, typicalStageDays, type ReasonCode, type Weights } from './model'
+import {
+  predict,
+  REASON_CODES,
+  SHIPPED_WEIGHTS,
+  signalsWeekAgo,
+  stateOf,
+  THRESHOLDS,
+  typicalStageDays,
+  type ReasonCode,
+  type Weights,
+} from './model'
 
 /**
  * The momentum rules: each deal's chance of winning (./model.ts: the stage's probability moved by
@@ -48,16 +58,28 @@ export function thresholdAlerts(s: DealSignals, now: Date): AlertDraft[] {
   const stageEntry = day(new Date(s.stageEnteredAt))
   const typical = typicalStageDays(s.stage, s.stageMedianDays ?? null, s.stageSamples ?? 0)
   if (s.daysInStage >= typical * 2) {
-    drafts.push({ kind: 'stage_overdue', occurrence: `${s.stage}:${stageEntry}`, message: `${s.name} has been in ${s.stageName} for ${s.daysInStage} days (typical ${Math.round(typical)})` })
+    drafts.push({
+      kind: 'stage_overdue',
+      occurrence: `${s.stage}:${stageEntry}`,
+      message: `${s.name} has been in ${s.stageName} for ${s.daysInStage} days (typical ${Math.round(typical)})`,
+    })
   }
   if (s.probability >= THRESHOLDS.lateStageProbability && s.daysSinceTwoWay !== null && s.daysSinceTwoWay >= 10 && s.daysInStage >= 10) {
-    drafts.push({ kind: 'quiet_after_proposal', occurrence: `${s.stage}:${stageEntry}`, message: `${s.name} went quiet in ${s.stageName}: no reply in ${s.daysSinceTwoWay} days` })
+    drafts.push({
+      kind: 'quiet_after_proposal',
+      occurrence: `${s.stage}:${stageEntry}`,
+      message: `${s.name} went quiet in ${s.stageName}: no reply in ${s.daysSinceTwoWay} days`,
+    })
   }
   if (s.daysToClose !== null && s.daysToClose < 0 && s.closeDate) {
     drafts.push({ kind: 'close_date_passed', occurrence: s.closeDate, message: `${s.name}'s close date (${s.closeDate}) has passed` })
   }
   if (s.contactsBefore === 1 && s.contacts7 === 0 && s.contactsLost14 >= 1) {
-    drafts.push({ kind: 'lost_only_contact', occurrence: day(now), message: `${s.name} lost its only engaged contact (bounced or unsubscribed)` })
+    drafts.push({
+      kind: 'lost_only_contact',
+      occurrence: day(now),
+      message: `${s.name} lost its only engaged contact (bounced or unsubscribed)`,
+    })
   }
   return drafts
 }
@@ -116,7 +138,8 @@ export function nextAction(s: Pick<DealSignals, 'stageName' | 'daysSinceTwoWay'>
   if (codes.has('single_threaded')) return 'Bring in a second stakeholder'
   if (codes.has('amount_cut')) return 'Check scope and budget before the next call'
   if (codes.has('replies_slowing')) return 'Ask what changed on their side'
-  if (codes.has('buyer_engaging') || codes.has('multi_threaded') || codes.has('new_stakeholder') || codes.has('close_soon_engaged')) return 'Book the next meeting while momentum is high'
+  if (codes.has('buyer_engaging') || codes.has('multi_threaded') || codes.has('new_stakeholder') || codes.has('close_soon_engaged'))
+    return 'Book the next meeting while momentum is high'
   return 'Log the next step'
 }
 

@@ -30,5 +30,12 @@ export const SHIPPED = {
     stage_moved: 0.419,
     unanswered_outreach: 0,
   },
-  state: { atRiskChange: -0.82, atRiskBelowStage: -1.47, stallingChange: -0.43, stallingBelowStage: -0.4, acceleratingChange: 0.54, acceleratingAboveStage: 0.17 },
+  state: {
+    atRiskChange: -0.82,
+    atRiskBelowStage: -1.47,
+    stallingChange: -0.43,
+    stallingBelowStage: -0.4,
+    acceleratingChange: 0.54,
+    acceleratingAboveStage: 0.17,
+  },
 } as const

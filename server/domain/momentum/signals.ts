@@ -117,7 +117,9 @@ export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: 
   const ago = (days: number): SQL => sql.raw(`(timestamptz '${at}' - interval '${days} days')`)
   /** occurred_at in (now - from, now - to]. */
   const within = (from: number, to = 0) => sql`occurred_at > ${ago(from)} and occurred_at <= ${ago(to)}`
-  return queryRows<DealSignals>(tx, sql`
+  return queryRows<DealSignals>(
+    tx,
+    sql`
     with open_deals as (
       select d.id, d.owner_id, d.name, d.stage, s.name as stage_name, coalesce(d.probability, s.probability) as probability,
              d.amount, d.close_date, d.stage_entered_at, d.created_at
@@ -258,5 +260,6 @@ export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: 
     left join entered en on en.deal_id = o.id
     left join stage_from sf on sf.deal_id = o.id
     left join pipeline_stages ps on ps.tenant_id = ${tenantId}::uuid and ps.key = sf.stage and ps.kind = 'open'
-    left join typical t on t.stage = o.stage`)
+    left join typical t on t.stage = o.stage`,
+  )
 }

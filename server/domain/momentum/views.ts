@@ -12,10 +12,15 @@ import { publish } from '../events/bus'
  */
 export async function refreshTenantViews(tx: Tx, tenantId: string): Promise<{ skipped?: 'locked', groups: number }> {
   // One refresh of a tenant at a time; a second caller finds it under way and skips.
-  const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('pipeline:refresh'), hashtext(${tenantId})) as ok`)
+  const [lock] = await queryRows<{ ok: boolean }>(
+    tx,
+    sql`select pg_try_advisory_xact_lock(hashtext('pipeline:refresh'), hashtext(${tenantId})) as ok`,
+  )
   if (!lock!.ok) return { skipped: 'locked', groups: 0 }
   await tx.execute(sql`delete from pipeline_summary_rows where tenant_id = ${tenantId}::uuid`)
-  const [written] = await queryRows<{ n: number }>(tx, sql`
+  const [written] = await queryRows<{ n: number }>(
+    tx,
+    sql`
     with written as (
       insert into pipeline_summary_rows (tenant_id, group_key, level, owner_id, team_id, stage, deals, value, weighted, accelerating, steady, stalling, at_risk, refreshed_at)
       select d.tenant_id,
@@ -41,7 +46,8 @@ export async function refreshTenantViews(tx: Tx, tenantId: string): Promise<{ sk
       where d.tenant_id = ${tenantId}::uuid
       group by grouping sets ((d.tenant_id, d.stage), (d.tenant_id, u.team_id, d.stage), (d.tenant_id, d.owner_id, d.stage))
       returning 1
-    ) select count(*)::int as n from written`)
+    ) select count(*)::int as n from written`,
+  )
   // Activity per user, day and type over the last 90 days (machine-flagged email events left out).
   await tx.execute(sql`delete from activity_daily_rows where tenant_id = ${tenantId}::uuid`)
   await tx.execute(sql`
@@ -61,7 +67,10 @@ export async function refreshTenantViews(tx: Tx, tenantId: string): Promise<{ sk
 }
 
 /** Refreshes the views of one tenant, or of every tenant one after the other (the scheduler). */
-export async function refreshPipelineViews(db: AppDatabase, only?: string): Promise<{ skipped?: 'locked', views: string[], tenants: number }> {
+export async function refreshPipelineViews(
+  db: AppDatabase,
+  only?: string,
+): Promise<{ skipped?: 'locked', views: string[], tenants: number }> {
   let done = 0
   let locked = 0
   for (const tenantId of await tenantIds(db, only)) {
@@ -69,10 +78,23 @@ export async function refreshPipelineViews(db: AppDatabase, only?: string): Prom
     if (result.skipped) locked++
     else done++
   }
-  return { ...(locked && !done ? { skipped: 'locked' as const } : {}), views: done ? ['pipeline_summary', 'activity_daily'] : [], tenants: done }
+  return {
+    ...(locked && !done ? { skipped: 'locked' as const } : {}),
+    views: done ? ['pipeline_summary', 'activity_daily'] : [],
+    tenants: done,
+  }
 }
 
-export interface StageSummary { stage: string, count: number, value: number, weighted: number, accelerating: number, steady: number, stalling: number, atRisk: number }
+export interface StageSummary {
+  stage: string
+  count: number
+  value: number
+  weighted: number
+  accelerating: number
+  steady: number
+  stalling: number
+  atRisk: number
+}
 
 /**
  * The pipeline per stage for the tenant, a team or an owner, from the materialized view (no
@@ -88,7 +110,10 @@ export async function pipelineSummary(tx: Tx, groupKey: string) {
     left join pipeline_summary p on p.stage = s.key and p.group_key = ${groupKey}
     where s.tenant_id = momentum_tenant()
     order by s.position`)
-  const refreshed = await queryRows<{ at: Date | null }>(tx, sql`select refreshed_at as at from tenant_views_refreshed where tenant_id = momentum_tenant()`)
+  const refreshed = await queryRows<{ at: Date | null }>(
+    tx,
+    sql`select refreshed_at as at from tenant_views_refreshed where tenant_id = momentum_tenant()`,
+  )
   const open = rows.filter(r => r.kind === 'open')
   return {
     stages: rows.map(({ refreshedAt: _r, position: _p, ...r }) => r),
@@ -104,7 +129,9 @@ export async function pipelineSummary(tx: Tx, groupKey: string) {
 
 /** Each open deal as it stands now, as the day's snapshot (re-running the same day replaces it). */
 export async function snapshotPipeline(tx: Tx, tenantId: string, now: Date): Promise<number> {
-  const rows = await queryRows<{ n: number }>(tx, sql`
+  const rows = await queryRows<{ n: number }>(
+    tx,
+    sql`
     with written as (
       insert into pipeline_snapshots (tenant_id, day, deal_id, owner_id, stage, amount, currency, close_date, forecast_category, probability, score, state)
       select d.tenant_id, (${now.toISOString()}::timestamptz at time zone 'UTC')::date, d.id, d.owner_id, d.stage, d.amount, d.currency, d.close_date,
@@ -118,6 +145,7 @@ export async function snapshotPipeline(tx: Tx, tenantId: string, now: Date): Pro
         probability = excluded.probability, score = excluded.score, state = excluded.state
       returning 1
     )
-    select count(*)::int as n from written`)
+    select count(*)::int as n from written`,
+  )
   return rows[0]!.n
 }

@@ -19,13 +19,25 @@ export const AccountCreateSchema = z.object({
 export const AccountPatchSchema = AccountCreateSchema.partial().strict().refine(p => Object.keys(p).length > 0, 'nothing to change')
 
 /** Creates an account (owned by the actor unless `ownerId` says otherwise). */
-export async function createAccount(tx: Tx, actor: Actor, input: { name: string, domain?: string | null, industry?: string | null, ownerId?: string | null, custom?: CustomValues }) {
+export async function createAccount(
+  tx: Tx,
+  actor: Actor,
+  input: { name: string, domain?: string | null, industry?: string | null, ownerId?: string | null, custom?: CustomValues },
+) {
   const now = when(actor)
   await checkReferences(tx, actor.tenantId, { ownerId: input.ownerId })
   const custom = await checkCustom(tx, actor.tenantId, 'account', {}, input.custom)
-  const [account] = await tx.insert(accounts).values({
-    tenantId: actor.tenantId, ...input, custom, ownerId: input.ownerId ?? actor.userId, createdAt: now, updatedAt: now,
-  }).returning()
+  const [account] = await tx
+    .insert(accounts)
+    .values({
+      tenantId: actor.tenantId,
+      ...input,
+      custom,
+      ownerId: input.ownerId ?? actor.userId,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
   return account!
 }
 
@@ -74,11 +86,25 @@ export async function assertAccount(tx: Tx, tenantId: string, id: string) {
 export async function getAccount(tx: Tx, tenantId: string, id: string) {
   const [account] = await tx.select().from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, id)))
   if (!account) throw notFound('account')
-  const people = await tx.select({ id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName, email: contacts.email, title: contacts.title })
-    .from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.accountId, id))).orderBy(asc(contacts.lastName), asc(contacts.firstName))
-  const openDeals = await tx.select({ id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, currency: deals.currency, closeDate: deals.closeDate, ownerId: deals.ownerId })
-    .from(deals).innerJoin(pipelineStages, and(eq(pipelineStages.tenantId, deals.tenantId), eq(pipelineStages.key, deals.stage)))
-    .where(and(eq(deals.tenantId, tenantId), eq(deals.accountId, id), eq(pipelineStages.kind, 'open'))).orderBy(desc(deals.amount))
+  const people = await tx
+    .select({ id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName, email: contacts.email, title: contacts.title })
+    .from(contacts)
+    .where(and(eq(contacts.tenantId, tenantId), eq(contacts.accountId, id)))
+    .orderBy(asc(contacts.lastName), asc(contacts.firstName))
+  const openDeals = await tx
+    .select({
+      id: deals.id,
+      name: deals.name,
+      stage: deals.stage,
+      amount: deals.amount,
+      currency: deals.currency,
+      closeDate: deals.closeDate,
+      ownerId: deals.ownerId,
+    })
+    .from(deals)
+    .innerJoin(pipelineStages, and(eq(pipelineStages.tenantId, deals.tenantId), eq(pipelineStages.key, deals.stage)))
+    .where(and(eq(deals.tenantId, tenantId), eq(deals.accountId, id), eq(pipelineStages.kind, 'open')))
+    .orderBy(desc(deals.amount))
   const recentEvents = await tx.select().from(events).where(and(eq(events.tenantId, tenantId), eq(events.accountId, id)))
     .orderBy(desc(events.occurredAt)).limit(20)
   return { ...account, contacts: people, openDeals, recentEvents }
@@ -86,7 +112,11 @@ export async function getAccount(tx: Tx, tenantId: string, id: string) {
 
 export async function updateAccount(tx: Tx, tenantId: string, id: string, patch: z.output<typeof AccountPatchSchema>) {
   await checkReferences(tx, tenantId, { ownerId: patch.ownerId })
-  const [existing] = await tx.select({ custom: accounts.custom }).from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, id))).for('update')
+  const [existing] = await tx
+    .select({ custom: accounts.custom })
+    .from(accounts)
+    .where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, id)))
+    .for('update')
   if (!existing) throw notFound('account')
   const custom = patch.custom === undefined ? undefined : await checkCustom(tx, tenantId, 'account', existing.custom, patch.custom)
   const [account] = await tx.update(accounts).set({ ...patch, custom, updatedAt: new Date() })
@@ -99,7 +129,10 @@ export async function updateAccount(tx: Tx, tenantId: string, id: string, patch:
 /** Deletes an account; its deals and contacts stay, without it. */
 export async function deleteAccount(tx: Tx, tenantId: string, id: string) {
   await tx.update(deals).set({ accountId: null, updatedAt: new Date() }).where(and(eq(deals.tenantId, tenantId), eq(deals.accountId, id)))
-  await tx.update(contacts).set({ accountId: null, updatedAt: new Date() }).where(and(eq(contacts.tenantId, tenantId), eq(contacts.accountId, id)))
+  await tx
+    .update(contacts)
+    .set({ accountId: null, updatedAt: new Date() })
+    .where(and(eq(contacts.tenantId, tenantId), eq(contacts.accountId, id)))
   const [gone] = await tx.delete(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, id))).returning({ id: accounts.id })
   if (!gone) throw notFound('account')
   await recordsChanged(tx, tenantId)

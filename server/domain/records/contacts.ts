@@ -23,9 +23,18 @@ export async function createContact(tx: Tx, actor: Actor, input: NewContact) {
   const now = when(actor)
   await checkReferences(tx, actor.tenantId, { accountId: input.accountId, ownerId: input.ownerId })
   const custom = await checkCustom(tx, actor.tenantId, 'contact', {}, input.custom)
-  const [contact] = await tx.insert(contacts).values({
-    tenantId: actor.tenantId, ...input, custom, email: input.email?.toLowerCase() ?? null, ownerId: input.ownerId ?? actor.userId, createdAt: now, updatedAt: now,
-  }).returning()
+  const [contact] = await tx
+    .insert(contacts)
+    .values({
+      tenantId: actor.tenantId,
+      ...input,
+      custom,
+      email: input.email?.toLowerCase() ?? null,
+      ownerId: input.ownerId ?? actor.userId,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
   return contact!
 }
 
@@ -66,7 +75,14 @@ export async function listContacts(tx: Tx, tenantId: string, query: ContactListQ
   const where: (SQL | undefined)[] = [eq(contacts.tenantId, tenantId)]
   if (query.q) {
     const term = containing(query.q)
-    where.push(or(ilike(contacts.firstName, term), ilike(contacts.lastName, term), ilike(contacts.email, term), ilike(sql`${contacts.firstName} || ' ' || ${contacts.lastName}`, term)))
+    where.push(
+      or(
+        ilike(contacts.firstName, term),
+        ilike(contacts.lastName, term),
+        ilike(contacts.email, term),
+        ilike(sql`${contacts.firstName} || ' ' || ${contacts.lastName}`, term),
+      ),
+    )
   }
   if (query.accountId) where.push(eq(contacts.accountId, query.accountId))
   if (query.ownerId) where.push(eq(contacts.ownerId, query.ownerId))
@@ -92,10 +108,15 @@ export async function getContact(tx: Tx, tenantId: string, id: string) {
   const [contact] = await tx.select().from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)))
   if (!contact) throw notFound('contact')
   const [account] = contact.accountId
-    ? await tx.select({ id: accounts.id, name: accounts.name }).from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, contact.accountId)))
+    ? await tx
+        .select({ id: accounts.id, name: accounts.name })
+        .from(accounts)
+        .where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, contact.accountId)))
     : []
-  const theirDeals = await tx.select({ id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, currency: deals.currency, role: dealContacts.role })
-    .from(dealContacts).innerJoin(deals, and(eq(deals.tenantId, dealContacts.tenantId), eq(deals.id, dealContacts.dealId)))
+  const theirDeals = await tx
+    .select({ id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, currency: deals.currency, role: dealContacts.role })
+    .from(dealContacts)
+    .innerJoin(deals, and(eq(deals.tenantId, dealContacts.tenantId), eq(deals.id, dealContacts.dealId)))
     .where(and(eq(dealContacts.tenantId, tenantId), eq(dealContacts.contactId, id)))
   const recentEvents = await tx.select().from(events).where(and(eq(events.tenantId, tenantId), eq(events.contactId, id)))
     .orderBy(desc(events.occurredAt)).limit(20)
@@ -104,7 +125,11 @@ export async function getContact(tx: Tx, tenantId: string, id: string) {
 
 export async function updateContact(tx: Tx, tenantId: string, id: string, patch: z.output<typeof ContactPatchSchema>) {
   await checkReferences(tx, tenantId, { accountId: patch.accountId, ownerId: patch.ownerId })
-  const [existing] = await tx.select({ custom: contacts.custom }).from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id))).for('update')
+  const [existing] = await tx
+    .select({ custom: contacts.custom })
+    .from(contacts)
+    .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)))
+    .for('update')
   if (!existing) throw notFound('contact')
   const custom = patch.custom === undefined ? undefined : await checkCustom(tx, tenantId, 'contact', existing.custom, patch.custom)
   const [contact] = await tx.update(contacts).set({ ...patch, custom, updatedAt: new Date() })

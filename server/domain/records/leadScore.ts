@@ -8,8 +8,30 @@ export interface LeadSignals {
 }
 
 /** Points per lead source (anything else: `other`). */
-export const SOURCE_POINTS: Record<string, number> = { referral: 25, inbound: 20, website: 20, event: 15, partner: 15, outbound: 5, import: 5, other: 10 }
-const FREE_MAIL = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'live.com', 'icloud.com', 'aol.com', 'proton.me', 'protonmail.com', 'gmx.net', 'web.de'])
+export const SOURCE_POINTS: Record<string, number> = {
+  referral: 25,
+  inbound: 20,
+  website: 20,
+  event: 15,
+  partner: 15,
+  outbound: 5,
+  import: 5,
+  other: 10,
+}
+const FREE_MAIL = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'hotmail.com',
+  'outlook.com',
+  'live.com',
+  'icloud.com',
+  'aol.com',
+  'proton.me',
+  'protonmail.com',
+  'gmx.net',
+  'web.de',
+])
 const SENIOR = /\b(chief|c[eftoi]o|vp|vice president|head|director|founder|owner|president|partner)\b/i
 
 /**

@@ -49,7 +49,18 @@ export async function createLead(tx: Tx, actor: Actor, input: z.output<typeof Le
   await checkReferences(tx, actor.tenantId, { ownerId: input.ownerId })
   const { score, reasons } = scoreLead(input)
   const custom = await checkCustom(tx, actor.tenantId, 'lead', {}, input.custom)
-  const [lead] = await tx.insert(leads).values({ tenantId: actor.tenantId, ...input, engagement: input.engagement ?? {}, custom, ownerId: input.ownerId ?? actor.userId, score, scoreReasons: reasons }).returning()
+  const [lead] = await tx
+    .insert(leads)
+    .values({
+      tenantId: actor.tenantId,
+      ...input,
+      engagement: input.engagement ?? {},
+      custom,
+      ownerId: input.ownerId ?? actor.userId,
+      score,
+      scoreReasons: reasons,
+    })
+    .returning()
   return lead!
 }
 
@@ -62,7 +73,15 @@ const SORTS: Record<LeadSort, KeysetSort> = {
 /** The list query's cursor check: 400 naming `cursor` for one its sort did not hand out. */
 export const checkLeadCursor = cursorOfSort(SORTS, 'score')
 
-export interface LeadListQuery { limit: number, cursor?: string, q?: string, status?: string, source?: string, ownerId?: string, sort?: LeadSort }
+export interface LeadListQuery {
+  limit: number
+  cursor?: string
+  q?: string
+  status?: string
+  source?: string
+  ownerId?: string
+  sort?: LeadSort
+}
 
 /** Leads the transaction may see, best score first (or newest, or by name); `q` matches name, company and email. */
 export async function listLeads(tx: Tx, tenantId: string, query: LeadListQuery) {
@@ -100,12 +119,16 @@ export async function updateLead(tx: Tx, tenantId: string, id: string, patch: z.
   await checkReferences(tx, tenantId, { ownerId: patch.ownerId })
   const [existing] = await tx.select().from(leads).where(and(eq(leads.tenantId, tenantId), eq(leads.id, id))).for('update')
   if (!existing) throw notFound('lead')
-  if (existing.status === 'converted') throw conflict('a converted lead cannot be edited', { error: 'already_converted', dealId: existing.convertedDealId })
+  if (existing.status === 'converted')
+    throw conflict('a converted lead cannot be edited', { error: 'already_converted', dealId: existing.convertedDealId })
   const custom = patch.custom === undefined ? undefined : await checkCustom(tx, tenantId, 'lead', existing.custom, patch.custom)
   const next = { ...existing, ...patch, engagement: patch.engagement ?? existing.engagement }
   const { score, reasons } = scoreLead(next)
-  const [lead] = await tx.update(leads).set({ ...patch, engagement: next.engagement, custom, score, scoreReasons: reasons, updatedAt: new Date() })
-    .where(and(eq(leads.tenantId, tenantId), eq(leads.id, id))).returning()
+  const [lead] = await tx
+    .update(leads)
+    .set({ ...patch, engagement: next.engagement, custom, score, scoreReasons: reasons, updatedAt: new Date() })
+    .where(and(eq(leads.tenantId, tenantId), eq(leads.id, id)))
+    .returning()
   return lead!
 }
 
@@ -116,7 +139,8 @@ export async function updateLead(tx: Tx, tenantId: string, id: string, patch: z.
 export async function convertLead(tx: Tx, actor: Actor, leadId: string, input: z.output<typeof LeadConvertSchema>) {
   const [lead] = await tx.select().from(leads).where(and(eq(leads.tenantId, actor.tenantId), eq(leads.id, leadId))).for('update')
   if (!lead) throw notFound('lead')
-  if (lead.status === 'converted') throw conflict('this lead is already converted', { error: 'already_converted', dealId: lead.convertedDealId })
+  if (lead.status === 'converted')
+    throw conflict('this lead is already converted', { error: 'already_converted', dealId: lead.convertedDealId })
   const owned = { ...actor, userId: lead.ownerId ?? actor.userId }
   const domain = lead.email?.split('@')[1]
   const companyName = lead.company?.trim() || lead.name
@@ -127,16 +151,29 @@ export async function convertLead(tx: Tx, actor: Actor, leadId: string, input: z
   if (!account && input.accountId) throw notFound('account')
   account ??= await createAccount(tx, owned, { name: companyName, domain: domain ?? null })
   let [contact] = lead.email
-    ? await tx.select().from(contacts).where(and(eq(contacts.tenantId, actor.tenantId), eq(sql`lower(${contacts.email})`, lead.email))).limit(1)
+    ? await tx
+        .select()
+        .from(contacts)
+        .where(and(eq(contacts.tenantId, actor.tenantId), eq(sql`lower(${contacts.email})`, lead.email)))
+        .limit(1)
     : []
   if (!contact) {
     const [firstName, ...rest] = lead.name.split(/\s+/)
-    contact = await createContact(tx, owned, { firstName: firstName!, lastName: rest.join(' '), email: lead.email, title: lead.title, accountId: account.id })
+    contact = await createContact(tx, owned, {
+      firstName: firstName!,
+      lastName: rest.join(' '),
+      email: lead.email,
+      title: lead.title,
+      accountId: account.id,
+    })
   }
   const deal = await createDeal(tx, owned, {
     name: input.dealName ?? `${account.name} — new business`, amount: input.amount, closeDate: input.closeDate ?? null,
     accountId: account.id, contactIds: [contact.id], source: lead.source,
   })
-  await tx.update(leads).set({ status: 'converted', convertedDealId: deal.id, updatedAt: new Date() }).where(and(eq(leads.tenantId, actor.tenantId), eq(leads.id, leadId)))
+  await tx
+    .update(leads)
+    .set({ status: 'converted', convertedDealId: deal.id, updatedAt: new Date() })
+    .where(and(eq(leads.tenantId, actor.tenantId), eq(leads.id, leadId)))
   return { account, contact, deal }
 }

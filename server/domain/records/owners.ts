@@ -29,15 +29,26 @@ export function placeholderEmail(name: string) {
  * nobody here has as inactive reps (a placeholder address for a name alone). `known` may carry
  * what an earlier batch of the same run found; answers it.
  */
-export async function resolveOwnerIds(tx: Tx, tenantId: string, refs: readonly OwnerRef[], known = new Map<string, string>()): Promise<Map<string, string>> {
+export async function resolveOwnerIds(
+  tx: Tx,
+  tenantId: string,
+  refs: readonly OwnerRef[],
+  known = new Map<string, string>(),
+): Promise<Map<string, string>> {
   const wanted = distinct(refs.map(ownerKey)).filter(k => !known.has(k))
   if (!wanted.length) return known
   const emails = wanted.filter(k => k.startsWith('e:')).map(k => k.slice(2))
   const names = wanted.filter(k => k.startsWith('n:')).map(k => k.slice(2))
   const lookup = async () => {
-    const found = await tx.select({ id: users.id, email: sql<string>`lower(${users.email})`, name: sql<string>`lower(${users.name})` })
+    const found = await tx
+      .select({ id: users.id, email: sql<string>`lower(${users.email})`, name: sql<string>`lower(${users.name})` })
       .from(users)
-      .where(and(eq(users.tenantId, tenantId), sql`(lower(${users.email}) in ${emails.length ? emails : ['']} or lower(${users.name}) in ${names.length ? names : ['']})`))
+      .where(
+        and(
+          eq(users.tenantId, tenantId),
+          sql`(lower(${users.email}) in ${emails.length ? emails : ['']} or lower(${users.name}) in ${names.length ? names : ['']})`,
+        ),
+      )
       .orderBy(sql`${users.active} desc`, asc(users.createdAt))
     // The best match is the first: set it last.
     for (const u of found.toReversed()) {
@@ -49,11 +60,16 @@ export async function resolveOwnerIds(tx: Tx, tenantId: string, refs: readonly O
   const missing = wanted.filter(k => !known.has(k))
   if (missing.length) {
     const byKey = new Map(refs.map(r => [ownerKey(r), r]))
-    await tx.insert(users).values(missing.map((key) => {
-      const ref = byKey.get(key)!
-      const email = ref.email?.toLowerCase() ?? placeholderEmail(ref.name!)
-      return { tenantId, email, name: (ref.name ?? email.split('@')[0]!).slice(0, 200), role: 'rep' as const, active: false }
-    })).onConflictDoNothing()
+    await tx
+      .insert(users)
+      .values(
+        missing.map((key) => {
+          const ref = byKey.get(key)!
+          const email = ref.email?.toLowerCase() ?? placeholderEmail(ref.name!)
+          return { tenantId, email, name: (ref.name ?? email.split('@')[0]!).slice(0, 200), role: 'rep' as const, active: false }
+        }),
+      )
+      .onConflictDoNothing()
     await lookup()
   }
   return known

@@ -36,7 +36,10 @@ export function decodeSortKey(sort: KeysetSort, cursor: string | undefined): [st
  * naming `cursor` otherwise, before the database would be asked to read the value as the sort's type.
  */
 export function cursorOfSort<S extends string>(sorts: Record<S, KeysetSort>, fallback: NoInfer<S>) {
-  return (query: { sort?: S, cursor?: string }, ctx: { addIssue: (issue: { code: 'custom', path: string[], message: string }) => void }) => {
+  return (
+    query: { sort?: S, cursor?: string },
+    ctx: { addIssue: (issue: { code: 'custom', path: string[], message: string }) => void },
+  ) => {
     if (query.cursor !== undefined && !decodeSortKey(sorts[query.sort ?? fallback], query.cursor)) {
       ctx.addIssue({ code: 'custom', path: ['cursor'], message: 'not a cursor this API returned for this sort' })
     }

@@ -31,26 +31,67 @@ export async function exportContact(tx: Tx, actor: Actor, id: string) {
   const [contact] = await tx.select().from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)))
   if (!contact) throw notFound('contact')
   const [account] = contact.accountId
-    ? await tx.select({ id: accounts.id, name: accounts.name, domain: accounts.domain }).from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, contact.accountId)))
+    ? await tx
+        .select({ id: accounts.id, name: accounts.name, domain: accounts.domain })
+        .from(accounts)
+        .where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, contact.accountId)))
     : []
-  const theirDeals = await tx.select({ id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, currency: deals.currency, role: dealContacts.role })
-    .from(dealContacts).innerJoin(deals, and(eq(deals.tenantId, dealContacts.tenantId), eq(deals.id, dealContacts.dealId)))
+  const theirDeals = await tx
+    .select({ id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, currency: deals.currency, role: dealContacts.role })
+    .from(dealContacts)
+    .innerJoin(deals, and(eq(deals.tenantId, dealContacts.tenantId), eq(deals.id, dealContacts.dealId)))
     .where(and(eq(dealContacts.tenantId, tenantId), eq(dealContacts.contactId, id)))
   const theirNotes = await tx.select({ id: notes.id, body: notes.body, dealId: notes.dealId, createdAt: notes.createdAt }).from(notes)
     .where(and(eq(notes.tenantId, tenantId), eq(notes.contactId, id))).orderBy(asc(notes.createdAt))
   const theirTasks = await tx.select({ id: tasks.id, title: tasks.title, dueAt: tasks.dueAt, doneAt: tasks.doneAt }).from(tasks)
     .where(and(eq(tasks.tenantId, tenantId), eq(tasks.contactId, id))).orderBy(asc(tasks.createdAt))
-  const theirEventRows = await tx.select({
-    id: events.id, type: events.type, occurredAt: events.occurredAt, source: events.source, dealId: events.dealId, actorEmail: events.actorEmail, metadata: events.metadata,
-  }).from(events).where(theirEvents(tenantId, id, contact.email)).orderBy(asc(events.occurredAt))
-  const emails = await tx.select({
-    id: emailMessages.id, direction: emailMessages.direction, messageId: emailMessages.messageId, inReplyTo: emailMessages.inReplyTo, dealId: emailMessages.dealId,
-    from: emailMessages.fromAddress, to: emailMessages.toAddress, subject: emailMessages.subject, at: emailMessages.at, deliveredAt: emailMessages.deliveredAt,
-    lastClickAt: emailMessages.lastClickAt, lastClickUrl: emailMessages.lastClickUrl, rawPayload: emailMessages.rawPayload, rawReceivedAt: emailMessages.rawReceivedAt,
-  }).from(emailMessages).where(theirMessages(tenantId, id, contact.email)).orderBy(asc(emailMessages.at))
+  const theirEventRows = await tx
+    .select({
+      id: events.id,
+      type: events.type,
+      occurredAt: events.occurredAt,
+      source: events.source,
+      dealId: events.dealId,
+      actorEmail: events.actorEmail,
+      metadata: events.metadata,
+    })
+    .from(events)
+    .where(theirEvents(tenantId, id, contact.email))
+    .orderBy(asc(events.occurredAt))
+  const emails = await tx
+    .select({
+      id: emailMessages.id,
+      direction: emailMessages.direction,
+      messageId: emailMessages.messageId,
+      inReplyTo: emailMessages.inReplyTo,
+      dealId: emailMessages.dealId,
+      from: emailMessages.fromAddress,
+      to: emailMessages.toAddress,
+      subject: emailMessages.subject,
+      at: emailMessages.at,
+      deliveredAt: emailMessages.deliveredAt,
+      lastClickAt: emailMessages.lastClickAt,
+      lastClickUrl: emailMessages.lastClickUrl,
+      rawPayload: emailMessages.rawPayload,
+      rawReceivedAt: emailMessages.rawReceivedAt,
+    })
+    .from(emailMessages)
+    .where(theirMessages(tenantId, id, contact.email))
+    .orderBy(asc(emailMessages.at))
   const asLead = contact.email
-    ? await tx.select({ id: leads.id, name: leads.name, email: leads.email, company: leads.company, title: leads.title, source: leads.source, status: leads.status, createdAt: leads.createdAt })
-        .from(leads).where(and(eq(leads.tenantId, tenantId), sql`lower(${leads.email}) = ${contact.email.toLowerCase()}`))
+    ? await tx
+        .select({
+          id: leads.id,
+          name: leads.name,
+          email: leads.email,
+          company: leads.company,
+          title: leads.title,
+          source: leads.source,
+          status: leads.status,
+          createdAt: leads.createdAt,
+        })
+        .from(leads)
+        .where(and(eq(leads.tenantId, tenantId), sql`lower(${leads.email}) = ${contact.email.toLowerCase()}`))
     : []
   await audit(tx, actor, 'data.exported', { targetType: 'contact', targetId: id })
   return {
@@ -86,11 +127,21 @@ export async function eraseContact(tx: Tx, actor: Actor, id: string, now = new D
   const notesBlanked = (await tx.update(notes).set({ body: ERASED, updatedAt: now })
     .where(and(eq(notes.tenantId, tenantId), eq(notes.contactId, id))).returning({ id: notes.id })).length
   const leadsErased = contact.email
-    ? (await tx.update(leads).set({ name: ERASED, email: null, title: null, custom: {}, updatedAt: now })
-        .where(and(eq(leads.tenantId, tenantId), sql`lower(${leads.email}) = ${contact.email.toLowerCase()}`)).returning({ id: leads.id })).length
+    ? (
+        await tx
+          .update(leads)
+          .set({ name: ERASED, email: null, title: null, custom: {}, updatedAt: now })
+          .where(and(eq(leads.tenantId, tenantId), sql`lower(${leads.email}) = ${contact.email.toLowerCase()}`))
+          .returning({ id: leads.id })
+      ).length
     : 0
-  const emailsErased = (await tx.update(emailMessages).set({ fromAddress: null, toAddress: null, subject: ERASED, lastClickUrl: null, rawPayload: null })
-    .where(theirMessages(tenantId, id, contact.email)).returning({ id: emailMessages.id })).length
+  const emailsErased = (
+    await tx
+      .update(emailMessages)
+      .set({ fromAddress: null, toAddress: null, subject: ERASED, lastClickUrl: null, rawPayload: null })
+      .where(theirMessages(tenantId, id, contact.email))
+      .returning({ id: emailMessages.id })
+  ).length
   const [erased] = await queryRows<{ n: number }>(tx, sql`select momentum_erase_contact_events(${id}::uuid, ${contact.email}::text) as n`)
   const counts = { events: erased!.n, notes: notesBlanked, leads: leadsErased, emails: emailsErased }
   await audit(tx, actor, 'data.erased', { targetType: 'contact', targetId: id, metadata: counts })

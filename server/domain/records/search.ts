@@ -20,7 +20,9 @@ export interface SearchHit {
 export async function search(tx: Tx, tenantId: string, q: string, limit = 20): Promise<SearchHit[]> {
   const term = q.trim().toLowerCase()
   const like = `%${term.replace(/[\\%_]/g, c => `\\${c}`)}%`
-  return queryRows<SearchHit>(tx, sql`
+  return queryRows<SearchHit>(
+    tx,
+    sql`
     with hits as (
       select 'account' as type, a.id, a.name as title, a.domain as subtitle, null::uuid as deal_id,
              greatest(similarity(lower(a.name), ${term}), word_similarity(${term}, lower(a.name)), case when lower(a.name) like ${like} then 0.9 else 0 end) as rank
@@ -45,5 +47,6 @@ export async function search(tx: Tx, tenantId: string, q: string, limit = 20): P
       where n.tenant_id = ${tenantId} and to_tsvector('simple', n.body) @@ websearch_to_tsquery('simple', ${term})
     )
     select type, id, title, subtitle, deal_id as "dealId", round(rank::numeric, 3)::float as rank
-    from hits order by rank desc, title limit ${limit}`)
+    from hits order by rank desc, title limit ${limit}`,
+  )
 }

@@ -36,8 +36,17 @@ export interface Viewer {
 }
 
 const columns = {
-  id: savedViews.id, name: savedViews.name, recordType: savedViews.recordType, filters: savedViews.filters, sort: savedViews.sort,
-  columns: savedViews.columns, shared: savedViews.shared, ownerId: savedViews.ownerId, ownerName: users.name, createdAt: savedViews.createdAt, updatedAt: savedViews.updatedAt,
+  id: savedViews.id,
+  name: savedViews.name,
+  recordType: savedViews.recordType,
+  filters: savedViews.filters,
+  sort: savedViews.sort,
+  columns: savedViews.columns,
+  shared: savedViews.shared,
+  ownerId: savedViews.ownerId,
+  ownerName: users.name,
+  createdAt: savedViews.createdAt,
+  updatedAt: savedViews.updatedAt,
 }
 
 /** Views the viewer may use: their own, and the shared ones of their team (admins: every shared one). */
@@ -49,9 +58,17 @@ function visibleTo(viewer: Viewer) {
 }
 
 export async function listViews(tx: Tx, viewer: Viewer, recordType?: string) {
-  const rows = await tx.select({ ...columns, mine: sql<boolean>`${savedViews.ownerId} = ${viewer.userId}::uuid` }).from(savedViews)
+  const rows = await tx
+    .select({ ...columns, mine: sql<boolean>`${savedViews.ownerId} = ${viewer.userId}::uuid` })
+    .from(savedViews)
     .innerJoin(users, and(eq(users.tenantId, savedViews.tenantId), eq(users.id, savedViews.ownerId)))
-    .where(and(eq(savedViews.tenantId, viewer.tenantId), visibleTo(viewer), recordType ? eq(savedViews.recordType, recordType as typeof SAVED_VIEW_RECORD_TYPES[number]) : undefined))
+    .where(
+      and(
+        eq(savedViews.tenantId, viewer.tenantId),
+        visibleTo(viewer),
+        recordType ? eq(savedViews.recordType, recordType as (typeof SAVED_VIEW_RECORD_TYPES)[number]) : undefined,
+      ),
+    )
     .orderBy(asc(savedViews.name), asc(savedViews.id))
   return { data: rows }
 }

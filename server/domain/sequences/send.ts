@@ -41,12 +41,18 @@ export async function sendDueSteps(db: AppDatabase, tenantId: string, now: Date,
   const result = { sent: 0, stopped: 0, completed: 0, deferred: 0, failed: 0 }
   if (!mailer) return { ...result, skipped: 'smtp_not_configured' }
   const dayStart = `${now.toISOString().slice(0, 10)}T00:00:00Z`
-  const due = await withTenant(db, tenantId, tx => queryRows<DueStep>(tx, sql`
+  const due = await withTenant(db, tenantId, tx =>
+    queryRows<DueStep>(
+      tx,
+      sql`
     select en.id, en.sequence_id as "sequenceId", s.steps, en.next_step as "nextStep", en.contact_id as "contactId", en.deal_id as "dealId",
            en.sender_id as "senderId", en.enrolled_at as "enrolledAt", c.first_name as "firstName", c.last_name as "lastName", c.email, c.title,
            coalesce(a.name, da.name) as "accountName", d.name as "dealName", u.name as "senderName", u.email as "senderEmail",
            (select e.type from events e where e.tenant_id = en.tenant_id and e.occurred_at >= en.enrolled_at
-              and e.type in (${sql.join(Object.keys(STOP_EVENTS).map(t => sql`${t}`), sql`, `)})
+              and e.type in (${sql.join(
+                Object.keys(STOP_EVENTS).map(t => sql`${t}`),
+                sql`, `,
+              )})
               and (e.contact_id = en.contact_id or (en.deal_id is not null and e.deal_id = en.deal_id and e.type = 'email_received'))
             order by e.occurred_at limit 1) as stop,
            (select count(*)::int from sequence_sends ss where ss.tenant_id = en.tenant_id and ss.sender_id = en.sender_id and ss.sent_at >= ${dayStart}::timestamptz) as "sentToday"
@@ -58,11 +64,20 @@ export async function sendDueSteps(db: AppDatabase, tenantId: string, now: Date,
     left join deals d on d.tenant_id = en.tenant_id and d.id = en.deal_id
     left join accounts da on da.tenant_id = d.tenant_id and da.id = d.account_id
     where en.tenant_id = ${tenantId}::uuid and en.status = 'active' and en.next_due_at <= ${now.toISOString()}::timestamptz
-    order by en.next_due_at limit 200`))
+    order by en.next_due_at limit 200`,
+    ),
+  )
   const sentBy = new Map<string, number>()
   for (const step of due) {
-    const finish = (status: EnrolmentStatus) => withTenant(db, tenantId, tx => tx.update(sequenceEnrolments).set({ status, finishedAt: now, nextDueAt: null })
-      .where(and(eq(sequenceEnrolments.tenantId, tenantId), eq(sequenceEnrolments.id, step.id), eq(sequenceEnrolments.status, 'active'))))
+    const finish = (status: EnrolmentStatus) =>
+      withTenant(db, tenantId, tx =>
+        tx
+          .update(sequenceEnrolments)
+          .set({ status, finishedAt: now, nextDueAt: null })
+          .where(
+            and(eq(sequenceEnrolments.tenantId, tenantId), eq(sequenceEnrolments.id, step.id), eq(sequenceEnrolments.status, 'active')),
+          ),
+      )
     if (step.stop || !step.email) {
       await finish(step.stop ? STOP_EVENTS[step.stop]! : 'bounced')
       result.stopped++
@@ -87,15 +102,44 @@ export async function sendDueSteps(db: AppDatabase, tenantId: string, now: Date,
     const messageId = newMessageId(mailer.from)
     try {
       await withTenant(db, tenantId, async (tx) => {
-        const claimed = await tx.insert(sequenceSends).values({ tenantId, enrolmentId: step.id, step: step.nextStep, senderId: step.senderId, messageId, sentAt: now })
-          .onConflictDoNothing().returning({ step: sequenceSends.step })
+        const claimed = await tx
+          .insert(sequenceSends)
+          .values({ tenantId, enrolmentId: step.id, step: step.nextStep, senderId: step.senderId, messageId, sentAt: now })
+          .onConflictDoNothing()
+          .returning({ step: sequenceSends.step })
         if (claimed.length) {
-          await mailer.send({ to: step.email!, subject, text: renderTemplate(template.body, values), fromName: step.senderName, replyTo: step.senderEmail, messageId })
-          await recordSentMessage(tx, tenantId, { messageId, dealId: step.dealId, contactId: step.contactId, to: step.email, subject, at: now })
-          await ingestEvents(tx, tenantId, [{
-            type: 'email_sent', occurredAt: now, source: 'sequence', externalId: messageId, actor: { userId: step.senderId },
-            subject: { contactId: step.contactId, dealId: step.dealId ?? undefined }, metadata: { messageId, subject, sequenceId: step.sequenceId, step: step.nextStep + 1 },
-          }], 'system')
+          await mailer.send({
+            to: step.email!,
+            subject,
+            text: renderTemplate(template.body, values),
+            fromName: step.senderName,
+            replyTo: step.senderEmail,
+            messageId,
+          })
+          await recordSentMessage(tx, tenantId, {
+            messageId,
+            dealId: step.dealId,
+            contactId: step.contactId,
+            to: step.email,
+            subject,
+            at: now,
+          })
+          await ingestEvents(
+            tx,
+            tenantId,
+            [
+              {
+                type: 'email_sent',
+                occurredAt: now,
+                source: 'sequence',
+                externalId: messageId,
+                actor: { userId: step.senderId },
+                subject: { contactId: step.contactId, dealId: step.dealId ?? undefined },
+                metadata: { messageId, subject, sequenceId: step.sequenceId, step: step.nextStep + 1 },
+              },
+            ],
+            'system',
+          )
         }
         const next = step.steps[step.nextStep + 1]
         await tx.update(sequenceEnrolments).set(next

@@ -1,7 +1,16 @@
 import { z } from 'zod'
 
 /** The merge fields a sequence email may use. */
-export const MERGE_FIELDS = ['contact.firstName', 'contact.lastName', 'contact.email', 'contact.title', 'account.name', 'deal.name', 'sender.name', 'sender.email'] as const
+export const MERGE_FIELDS = [
+  'contact.firstName',
+  'contact.lastName',
+  'contact.email',
+  'contact.title',
+  'account.name',
+  'deal.name',
+  'sender.name',
+  'sender.email',
+] as const
 export type MergeValues = Partial<Record<(typeof MERGE_FIELDS)[number], string | null>>
 
 const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g
@@ -16,7 +25,11 @@ export const renderTemplate = (template: string, values: MergeValues) =>
 
 const Template = (max: number) => z.string().trim().min(1, 'required').max(max).superRefine((text, ctx) => {
   const unknown = unknownMergeFields(text)
-  if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown merge field ${unknown.map(f => `{{${f}}}`).join(', ')}; use ${MERGE_FIELDS.map(f => `{{${f}}}`).join(', ')}` })
+  if (unknown.length)
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown merge field ${unknown.map(f => `{{${f}}}`).join(', ')}; use ${MERGE_FIELDS.map(f => `{{${f}}}`).join(', ')}`,
+    })
 })
 
 export const SequenceStepSchema = z.object({

@@ -23,6 +23,7 @@ export function passwordProblem(password: string): string | null {
   if (/^(.{1,3})\1+$/su.test(password)) return 'not one character or a short pattern repeated'
   const lower = password.toLowerCase()
   const base = lower.replace(/[\d\W_]+$/u, '')
-  if (commonPasswords().has(lower) || (base.length >= 3 && commonPasswords().has(base))) return 'too common: choose a less guessable password'
+  if (commonPasswords().has(lower) || (base.length >= 3 && commonPasswords().has(base)))
+    return 'too common: choose a less guessable password'
   return null
 }

@@ -14,8 +14,15 @@ export const INVITE_DAYS = 7
 const nextSessionVersion = sql`${users.sessionVersion} + 1`
 
 const publicUser = {
-  id: users.id, name: users.name, email: users.email, role: users.role, teamId: users.teamId,
-  active: users.active, invited: sql<boolean>`${users.passwordHash} is null`.as('invited'), lastLoginAt: users.lastLoginAt, createdAt: users.createdAt,
+  id: users.id,
+  name: users.name,
+  email: users.email,
+  role: users.role,
+  teamId: users.teamId,
+  active: users.active,
+  invited: sql<boolean>`${users.passwordHash} is null`.as('invited'),
+  lastLoginAt: users.lastLoginAt,
+  createdAt: users.createdAt,
 }
 
 export function listUsers(tx: Tx, tenantId: string) {
@@ -63,8 +70,16 @@ export async function acceptInvite(db: AppDatabase, token: string, password: str
   if (await loginEmailTaken(db, invited.email)) throw conflict('this email can already sign in elsewhere', { field: 'email' })
   const passwordHash = await hashPassword(password)
   return withTenant(db, invited.tenantId, async (tx) => {
-    const [user] = await tx.update(users)
-      .set({ passwordHash, inviteTokenHash: null, inviteExpiresAt: null, lastLoginAt: new Date(), updatedAt: new Date(), sessionVersion: nextSessionVersion })
+    const [user] = await tx
+      .update(users)
+      .set({
+        passwordHash,
+        inviteTokenHash: null,
+        inviteExpiresAt: null,
+        lastLoginAt: new Date(),
+        updatedAt: new Date(),
+        sessionVersion: nextSessionVersion,
+      })
       .where(and(eq(users.tenantId, invited.tenantId), eq(users.id, invited.id), eq(users.inviteTokenHash, tokenHash)))
       .returning()
     if (!user) throw notFound('invitation')
@@ -95,21 +110,33 @@ export interface UserPatch { role?: Role, teamId?: string | null, active?: boole
 export async function updateUser(tx: Tx, actor: Actor, userId: string, patch: UserPatch) {
   const mayLoseAdmin = (patch.role !== undefined && patch.role !== 'admin') || patch.active === false
   const admins = mayLoseAdmin
-    ? await tx.select({ id: users.id }).from(users)
-        .where(and(eq(users.tenantId, actor.tenantId), eq(users.role, 'admin'), eq(users.active, true))).orderBy(asc(users.id)).for('update')
+    ? await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.tenantId, actor.tenantId), eq(users.role, 'admin'), eq(users.active, true)))
+        .orderBy(asc(users.id))
+        .for('update')
     : []
   const [before] = await tx.select().from(users).where(and(eq(users.tenantId, actor.tenantId), eq(users.id, userId))).for('update')
   if (!before) throw notFound('user')
   await assertTeam(tx, actor.tenantId, patch.teamId)
   const losesAdmin = mayLoseAdmin && before.role === 'admin' && before.active
-  if (losesAdmin && admins.length <= 1) throw conflict('a tenant needs at least one active admin', { field: patch.active === false ? 'active' : 'role' })
-  const endsSessions = (patch.role !== undefined && patch.role !== before.role) || (patch.active !== undefined && patch.active !== before.active)
-  const [after] = await tx.update(users).set({ ...patch, updatedAt: new Date(), ...(endsSessions ? { sessionVersion: nextSessionVersion } : {}) })
-    .where(and(eq(users.tenantId, actor.tenantId), eq(users.id, userId))).returning()
+  if (losesAdmin && admins.length <= 1)
+    throw conflict('a tenant needs at least one active admin', { field: patch.active === false ? 'active' : 'role' })
+  const endsSessions
+    = (patch.role !== undefined && patch.role !== before.role) || (patch.active !== undefined && patch.active !== before.active)
+  const [after] = await tx
+    .update(users)
+    .set({ ...patch, updatedAt: new Date(), ...(endsSessions ? { sessionVersion: nextSessionVersion } : {}) })
+    .where(and(eq(users.tenantId, actor.tenantId), eq(users.id, userId)))
+    .returning()
   const target = { targetType: 'user', targetId: userId }
-  if (patch.role && patch.role !== before.role) await audit(tx, actor, 'user.role_changed', { ...target, metadata: { from: before.role, to: patch.role } })
-  if (patch.teamId !== undefined && patch.teamId !== before.teamId) await audit(tx, actor, 'user.team_changed', { ...target, metadata: { from: before.teamId, to: patch.teamId } })
-  if (patch.active !== undefined && patch.active !== before.active) await audit(tx, actor, patch.active ? 'user.reactivated' : 'user.deactivated', target)
+  if (patch.role && patch.role !== before.role)
+    await audit(tx, actor, 'user.role_changed', { ...target, metadata: { from: before.role, to: patch.role } })
+  if (patch.teamId !== undefined && patch.teamId !== before.teamId)
+    await audit(tx, actor, 'user.team_changed', { ...target, metadata: { from: before.teamId, to: patch.teamId } })
+  if (patch.active !== undefined && patch.active !== before.active)
+    await audit(tx, actor, patch.active ? 'user.reactivated' : 'user.deactivated', target)
   await peopleChanged(tx, actor.tenantId)
   return after!
 }

@@ -15,7 +15,12 @@ export interface SessionStamp {
  * (and not in the future) and stamped with the user's current session version (bumped at
  * sign-out, deactivation, a role change and a new password). Pure.
  */
-export function sessionIsCurrent(stamp: SessionStamp, user: { sessionVersion: number }, now: Date, maxAgeSeconds = SESSION_MAX_AGE_SECONDS): boolean {
+export function sessionIsCurrent(
+  stamp: SessionStamp,
+  user: { sessionVersion: number },
+  now: Date,
+  maxAgeSeconds = SESSION_MAX_AGE_SECONDS,
+): boolean {
   if (typeof stamp.sessionVersion !== 'number' || stamp.sessionVersion !== user.sessionVersion) return false
   if (typeof stamp.loggedInAt !== 'string') return false
   const at = Date.parse(stamp.loggedInAt)

@@ -27,7 +27,11 @@ export interface ThrottleState { failures: number, windowStart: Date, lockedUnti
  * in a fresh window once the last one is over or its lock ran out — and the attempt that reaches
  * the limit locks it. Pure.
  */
-export function afterAttempt(prev: ThrottleState | undefined, now: Date, policy: ThrottlePolicy): { allowed: boolean, state: ThrottleState } {
+export function afterAttempt(
+  prev: ThrottleState | undefined,
+  now: Date,
+  policy: ThrottlePolicy,
+): { allowed: boolean, state: ThrottleState } {
   if (prev && retryAfterSeconds(prev, now) > 0) return { allowed: false, state: prev }
   const fresh = !prev || now.getTime() - prev.windowStart.getTime() >= policy.windowMs || prev.lockedUntil !== null
   const failures = fresh ? 1 : prev.failures + 1
@@ -56,8 +60,15 @@ export async function lockedFor(tx: Tx, keys: ThrottleKey[], now = new Date()): 
  * it — no more attempts get through to the check than the policy allows. Answers whether this
  * one may go on and, if not, the seconds to wait. Commit it before checking the password.
  */
-export async function reserveAttempt(tx: Tx, { key, policy }: ThrottleKey, now = new Date()): Promise<{ allowed: boolean, retryAfter: number }> {
-  await tx.insert(authThrottle).values({ key, failures: 0, windowStart: now, lockedUntil: null }).onConflictDoNothing({ target: authThrottle.key })
+export async function reserveAttempt(
+  tx: Tx,
+  { key, policy }: ThrottleKey,
+  now = new Date(),
+): Promise<{ allowed: boolean, retryAfter: number }> {
+  await tx
+    .insert(authThrottle)
+    .values({ key, failures: 0, windowStart: now, lockedUntil: null })
+    .onConflictDoNothing({ target: authThrottle.key })
   const [prev] = await tx.select().from(authThrottle).where(eq(authThrottle.key, key)).for('update')
   const next = afterAttempt(prev!.failures === 0 && prev!.lockedUntil === null ? undefined : prev, now, policy)
   if (!next.allowed) return { allowed: false, retryAfter: retryAfterSeconds(next.state, now) }

@@ -13,7 +13,13 @@ export function signatureHeader(secret: string, body: string, at: Date): string 
  * Checks a signature header as a receiver should: the HMAC of the timestamp and the raw body
  * under the subscription's secret, and a timestamp within `toleranceSeconds` of now. Pure.
  */
-export function verifySignature(secret: string, body: string, header: string | null | undefined, now: Date, toleranceSeconds = 300): boolean {
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string | null | undefined,
+  now: Date,
+  toleranceSeconds = 300,
+): boolean {
   const parts = new Map((header ?? '').split(',').map(p => p.trim().split('=') as [string, string]))
   const t = Number(parts.get('t'))
   const v1 = parts.get('v1')

@@ -15,46 +15,101 @@ export const WebhookCreateSchema = z.object({
 }).strict()
 
 const columns = {
-  id: webhookSubscriptions.id, url: webhookSubscriptions.url, events: webhookSubscriptions.events, active: webhookSubscriptions.active,
-  disabledAt: webhookSubscriptions.disabledAt, disabledReason: webhookSubscriptions.disabledReason, createdAt: webhookSubscriptions.createdAt,
+  id: webhookSubscriptions.id,
+  url: webhookSubscriptions.url,
+  events: webhookSubscriptions.events,
+  active: webhookSubscriptions.active,
+  disabledAt: webhookSubscriptions.disabledAt,
+  disabledReason: webhookSubscriptions.disabledReason,
+  createdAt: webhookSubscriptions.createdAt,
 }
 
 /**
  * Subscribes a URL (refused with 400 when it is not public, see `refuseTarget`); answers the
  * signing secret once — it is stored sealed and never shown again.
  */
-export async function createSubscription(tx: Tx, actor: { tenantId: string, userId: string }, input: z.output<typeof WebhookCreateSchema>, options: { allowPrivate?: boolean, resolve?: Resolver } = {}) {
+export async function createSubscription(
+  tx: Tx,
+  actor: { tenantId: string, userId: string },
+  input: z.output<typeof WebhookCreateSchema>,
+  options: { allowPrivate?: boolean, resolve?: Resolver } = {},
+) {
   const refused = await refuseTarget(input.url, { allowPrivate: options.allowPrivate ?? allowPrivateTargets(), resolve: options.resolve })
   if (refused) throw badRequest('url', refused)
   const secret = `whsec_${randomToken(24)}`
-  const [row] = await tx.insert(webhookSubscriptions).values({
-    tenantId: actor.tenantId, url: input.url, events: [...new Set(input.events)], secret: seal(secret), createdById: actor.userId,
-  }).returning(columns)
+  const [row] = await tx
+    .insert(webhookSubscriptions)
+    .values({
+      tenantId: actor.tenantId,
+      url: input.url,
+      events: [...new Set(input.events)],
+      secret: seal(secret),
+      createdById: actor.userId,
+    })
+    .returning(columns)
   return { ...row!, secret }
 }
 
 export function listSubscriptions(tx: Tx, tenantId: string) {
-  return tx.select(columns).from(webhookSubscriptions).where(eq(webhookSubscriptions.tenantId, tenantId)).orderBy(asc(webhookSubscriptions.createdAt))
+  return tx
+    .select(columns)
+    .from(webhookSubscriptions)
+    .where(eq(webhookSubscriptions.tenantId, tenantId))
+    .orderBy(asc(webhookSubscriptions.createdAt))
 }
 
 export async function deleteSubscription(tx: Tx, tenantId: string, id: string) {
-  const deleted = await tx.delete(webhookSubscriptions).where(and(eq(webhookSubscriptions.tenantId, tenantId), eq(webhookSubscriptions.id, id))).returning({ id: webhookSubscriptions.id })
+  const deleted = await tx
+    .delete(webhookSubscriptions)
+    .where(and(eq(webhookSubscriptions.tenantId, tenantId), eq(webhookSubscriptions.id, id)))
+    .returning({ id: webhookSubscriptions.id })
   if (!deleted.length) throw notFound('webhook')
 }
 
 /** A subscription's latest deliveries, each with its attempts and their response codes. */
 export async function deliveryLog(tx: Tx, tenantId: string, subscriptionId: string, limit = 100) {
-  const [sub] = await tx.select({ id: webhookSubscriptions.id }).from(webhookSubscriptions).where(and(eq(webhookSubscriptions.tenantId, tenantId), eq(webhookSubscriptions.id, subscriptionId)))
+  const [sub] = await tx
+    .select({ id: webhookSubscriptions.id })
+    .from(webhookSubscriptions)
+    .where(and(eq(webhookSubscriptions.tenantId, tenantId), eq(webhookSubscriptions.id, subscriptionId)))
   if (!sub) throw notFound('webhook')
-  const deliveries = await tx.select({
-    id: webhookDeliveries.id, eventType: webhookDeliveries.eventType, eventKey: webhookDeliveries.eventKey, status: webhookDeliveries.status,
-    attempts: webhookDeliveries.attempts, nextAttemptAt: webhookDeliveries.nextAttemptAt, lastStatusCode: webhookDeliveries.lastStatusCode,
-    lastError: webhookDeliveries.lastError, deliveredAt: webhookDeliveries.deliveredAt, createdAt: webhookDeliveries.createdAt,
-  }).from(webhookDeliveries).where(and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.subscriptionId, subscriptionId)))
-    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id)).limit(limit)
+  const deliveries = await tx
+    .select({
+      id: webhookDeliveries.id,
+      eventType: webhookDeliveries.eventType,
+      eventKey: webhookDeliveries.eventKey,
+      status: webhookDeliveries.status,
+      attempts: webhookDeliveries.attempts,
+      nextAttemptAt: webhookDeliveries.nextAttemptAt,
+      lastStatusCode: webhookDeliveries.lastStatusCode,
+      lastError: webhookDeliveries.lastError,
+      deliveredAt: webhookDeliveries.deliveredAt,
+      createdAt: webhookDeliveries.createdAt,
+    })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.subscriptionId, subscriptionId)))
+    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+    .limit(limit)
   const attempts = deliveries.length
-    ? await tx.select({ deliveryId: webhookAttempts.deliveryId, attempt: webhookAttempts.attempt, at: webhookAttempts.at, statusCode: webhookAttempts.statusCode, error: webhookAttempts.error, durationMs: webhookAttempts.durationMs })
-        .from(webhookAttempts).where(and(eq(webhookAttempts.tenantId, tenantId), inArray(webhookAttempts.deliveryId, deliveries.map(d => d.id))))
+    ? await tx
+        .select({
+          deliveryId: webhookAttempts.deliveryId,
+          attempt: webhookAttempts.attempt,
+          at: webhookAttempts.at,
+          statusCode: webhookAttempts.statusCode,
+          error: webhookAttempts.error,
+          durationMs: webhookAttempts.durationMs,
+        })
+        .from(webhookAttempts)
+        .where(
+          and(
+            eq(webhookAttempts.tenantId, tenantId),
+            inArray(
+              webhookAttempts.deliveryId,
+              deliveries.map(d => d.id),
+            ),
+          ),
+        )
         .orderBy(asc(webhookAttempts.attempt))
     : []
   const byDelivery = Map.groupBy(attempts, a => a.deliveryId)

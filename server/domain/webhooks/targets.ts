@@ -117,7 +117,8 @@ export type Resolver = (host: string) => Promise<string[]>
 const resolveAll: Resolver = async host => (await lookup(host, { all: true, verbatim: true })).map(a => a.address)
 
 /** Where a webhook goes: the checked address it connects to, or why it may not be called. */
-export type Target = { address: string, family: 4 | 6 } | { refused: string, category: 'invalid_target' | 'dns_failure' | 'blocked_address' }
+export type Target
+  = { address: string, family: 4 | 6 } | { refused: string, category: 'invalid_target' | 'dns_failure' | 'blocked_address' }
 
 /**
  * Resolves a webhook URL once and checks it: it must be http(s) without credentials, and every
@@ -133,7 +134,8 @@ export async function resolveTarget(url: string, options: { allowPrivate: boolea
   catch {
     return { refused: 'not a URL', category: 'invalid_target' }
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return { refused: 'must be an http or https URL', category: 'invalid_target' }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    return { refused: 'must be an http or https URL', category: 'invalid_target' }
   if (parsed.username || parsed.password) return { refused: 'must not carry credentials', category: 'invalid_target' }
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1')
   let addresses: string[]
@@ -159,7 +161,8 @@ export async function refuseTarget(url: string, options: { allowPrivate: boolean
   return 'refused' in target ? target.refused : null
 }
 
-export const allowPrivateTargets = (env: NodeJS.ProcessEnv = process.env) => ['1', 'true', 'yes'].includes((env.WEBHOOKS_ALLOW_PRIVATE ?? '').toLowerCase())
+export const allowPrivateTargets = (env: NodeJS.ProcessEnv = process.env) =>
+  ['1', 'true', 'yes'].includes((env.WEBHOOKS_ALLOW_PRIVATE ?? '').toLowerCase())
 
 /**
  * A connection's DNS lookup that answers only the address already checked, in the one-address
@@ -168,7 +171,8 @@ export const allowPrivateTargets = (env: NodeJS.ProcessEnv = process.env) => ['1
  */
 export function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
   return (_hostname, options, callback) => {
-    if (options.all) return (callback as unknown as (e: null, all: { address: string, family: number }[]) => void)(null, [{ address, family }])
+    if (options.all)
+      return (callback as unknown as (e: null, all: { address: string, family: number }[]) => void)(null, [{ address, family }])
     callback(null, address, family)
   }
 }
@@ -195,33 +199,52 @@ export function networkFailure(error: unknown): DeliveryFailure {
   if (name === 'AbortError' || name === 'TimeoutError' || code === 'ETIMEDOUT' || code === 'ABORT_ERR') return 'timeout'
   if (code === 'ECONNREFUSED') return 'connection_refused'
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns_failure'
-  if (typeof code === 'string' && (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code))) return 'tls_error'
+  if (
+    typeof code === 'string'
+    && (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code))
+  )
+    return 'tls_error'
   return 'network_error'
 }
 
 /** The category of a non-2xx answer. Pure. */
 export const statusFailure = (status: number): DeliveryFailure =>
-  status >= 300 && status < 400 ? 'http_3xx' : status >= 400 && status < 500 ? 'http_4xx' : status >= 500 && status < 600 ? 'http_5xx' : 'http_other'
+  status >= 300 && status < 400
+    ? 'http_3xx'
+    : status >= 400 && status < 500
+      ? 'http_4xx'
+      : status >= 500 && status < 600
+        ? 'http_5xx'
+        : 'http_other'
 
 /**
  * POSTs `body` to `url`, connecting only to `target` (http or https), follows no redirect, reads
  * no answer: resolves to the status code; a network failure or `timeoutMs` without an answer
  * rejects with the network error.
  */
-export function postTo(url: string, target: { address: string, family: 4 | 6 }, init: { body: string, headers: Record<string, string>, timeoutMs: number }): Promise<number> {
+export function postTo(
+  url: string,
+  target: { address: string, family: 4 | 6 },
+  init: { body: string, headers: Record<string, string>, timeoutMs: number },
+): Promise<number> {
   const parsed = new URL(url)
   const send = parsed.protocol === 'https:' ? httpsRequest : httpRequest
   const literal = isIP(parsed.hostname.replace(/^\[(.*)\]$/, '$1')) !== 0
   return new Promise((resolve, reject) => {
-    const request = send(parsed, {
-      method: 'POST', signal: AbortSignal.timeout(init.timeoutMs),
-      // An IP literal is connected to as is (Node looks nothing up): it is the address checked.
-      ...(literal ? {} : { lookup: pinnedLookup(target.address, target.family) }),
-      headers: { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) },
-    }, (response) => {
-      response.resume()
-      resolve(response.statusCode ?? 0)
-    })
+    const request = send(
+      parsed,
+      {
+        method: 'POST',
+        signal: AbortSignal.timeout(init.timeoutMs),
+        // An IP literal is connected to as is (Node looks nothing up): it is the address checked.
+        ...(literal ? {} : { lookup: pinnedLookup(target.address, target.family) }),
+        headers: { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) },
+      },
+      (response) => {
+        response.resume()
+        resolve(response.statusCode ?? 0)
+      },
+    )
     request.on('error', reject)
     request.end(init.body)
   })

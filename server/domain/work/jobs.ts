@@ -32,7 +32,10 @@ export const taskReminders: Job = (db, options) => {
   const now = options.now ?? new Date()
   const mailer = mailerOf(options)
   return perTenant(db, 'tasks:reminders', options, async (tenantId) => {
-    const { reminders, flagged } = await withTenant(db, tenantId, async tx => ({ reminders: await remindDueTasks(tx, tenantId, now), flagged: await flagNoNextStep(tx, tenantId, now) }))
+    const { reminders, flagged } = await withTenant(db, tenantId, async tx => ({
+      reminders: await remindDueTasks(tx, tenantId, now),
+      flagged: await flagNoNextStep(tx, tenantId, now),
+    }))
     const email = await withTenant(db, tenantId, tx => emailReminders(tx, tenantId, reminders, mailer, config.appUrl()))
     return { touched: reminders.length, details: { reminders: reminders.length, ...email, noNextStep: flagged } }
   })

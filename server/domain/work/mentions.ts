@@ -36,14 +36,30 @@ export function resolveMentions(mentions: readonly string[], people: readonly Pe
 }
 
 /** Notifies the people a note mentions (never its author), once per note. */
-export async function notifyMentions(tx: Tx, tenantId: string, note: { id: string, authorId: string, body: string, dealId?: string | null }) {
+export async function notifyMentions(
+  tx: Tx,
+  tenantId: string,
+  note: { id: string, authorId: string, body: string, dealId?: string | null },
+) {
   const mentions = parseMentions(note.body)
   if (!mentions.length) return []
-  const people = await tx.select({ id: users.id, name: users.name, email: users.email }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.active, true)))
+  const people = await tx
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.active, true)))
   const author = people.find(p => p.id === note.authorId)
   const mentioned = resolveMentions(mentions, people).filter(p => p.id !== note.authorId)
-  return notify(tx, tenantId, mentioned.map(p => ({
-    userId: p.id, kind: 'mention', title: `${author?.name ?? 'Someone'} mentioned you in a note`, body: note.body.slice(0, 300),
-    link: note.dealId ? `/deals/${note.dealId}` : null, dealId: note.dealId ?? null, dedupeKey: `note:${note.id}`,
-  })))
+  return notify(
+    tx,
+    tenantId,
+    mentioned.map(p => ({
+      userId: p.id,
+      kind: 'mention',
+      title: `${author?.name ?? 'Someone'} mentioned you in a note`,
+      body: note.body.slice(0, 300),
+      link: note.dealId ? `/deals/${note.dealId}` : null,
+      dealId: note.dealId ?? null,
+      dedupeKey: `note:${note.id}`,
+    })),
+  )
 }

@@ -41,16 +41,51 @@ export const TaskListQuerySchema = z.object({
 export interface TaskActor { tenantId: string, userId: string | null, now?: Date, access?: Access }
 
 /** 400 naming the field unless the deal, contact, account and assignee exist for (and are visible to) the caller. */
-async function checkTaskReferences(tx: Tx, actor: TaskActor, input: { assigneeId?: string, dealId?: string, contactId?: string, accountId?: string }) {
+async function checkTaskReferences(
+  tx: Tx,
+  actor: TaskActor,
+  input: { assigneeId?: string, dealId?: string, contactId?: string, accountId?: string },
+) {
   const { tenantId } = actor
-  if (input.dealId && !(await tx.select({ id: deals.id }).from(deals).where(and(eq(deals.tenantId, tenantId), eq(deals.id, input.dealId)))).length) throw badRequest('dealId', 'no such deal')
-  if (input.contactId && !(await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, input.contactId)))).length) throw badRequest('contactId', 'no such contact')
-  if (input.accountId && !(await tx.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, input.accountId)))).length) throw badRequest('accountId', 'no such account')
+  if (
+    input.dealId
+    && !(
+      await tx
+        .select({ id: deals.id })
+        .from(deals)
+        .where(and(eq(deals.tenantId, tenantId), eq(deals.id, input.dealId)))
+    ).length
+  )
+    throw badRequest('dealId', 'no such deal')
+  if (
+    input.contactId
+    && !(
+      await tx
+        .select({ id: contacts.id })
+        .from(contacts)
+        .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, input.contactId)))
+    ).length
+  )
+    throw badRequest('contactId', 'no such contact')
+  if (
+    input.accountId
+    && !(
+      await tx
+        .select({ id: accounts.id })
+        .from(accounts)
+        .where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, input.accountId)))
+    ).length
+  )
+    throw badRequest('accountId', 'no such account')
   if (input.assigneeId) {
-    const [user] = await tx.select({ active: users.active }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, input.assigneeId)))
+    const [user] = await tx
+      .select({ active: users.active })
+      .from(users)
+      .where(and(eq(users.tenantId, tenantId), eq(users.id, input.assigneeId)))
     if (!user?.active) throw badRequest('assigneeId', 'no such active user')
     const access = actor.access
-    if (access?.scope === 'owners' && !access.ownerIds.includes(input.assigneeId)) throw badRequest('assigneeId', 'not someone whose work you see')
+    if (access?.scope === 'owners' && !access.ownerIds.includes(input.assigneeId))
+      throw badRequest('assigneeId', 'not someone whose work you see')
   }
 }
 
@@ -68,7 +103,14 @@ export async function createTask(tx: Tx, actor: TaskActor, input: TaskInput) {
   const assigneeId = input.assigneeId ?? actor.userId
   if (!assigneeId) throw badRequest('assigneeId', 'a task needs an assignee')
   let accountId = input.accountId ?? null
-  if (!accountId && input.dealId) accountId = (await tx.select({ a: deals.accountId }).from(deals).where(and(eq(deals.tenantId, actor.tenantId), eq(deals.id, input.dealId))))[0]?.a ?? null
+  if (!accountId && input.dealId)
+    accountId
+      = (
+        await tx
+          .select({ a: deals.accountId })
+          .from(deals)
+          .where(and(eq(deals.tenantId, actor.tenantId), eq(deals.id, input.dealId)))
+      )[0]?.a ?? null
   const [task] = await tx.insert(tasks).values({
     tenantId: actor.tenantId, title: input.title, dueAt: input.dueAt, assigneeId, createdById: actor.userId,
     dealId: input.dealId ?? null, contactId: input.contactId ?? null, accountId, priority: input.priority, createdAt: now, updatedAt: now,
@@ -100,7 +142,11 @@ export async function updateTask(tx: Tx, actor: TaskActor, taskId: string, patch
   const { done, ...fields } = patch
   let updated = task
   if (Object.keys(fields).length) {
-    [updated] = await tx.update(tasks).set({ ...fields, updatedAt: now }).where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.id, taskId))).returning() as [typeof task]
+    ;[updated] = (await tx
+      .update(tasks)
+      .set({ ...fields, updatedAt: now })
+      .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.id, taskId)))
+      .returning()) as [typeof task]
   }
   if (done && !task.doneAt) updated = await completeTask(tx, actor, taskId)
   return updated
@@ -118,13 +164,26 @@ export async function listTasks(tx: Tx, tenantId: string, userId: string, query:
     if (from) where.push(gte(tasks.dueAt, from))
     if (to) where.push(lt(tasks.dueAt, to))
   }
-  const rows = await tx.select({
-    id: tasks.id, title: tasks.title, dueAt: tasks.dueAt, priority: tasks.priority, doneAt: tasks.doneAt, assigneeId: tasks.assigneeId,
-    assigneeName: users.name, dealId: tasks.dealId, dealName: deals.name, contactId: tasks.contactId, accountId: tasks.accountId, createdAt: tasks.createdAt,
-  }).from(tasks)
+  const rows = await tx
+    .select({
+      id: tasks.id,
+      title: tasks.title,
+      dueAt: tasks.dueAt,
+      priority: tasks.priority,
+      doneAt: tasks.doneAt,
+      assigneeId: tasks.assigneeId,
+      assigneeName: users.name,
+      dealId: tasks.dealId,
+      dealName: deals.name,
+      contactId: tasks.contactId,
+      accountId: tasks.accountId,
+      createdAt: tasks.createdAt,
+    })
+    .from(tasks)
     .leftJoin(users, and(eq(users.tenantId, tasks.tenantId), eq(users.id, tasks.assigneeId)))
     .leftJoin(deals, and(eq(deals.tenantId, tasks.tenantId), eq(deals.id, tasks.dealId)))
     .where(and(...where))
-    .orderBy(asc(sql`coalesce(${tasks.dueAt}, 'infinity')`), asc(tasks.id)).limit(query.limit)
+    .orderBy(asc(sql`coalesce(${tasks.dueAt}, 'infinity')`), asc(tasks.id))
+    .limit(query.limit)
   return { data: rows }
 }

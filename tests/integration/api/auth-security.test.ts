@@ -139,7 +139,9 @@ describe('the live stream', () => {
 describe('the sign-in limit', () => {
   it('holds against 30 parallel guesses: no more passwords are checked than it allows, and then the right one waits too', async () => {
     const { email, password } = await signUp(baseURL)
-    const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) => new Client(baseURL).post('/api/auth/login', { email, password: `wrong-password-${i}` })))
+    const guesses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => new Client(baseURL).post('/api/auth/login', { email, password: `wrong-password-${i}` })),
+    )
     const statuses = guesses.map(g => g.status)
     expect(statuses.filter(s => s === 401)).toHaveLength(5)
     expect(statuses.filter(s => s === 429)).toHaveLength(25)
@@ -158,8 +160,9 @@ describe('the last admin', () => {
         second.client.patch(`/api/v1/users/${user.id}`, { role: 'rep' }),
       ])
       expect(answers.map(a => a.status).sort()).not.toContain(500)
-      const admins = ((await new Client(baseURL).login(second.email, second.password).then(c => c.get('/api/v1/users'))).body.data as Json[])
-        .filter(u => u.role === 'admin' && u.active)
+      const admins = (
+        (await new Client(baseURL).login(second.email, second.password).then(c => c.get('/api/v1/users'))).body.data as Json[]
+      ).filter(u => u.role === 'admin' && u.active)
       expect(admins.length, `round ${round}: ${answers.map(a => a.status)}`).toBeGreaterThanOrEqual(1)
     }
   })
@@ -187,7 +190,12 @@ describe('sign-up', () => {
 
   it('refuses passwords that are only spaces, one character repeated or common, naming the field, at sign-up and when accepting an invitation', async () => {
     for (const password of [' '.repeat(12), 'aaaaaaaaaa', 'password12', 'qwertyuiop']) {
-      const answer = await new Client(baseURL).post('/api/auth/signup', { orgName: 'Weak', name: 'W', email: `${unique('weak')}@weak.test`, password })
+      const answer = await new Client(baseURL).post('/api/auth/signup', {
+        orgName: 'Weak',
+        name: 'W',
+        email: `${unique('weak')}@weak.test`,
+        password,
+      })
       expect(answer.status, JSON.stringify(password)).toBe(400)
       expect(answer.body.data.issues.map((i: Json) => i.path)).toEqual(['password'])
     }

@@ -96,7 +96,15 @@ describe('people and API keys', () => {
     const key = await client.post('/api/v1/api-keys', { name: 'k' })
     await client.delete(`/api/v1/api-keys/${key.body.id}`)
     const actions = (await client.get('/api/v1/audit')).body.data.map((e: Json) => e.action)
-    expect(actions).toEqual(['api_key.revoked', 'api_key.created', 'user.role_changed', 'user.invited', 'auth.login', 'auth.login_failed', 'auth.signup'])
+    expect(actions).toEqual([
+      'api_key.revoked',
+      'api_key.created',
+      'user.role_changed',
+      'user.invited',
+      'auth.login',
+      'auth.login_failed',
+      'auth.signup',
+    ])
     const changed = (await client.get('/api/v1/audit')).body.data.find((e: Json) => e.action === 'user.role_changed')
     expect(changed).toMatchObject({ actorUserId: user.id, targetId: invite.body.id, metadata: { from: 'rep', to: 'manager' } })
   })

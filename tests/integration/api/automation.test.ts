@@ -35,19 +35,37 @@ describe('validation: 400 naming the field, nothing written', () => {
   })
 
   it('rules, sequences, enrolments, webhooks and notifications', async () => {
-    const bad = await admin.post('/api/v1/automation/rules', { name: 'x', trigger: { kind: 'stage_entered', stage: 'nowhere' }, actions: [{ kind: 'create_task', title: 'x', dueInDays: 1 }] })
+    const bad = await admin.post('/api/v1/automation/rules', {
+      name: 'x',
+      trigger: { kind: 'stage_entered', stage: 'nowhere' },
+      actions: [{ kind: 'create_task', title: 'x', dueInDays: 1 }],
+    })
     expect(bad.body.data.issues).toEqual([{ path: 'trigger.stage', message: 'no such stage in this pipeline' }])
-    expect(issuesOf(await admin.post('/api/v1/automation/rules', { name: 'x', trigger: { kind: 'no_activity', days: -1 }, conditions: [{ field: 'amount', op: 'gt', value: 'big' }], actions: [] })).sort())
-      .toEqual(['actions', 'conditions.0.value', 'trigger.days'])
+    expect(
+      issuesOf(
+        await admin.post('/api/v1/automation/rules', {
+          name: 'x',
+          trigger: { kind: 'no_activity', days: -1 },
+          conditions: [{ field: 'amount', op: 'gt', value: 'big' }],
+          actions: [],
+        }),
+      ).sort(),
+    ).toEqual(['actions', 'conditions.0.value', 'trigger.days'])
     expect((await admin.get('/api/v1/automation/rules')).body.data).toEqual([])
 
-    expect(issuesOf(await admin.post('/api/v1/sequences', { name: 'S', steps: [{ subject: 'Hi', body: 'Hello {{contact.nickname}}', waitDays: 0 }] }))).toEqual(['steps.0.body'])
+    expect(
+      issuesOf(
+        await admin.post('/api/v1/sequences', { name: 'S', steps: [{ subject: 'Hi', body: 'Hello {{contact.nickname}}', waitDays: 0 }] }),
+      ),
+    ).toEqual(['steps.0.body'])
     expect(issuesOf(await admin.post('/api/v1/sequences', { name: 'S', steps: [] }))).toEqual(['steps'])
     expect((await admin.get('/api/v1/sequences')).body.data).toEqual([])
     const sequence = (await admin.post('/api/v1/sequences', { name: 'S', steps: [{ subject: 'Hi', body: 'Hello', waitDays: 0 }] })).body
     expect(issuesOf(await admin.post(`/api/v1/sequences/${sequence.id}/enrol`, { contactIds: [] }))).toEqual(['contactIds'])
     const noEmail = (await admin.post('/api/v1/contacts', { firstName: 'Mute' })).body
-    expect((await admin.post(`/api/v1/sequences/${sequence.id}/enrol`, { contactIds: [noEmail.id] })).body.data.issues).toEqual([{ path: 'contactIds.0', message: 'the contact has no email address' }])
+    expect((await admin.post(`/api/v1/sequences/${sequence.id}/enrol`, { contactIds: [noEmail.id] })).body.data.issues).toEqual([
+      { path: 'contactIds.0', message: 'the contact has no email address' },
+    ])
     expect((await admin.get('/api/v1/sequences')).body.data[0].enrolments).toEqual({})
 
     expect(issuesOf(await admin.post('/api/v1/webhooks', { url: 'ftp://files.test/x', events: [] })).sort()).toEqual(['events', 'url'])
@@ -72,7 +90,13 @@ describe('plans', () => {
 
 describe('over HTTP, end to end', () => {
   it('a rule fires as the stage change is written, once: re-running automation:run adds nothing; its run log and dry-run show the deal', async () => {
-    const rule = (await admin.post('/api/v1/automation/rules', { name: 'Proposal follow-up', trigger: { kind: 'stage_entered', stage: 'proposal' }, actions: [{ kind: 'create_task', title: 'Chase {{deal.name}}', dueInDays: 2 }] })).body
+    const rule = (
+      await admin.post('/api/v1/automation/rules', {
+        name: 'Proposal follow-up',
+        trigger: { kind: 'stage_entered', stage: 'proposal' },
+        actions: [{ kind: 'create_task', title: 'Chase {{deal.name}}', dueInDays: 2 }],
+      })
+    ).body
     const deal = (await admin.post('/api/v1/deals', { name: unique('Deal'), amount: 5000, stage: 'qualified' })).body
     expect((await admin.post(`/api/v1/deals/${deal.id}/stage`, { to: 'proposal' })).status).toBe(200)
     await expect.poll(async () => (await admin.get(`/api/v1/tasks?dealId=${deal.id}`)).body.data.length, { timeout: 10_000 }).toBe(1)
@@ -93,7 +117,9 @@ describe('over HTTP, end to end', () => {
     await admin.post('/api/v1/admin/tasks/tasks:reminders')
     const reminders = (await admin.get('/api/v1/notifications?unread=1')).body.data.filter((n: Json) => n.taskId === task.id)
     expect(reminders).toHaveLength(1)
-    await expect.poll(async () => (await mailTo(adminEmail)).filter(m => m.subject === `Due: ${task.title}`).length, { timeout: 10_000 }).toBe(1)
+    await expect
+      .poll(async () => (await mailTo(adminEmail)).filter(m => m.subject === `Due: ${task.title}`).length, { timeout: 10_000 })
+      .toBe(1)
     expect((await admin.post('/api/v1/notifications/read', { ids: [reminders[0].id] })).body).toEqual({ read: 1 })
   })
 
@@ -107,7 +133,10 @@ describe('over HTTP, end to end', () => {
     await receiver.close()
     const [request] = receiver.requests
     expect(verifySignature(created.secret, request!.body, String(request!.headers['momentum-signature']), new Date())).toBe(true)
-    expect(JSON.parse(request!.body)).toMatchObject({ type: 'stage_changed', data: { dealId: deal.id, metadata: { from: 'new', to: 'contacted' } } })
+    expect(JSON.parse(request!.body)).toMatchObject({
+      type: 'stage_changed',
+      data: { dealId: deal.id, metadata: { from: 'new', to: 'contacted' } },
+    })
     const log = (await admin.get(`/api/v1/webhooks/${created.id}/deliveries`)).body.data
     expect(log.map((d: Json) => [d.status, d.log.map((a: Json) => a.statusCode)])).toEqual([['delivered', [200]]])
   })
@@ -115,8 +144,19 @@ describe('over HTTP, end to end', () => {
   it('a contact enrolled in a sequence gets its first email from the server\'s SMTP server', async () => {
     const email = `${unique('bea')}@buyer.test`
     const contact = (await admin.post('/api/v1/contacts', { firstName: 'Bea', email })).body
-    const sequence = (await admin.post('/api/v1/sequences', { name: 'Intro', steps: [{ subject: 'Hello {{contact.firstName}}', body: 'From {{sender.name}}', waitDays: 0 }, { subject: 'Again', body: 'Hi', waitDays: 3 }] })).body
-    expect((await admin.post(`/api/v1/sequences/${sequence.id}/enrol`, { contactIds: [contact.id] })).body).toEqual({ enrolled: 1, skipped: 0 })
+    const sequence = (
+      await admin.post('/api/v1/sequences', {
+        name: 'Intro',
+        steps: [
+          { subject: 'Hello {{contact.firstName}}', body: 'From {{sender.name}}', waitDays: 0 },
+          { subject: 'Again', body: 'Hi', waitDays: 3 },
+        ],
+      })
+    ).body
+    expect((await admin.post(`/api/v1/sequences/${sequence.id}/enrol`, { contactIds: [contact.id] })).body).toEqual({
+      enrolled: 1,
+      skipped: 0,
+    })
     await admin.post('/api/v1/admin/tasks/automation:run')
     await expect.poll(async () => (await mailTo(email)).map(m => m.subject), { timeout: 10_000 }).toEqual(['Hello Bea'])
     const timeline = (await admin.get(`/api/v1/contacts/${contact.id}/timeline`)).body.data

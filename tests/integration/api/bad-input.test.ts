@@ -28,7 +28,15 @@ describe('input that used to answer 500', () => {
   })
 
   it('refuses an unpaired surrogate in event metadata (jsonb) with 400 naming it', async () => {
-    const answer = await raw('/api/v1/events', JSON.stringify({ type: 'call', occurredAt: new Date().toISOString(), source: 'regression', subject: { contactId: contact.id } }).replace('"subject"', '"metadata":{"note":"\\ud800"},"subject"'))
+    const answer = await raw(
+      '/api/v1/events',
+      JSON.stringify({
+        type: 'call',
+        occurredAt: new Date().toISOString(),
+        source: 'regression',
+        subject: { contactId: contact.id },
+      }).replace('"subject"', '"metadata":{"note":"\\ud800"},"subject"'),
+    )
     expect(answer.status).toBe(400)
     expect(answer.body.data.issues[0].path).toBe('metadata.note')
   })
@@ -36,11 +44,22 @@ describe('input that used to answer 500', () => {
   it('refuses a signed Stripe event of an unexpected shape with 400 naming the fields', async () => {
     const { default: Stripe } = await import('stripe')
     const { WEBHOOK_SECRET } = await import('../../support/stripe')
-    const payload = JSON.stringify({ id: `evt_${unique('x')}`, type: 'invoice.paid', created: 1_800_000_000, data: { object: { id: 'in_1' } } })
+    const payload = JSON.stringify({
+      id: `evt_${unique('x')}`,
+      type: 'invoice.paid',
+      created: 1_800_000_000,
+      data: { object: { id: 'in_1' } },
+    })
     const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
-    const response = await fetch(`${baseURL}/api/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body: payload })
+    const response = await fetch(`${baseURL}/api/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': header },
+      body: payload,
+    })
     expect(response.status).toBe(400)
-    expect((await response.json()).data.issues.map((i: Json) => i.path)).toEqual(expect.arrayContaining(['data.object.customer', 'data.object.amount_due']))
+    expect((await response.json()).data.issues.map((i: Json) => i.path)).toEqual(
+      expect.arrayContaining(['data.object.customer', 'data.object.amount_due']),
+    )
   })
 
   it('stores an inbound reply whose timestamp field is no date, at the time it arrived', async () => {
@@ -48,8 +67,16 @@ describe('input that used to answer 500', () => {
     const inbound = (await admin.post('/api/v1/integrations/email', { provider: 'postmark', verification: auth })).body.inboundUrl as string
     const response = await fetch(`${baseURL}${inbound.replace(/^https?:\/\/[^/]+/, '')}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'authorization': `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` },
-      body: JSON.stringify({ 'Message-Id': `<${unique('m')}@x.test>`, 'timestamp': 'tomorrow', 'sender': `${unique('who')}@nowhere.test`, 'subject': 'Hi' }),
+      headers: {
+        'content-type': 'application/json',
+        'authorization': `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
+      },
+      body: JSON.stringify({
+        'Message-Id': `<${unique('m')}@x.test>`,
+        'timestamp': 'tomorrow',
+        'sender': `${unique('who')}@nowhere.test`,
+        'subject': 'Hi',
+      }),
     })
     expect(response.status).toBe(200)
     expect((await response.json()).status).toBe('unmatched')
@@ -64,7 +91,11 @@ describe('input that used to answer 500', () => {
   })
 
   it('refuses invalid UTF-8 and deep nesting before any route reads them', async () => {
-    const invalid = await fetch(`${baseURL}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from([0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]) })
+    const invalid = await fetch(`${baseURL}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]),
+    })
     expect(invalid.status).toBe(400)
     expect((await invalid.json()).data.issues).toEqual([{ path: 'body', message: 'the body is not valid UTF-8' }])
     const deep = await raw('/api/v1/deals', `{"name":${'['.repeat(5000)}${']'.repeat(5000)}}`)
@@ -97,7 +128,15 @@ describe('input the security review found answering 5xx', () => {
     await refusedNaming(admin.post('/api/v1/deals', { name: unique('Year zero'), amount: 1, closeDate: '0000-01-01' }), 'closeDate')
     await refusedNaming(admin.post('/api/v1/tasks', { title: 'Year zero', dueAt: '0000-01-01T00:00:00Z' }), 'dueAt')
     await refusedNaming(admin.post('/api/v1/tasks', { title: 'Year 10000', dueAt: '9999-12-31T23:00:00-05:00' }), 'dueAt')
-    await refusedNaming(admin.post('/api/v1/events', { type: 'call', occurredAt: '0000-06-01T00:00:00Z', source: 'regression', subject: { contactId: contact.id } }), /occurredAt$/)
+    await refusedNaming(
+      admin.post('/api/v1/events', {
+        type: 'call',
+        occurredAt: '0000-06-01T00:00:00Z',
+        source: 'regression',
+        subject: { contactId: contact.id },
+      }),
+      /occurredAt$/,
+    )
     expect((await admin.post('/api/v1/deals', { name: unique('Year 9999'), amount: 1, closeDate: '9999-12-31' })).status).toBeLessThan(300)
   })
 
@@ -120,8 +159,16 @@ describe('input the security review found answering 5xx', () => {
     await refusedNaming(get(`/api/v1/leads?cursor=${b64(JSON.stringify(['x', 'g'.repeat(8) + '-0000-0000-0000-000000000000']))}`), 'cursor')
     await refusedNaming(get(`/api/v1/notifications?cursor=${b64(`0000-01-01T00:00:00.000Z|${uuid}`)}`), 'cursor')
     await refusedNaming(get(`/api/v1/notifications?cursor=${b64(`+275760-09-13T00:00:00.000Z|${uuid}`)}`), 'cursor')
-    await refusedNaming(get(`/api/v1/contacts/${contact.id}/timeline?cursor=${b64(`2026-01-01T00:00:00.000Z|${'-'.repeat(36)}`)}`), 'cursor')
-    await refusedNaming(get(`/api/v1/events?userId=${uuid}&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&cursor=${b64(`0000-01-01T00:00:00.000Z|${uuid}`)}`), 'cursor')
+    await refusedNaming(
+      get(`/api/v1/contacts/${contact.id}/timeline?cursor=${b64(`2026-01-01T00:00:00.000Z|${'-'.repeat(36)}`)}`),
+      'cursor',
+    )
+    await refusedNaming(
+      get(
+        `/api/v1/events?userId=${uuid}&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&cursor=${b64(`0000-01-01T00:00:00.000Z|${uuid}`)}`,
+      ),
+      'cursor',
+    )
     await refusedNaming(get('/api/v1/audit?cursor=100000000000000000000'), 'cursor')
   })
 
@@ -147,8 +194,15 @@ describe('input the security review found answering 5xx', () => {
     const timestamp = String(Math.floor(Date.now() / 1000))
     const token = randomBytes(25).toString('hex')
     const signature = createHmac('sha256', signingKey).update(timestamp + token).digest('hex')
-    const body = JSON.stringify({ 'signature': { timestamp, token, signature }, 'event-data': { event: 'delivered', id: unique('mg'), timestamp: 1e20, recipient: contact.email } })
-    const response = await fetch(`${baseURL}${(hook.webhookUrl as string).replace(/^https?:\/\/[^/]+/, '')}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    const body = JSON.stringify({
+      'signature': { timestamp, token, signature },
+      'event-data': { event: 'delivered', id: unique('mg'), timestamp: 1e20, recipient: contact.email },
+    })
+    const response = await fetch(`${baseURL}${(hook.webhookUrl as string).replace(/^https?:\/\/[^/]+/, '')}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ received: 0, inserted: 0 })
   })

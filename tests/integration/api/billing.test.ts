@@ -15,7 +15,13 @@ const invite = (client: Client) => client.post('/api/v1/users', { email: `${uniq
 describe('plans and capabilities', () => {
   it('starts a new tenant on free: no API keys (402 capability_required), two users at most (402 plan_limit)', async () => {
     const { client } = await signUp(baseURL)
-    expect(await billingOf(client)).toMatchObject({ enabled: true, plan: 'free', status: 'none', limits: { users: 2, openDeals: 100 }, capabilities: [] })
+    expect(await billingOf(client)).toMatchObject({
+      enabled: true,
+      plan: 'free',
+      status: 'none',
+      limits: { users: 2, openDeals: 100 },
+      capabilities: [],
+    })
     const keys = await client.get('/api/v1/api-keys')
     expect(keys.status).toBe(402)
     expect(keys.body.data).toEqual({ error: 'capability_required', capability: 'api_keys' })
@@ -28,11 +34,41 @@ describe('plans and capabilities', () => {
   it('unlocks forecasting after the checkout webhooks, and counts seats', async () => {
     const { client, tenant } = await signUp(baseURL)
     const customer = `cus_${tenant.id.slice(0, 8)}`
-    expect((await deliver(baseURL, stripeEvent('checkout.session.completed', { id: 'cs_1', object: 'checkout.session', customer, subscription: 'sub_x', client_reference_id: tenant.id, metadata: {} }))).status).toBe(200)
+    expect(
+      (
+        await deliver(
+          baseURL,
+          stripeEvent('checkout.session.completed', {
+            id: 'cs_1',
+            object: 'checkout.session',
+            customer,
+            subscription: 'sub_x',
+            client_reference_id: tenant.id,
+            metadata: {},
+          }),
+        )
+      ).status,
+    ).toBe(200)
     await deliver(baseURL, stripeEvent('customer.subscription.created', subscription({ customer, lookupKey: 'pro_monthly', quantity: 3 })))
-    expect(await billingOf(client)).toMatchObject({ plan: 'pro', status: 'active', seats: { paid: 3, used: 1 }, capabilities: ['forecasting', 'email_tracking', 'automation'], limits: { users: null } })
+    expect(await billingOf(client)).toMatchObject({
+      plan: 'pro',
+      status: 'active',
+      seats: { paid: 3, used: 1 },
+      capabilities: ['forecasting', 'email_tracking', 'automation'],
+      limits: { users: null },
+    })
     expect((await client.get('/api/v1/api-keys')).status).toBe(402)
-    await deliver(baseURL, stripeEvent('entitlements.active_entitlement_summary.updated', { object: 'entitlements.active_entitlement_summary', customer, entitlements: { object: 'list', data: [{ id: 'ent_1', object: 'entitlements.active_entitlement', lookup_key: 'api_keys', feature: 'feat_1' }] } }))
+    await deliver(
+      baseURL,
+      stripeEvent('entitlements.active_entitlement_summary.updated', {
+        object: 'entitlements.active_entitlement_summary',
+        customer,
+        entitlements: {
+          object: 'list',
+          data: [{ id: 'ent_1', object: 'entitlements.active_entitlement', lookup_key: 'api_keys', feature: 'feat_1' }],
+        },
+      }),
+    )
     expect((await client.get('/api/v1/api-keys')).status).toBe(200)
   })
 
@@ -69,7 +105,10 @@ describe('plans and capabilities', () => {
   it('moves a cancelled subscription to free', async () => {
     const { client, tenant } = await signUp(baseURL)
     const customer = await subscribe(baseURL, tenant.id, 'pro_yearly')
-    await deliver(baseURL, stripeEvent('customer.subscription.deleted', subscription({ customer, lookupKey: 'pro_yearly', status: 'canceled' })))
+    await deliver(
+      baseURL,
+      stripeEvent('customer.subscription.deleted', subscription({ customer, lookupKey: 'pro_yearly', status: 'canceled' })),
+    )
     expect(await billingOf(client)).toMatchObject({ plan: 'free', status: 'canceled', capabilities: [] })
     expect((await client.get('/api/auth/me')).body.tenant.plan).toBe('free')
   })
@@ -78,7 +117,10 @@ describe('plans and capabilities', () => {
 describe('the Stripe webhook', () => {
   it('refuses a bad signature with 400 and stores nothing', async () => {
     const { client, tenant } = await signUp(baseURL)
-    const event = stripeEvent('customer.subscription.created', subscription({ tenantId: tenant.id, customer: `cus_${tenant.id.slice(0, 8)}`, lookupKey: 'pro_monthly' }))
+    const event = stripeEvent(
+      'customer.subscription.created',
+      subscription({ tenantId: tenant.id, customer: `cus_${tenant.id.slice(0, 8)}`, lookupKey: 'pro_monthly' }),
+    )
     expect((await deliver(baseURL, event, 'whsec_wrong')).status).toBe(400)
     expect((await billingOf(client)).plan).toBe('free')
     expect((await deliver(baseURL, event)).body).toEqual({ received: true, outcome: 'applied' })
@@ -98,14 +140,20 @@ describe('the Stripe webhook', () => {
     const { client, tenant } = await signUp(baseURL)
     const customer = `cus_${tenant.id.slice(0, 8)}`
     const older = stripeEvent('customer.subscription.updated', subscription({ tenantId: tenant.id, customer, lookupKey: 'pro_monthly' }))
-    const newer = stripeEvent('customer.subscription.updated', subscription({ tenantId: tenant.id, customer, lookupKey: 'enterprise_monthly' }))
+    const newer = stripeEvent(
+      'customer.subscription.updated',
+      subscription({ tenantId: tenant.id, customer, lookupKey: 'enterprise_monthly' }),
+    )
     expect((await deliver(baseURL, newer)).body.outcome).toBe('applied')
     expect((await deliver(baseURL, older)).body.outcome).toBe('stale')
     expect((await billingOf(client)).plan).toBe('enterprise')
   })
 
   it('acknowledges event types it does not handle', async () => {
-    expect((await deliver(baseURL, stripeEvent('customer.created', { id: 'cus_new', object: 'customer' }))).body).toEqual({ received: true, outcome: 'ignored' })
+    expect((await deliver(baseURL, stripeEvent('customer.created', { id: 'cus_new', object: 'customer' }))).body).toEqual({
+      received: true,
+      outcome: 'ignored',
+    })
   })
 })
 
@@ -124,11 +172,19 @@ describe('Checkout and the customer portal', () => {
     expect(customers).toHaveLength(1)
     expect(new URLSearchParams(customers[0]!.body).get('metadata[tenantId]')).toBe(tenant.id)
     const sessions = sent.filter(r => r.path === '/v1/checkout/sessions').map(r => new URLSearchParams(r.body))
-    expect(sessions.map(s => [s.get('mode'), s.get('line_items[0][price]'), s.get('line_items[0][quantity]'), s.get('client_reference_id')]))
-      .toEqual([['subscription', 'price_pro_yearly', '2', tenant.id], ['subscription', 'price_enterprise_monthly', '2', tenant.id]])
+    expect(
+      sessions.map(s => [s.get('mode'), s.get('line_items[0][price]'), s.get('line_items[0][quantity]'), s.get('client_reference_id')]),
+    ).toEqual([
+      ['subscription', 'price_pro_yearly', '2', tenant.id],
+      ['subscription', 'price_enterprise_monthly', '2', tenant.id],
+    ])
     const customerId = sessions[0]!.get('customer')
     expect(sessions[1]!.get('customer')).toBe(customerId)
-    expect((await stripeRequests()).some(r => r.path === '/v1/billing_portal/sessions' && new URLSearchParams(r.body).get('customer') === customerId)).toBe(true)
+    expect(
+      (await stripeRequests()).some(
+        r => r.path === '/v1/billing_portal/sessions' && new URLSearchParams(r.body).get('customer') === customerId,
+      ),
+    ).toBe(true)
   })
 
   it('keeps answering from local state while Stripe is unreachable, and says so at checkout', async () => {

@@ -21,12 +21,16 @@ describe('custom fields', () => {
     const patched = await client.patch(`/api/v1/deals/${deal.body.id}`, { custom: { seats: 20 } })
     expect(patched.body.custom).toEqual({ region: 'emea', seats: 20 })
     const bad = await client.patch(`/api/v1/deals/${deal.body.id}`, { custom: { seats: 'many', color: 'red' } })
-    expect(bad.body.data.issues).toEqual([{ path: 'custom.seats', message: 'must be a number' }, { path: 'custom.color', message: 'no such field' }])
+    expect(bad.body.data.issues).toEqual([
+      { path: 'custom.seats', message: 'must be a number' },
+      { path: 'custom.color', message: 'no such field' },
+    ])
     expect((await client.get(`/api/v1/deals/${deal.body.id}`)).body).not.toHaveProperty('custom.color')
 
     const account = await client.post('/api/v1/accounts', { name: 'Acme', custom: { tier: 'gold' } })
     expect(account.body.data.issues).toEqual([{ path: 'custom.tier', message: 'no such field' }])
-    expect((await client.request('PUT', '/api/v1/custom-fields/deal', { fields: [{ key: 'x', label: 'X', type: 'select' }] })).body.data.issues)
-      .toEqual([{ path: 'fields.0.options', message: 'a select field needs options' }])
+    expect(
+      (await client.request('PUT', '/api/v1/custom-fields/deal', { fields: [{ key: 'x', label: 'X', type: 'select' }] })).body.data.issues,
+    ).toEqual([{ path: 'fields.0.options', message: 'a select field needs options' }])
   })
 })

@@ -53,12 +53,20 @@ describe('the dashboard', () => {
     expect(answer.body.focus.length).toBeLessThanOrEqual(8)
     expect(answer.body.alerts.every((a: Json) => a.deal.ownerId === rileyId)).toBe(true)
     expect(answer.body.forecast).toMatchObject({ period: expect.stringMatching(/^\d{4}-Q[1-4]$/) })
-    expect((await manager.get(`/api/v1/dashboard?ownerId=${rileyId}`)).body.board.flatMap((c: Json) => c.cards).every((c: Json) => c.ownerId === rileyId)).toBe(true)
+    expect(
+      (await manager.get(`/api/v1/dashboard?ownerId=${rileyId}`)).body.board
+        .flatMap((c: Json) => c.cards)
+        .every((c: Json) => c.ownerId === rileyId),
+    ).toBe(true)
   })
 
   it('streams changes to the deals the caller sees, and nothing about the others', async () => {
-    const mine = (await rep.get('/api/v1/dashboard')).body.board.flatMap((c: Json) => c.cards).find((c: Json) => !['won', 'lost'].includes(c.stage))
-    const theirs = (await other.get('/api/v1/dashboard')).body.board.flatMap((c: Json) => c.cards).find((c: Json) => !['won', 'lost'].includes(c.stage))
+    const mine = (await rep.get('/api/v1/dashboard')).body.board
+      .flatMap((c: Json) => c.cards)
+      .find((c: Json) => !['won', 'lost'].includes(c.stage))
+    const theirs = (await other.get('/api/v1/dashboard')).body.board
+      .flatMap((c: Json) => c.cards)
+      .find((c: Json) => !['won', 'lost'].includes(c.stage))
     const text = await listen(rep, async () => {
       await other.post('/api/v1/activities', { type: 'note', dealId: theirs.id, body: 'not for Riley' })
       await rep.post('/api/v1/activities', { type: 'note', dealId: mine.id, body: 'for Riley' })

@@ -21,20 +21,46 @@ describe('deals over HTTP', () => {
   it('creates a deal the rep owns, with its deal_created event', async () => {
     const created = await rep.post('/api/v1/deals', { name: 'Globex renewal', amount: '48000.50', closeDate: '2027-03-31' })
     expect(created.status).toBe(201)
-    expect(created.body).toMatchObject({ name: 'Globex renewal', amount: '48000.50', currency: 'USD', stage: 'new', ownerId: idOf(riley.email), closeDate: '2027-03-31' })
+    expect(created.body).toMatchObject({
+      name: 'Globex renewal',
+      amount: '48000.50',
+      currency: 'USD',
+      stage: 'new',
+      ownerId: idOf(riley.email),
+      closeDate: '2027-03-31',
+    })
     expect((await timeline(rep, created.body.id)).map(e => e.type)).toEqual(['deal_created'])
   })
 
   it('answers the 360 view: account, contacts with their engagement, score with reasons and trend, next tasks', async () => {
     const account = (await rep.post('/api/v1/accounts', { name: 'Vandelay Industries', domain: 'vandelay.example' })).body
-    const art = (await rep.post('/api/v1/contacts', { firstName: 'Art', lastName: 'Vandelay', email: 'art@vandelay.example', accountId: account.id })).body
+    const art = (
+      await rep.post('/api/v1/contacts', { firstName: 'Art', lastName: 'Vandelay', email: 'art@vandelay.example', accountId: account.id })
+    ).body
     const kel = (await rep.post('/api/v1/contacts', { firstName: 'Kel', lastName: 'Varnsen', accountId: account.id })).body
-    const deal = (await rep.post('/api/v1/deals', { name: 'Vandelay latex', amount: 7000, accountId: account.id, contactIds: [art.id, kel.id] })).body
-    await rep.post('/api/v1/events', { type: 'email_received', occurredAt: new Date().toISOString(), source: 'direct', subject: { dealId: deal.id, contactId: art.id } })
-    await rep.post('/api/v1/events', { type: 'email_sent', occurredAt: new Date().toISOString(), source: 'direct', subject: { dealId: deal.id, contactId: art.id } })
+    const deal = (
+      await rep.post('/api/v1/deals', { name: 'Vandelay latex', amount: 7000, accountId: account.id, contactIds: [art.id, kel.id] })
+    ).body
+    await rep.post('/api/v1/events', {
+      type: 'email_received',
+      occurredAt: new Date().toISOString(),
+      source: 'direct',
+      subject: { dealId: deal.id, contactId: art.id },
+    })
+    await rep.post('/api/v1/events', {
+      type: 'email_sent',
+      occurredAt: new Date().toISOString(),
+      source: 'direct',
+      subject: { dealId: deal.id, contactId: art.id },
+    })
     const view = await rep.get(`/api/v1/deals/${deal.id}`)
     expect(view.status).toBe(200)
-    expect(view.body).toMatchObject({ id: deal.id, name: 'Vandelay latex', account: { id: account.id, name: 'Vandelay Industries', domain: 'vandelay.example' }, nextTasks: [] })
+    expect(view.body).toMatchObject({
+      id: deal.id,
+      name: 'Vandelay latex',
+      account: { id: account.id, name: 'Vandelay Industries', domain: 'vandelay.example' },
+      nextTasks: [],
+    })
     expect(view.body.contacts.map((c: Json) => [c.firstName, c.inbound, c.outbound])).toEqual([['Art', 1, 1], ['Kel', 0, 0]])
     expect(view.body.contacts[0].lastInboundAt).not.toBeNull()
     // Not scored yet — or, if the background rescoring (about a second after an event) was quicker, scored.
@@ -44,7 +70,9 @@ describe('deals over HTTP', () => {
     else expect(score.value).toBe(Math.round(score.winProbability * 100))
     const replies = (await rep.get(`/api/v1/deals/${deal.id}/timeline?types=email_received,note`)).body.data
     expect(replies.map((e: Json) => e.type)).toEqual(['email_received'])
-    expect((await rep.get(`/api/v1/deals/${deal.id}/timeline?types=gossip`)).body.data.issues).toEqual([{ path: 'types', message: 'not event types: gossip' }])
+    expect((await rep.get(`/api/v1/deals/${deal.id}/timeline?types=gossip`)).body.data.issues).toEqual([
+      { path: 'types', message: 'not event types: gossip' },
+    ])
     const scored = (await rep.get(`/api/v1/deals/${(await rep.get('/api/v1/focus?limit=1')).body.data[0].deal.id}`)).body.score
     expect(scored.value).toEqual(expect.any(Number))
     expect(scored.reasons.length).toBeGreaterThan(0)
@@ -56,10 +84,14 @@ describe('deals over HTTP', () => {
     const bad = await rep.post('/api/v1/deals', { name: '', amount: 'lots', currency: 'usd', closeDate: '31/03/2027', color: 'red' })
     expect(bad.status).toBe(400)
     expect(bad.body.data.issues.map((i: Json) => i.path).sort()).toEqual(['', 'amount', 'closeDate', 'currency', 'name'])
-    expect((await rep.post('/api/v1/deals', { name: 'For Sam', amount: 1, ownerId: idOf(sam.email) })).body.data.issues).toEqual([{ path: 'ownerId', message: 'reps own the records they create' }])
+    expect((await rep.post('/api/v1/deals', { name: 'For Sam', amount: 1, ownerId: idOf(sam.email) })).body.data.issues).toEqual([
+      { path: 'ownerId', message: 'reps own the records they create' },
+    ])
     const foreign = (await signUp(baseURL)).client
     const foreignAccount = (await foreign.get('/api/v1/deals')).body.data[0]?.accountId ?? '00000000-0000-4000-8000-000000000000'
-    expect((await rep.post('/api/v1/deals', { name: 'X', amount: 1, accountId: foreignAccount })).body.data.issues).toEqual([{ path: 'accountId', message: 'no such account' }])
+    expect((await rep.post('/api/v1/deals', { name: 'X', amount: 1, accountId: foreignAccount })).body.data.issues).toEqual([
+      { path: 'accountId', message: 'no such account' },
+    ])
     expect((await rep.get('/api/v1/deals?limit=500')).body.data.length).toBe(before)
   })
 
@@ -80,7 +112,9 @@ describe('deals over HTTP', () => {
     const refused = await rep.post(`/api/v1/deals/${deal.id}/stage`, { to: 'won' })
     expect(refused.status).toBe(409)
     expect(refused.body.data).toEqual({ error: 'invalid_transition', from: 'contacted', to: 'won', allowed: ['qualified', 'lost'] })
-    expect((await rep.post(`/api/v1/deals/${deal.id}/stage`, { to: 'closing' })).body.data.issues).toEqual([{ path: 'to', message: 'no stage closing in this pipeline' }])
+    expect((await rep.post(`/api/v1/deals/${deal.id}/stage`, { to: 'closing' })).body.data.issues).toEqual([
+      { path: 'to', message: 'no stage closing in this pipeline' },
+    ])
     const changed = (await timeline(rep, deal.id)).filter(e => e.type === 'stage_changed')
     expect(changed.map(e => [e.metadata.from, e.metadata.to, e.metadata.reason])).toEqual([['new', 'contacted', 'intro call']])
   })
@@ -126,14 +160,42 @@ describe('the pipeline configuration', () => {
   it('lets an admin add a stage and refuses a rep (403), a broken graph (400) and removing a stage in use (409)', async () => {
     const { client } = await signUp(baseURL)
     const stages = (await client.get('/api/v1/pipeline/stages')).body.data
-    expect(stages[0]).toEqual({ key: 'new', name: 'New', order: 1, probability: 5, forecastCategory: 'pipeline', kind: 'open', allowedNext: ['contacted', 'lost'] })
+    expect(stages[0]).toEqual({
+      key: 'new',
+      name: 'New',
+      order: 1,
+      probability: 5,
+      forecastCategory: 'pipeline',
+      kind: 'open',
+      allowedNext: ['contacted', 'lost'],
+    })
     const withDemo = stages.map((s: Json) => (s.key === 'contacted' ? { ...s, allowedNext: ['demo', 'lost'] } : s))
-    withDemo.push({ key: 'demo', name: 'Demo', order: 3, probability: 15, forecastCategory: 'pipeline', allowedNext: ['qualified', 'lost'] })
-    const saved = await client.request('PUT', '/api/v1/pipeline/stages', { stages: withDemo.map((s: Json) => ({ ...s, order: s.key === 'demo' ? 25 : s.order * 10 })) })
+    withDemo.push({
+      key: 'demo',
+      name: 'Demo',
+      order: 3,
+      probability: 15,
+      forecastCategory: 'pipeline',
+      allowedNext: ['qualified', 'lost'],
+    })
+    const saved = await client.request('PUT', '/api/v1/pipeline/stages', {
+      stages: withDemo.map((s: Json) => ({ ...s, order: s.key === 'demo' ? 25 : s.order * 10 })),
+    })
     expect(saved.status).toBe(200)
-    expect(saved.body.data.map((s: Json) => s.key)).toEqual(['new', 'contacted', 'demo', 'qualified', 'proposal', 'negotiation', 'won', 'lost'])
+    expect(saved.body.data.map((s: Json) => s.key)).toEqual([
+      'new',
+      'contacted',
+      'demo',
+      'qualified',
+      'proposal',
+      'negotiation',
+      'won',
+      'lost',
+    ])
 
-    const broken = await client.request('PUT', '/api/v1/pipeline/stages', { stages: stages.map((s: Json) => (s.key === 'new' ? { ...s, allowedNext: ['nowhere'] } : s)) })
+    const broken = await client.request('PUT', '/api/v1/pipeline/stages', {
+      stages: stages.map((s: Json) => (s.key === 'new' ? { ...s, allowedNext: ['nowhere'] } : s)),
+    })
     expect(broken.status).toBe(400)
     expect(broken.body.data.issues).toEqual([{ path: 'stages.0.allowedNext.0', message: 'no stage nowhere' }])
 
@@ -151,7 +213,13 @@ describe('the pipeline configuration', () => {
 describe('tags, bulk changes and saved views over HTTP', () => {
   it('keeps a deal\'s tags trimmed and deduplicated, filters by them, and names a bad tag\'s field', async () => {
     const tag = `t-${Date.now().toString(36)}`
-    const created = await rep.post('/api/v1/deals', { name: 'Tagged', amount: 10, tags: [` ${tag} `, tag.toUpperCase(), 'Hot'], probability: 40, forecastCategory: 'commit' })
+    const created = await rep.post('/api/v1/deals', {
+      name: 'Tagged',
+      amount: 10,
+      tags: [` ${tag} `, tag.toUpperCase(), 'Hot'],
+      probability: 40,
+      forecastCategory: 'commit',
+    })
     expect(created.status).toBe(201)
     expect(created.body).toMatchObject({ tags: [tag, 'Hot'], probability: 40, forecastCategory: 'commit' })
     const patched = await rep.patch(`/api/v1/deals/${created.body.id}`, { tags: [tag, 'Renewal'] })
@@ -177,7 +245,14 @@ describe('tags, bulk changes and saved views over HTTP', () => {
   })
 
   it('lets a teammate use a shared view but only its owner change or delete it', async () => {
-    const view = await rep.post('/api/v1/views', { name: 'Big Q1 deals', recordType: 'deals', filters: { closeFrom: '2027-01-01', closeTo: '2027-03-31' }, sort: { field: 'amount', direction: 'desc' }, columns: ['name', 'amount'], shared: true })
+    const view = await rep.post('/api/v1/views', {
+      name: 'Big Q1 deals',
+      recordType: 'deals',
+      filters: { closeFrom: '2027-01-01', closeTo: '2027-03-31' },
+      sort: { field: 'amount', direction: 'desc' },
+      columns: ['name', 'amount'],
+      shared: true,
+    })
     expect(view.status).toBe(201)
     const seen = (await other.get('/api/v1/views?recordType=deals')).body.data.find((v: Json) => v.id === view.body.id)
     expect(seen).toMatchObject({ name: 'Big Q1 deals', mine: false, ownerName: 'Riley Chen', filters: { closeFrom: '2027-01-01' } })

@@ -29,7 +29,11 @@ async function sendgridPost(events: object[], options: { key?: KeyObject, timest
   const signature = sign('sha256', Buffer.from(timestamp + body), options.key ?? privateKey).toString('base64')
   return fetch(`${baseURL}${path(sendgrid.webhookUrl)}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': timestamp },
+    headers: {
+      'content-type': 'application/json',
+      'x-twilio-email-event-webhook-signature': signature,
+      'x-twilio-email-event-webhook-timestamp': timestamp,
+    },
     body: options.tamper ? body.replace('open', 'click') : body,
   })
 }
@@ -40,7 +44,12 @@ function mailgunBody(eventData: object, options: { key?: string, timestamp?: num
   const signature = createHmac('sha256', options.key ?? signingKey).update(timestamp + token).digest('hex')
   return { 'signature': { timestamp, token, signature }, 'event-data': eventData }
 }
-const mailgunPost = (body: object) => fetch(`${baseURL}${path(mailgun.webhookUrl)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const mailgunPost = (body: object) =>
+  fetch(`${baseURL}${path(mailgun.webhookUrl)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
 
 beforeAll(async () => {
   admin = await new Client(baseURL).login(DEMO_LOGINS[0].email, DEMO_PASSWORD)
@@ -53,13 +62,24 @@ beforeAll(async () => {
   contact = (await admin.post('/api/v1/contacts', { firstName: 'Grace', lastName: 'Buyer', email: `${unique('grace')}@buyer.test` })).body
   deal = (await admin.post('/api/v1/deals', { name: unique('Email deal'), amount: 12_000, contactIds: [contact.id] })).body
   const logged = await admin.post('/api/v1/activities', {
-    type: 'email_sent', dealId: deal.id, contactId: contact.id, occurredAt: sentAt.toISOString(), subject: 'Proposal', messageId: `<${messageId}>`, providerMessageId: providerId,
+    type: 'email_sent',
+    dealId: deal.id,
+    contactId: contact.id,
+    occurredAt: sentAt.toISOString(),
+    subject: 'Proposal',
+    messageId: `<${messageId}>`,
+    providerMessageId: providerId,
   })
   expect(logged.status).toBe(201)
 })
 
 const sgEvent = (event: string, extra: object = {}) => ({
-  email: contact.email, timestamp: Math.floor(Date.now() / 1000), event, sg_event_id: unique('sgev'), sg_message_id: `${providerId}.filterdrecv-5645d9c87f-abcde.0`, ...extra,
+  email: contact.email,
+  timestamp: Math.floor(Date.now() / 1000),
+  event,
+  sg_event_id: unique('sgev'),
+  sg_message_id: `${providerId}.filterdrecv-5645d9c87f-abcde.0`,
+  ...extra,
 })
 
 describe('email connections', () => {
@@ -79,10 +99,19 @@ describe('email connections', () => {
 
 describe('SendGrid event webhook (ECDSA)', () => {
   it('stores a correctly signed batch on the contact\'s deal, found by the provider message id', async () => {
-    const answer = await sendgridPost([sgEvent('delivered'), sgEvent('processed'), sgEvent('click', { url: 'https://momentum.test/pricing', useragent: 'Mozilla/5.0 (Macintosh) AppleWebKit Safari/605' })])
+    const answer = await sendgridPost([
+      sgEvent('delivered'),
+      sgEvent('processed'),
+      sgEvent('click', { url: 'https://momentum.test/pricing', useragent: 'Mozilla/5.0 (Macintosh) AppleWebKit Safari/605' }),
+    ])
     expect(answer.status).toBe(200)
     expect(await answer.json()).toMatchObject({ received: 2, inserted: 2, duplicates: 0 })
-    expect(await emailEvents('email_clicked')).toEqual([expect.objectContaining({ source: 'sendgrid', metadata: expect.objectContaining({ url: 'https://momentum.test/pricing', messageId }) })])
+    expect(await emailEvents('email_clicked')).toEqual([
+      expect.objectContaining({
+        source: 'sendgrid',
+        metadata: expect.objectContaining({ url: 'https://momentum.test/pricing', messageId }),
+      }),
+    ])
   })
 
   it('refuses a tampered body, a wrong key and a stale timestamp with 401, storing nothing', async () => {
@@ -115,8 +144,12 @@ describe('SendGrid event webhook (ECDSA)', () => {
 
 describe('Mailgun (HMAC) and Postmark (basic auth) webhooks', () => {
   const opened = () => ({
-    'event': 'opened', 'id': unique('mgev'), 'timestamp': Date.now() / 1000, 'recipient': contact.email,
-    'message': { headers: { 'message-id': messageId } }, 'client-info': { 'user-agent': 'Mozilla/5.0 (iPhone) Mobile', 'client-type': 'mobile browser' },
+    'event': 'opened',
+    'id': unique('mgev'),
+    'timestamp': Date.now() / 1000,
+    'recipient': contact.email,
+    'message': { headers: { 'message-id': messageId } },
+    'client-info': { 'user-agent': 'Mozilla/5.0 (iPhone) Mobile', 'client-type': 'mobile browser' },
   })
 
   it('stores a signed Mailgun event and refuses a bad signature, a stale timestamp and a replayed token', async () => {
@@ -130,10 +163,19 @@ describe('Mailgun (HMAC) and Postmark (basic auth) webhooks', () => {
   })
 
   it('stores a Postmark bounce with the right credentials and refuses the wrong ones', async () => {
-    const record = { RecordType: 'Bounce', MessageID: unique('pm'), Email: contact.email, BouncedAt: new Date().toISOString(), Type: 'HardBounce' }
-    const post = (auth: string) => fetch(`${baseURL}${path(postmark.webhookUrl)}`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'authorization': `Basic ${Buffer.from(auth).toString('base64')}` }, body: JSON.stringify(record),
-    })
+    const record = {
+      RecordType: 'Bounce',
+      MessageID: unique('pm'),
+      Email: contact.email,
+      BouncedAt: new Date().toISOString(),
+      Type: 'HardBounce',
+    }
+    const post = (auth: string) =>
+      fetch(`${baseURL}${path(postmark.webhookUrl)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'authorization': `Basic ${Buffer.from(auth).toString('base64')}` },
+        body: JSON.stringify(record),
+      })
     expect((await post(`${postmarkAuth.username}:wrong`)).status).toBe(401)
     expect((await (await post(`${postmarkAuth.username}:${postmarkAuth.password}`)).json())).toMatchObject({ inserted: 1 })
     expect((await emailEvents('email_bounced')).some(e => e.source === 'postmark')).toBe(true)
@@ -141,11 +183,21 @@ describe('Mailgun (HMAC) and Postmark (basic auth) webhooks', () => {
 })
 
 describe('inbound replies', () => {
-  const mime = (from: string, headers: string[]) => [
-    `From: Grace Buyer <${from}>`, 'To: rep@momentum.test', `Subject: Re: Proposal`, `Date: ${new Date().toUTCString()}`,
-    `Message-ID: <${unique('reply')}@buyer.test>`, ...headers, 'Content-Type: text/plain; charset=utf-8', '', 'Looks good, let us talk Tuesday.', '',
-  ].join('\r\n')
-  const postMime = (url: string, body: string) => fetch(`${baseURL}${path(url)}`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body })
+  const mime = (from: string, headers: string[]) =>
+    [
+      `From: Grace Buyer <${from}>`,
+      'To: rep@momentum.test',
+      `Subject: Re: Proposal`,
+      `Date: ${new Date().toUTCString()}`,
+      `Message-ID: <${unique('reply')}@buyer.test>`,
+      ...headers,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Looks good, let us talk Tuesday.',
+      '',
+    ].join('\r\n')
+  const postMime = (url: string, body: string) =>
+    fetch(`${baseURL}${path(url)}`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body })
 
   it('threads a reply by its References chain onto the deal of the message it answers, with the reply latency', async () => {
     const answer = await postMime(sendgrid.inboundUrl, mime(contact.email, [`References: <older@elsewhere.test> <${messageId}>`]))

@@ -30,7 +30,9 @@ describe('POST /api/v1/events', () => {
 
   it('refuses a batch with bad items, naming each, and stores none of it', async () => {
     const prefix = unique('bad')
-    const answer = await integration.post('/api/v1/events', { events: [event(`${prefix}-0`), event(`${prefix}-1`, { occurredAt: 'yesterday' }), event(`${prefix}-2`, { type: 'fax' })] })
+    const answer = await integration.post('/api/v1/events', {
+      events: [event(`${prefix}-0`), event(`${prefix}-1`, { occurredAt: 'yesterday' }), event(`${prefix}-2`, { type: 'fax' })],
+    })
     expect(answer.status).toBe(400)
     expect(answer.body.data.issues.map((i: Json) => [i.index, i.path])).toEqual([[1, 'occurredAt'], [2, 'type']])
     const timeline = (await rep.get(`/api/v1/deals/${deal.id}/timeline?limit=500`)).body.data
@@ -70,7 +72,13 @@ describe('who an event is from', () => {
   it('refuses provider sources on the API, for people and keys alike: they belong to the built-in integrations', async () => {
     for (const source of ['sendgrid', 'mailgun', 'postmark', 'salesforce', 'import', 'SendGrid']) {
       for (const client of [rep, integration]) {
-        const answer = await client.post('/api/v1/events', { type: 'email_opened', occurredAt: new Date().toISOString(), source, externalId: unique('src'), subject: { dealId: deal.id } })
+        const answer = await client.post('/api/v1/events', {
+          type: 'email_opened',
+          occurredAt: new Date().toISOString(),
+          source,
+          externalId: unique('src'),
+          subject: { dealId: deal.id },
+        })
         expect(answer.status, source).toBe(400)
         expect(answer.body.data.issues[0]).toMatchObject({ index: 0, path: 'source' })
       }

@@ -14,7 +14,9 @@ describe('CSV exports', () => {
     expect(answer.status).toBe(200)
     expect(answer.headers.get('content-type')).toContain('text/csv')
     const [header, ...rows] = rowsOf(answer.body)
-    expect(header).toBe('id,name,stage,amount,currency,close_date,owner_email,account,probability,forecast_category,source,external_id,created_at,custom')
+    expect(header).toBe(
+      'id,name,stage,amount,currency,close_date,owner_email,account,probability,forecast_category,source,external_id,created_at,custom',
+    )
     expect(rows.length).toBeGreaterThanOrEqual(listed.length)
     expect(rows.every(r => r.includes(riley.email))).toBe(true)
     expect(new Set(rows.map(r => r.split(',')[0])).size).toBe(rows.length)

@@ -38,11 +38,21 @@ describe('forecasts over HTTP', () => {
 
   it('lets a manager set a quota and adjust a rep\'s number; the rep sees both, a rep cannot adjust', async () => {
     const rileyId = idOf(riley.email)
-    expect((await manager.request('PUT', '/api/v1/forecast/quotas', { period: QUARTER, quotas: [{ ownerId: rileyId, amount: 400_000 }] })).body).toEqual({ period: QUARTER, updated: 1 })
-    const made = await manager.post('/api/v1/forecast/adjustments', { period: QUARTER, ownerId: rileyId, amount: 123_000, note: 'two deals pushed' })
+    expect(
+      (await manager.request('PUT', '/api/v1/forecast/quotas', { period: QUARTER, quotas: [{ ownerId: rileyId, amount: 400_000 }] })).body,
+    ).toEqual({ period: QUARTER, updated: 1 })
+    const made = await manager.post('/api/v1/forecast/adjustments', {
+      period: QUARTER,
+      ownerId: rileyId,
+      amount: 123_000,
+      note: 'two deals pushed',
+    })
     expect(made.status).toBe(201)
     const own = (await rep.get(`/api/v1/forecast?period=${QUARTER}`)).body.owners[0]
-    expect(own).toMatchObject({ quota: 400_000, adjusted: { amount: 123_000, note: 'two deals pushed', by: 'Maya Manager', original: own.forecast } })
+    expect(own).toMatchObject({
+      quota: 400_000,
+      adjusted: { amount: 123_000, note: 'two deals pushed', by: 'Maya Manager', original: own.forecast },
+    })
     expect(own.attainment).toBeCloseTo(own.closedWon / 400_000, 3)
     expect((await rep.post('/api/v1/forecast/adjustments', { period: QUARTER, ownerId: rileyId, amount: 1, note: 'me' })).status).toBe(403)
     const audit = (await admin.get('/api/v1/audit')).body.data as Json[]
@@ -71,7 +81,9 @@ describe('forecasts over HTTP', () => {
       expect((csv.body as string).split('\r\n')[0]).toContain('label')
     }
     const csv = await manager.get(`/api/v1/forecast?period=${QUARTER}&format=csv`)
-    expect((csv.body as string).split('\r\n')[0]).toBe('name,closedWon,commit,bestCase,pipeline,weighted,projection,forecast,adjusted,quota,attainment,coverage')
+    expect((csv.body as string).split('\r\n')[0]).toBe(
+      'name,closedWon,commit,bestCase,pipeline,weighted,projection,forecast,adjusted,quota,attainment,coverage',
+    )
   })
 
   it('is a paid feature: a free tenant gets 402 capability_required', async () => {

@@ -3,7 +3,22 @@ import fc from 'fast-check'
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import { changed, fingerprint, type Fingerprint } from '../../support/fingerprint'
-import { anyJson, badQuery, badSegment, defectiveBody, endpointsOf, expectClearRefusal, extremeQuery, FUZZ, nonJsonBody, randomBody, rawBadBody, validBody, type Endpoint, type JsonSchema } from '../../support/fuzz'
+import {
+  anyJson,
+  badQuery,
+  badSegment,
+  defectiveBody,
+  endpointsOf,
+  expectClearRefusal,
+  extremeQuery,
+  FUZZ,
+  nonJsonBody,
+  randomBody,
+  rawBadBody,
+  validBody,
+  type Endpoint,
+  type JsonSchema,
+} from '../../support/fuzz'
 import type { Client, Answer, Json } from '../../support/http'
 import { signUp } from '../../support/http'
 import { routeFiles } from '../../support/routes'
@@ -35,10 +50,20 @@ const EXEMPT: Record<string, string> = {
 const str = (maxLength: number): JsonSchema => ({ type: 'string', maxLength })
 const AUTH_BODIES: Record<string, JsonSchema> = {
   'POST /api/auth/login': { type: 'object', required: ['email', 'password'], properties: { email: str(320), password: str(1024) } },
-  'POST /api/auth/signup': { type: 'object', required: ['orgName', 'name', 'email', 'password'], additionalProperties: false, properties: { orgName: str(200), name: str(200), email: str(320), password: str(200) } },
+  'POST /api/auth/signup': {
+    type: 'object',
+    required: ['orgName', 'name', 'email', 'password'],
+    additionalProperties: false,
+    properties: { orgName: str(200), name: str(200), email: str(320), password: str(200) },
+  },
   'POST /api/auth/invite/accept': { type: 'object', required: ['token', 'password'], properties: { token: str(200), password: str(200) } },
 }
-const WEBHOOKS = ['POST /api/webhooks/stripe', 'POST /api/webhooks/email/[provider]/[connectionId]', 'POST /api/webhooks/email/inbound/[connectionId]', 'POST /api/auth/logout']
+const WEBHOOKS = [
+  'POST /api/webhooks/stripe',
+  'POST /api/webhooks/email/[provider]/[connectionId]',
+  'POST /api/webhooks/email/inbound/[connectionId]',
+  'POST /api/auth/logout',
+]
 
 let endpoints: Endpoint[] = []
 let admin: Client
@@ -59,21 +84,37 @@ beforeAll(async () => {
   // Someone else to PATCH: random valid patches of the fuzzing admin would demote or deactivate it.
   ids.users = (await admin.post('/api/v1/users', { email: 'fuzz.invitee@fuzz.test', name: 'Invitee', role: 'rep' })).body.id
   ids.accounts = (await admin.post('/api/v1/accounts', { name: 'Fuzz Co' })).body.id
-  ids.contacts = (await admin.post('/api/v1/contacts', { firstName: 'Fuzz', lastName: 'Person', email: 'fuzz.person@fuzz.test', accountId: ids.accounts })).body.id
-  ids.deals = (await admin.post('/api/v1/deals', { name: 'Fuzz deal', amount: 1000, accountId: ids.accounts, contactIds: [ids.contacts] })).body.id
+  ids.contacts = (
+    await admin.post('/api/v1/contacts', { firstName: 'Fuzz', lastName: 'Person', email: 'fuzz.person@fuzz.test', accountId: ids.accounts })
+  ).body.id
+  ids.deals = (
+    await admin.post('/api/v1/deals', { name: 'Fuzz deal', amount: 1000, accountId: ids.accounts, contactIds: [ids.contacts] })
+  ).body.id
   ids.leads = (await admin.post('/api/v1/leads', { name: 'Fuzz Lead', company: 'Fuzz Co', source: 'referral' })).body.id
   ids['api-keys'] = (await admin.post('/api/v1/api-keys', { name: 'fuzz key' })).body.id
   ids.teams = (await admin.post('/api/v1/teams', { name: 'Fuzz team' })).body.id
   ids.views = (await admin.post('/api/v1/views', { name: 'Fuzz view', recordType: 'deals' })).body.id
-  ids.imports = (await admin.upload('/api/v1/imports', { kind: 'accounts', mapping: JSON.stringify({ name: 'name' }) }, { name: 'a.csv', content: 'name\nFuzz Imported\n' })).body.id
+  ids.imports = (
+    await admin.upload(
+      '/api/v1/imports',
+      { kind: 'accounts', mapping: JSON.stringify({ name: 'name' }) },
+      { name: 'a.csv', content: 'name\nFuzz Imported\n' },
+    )
+  ).body.id
   const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   sendgridKey = pair.privateKey
-  hooks.sendgrid = (await admin.post('/api/v1/integrations/email', { provider: 'sendgrid', verification: { publicKey: pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') } })).body
+  hooks.sendgrid = (
+    await admin.post('/api/v1/integrations/email', {
+      provider: 'sendgrid',
+      verification: { publicKey: pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') },
+    })
+  ).body
   hooks.mailgun = (await admin.post('/api/v1/integrations/email', { provider: 'mailgun', verification: { signingKey: mailgunKey } })).body
   hooks.postmark = (await admin.post('/api/v1/integrations/email', { provider: 'postmark', verification: postmarkAuth })).body
   for (const hook of Object.values(hooks)) expect(hook.id).toBeTruthy()
   // The import above runs in the background: let it finish before fingerprints are taken.
-  for (let i = 0; i < 50 && (await admin.get(`/api/v1/imports/${ids.imports}`)).body.status !== 'done'; i++) await new Promise(r => setTimeout(r, 100))
+  for (let i = 0; i < 50 && (await admin.get(`/api/v1/imports/${ids.imports}`)).body.status !== 'done'; i++)
+    await new Promise(r => setTimeout(r, 100))
   print = await fingerprint(databaseURL, tenantId, admin)
 })
 afterAll(() => print?.close())
@@ -82,16 +123,30 @@ afterAll(() => print?.close())
 const PARAM_VALUES: Record<string, string> = { kind: 'conversion', entity: 'deal', file: 'deals.csv', name: 'events:partitions' }
 
 /** The route's path with ids no record has (other params as the route takes them): for requests that must not touch the tenant's records. */
-const junkPath = (pattern: string) => pattern.replace(/\[(\w+)\]/g, (_, param: string) => (param === 'id' ? '6a1f1f1f-1f1f-4f1f-8f1f-1f1f1f1f1f1f' : PARAM_VALUES[param] ?? 'x'))
+const junkPath = (pattern: string) =>
+  pattern.replace(/\[(\w+)\]/g, (_, param: string) =>
+    param === 'id' ? '6a1f1f1f-1f1f-4f1f-8f1f-1f1f1f1f1f1f' : (PARAM_VALUES[param] ?? 'x'),
+  )
 
 /** The route's path with real values of the fuzz tenant for its parameters (a random id for an unknown resource). */
 const realPath = (pattern: string) => pattern.replace(/([^/]+)\/\[(\w+)\]/g, (_, resource: string, param: string) =>
   `${resource}/${param === 'id' ? ids[resource] ?? '6a1f1f1f-1f1f-4f1f-8f1f-1f1f1f1f1f1f' : PARAM_VALUES[param] ?? 'x'}`)
 
-async function send(method: string, path: string, body: Uint8Array | string | undefined, contentType = 'application/json', headers: Record<string, string> = {}, client: Client | null = admin): Promise<Answer> {
+async function send(
+  method: string,
+  path: string,
+  body: Uint8Array | string | undefined,
+  contentType = 'application/json',
+  headers: Record<string, string> = {},
+  client: Client | null = admin,
+): Promise<Answer> {
   const response = await fetch(`${baseURL}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': contentType }), ...(client ? { cookie: client.cookieHeader(), origin: baseURL } : {}), ...headers },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': contentType }),
+      ...(client ? { cookie: client.cookieHeader(), origin: baseURL } : {}),
+      ...headers,
+    },
     body: body as BodyInit | undefined,
     redirect: 'manual',
   }).catch((error: Error) => {
@@ -102,7 +157,9 @@ async function send(method: string, path: string, body: Uint8Array | string | un
   try {
     parsed = text ? JSON.parse(text) : null
   }
-  catch { /* not JSON */ }
+  catch {
+    /* not JSON */
+  }
   return { status: response.status, body: parsed, headers: response.headers }
 }
 
@@ -146,11 +203,15 @@ describe('JSON bodies of /api/v1', () => {
 
   it('refuses bodies its schema refuses (a missing, mistyped, too long or unknown field, or no object) with 400 naming the field, writing nothing', async () => {
     for (const endpoint of targets()) {
-      await unchangedAcross(() => fc.assert(fc.asyncProperty(defectiveBody(endpoint.body!), async ({ body, defect }) => {
-        const answer = await send(endpoint.method, realPath(endpoint.pattern), jsonText(body))
-        expectClearRefusal(answer, `${endpoint.route} (${defect})`)
-        expect([400, 413], `${endpoint.route} (${defect}): ${jsonText(answer.body).slice(0, 300)}`).toContain(answer.status)
-      })))
+      await unchangedAcross(() =>
+        fc.assert(
+          fc.asyncProperty(defectiveBody(endpoint.body!), async ({ body, defect }) => {
+            const answer = await send(endpoint.method, realPath(endpoint.pattern), jsonText(body))
+            expectClearRefusal(answer, `${endpoint.route} (${defect})`)
+            expect([400, 413], `${endpoint.route} (${defect}): ${jsonText(answer.body).slice(0, 300)}`).toContain(answer.status)
+          }),
+        ),
+      )
     }
   })
 
@@ -158,7 +219,9 @@ describe('JSON bodies of /api/v1', () => {
     for (const endpoint of targets()) {
       await fc.assert(fc.asyncProperty(randomBody(endpoint.body), async (body) => {
         const answer = await send(endpoint.method, realPath(endpoint.pattern), jsonText(body))
-        expect(answer.status, `${endpoint.route}: ${jsonText(body).slice(0, 300)} -> ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(500)
+        expect(answer.status, `${endpoint.route}: ${jsonText(body).slice(0, 300)} -> ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(
+          500,
+        )
       }))
     }
   })
@@ -175,12 +238,17 @@ describe('JSON bodies of /api/v1', () => {
     for (const endpoint of endpoints.filter(e => e.method !== 'GET' && !e.multipart)) {
       // A route without a body schema gets ids no record has: should the refusal fail, nothing is deleted.
       const path = endpoint.body ? realPath(endpoint.pattern) : junkPath(endpoint.pattern)
-      await unchangedAcross(() => fc.assert(fc.asyncProperty(nonJsonBody, async ({ body, contentType, why }) => {
-        const answer = await send(endpoint.method, path, body, contentType)
-        expectClearRefusal(answer, `${endpoint.route} (${why})`)
-        const form = /^(application\/x-www-form-urlencoded|multipart\/form-data)/.test(contentType)
-        expect(answer.status, `${endpoint.route} (${why}): ${jsonText(answer.body).slice(0, 300)}`).toBe(form ? 415 : 400)
-      }), { numRuns: Math.ceil(FUZZ.numRuns / 2) }))
+      await unchangedAcross(() =>
+        fc.assert(
+          fc.asyncProperty(nonJsonBody, async ({ body, contentType, why }) => {
+            const answer = await send(endpoint.method, path, body, contentType)
+            expectClearRefusal(answer, `${endpoint.route} (${why})`)
+            const form = /^(application\/x-www-form-urlencoded|multipart\/form-data)/.test(contentType)
+            expect(answer.status, `${endpoint.route} (${why}): ${jsonText(answer.body).slice(0, 300)}`).toBe(form ? 415 : 400)
+          }),
+          { numRuns: Math.ceil(FUZZ.numRuns / 2) },
+        ),
+      )
     }
   })
 
@@ -192,7 +260,16 @@ describe('JSON bodies of /api/v1', () => {
     expect(events.status).toBe(413)
     expect(events.body.statusMessage).toMatch(/\(16 MB\)/)
     // A batch of 5,000 events fits under the ingestion limit (it is refused for its content, not its size).
-    const batch = { events: Array.from({ length: 5000 }, (_, i) => ({ type: 'nope', occurredAt: new Date().toISOString(), source: 'fuzz', externalId: `size-${i}`, subject: { email: `p${i}@fuzz.test` }, metadata: { note: 'x'.repeat(200) } })) }
+    const batch = {
+      events: Array.from({ length: 5000 }, (_, i) => ({
+        type: 'nope',
+        occurredAt: new Date().toISOString(),
+        source: 'fuzz',
+        externalId: `size-${i}`,
+        subject: { email: `p${i}@fuzz.test` },
+        metadata: { note: 'x'.repeat(200) },
+      })),
+    }
     expect((await send('POST', '/api/v1/events', jsonText(batch))).status).toBe(400)
   })
 })
@@ -202,17 +279,34 @@ describe('multipart imports', () => {
     const imports = endpoints.filter(e => e.multipart)
     expect(imports.length).toBeGreaterThan(0)
     for (const endpoint of imports) {
-      await unchangedAcross(() => fc.assert(fc.asyncProperty(
-        fc.record({ kind: fc.string({ maxLength: 20 }).filter(k => !['deals', 'accounts', 'contacts', 'events'].includes(k)), mapping: fc.oneof(fc.string(), anyJson.map(jsonText)) }, { requiredKeys: [] }),
-        fc.option(fc.string({ maxLength: 200 })),
-        async (fields, file) => {
-          const form = new FormData()
-          for (const [k, v] of Object.entries(fields)) form.append(k, v)
-          if (file !== null) form.append('file', new Blob([file], { type: 'text/csv' }), 'fuzz.csv')
-          const response = await fetch(`${baseURL}${realPath(endpoint.pattern)}`, { method: endpoint.method, headers: { cookie: admin.cookieHeader(), origin: baseURL }, body: form })
-          expectClearRefusal({ status: response.status, body: await response.json().catch(() => null), headers: response.headers }, `${endpoint.route} ${jsonText(fields)}`)
-        },
-      )))
+      await unchangedAcross(() =>
+        fc.assert(
+          fc.asyncProperty(
+            fc.record(
+              {
+                kind: fc.string({ maxLength: 20 }).filter(k => !['deals', 'accounts', 'contacts', 'events'].includes(k)),
+                mapping: fc.oneof(fc.string(), anyJson.map(jsonText)),
+              },
+              { requiredKeys: [] },
+            ),
+            fc.option(fc.string({ maxLength: 200 })),
+            async (fields, file) => {
+              const form = new FormData()
+              for (const [k, v] of Object.entries(fields)) form.append(k, v)
+              if (file !== null) form.append('file', new Blob([file], { type: 'text/csv' }), 'fuzz.csv')
+              const response = await fetch(`${baseURL}${realPath(endpoint.pattern)}`, {
+                method: endpoint.method,
+                headers: { cookie: admin.cookieHeader(), origin: baseURL },
+                body: form,
+              })
+              expectClearRefusal(
+                { status: response.status, body: await response.json().catch(() => null), headers: response.headers },
+                `${endpoint.route} ${jsonText(fields)}`,
+              )
+            },
+          ),
+        ),
+      )
       await unchangedAcross(() => fc.assert(fc.asyncProperty(rawBadBody, async ({ body, contentType, why }) => {
         expectClearRefusal(await send(endpoint.method, realPath(endpoint.pattern), body, contentType), `${endpoint.route} (${why})`)
       }), { numRuns: Math.ceil(FUZZ.numRuns / 2) }))
@@ -239,11 +333,15 @@ describe('path parameters and queries of /api/v1', () => {
     for (const endpoint of endpoints.filter(e => !EXEMPT[e.route] && (e.method === 'GET' || e.pattern.includes('[') || e.body))) {
       const get = endpoint.method === 'GET'
       const path = get ? realPath(endpoint.pattern) : endpoint.pattern.replace(/\[\w+\]/g, '6a1f1f1f-1f1f-4f1f-8f1f-1f1f1f1f1f1f')
-      const run = () => fc.assert(fc.asyncProperty(badQuery(endpoint.query), async (query) => {
-        const answer = await send(endpoint.method, `${path}?${query}`, get || endpoint.multipart || !endpoint.body ? undefined : '[]')
-        expect(answer.status, `${endpoint.route}?${query.slice(0, 300)}: ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(500)
-        if (answer.status >= 400) expectClearRefusal(answer, `${endpoint.route}?${query.slice(0, 300)}`)
-      }), { numRuns: Math.ceil(FUZZ.numRuns / 2) })
+      const run = () =>
+        fc.assert(
+          fc.asyncProperty(badQuery(endpoint.query), async (query) => {
+            const answer = await send(endpoint.method, `${path}?${query}`, get || endpoint.multipart || !endpoint.body ? undefined : '[]')
+            expect(answer.status, `${endpoint.route}?${query.slice(0, 300)}: ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(500)
+            if (answer.status >= 400) expectClearRefusal(answer, `${endpoint.route}?${query.slice(0, 300)}`)
+          }),
+          { numRuns: Math.ceil(FUZZ.numRuns / 2) },
+        )
       // A GET may write its audit trail (exports); the others must write nothing.
       await (get ? run() : unchangedAcross(run))
     }
@@ -251,11 +349,14 @@ describe('path parameters and queries of /api/v1', () => {
 
   it('refuses years, periods, numbers and cursors at their extremes (year 0000 and 10000, 9999-Q4, shape-valid cursors with out-of-range values) with a 4xx, never a 5xx', async () => {
     for (const endpoint of endpoints.filter(e => e.method === 'GET' && !EXEMPT[e.route])) {
-      await fc.assert(fc.asyncProperty(extremeQuery(endpoint.query), async (query) => {
-        const answer = await send('GET', `${realPath(endpoint.pattern)}?${query}`, undefined)
-        expect(answer.status, `${endpoint.route}?${query.slice(0, 300)}: ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(500)
-        if (answer.status >= 400) expectClearRefusal(answer, `${endpoint.route}?${query.slice(0, 300)}`)
-      }), { numRuns: FUZZ.numRuns })
+      await fc.assert(
+        fc.asyncProperty(extremeQuery(endpoint.query), async (query) => {
+          const answer = await send('GET', `${realPath(endpoint.pattern)}?${query}`, undefined)
+          expect(answer.status, `${endpoint.route}?${query.slice(0, 300)}: ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(500)
+          if (answer.status >= 400) expectClearRefusal(answer, `${endpoint.route}?${query.slice(0, 300)}`)
+        }),
+        { numRuns: FUZZ.numRuns },
+      )
     }
   })
 })
@@ -290,16 +391,49 @@ describe('sign-in, sign-up and invitations', () => {
 describe('webhooks', () => {
   const stripe = new Stripe('sk_test_signing_only')
   const hookPath = (url: string) => url.replace(/^https?:\/\/[^/]+/, '')
-  const anyBody = fc.oneof(anyJson.map(v => ({ body: jsonText(v) as string | Uint8Array, contentType: 'application/json' })), rawBadBody, nonJsonBody)
+  const anyBody = fc.oneof(
+    anyJson.map(v => ({ body: jsonText(v) as string | Uint8Array, contentType: 'application/json' })),
+    rawBadBody,
+    nonJsonBody,
+  )
 
   it('Stripe: refuses anything unsigned with 400, and takes signed but meaningless events without a 5xx', async () => {
-    await unchangedAcross(() => fc.assert(fc.asyncProperty(anyBody, fc.option(fc.string({ maxLength: 80 })), async ({ body, contentType }, signature) => {
-      const answer = await send('POST', '/api/webhooks/stripe', body, contentType, signature === null ? {} : { 'stripe-signature': signature }, null)
-      expectClearRefusal(answer, 'stripe unsigned')
-      // 415 for a body that is not JSON at all.
-      expect([400, 415]).toContain(answer.status)
-    })))
-    const event = fc.record({ id: fc.oneof(fc.string(), fc.constant(`evt_fuzz_${randomBytes(4).toString('hex')}`)), type: fc.oneof(fc.string(), fc.constantFrom('customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted', 'invoice.paid', 'invoice.payment_failed', 'checkout.session.completed')), created: fc.oneof(fc.integer(), anyJson), data: fc.oneof(anyJson, fc.record({ object: randomBody(undefined) })) }, { requiredKeys: [] })
+    await unchangedAcross(() =>
+      fc.assert(
+        fc.asyncProperty(anyBody, fc.option(fc.string({ maxLength: 80 })), async ({ body, contentType }, signature) => {
+          const answer = await send(
+            'POST',
+            '/api/webhooks/stripe',
+            body,
+            contentType,
+            signature === null ? {} : { 'stripe-signature': signature },
+            null,
+          )
+          expectClearRefusal(answer, 'stripe unsigned')
+          // 415 for a body that is not JSON at all.
+          expect([400, 415]).toContain(answer.status)
+        }),
+      ),
+    )
+    const event = fc.record(
+      {
+        id: fc.oneof(fc.string(), fc.constant(`evt_fuzz_${randomBytes(4).toString('hex')}`)),
+        type: fc.oneof(
+          fc.string(),
+          fc.constantFrom(
+            'customer.subscription.created',
+            'customer.subscription.updated',
+            'customer.subscription.deleted',
+            'invoice.paid',
+            'invoice.payment_failed',
+            'checkout.session.completed',
+          ),
+        ),
+        created: fc.oneof(fc.integer(), anyJson),
+        data: fc.oneof(anyJson, fc.record({ object: randomBody(undefined) })),
+      },
+      { requiredKeys: [] },
+    )
     await fc.assert(fc.asyncProperty(fc.oneof(event, anyJson), async (payload) => {
       const text = jsonText(payload)
       const header = stripe.webhooks.generateTestHeaderString({ payload: text, secret: WEBHOOK_SECRET })
@@ -311,16 +445,28 @@ describe('webhooks', () => {
   it('email tracking: refuses unsigned or misaddressed requests (401/404) and writes nothing for signed junk', async () => {
     await unchangedAcross(async () => {
       for (const provider of ['sendgrid', 'mailgun', 'postmark']) {
-        await fc.assert(fc.asyncProperty(anyBody, fc.oneof(fc.constant(hooks[provider]!.id), badSegment), async ({ body, contentType }, connection) => {
-          expectClearRefusal(await send('POST', `/api/webhooks/email/${provider}/${connection}`, body, contentType, {}, null), `${provider} unsigned`)
-        }))
+        await fc.assert(
+          fc.asyncProperty(anyBody, fc.oneof(fc.constant(hooks[provider]!.id), badSegment), async ({ body, contentType }, connection) => {
+            expectClearRefusal(
+              await send('POST', `/api/webhooks/email/${provider}/${connection}`, body, contentType, {}, null),
+              `${provider} unsigned`,
+            )
+          }),
+        )
       }
       const timestamp = () => String(Math.floor(Date.now() / 1000))
       await fc.assert(fc.asyncProperty(fc.oneof(anyJson, fc.array(randomBody(undefined), { maxLength: 3 })), async (payload) => {
         const text = jsonText(payload)
         const at = timestamp()
         const signature = sign('sha256', Buffer.from(at + text), sendgridKey).toString('base64')
-        const answer = await send('POST', hookPath(hooks.sendgrid!.webhookUrl), text, 'application/json', { 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': at }, null)
+        const answer = await send(
+          'POST',
+          hookPath(hooks.sendgrid!.webhookUrl),
+          text,
+          'application/json',
+          { 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': at },
+          null,
+        )
         expect(answer.status, `sendgrid ${text.slice(0, 200)} -> ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(500)
       }))
       await fc.assert(fc.asyncProperty(anyJson, async (eventData) => {
@@ -332,28 +478,58 @@ describe('webhooks', () => {
         expect(answer.status, `mailgun ${text.slice(0, 200)} -> ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(500)
       }))
       const basic = `Basic ${Buffer.from(`${postmarkAuth.username}:${postmarkAuth.password}`).toString('base64')}`
-      await fc.assert(fc.asyncProperty(fc.oneof(anyJson, randomBody({ properties: { RecordType: {}, MessageID: {}, Recipient: {}, DeliveredAt: {}, ReceivedAt: {}, Email: {} } })), async (payload) => {
-        const text = jsonText(payload)
-        const answer = await send('POST', hookPath(hooks.postmark!.webhookUrl), text, 'application/json', { authorization: basic }, null)
-        expect(answer.status, `postmark ${text.slice(0, 200)} -> ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(500)
-      }))
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            anyJson,
+            randomBody({ properties: { RecordType: {}, MessageID: {}, Recipient: {}, DeliveredAt: {}, ReceivedAt: {}, Email: {} } }),
+          ),
+          async (payload) => {
+            const text = jsonText(payload)
+            const answer = await send(
+              'POST',
+              hookPath(hooks.postmark!.webhookUrl),
+              text,
+              'application/json',
+              { authorization: basic },
+              null,
+            )
+            expect(answer.status, `postmark ${text.slice(0, 200)} -> ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(500)
+          },
+        ),
+      )
     })
   })
 
   it('inbound email: refuses a bad token (401, or 400 for an unreadable body), writing nothing, and never answers 5xx to a genuine one', async () => {
-    await unchangedAcross(() => fc.assert(fc.asyncProperty(anyBody, fc.option(fc.string({ maxLength: 60 })), async ({ body, contentType }, token) => {
-      const query = token === null ? '' : `?token=${encodeURIComponent(token)}`
-      const answer = await send('POST', `/api/webhooks/email/inbound/${hooks.sendgrid!.id}${query}`, body, contentType, {}, null)
-      expectClearRefusal(answer, 'inbound with a bad token')
-      // 400 or 415 when the body itself is refused first (invalid UTF-8, broken JSON, too deep, a media type inbound mail never has).
-      expect([400, 401, 415]).toContain(answer.status)
-    })))
+    await unchangedAcross(() =>
+      fc.assert(
+        fc.asyncProperty(anyBody, fc.option(fc.string({ maxLength: 60 })), async ({ body, contentType }, token) => {
+          const query = token === null ? '' : `?token=${encodeURIComponent(token)}`
+          const answer = await send('POST', `/api/webhooks/email/inbound/${hooks.sendgrid!.id}${query}`, body, contentType, {}, null)
+          expectClearRefusal(answer, 'inbound with a bad token')
+          // 400 or 415 when the body itself is refused first (invalid UTF-8, broken JSON, too deep, a media type inbound mail never has).
+          expect([400, 401, 415]).toContain(answer.status)
+        }),
+      ),
+    )
     const basic = `Basic ${Buffer.from(`${postmarkAuth.username}:${postmarkAuth.password}`).toString('base64')}`
-    const postmarkFields = randomBody({ properties: { MessageID: {}, Headers: {}, FromFull: {}, From: {}, To: {}, Subject: {}, Date: {}, TextBody: {} } })
-    await fc.assert(fc.asyncProperty(fc.oneof(postmarkFields.map(v => ({ body: jsonText(v) as string | Uint8Array, contentType: 'application/json' })), rawBadBody, fc.string().map(s => ({ body: s, contentType: 'message/rfc822' }))), async ({ body, contentType }) => {
-      const answer = await send('POST', hookPath(hooks.postmark!.inboundUrl), body, contentType, { authorization: basic }, null)
-      expect(answer.status, `inbound ${String(body).slice(0, 200)} -> ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(500)
-    }))
+    const postmarkFields = randomBody({
+      properties: { MessageID: {}, Headers: {}, FromFull: {}, From: {}, To: {}, Subject: {}, Date: {}, TextBody: {} },
+    })
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          postmarkFields.map(v => ({ body: jsonText(v) as string | Uint8Array, contentType: 'application/json' })),
+          rawBadBody,
+          fc.string().map(s => ({ body: s, contentType: 'message/rfc822' })),
+        ),
+        async ({ body, contentType }) => {
+          const answer = await send('POST', hookPath(hooks.postmark!.inboundUrl), body, contentType, { authorization: basic }, null)
+          expect(answer.status, `inbound ${String(body).slice(0, 200)} -> ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(500)
+        },
+      ),
+    )
   })
 })
 
@@ -363,7 +539,9 @@ describe('well-formed bodies with tricky content', () => {
     for (const endpoint of endpoints.filter(e => e.body && !e.multipart && e.method !== 'GET')) {
       await fc.assert(fc.asyncProperty(validBody(endpoint.body), async (body) => {
         const answer = await send(endpoint.method, realPath(endpoint.pattern), jsonText(body))
-        expect(answer.status, `${endpoint.route}: ${jsonText(body).slice(0, 400)} -> ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(500)
+        expect(answer.status, `${endpoint.route}: ${jsonText(body).slice(0, 400)} -> ${jsonText(answer.body).slice(0, 300)}`).toBeLessThan(
+          500,
+        )
         if (answer.status >= 400) expectClearRefusal(answer, endpoint.route)
       }))
     }

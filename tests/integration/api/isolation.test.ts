@@ -25,18 +25,41 @@ beforeAll(async () => {
   ids.alert = (await b.get('/api/v1/alerts')).body.data[0].id
   ids.openDeal = (await b.get('/api/v1/focus?limit=1')).body.data[0].deal.id
   ids.tenantA = signedUp.tenant.id
-  ids.task = (await b.post('/api/v1/tasks', { title: 'B task', dueAt: new Date(Date.now() - 60_000).toISOString(), dealId: ids.openDeal })).body.id
+  ids.task = (
+    await b.post('/api/v1/tasks', { title: 'B task', dueAt: new Date(Date.now() - 60_000).toISOString(), dealId: ids.openDeal })
+  ).body.id
   await b.post('/api/v1/admin/tasks/tasks:reminders')
   ids.notification = (await b.get('/api/v1/notifications')).body.data.find((n: Json) => n.taskId === ids.task).id
-  ids.rule = (await b.post('/api/v1/automation/rules', { name: 'B rule', trigger: { kind: 'lead_created' }, actions: [{ kind: 'notify', to: 'owner', message: 'new lead' }] })).body.id
-  ids.sequence = (await b.post('/api/v1/sequences', { name: 'B seq', steps: [{ subject: 'Hi', body: 'Hello {{contact.firstName}}', waitDays: 0 }] })).body.id
+  ids.rule = (
+    await b.post('/api/v1/automation/rules', {
+      name: 'B rule',
+      trigger: { kind: 'lead_created' },
+      actions: [{ kind: 'notify', to: 'owner', message: 'new lead' }],
+    })
+  ).body.id
+  ids.sequence = (
+    await b.post('/api/v1/sequences', { name: 'B seq', steps: [{ subject: 'Hi', body: 'Hello {{contact.firstName}}', waitDays: 0 }] })
+  ).body.id
   ids.webhook = (await b.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/b-hook', events: ['note'] })).body.id
-  ids.view = (await b.post('/api/v1/views', { name: 'B shared view', recordType: 'deals', filters: { stage: 'new' }, shared: true })).body.id
-  ids.import = (await b.upload('/api/v1/imports', { kind: 'accounts', mapping: JSON.stringify({ name: 'name' }) }, { name: 'b.csv', content: 'name\nB Imported Co\n' })).body.id
+  ids.view = (
+    await b.post('/api/v1/views', { name: 'B shared view', recordType: 'deals', filters: { stage: 'new' }, shared: true })
+  ).body.id
+  ids.import = (
+    await b.upload(
+      '/api/v1/imports',
+      { kind: 'accounts', mapping: JSON.stringify({ name: 'name' }) },
+      { name: 'b.csv', content: 'name\nB Imported Co\n' },
+    )
+  ).body.id
 })
 
 /** B's Salesforce connection: saving it reaches no Salesforce, so any address does. */
-const SALESFORCE_B = { instanceUrl: 'http://127.0.0.1:1', authFlow: 'client_credentials', clientId: 'b-client', clientSecret: 'b-secret-value' }
+const SALESFORCE_B = {
+  instanceUrl: 'http://127.0.0.1:1',
+  authFlow: 'client_credentials',
+  clientId: 'b-client',
+  clientSecret: 'b-secret-value',
+}
 
 /** Every /api/v1 route, and what tenant A gets when it names tenant B's records. */
 const CROSS_TENANT: Record<string, () => Promise<void>> = {
@@ -61,7 +84,9 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     const answer = await a.post('/api/v1/deals/bulk', { ids: [ids.deal], set: { stage: 'lost' } })
     expect(answer.status).toBe(200)
     expect(answer.body).toEqual({ updated: [], refused: [{ id: ids.deal, reason: 'not found' }] })
-    expect((await a.post('/api/v1/deals/bulk', { ids: [ids.deal], delete: true })).body.refused).toEqual([{ id: ids.deal, reason: 'not found' }])
+    expect((await a.post('/api/v1/deals/bulk', { ids: [ids.deal], delete: true })).body.refused).toEqual([
+      { id: ids.deal, reason: 'not found' },
+    ])
     expect((await b.get(`/api/v1/deals/${ids.deal}`)).body.stage).not.toBe('lost')
   },
   'GET /api/v1/views': async () => {
@@ -80,7 +105,9 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   },
   'PUT /api/v1/pipeline/stages': async () => {
     const stages = (await a.get('/api/v1/pipeline/stages')).body.data
-    expect((await a.request('PUT', '/api/v1/pipeline/stages', { stages: stages.map((s: Json) => ({ ...s, name: `${s.name}!` })) })).status).toBe(200)
+    expect(
+      (await a.request('PUT', '/api/v1/pipeline/stages', { stages: stages.map((s: Json) => ({ ...s, name: `${s.name}!` })) })).status,
+    ).toBe(200)
     expect((await b.get('/api/v1/pipeline/stages')).body.data[0].name).toBe('New')
   },
   'GET /api/v1/accounts': async () => {
@@ -129,7 +156,9 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.get('/api/v1/leads')).body.data).toEqual([])
   },
   'POST /api/v1/leads': async () => {
-    expect((await a.post('/api/v1/leads', { name: 'L', ownerId: ids.user })).body.data.issues).toEqual([{ path: 'ownerId', message: 'no such active user' }])
+    expect((await a.post('/api/v1/leads', { name: 'L', ownerId: ids.user })).body.data.issues).toEqual([
+      { path: 'ownerId', message: 'no such active user' },
+    ])
   },
   'GET /api/v1/leads/[id]': async () => {
     expect((await a.get(`/api/v1/leads/${ids.lead}`)).status).toBe(404)
@@ -152,7 +181,11 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   },
   'POST /api/v1/imports': async () => {
     const bAccount = (await b.get(`/api/v1/accounts/${ids.account}`)).body
-    const started = await a.upload('/api/v1/imports', { kind: 'contacts', mapping: JSON.stringify({ email: 'email', accountName: 'company' }) }, { name: 'a.csv', content: `email,company\ncross@a.test,${bAccount.name}\n` })
+    const started = await a.upload(
+      '/api/v1/imports',
+      { kind: 'contacts', mapping: JSON.stringify({ email: 'email', accountName: 'company' }) },
+      { name: 'a.csv', content: `email,company\ncross@a.test,${bAccount.name}\n` },
+    )
     expect(started.status).toBe(202)
     await expect.poll(async () => (await a.get(`/api/v1/imports/${started.body.id}`)).body.status).toBe('done')
     // A's file named B's account: A got an account of its own; B's account has no new contact.
@@ -245,14 +278,18 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.get('/api/v1/integrations/email')).body.data).toEqual([])
   },
   'POST /api/v1/integrations/email': async () => {
-    const created = (await a.post('/api/v1/integrations/email', { provider: 'mailgun', verification: { signingKey: 'a-signing-key-0123456789' } })).body
+    const created = (
+      await a.post('/api/v1/integrations/email', { provider: 'mailgun', verification: { signingKey: 'a-signing-key-0123456789' } })
+    ).body
     expect((await b.get('/api/v1/integrations/email')).body.data.map((c: Json) => c.id)).not.toContain(created.id)
   },
   'GET /api/v1/integrations/email/settings': async () => {
     expect((await a.get('/api/v1/integrations/email/settings')).body).toMatchObject({ emailPayloadRetentionDays: 30, rawPayloads: 0 })
   },
   'PUT /api/v1/integrations/email/settings': async () => {
-    expect((await a.request('PUT', '/api/v1/integrations/email/settings', { emailPayloadRetentionDays: 7 })).body.emailPayloadRetentionDays).toBe(7)
+    expect(
+      (await a.request('PUT', '/api/v1/integrations/email/settings', { emailPayloadRetentionDays: 7 })).body.emailPayloadRetentionDays,
+    ).toBe(7)
     expect((await b.get('/api/v1/integrations/email/settings')).body.emailPayloadRetentionDays).toBe(30)
   },
   'GET /api/v1/integrations/email/unmatched': async () => {
@@ -263,8 +300,19 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.get('/api/v1/integrations/salesforce')).status).toBe(404)
   },
   'PUT /api/v1/integrations/salesforce': async () => {
-    expect((await a.request('PUT', '/api/v1/integrations/salesforce', { ...SALESFORCE_B, instanceUrl: 'http://127.0.0.1:2', clientId: 'a-client' })).body.clientId).toBe('a-client')
-    expect((await b.get('/api/v1/integrations/salesforce')).body).toMatchObject({ instanceUrl: SALESFORCE_B.instanceUrl, clientId: SALESFORCE_B.clientId })
+    expect(
+      (
+        await a.request('PUT', '/api/v1/integrations/salesforce', {
+          ...SALESFORCE_B,
+          instanceUrl: 'http://127.0.0.1:2',
+          clientId: 'a-client',
+        })
+      ).body.clientId,
+    ).toBe('a-client')
+    expect((await b.get('/api/v1/integrations/salesforce')).body).toMatchObject({
+      instanceUrl: SALESFORCE_B.instanceUrl,
+      clientId: SALESFORCE_B.clientId,
+    })
   },
   'GET /api/v1/integrations/salesforce/status': async () => {
     expect((await a.get('/api/v1/integrations/salesforce/status')).body.lastRun).toBeNull()
@@ -321,10 +369,19 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.get(`/api/v1/deals/${ids.deal}/timeline`)).status).toBe(404)
   },
   'POST /api/v1/events': async () => {
-    const answer = await a.post('/api/v1/events', { type: 'note', occurredAt: new Date().toISOString(), source: 'direct', subject: { dealId: ids.deal } })
+    const answer = await a.post('/api/v1/events', {
+      type: 'note',
+      occurredAt: new Date().toISOString(),
+      source: 'direct',
+      subject: { dealId: ids.deal },
+    })
     expect(answer.status).toBe(400)
     expect(answer.body.data.issues).toEqual([{ index: 0, path: 'subject.dealId', message: 'no such deal' }])
-    expect((await b.get(`/api/v1/deals/${ids.deal}/timeline?limit=500`)).body.data.filter((e: Json) => e.type === 'note' && e.source === 'direct' && !e.actorUserId)).toEqual([])
+    expect(
+      (await b.get(`/api/v1/deals/${ids.deal}/timeline?limit=500`)).body.data.filter(
+        (e: Json) => e.type === 'note' && e.source === 'direct' && !e.actorUserId,
+      ),
+    ).toEqual([])
   },
   'GET /api/v1/events': async () => {
     const range = `from=${encodeURIComponent('2020-01-01T00:00:00Z')}&to=${encodeURIComponent('2030-01-01T00:00:00Z')}`
@@ -394,7 +451,9 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     const answer = await a.post('/api/v1/tasks', { title: 'Spy', dueAt: new Date().toISOString(), dealId: ids.deal })
     expect(answer.status).toBe(400)
     expect(answer.body.data.issues).toEqual([{ path: 'dealId', message: 'no such deal' }])
-    expect((await a.post('/api/v1/tasks', { title: 'Spy', dueAt: new Date().toISOString(), assigneeId: ids.user })).body.data.issues).toEqual([{ path: 'assigneeId', message: 'no such active user' }])
+    expect(
+      (await a.post('/api/v1/tasks', { title: 'Spy', dueAt: new Date().toISOString(), assigneeId: ids.user })).body.data.issues,
+    ).toEqual([{ path: 'assigneeId', message: 'no such active user' }])
   },
   'PATCH /api/v1/tasks/[id]': async () => {
     expect((await a.patch(`/api/v1/tasks/${ids.task}`, { done: true })).status).toBe(404)
@@ -420,11 +479,31 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.get('/api/v1/automation/rules')).body.data.map((r: Json) => r.id)).not.toContain(ids.rule)
   },
   'POST /api/v1/automation/rules': async () => {
-    const answer = await a.post('/api/v1/automation/rules', { name: 'Steal', trigger: { kind: 'lead_created' }, actions: [{ kind: 'assign_owner', userId: ids.user }] })
+    const answer = await a.post('/api/v1/automation/rules', {
+      name: 'Steal',
+      trigger: { kind: 'lead_created' },
+      actions: [{ kind: 'assign_owner', userId: ids.user }],
+    })
     expect(answer.status).toBe(400)
     expect(answer.body.data.issues).toEqual([{ path: 'actions.0.userId', message: 'no such active user' }])
-    expect((await a.post('/api/v1/automation/rules', { name: 'Steal', trigger: { kind: 'lead_created' }, actions: [{ kind: 'enrol_in_sequence', sequenceId: ids.sequence }] })).body.data.issues[0].path).toBe('actions.0.sequenceId')
-    expect((await a.post('/api/v1/automation/rules', { name: 'Steal', trigger: { kind: 'lead_created' }, actions: [{ kind: 'call_webhook', webhookId: ids.webhook }] })).body.data.issues[0].path).toBe('actions.0.webhookId')
+    expect(
+      (
+        await a.post('/api/v1/automation/rules', {
+          name: 'Steal',
+          trigger: { kind: 'lead_created' },
+          actions: [{ kind: 'enrol_in_sequence', sequenceId: ids.sequence }],
+        })
+      ).body.data.issues[0].path,
+    ).toBe('actions.0.sequenceId')
+    expect(
+      (
+        await a.post('/api/v1/automation/rules', {
+          name: 'Steal',
+          trigger: { kind: 'lead_created' },
+          actions: [{ kind: 'call_webhook', webhookId: ids.webhook }],
+        })
+      ).body.data.issues[0].path,
+    ).toBe('actions.0.webhookId')
   },
   'PATCH /api/v1/automation/rules/[id]': async () => {
     expect((await a.patch(`/api/v1/automation/rules/${ids.rule}`, { active: false })).status).toBe(404)

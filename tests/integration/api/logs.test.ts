@@ -30,20 +30,40 @@ describe('the server\'s logs', () => {
     const hookPassword = randomBytes(12).toString('hex')
     secrets.push(signingKey, hookPassword)
     const mailgun = (await admin.post('/api/v1/integrations/email', { provider: 'mailgun', verification: { signingKey } })).body
-    const postmark = (await admin.post('/api/v1/integrations/email', { provider: 'postmark', verification: { username: 'probe', password: hookPassword } })).body
+    const postmark = (
+      await admin.post('/api/v1/integrations/email', { provider: 'postmark', verification: { username: 'probe', password: hookPassword } })
+    ).body
     const token = new URL(postmark.inboundUrl).searchParams.get('token')!
     secrets.push(token)
     const hook = (url: string, body: string, headers: Record<string, string> = {}) =>
-      fetch(`${baseURL}${url.replace(/^https?:\/\/[^/]+/, '')}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })
-    expect((await hook(mailgun.webhookUrl, JSON.stringify({ signature: { timestamp: '1', token: 't', signature: signingKey } }))).status).toBe(401)
-    expect((await hook(postmark.webhookUrl, '[]', { authorization: `Basic ${Buffer.from(`probe:${hookPassword}x`).toString('base64')}` })).status).toBe(401)
+      fetch(`${baseURL}${url.replace(/^https?:\/\/[^/]+/, '')}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      })
+    expect(
+      (await hook(mailgun.webhookUrl, JSON.stringify({ signature: { timestamp: '1', token: 't', signature: signingKey } }))).status,
+    ).toBe(401)
+    expect(
+      (await hook(postmark.webhookUrl, '[]', { authorization: `Basic ${Buffer.from(`probe:${hookPassword}x`).toString('base64')}` }))
+        .status,
+    ).toBe(401)
 
     const email = `${unique('private.person')}@secret-contact.test`
     secrets.push(email)
     const contact = (await admin.post('/api/v1/contacts', { firstName: 'Private', lastName: 'Person', email })).body
     await admin.post('/api/v1/contacts', { firstName: 'Private', lastName: 'Person', email: `${email}\u0000` })
-    await admin.post('/api/v1/events', { type: 'email_received', occurredAt: new Date().toISOString(), source: 'probe', actor: { email }, subject: { email }, metadata: { from: email } })
-    await hook(postmark.inboundUrl, JSON.stringify({ MessageID: unique('m'), From: email, Subject: 'private', Headers: [] }), { authorization: `Basic ${Buffer.from(`probe:${hookPassword}`).toString('base64')}` })
+    await admin.post('/api/v1/events', {
+      type: 'email_received',
+      occurredAt: new Date().toISOString(),
+      source: 'probe',
+      actor: { email },
+      subject: { email },
+      metadata: { from: email },
+    })
+    await hook(postmark.inboundUrl, JSON.stringify({ MessageID: unique('m'), From: email, Subject: 'private', Headers: [] }), {
+      authorization: `Basic ${Buffer.from(`probe:${hookPassword}`).toString('base64')}`,
+    })
     await admin.get(`/api/v1/contacts/${contact.id}/export`)
     await admin.post(`/api/v1/contacts/${contact.id}/erase`)
     await admin.post(`/api/v1/contacts/${contact.id}/erase`) // 409

@@ -31,7 +31,9 @@ describe('momentum over HTTP, on the demo data', () => {
     expect(tenant.totals.openCount).toBe(open.reduce((n: number, s: Json) => n + s.count, 0))
     // The momentum mix of each stage covers its deals (deals opened since the last run are not scored yet).
     for (const s of open) expect(s.accelerating + s.steady + s.stalling + s.atRisk).toBeLessThanOrEqual(s.count)
-    expect(open.reduce((n: number, s: Json) => n + s.accelerating + s.steady + s.stalling + s.atRisk, 0)).toBeGreaterThan(tenant.totals.openCount * 0.8)
+    expect(open.reduce((n: number, s: Json) => n + s.accelerating + s.steady + s.stalling + s.atRisk, 0)).toBeGreaterThan(
+      tenant.totals.openCount * 0.8,
+    )
 
     // The rep's own rows of the view (other test files add deals concurrently: the view is compared
     // with a direct query in tests/integration/momentum.test.ts, on data nothing else touches).
@@ -108,7 +110,12 @@ describe('momentum over HTTP, on the demo data', () => {
   it('rescores a deal in the background within 5 s of an event posted for it', async () => {
     const [top] = (await rep.get('/api/v1/focus?limit=1')).body.data as Json[]
     const before = (await rep.get(`/api/v1/deals/${top.deal.id}/momentum`)).body
-    const posted = await rep.post('/api/v1/events', { type: 'meeting_held', occurredAt: new Date().toISOString(), source: 'calendar', subject: { dealId: top.deal.id } })
+    const posted = await rep.post('/api/v1/events', {
+      type: 'meeting_held',
+      occurredAt: new Date().toISOString(),
+      source: 'calendar',
+      subject: { dealId: top.deal.id },
+    })
     expect(posted.status).toBeLessThan(300)
     const started = Date.now()
     let after = before

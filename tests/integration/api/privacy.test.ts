@@ -11,9 +11,18 @@ let deal: Json
 beforeAll(async () => {
   admin = await new Client(baseURL).login(adminLogin.email, DEMO_PASSWORD)
   const email = `${unique('grace')}@hopper.test`
-  contact = (await admin.post('/api/v1/contacts', { firstName: 'Grace', lastName: 'Hopper', email, phone: '+1 555 0100', title: 'Rear Admiral' })).body
+  contact = (
+    await admin.post('/api/v1/contacts', { firstName: 'Grace', lastName: 'Hopper', email, phone: '+1 555 0100', title: 'Rear Admiral' })
+  ).body
   deal = (await admin.post('/api/v1/deals', { name: unique('Compiler deal'), amount: 5000, contactIds: [contact.id] })).body
-  await admin.post('/api/v1/activities', { type: 'call', contactId: contact.id, dealId: deal.id, durationSeconds: 600, outcome: 'connected', subject: 'Call with Grace about COBOL' })
+  await admin.post('/api/v1/activities', {
+    type: 'call',
+    contactId: contact.id,
+    dealId: deal.id,
+    durationSeconds: 600,
+    outcome: 'connected',
+    subject: 'Call with Grace about COBOL',
+  })
   await admin.post('/api/v1/activities', { type: 'note', contactId: contact.id, body: 'Grace prefers morning calls; home number 555-0199' })
   await admin.post('/api/v1/events', {
     type: 'email_received', occurredAt: new Date().toISOString(), source: 'direct',
@@ -28,11 +37,20 @@ describe('contact export and erasure', () => {
     expect(answer.status).toBe(200)
     expect(answer.headers.get('content-disposition')).toContain(`contact-${contact.id}.json`)
     const data = answer.body
-    expect(data.contact).toMatchObject({ id: contact.id, firstName: 'Grace', email: contact.email, phone: '+1 555 0100', title: 'Rear Admiral' })
+    expect(data.contact).toMatchObject({
+      id: contact.id,
+      firstName: 'Grace',
+      email: contact.email,
+      phone: '+1 555 0100',
+      title: 'Rear Admiral',
+    })
     expect(data.deals.map((d: Json) => d.id)).toEqual([deal.id])
     expect(data.notes.map((n: Json) => n.body)).toEqual(['Grace prefers morning calls; home number 555-0199'])
     expect(data.events.map((e: Json) => e.type).sort()).toEqual(['call', 'email_received', 'note'])
-    expect(data.events.find((e: Json) => e.type === 'email_received').metadata).toMatchObject({ subject: 'Re: pricing', from: contact.email })
+    expect(data.events.find((e: Json) => e.type === 'email_received').metadata).toMatchObject({
+      subject: 'Re: pricing',
+      from: contact.email,
+    })
     expect(data.leads.map((l: Json) => l.email)).toEqual([contact.email])
     const audit = (await admin.get('/api/v1/audit')).body.data as Json[]
     expect(audit.some(e => e.action === 'data.exported' && e.targetType === 'contact' && e.targetId === contact.id)).toBe(true)
@@ -90,23 +108,57 @@ describe('email data of a person: messages, unmatched replies, raw payloads, eve
   let inboundUrl: string
   let ada: Json
   let otherDeal: Json
-  const reply = (messageId: string, subject: string, inReplyTo?: string) => fetch(`${baseURL}${path(inboundUrl)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'authorization': basic },
-    body: JSON.stringify({ MessageID: messageId, From: email, To: 'sales@demo.test', Subject: subject, TextBody: 'See my notes on the engine', Headers: [{ Name: 'Message-ID', Value: `<${messageId}>` }, ...(inReplyTo ? [{ Name: 'In-Reply-To', Value: `<${inReplyTo}>` }] : [])] }),
-  })
+  const reply = (messageId: string, subject: string, inReplyTo?: string) =>
+    fetch(`${baseURL}${path(inboundUrl)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'authorization': basic },
+      body: JSON.stringify({
+        MessageID: messageId,
+        From: email,
+        To: 'sales@demo.test',
+        Subject: subject,
+        TextBody: 'See my notes on the engine',
+        Headers: [
+          { Name: 'Message-ID', Value: `<${messageId}>` },
+          ...(inReplyTo ? [{ Name: 'In-Reply-To', Value: `<${inReplyTo}>` }] : []),
+        ],
+      }),
+    })
 
   beforeAll(async () => {
     inboundUrl = (await admin.post('/api/v1/integrations/email', { provider: 'postmark', verification: postmarkAuth })).body.inboundUrl
     // A reply from her address before she was a contact: kept as unmatched, with its raw payload.
-    expect((await (await reply(`${unique('early')}@mail.test`, 'Early question about the Analytical Engine')).json()).status).toBe('unmatched')
+    expect((await (await reply(`${unique('early')}@mail.test`, 'Early question about the Analytical Engine')).json()).status).toBe(
+      'unmatched',
+    )
     ada = (await admin.post('/api/v1/contacts', { firstName: 'Ada', lastName: 'Lovelace', email })).body
     const deal = (await admin.post('/api/v1/deals', { name: unique('Engine deal'), amount: 9000, contactIds: [ada.id] })).body
     otherDeal = (await admin.post('/api/v1/deals', { name: unique('Unrelated deal'), amount: 100 })).body
-    expect((await admin.post('/api/v1/activities', { type: 'email_sent', dealId: deal.id, contactId: ada.id, subject: 'Engine proposal', messageId: `<${sentId}>` })).status).toBe(201)
+    expect(
+      (
+        await admin.post('/api/v1/activities', {
+          type: 'email_sent',
+          dealId: deal.id,
+          contactId: ada.id,
+          subject: 'Engine proposal',
+          messageId: `<${sentId}>`,
+        })
+      ).status,
+    ).toBe(201)
     expect((await (await reply(`${unique('reply')}@mail.test`, 'Re: Engine proposal', sentId)).json()).status).toBe('threaded')
     // An integration's event that names her only as the actor, on a deal she is not on.
-    expect((await admin.post('/api/v1/events', { type: 'email_opened', occurredAt: new Date().toISOString(), source: 'tracker', actor: { email }, subject: { dealId: otherDeal.id }, metadata: { url: 'https://x.test/?ada', userAgent: 'Ada\'s laptop' } })).status).toBe(200)
+    expect(
+      (
+        await admin.post('/api/v1/events', {
+          type: 'email_opened',
+          occurredAt: new Date().toISOString(),
+          source: 'tracker',
+          actor: { email },
+          subject: { dealId: otherDeal.id },
+          metadata: { url: 'https://x.test/?ada', userAgent: 'Ada\'s laptop' },
+        })
+      ).status,
+    ).toBe(200)
   })
 
   it('exports her messages (sent, threaded and unmatched, with raw payloads) and the events that name her by address', async () => {
@@ -135,6 +187,9 @@ describe('email data of a person: messages, unmatched replies, raw payloads, eve
     expect(opened.metadata).toEqual({ erased: true })
     expect(JSON.stringify(timeline)).not.toContain(email)
     const audit = (await admin.get('/api/v1/audit')).body.data as Json[]
-    expect(audit.find(e => e.action === 'data.erased' && e.targetId === ada.id).metadata).toMatchObject({ emails: 3, events: expect.any(Number) })
+    expect(audit.find(e => e.action === 'data.erased' && e.targetId === ada.id).metadata).toMatchObject({
+      emails: 3,
+      events: expect.any(Number),
+    })
   })
 })

@@ -25,7 +25,9 @@ describe('accounts and contacts', () => {
     expect(byValue.map((a: Json) => [a.name, a.openValue])).toEqual([[`${tag} big`, '5000.00'], [`${tag} small`, '100.00']])
     const newest = (await rep.get(`/api/v1/accounts?q=${tag}&sort=createdAt&limit=2`)).body
     expect(newest.data.map((a: Json) => a.name)).toEqual([`${tag} other`, `${tag} big`])
-    expect((await rep.get(`/api/v1/accounts?q=${tag}&sort=createdAt&limit=2&cursor=${newest.nextCursor}`)).body.data.map((a: Json) => a.name)).toEqual([`${tag} small`])
+    expect(
+      (await rep.get(`/api/v1/accounts?q=${tag}&sort=createdAt&limit=2&cursor=${newest.nextCursor}`)).body.data.map((a: Json) => a.name),
+    ).toEqual([`${tag} small`])
 
     const quiet = (await rep.post('/api/v1/contacts', { firstName: 'Quiet', lastName: tag })).body
     const busy = (await rep.post('/api/v1/contacts', { firstName: 'Busy', lastName: tag })).body
@@ -42,9 +44,16 @@ describe('accounts and contacts', () => {
     const account = await rep.post('/api/v1/accounts', { name, domain: 'Initrode.example', industry: 'software' })
     expect(account.status).toBe(201)
     expect(account.body).toMatchObject({ name, domain: 'initrode.example' })
-    const contact = await rep.post('/api/v1/contacts', { firstName: 'Bill', lastName: 'Lumbergh', email: `Bill.${name}@Initrode.example`, accountId: account.body.id })
+    const contact = await rep.post('/api/v1/contacts', {
+      firstName: 'Bill',
+      lastName: 'Lumbergh',
+      email: `Bill.${name}@Initrode.example`,
+      accountId: account.body.id,
+    })
     expect(contact.status).toBe(201)
-    const deal = (await rep.post('/api/v1/deals', { name: `${name} deal`, amount: 900, accountId: account.body.id, contactIds: [contact.body.id] })).body
+    const deal = (
+      await rep.post('/api/v1/deals', { name: `${name} deal`, amount: 900, accountId: account.body.id, contactIds: [contact.body.id] })
+    ).body
 
     expect((await rep.get(`/api/v1/accounts?q=${name.toLowerCase()}`)).body.data.map((a: Json) => a.id)).toEqual([account.body.id])
     expect((await rep.get(`/api/v1/contacts?q=bill.${name.toLowerCase()}`)).body.data.map((c: Json) => c.id)).toEqual([contact.body.id])
@@ -58,7 +67,11 @@ describe('accounts and contacts', () => {
     const contactTimeline = (await rep.get(`/api/v1/contacts/${contact.body.id}/timeline`)).body.data
     expect(contactTimeline.map((e: Json) => [e.type, e.dealId])).toEqual([['call', deal.id]])
     const person = (await rep.get(`/api/v1/contacts/${contact.body.id}`)).body
-    expect(person).toMatchObject({ email: `bill.${name.toLowerCase()}@initrode.example`, account: { id: account.body.id }, deals: [{ id: deal.id }] })
+    expect(person).toMatchObject({
+      email: `bill.${name.toLowerCase()}@initrode.example`,
+      account: { id: account.body.id },
+      deals: [{ id: deal.id }],
+    })
   })
 
   it('updates and deletes; a deleted account leaves its deals without it', async () => {
@@ -71,8 +84,12 @@ describe('accounts and contacts', () => {
   })
 
   it('refuses bad input with the field named', async () => {
-    expect((await rep.post('/api/v1/accounts', { name: 'X', domain: 'not a domain' })).body.data.issues).toEqual([{ path: 'domain', message: 'a domain such as example.com' }])
-    expect((await rep.post('/api/v1/contacts', { firstName: '', email: 'nope' })).body.data.issues.map((i: Json) => i.path).sort()).toEqual(['email', 'firstName'])
+    expect((await rep.post('/api/v1/accounts', { name: 'X', domain: 'not a domain' })).body.data.issues).toEqual([
+      { path: 'domain', message: 'a domain such as example.com' },
+    ])
+    expect((await rep.post('/api/v1/contacts', { firstName: '', email: 'nope' })).body.data.issues.map((i: Json) => i.path).sort()).toEqual(
+      ['email', 'firstName'],
+    )
     expect((await rep.patch('/api/v1/contacts/00000000-0000-4000-8000-000000000000', {})).status).toBe(400)
   })
 

@@ -17,7 +17,13 @@ const keep = <T extends { body: unknown }>(answer: T) => {
   answers.push(answer.body)
   return answer
 }
-const connection = () => ({ instanceUrl: mock.url, authFlow: 'refresh_token', clientId: mock.credentials.clientId, clientSecret: mock.credentials.clientSecret, refreshToken: mock.credentials.refreshToken })
+const connection = () => ({
+  instanceUrl: mock.url,
+  authFlow: 'refresh_token',
+  clientId: mock.credentials.clientId,
+  clientSecret: mock.credentials.clientSecret,
+  refreshToken: mock.credentials.refreshToken,
+})
 
 /** All of the tenant's deals, page by page. */
 async function allDeals(client: Client) {
@@ -75,14 +81,32 @@ describe('the Salesforce connection', () => {
   })
 
   it('connects, answering the settings without the secrets', async () => {
-    const saved = keep(await admin.request('PUT', PATH, { ...connection(), intervalMinutes: 30, stageMap: { 'Negotiation/Review': 'proposal' } }))
+    const saved = keep(
+      await admin.request('PUT', PATH, { ...connection(), intervalMinutes: 30, stageMap: { 'Negotiation/Review': 'proposal' } }),
+    )
     expect(saved.status).toBe(200)
-    expect(saved.body).toMatchObject({ instanceUrl: mock.url, loginUrl: mock.url, authFlow: 'refresh_token', clientId: mock.credentials.clientId, hasClientSecret: true, hasRefreshToken: true, intervalMinutes: 30, status: 'active' })
+    expect(saved.body).toMatchObject({
+      instanceUrl: mock.url,
+      loginUrl: mock.url,
+      authFlow: 'refresh_token',
+      clientId: mock.credentials.clientId,
+      hasClientSecret: true,
+      hasRefreshToken: true,
+      intervalMinutes: 30,
+      status: 'active',
+    })
     expect(saved.body).not.toHaveProperty('clientSecret')
     const read = keep(await admin.get(PATH))
     expect(read.body).toEqual(saved.body)
     // Saving again without the secrets keeps them.
-    const again = keep(await admin.request('PUT', PATH, { instanceUrl: mock.url, authFlow: 'refresh_token', clientId: mock.credentials.clientId, stageMap: { 'Negotiation/Review': 'proposal' } }))
+    const again = keep(
+      await admin.request('PUT', PATH, {
+        instanceUrl: mock.url,
+        authFlow: 'refresh_token',
+        clientId: mock.credentials.clientId,
+        stageMap: { 'Negotiation/Review': 'proposal' },
+      }),
+    )
     expect(again.body).toMatchObject({ hasClientSecret: true, hasRefreshToken: true, intervalMinutes: 15 })
   })
 })
@@ -97,8 +121,18 @@ describe('syncing over HTTP', () => {
     expect(deals).toHaveLength(2500)
     expect(deals.filter((d: Json) => d.stage === 'negotiation')).toHaveLength(0) // Negotiation/Review -> proposal, by the tenant's map
     const status = keep(await admin.get(`${PATH}/status`))
-    expect(status.body).toMatchObject({ status: 'active', needsReauth: false, running: false, lastError: null, lastRun: { status: 'done' } })
-    expect(status.body.objects.find((o: Json) => o.object === 'Opportunity')).toMatchObject({ recordsIn: 2500, recordsOut: 2500, watermark: expect.any(String) })
+    expect(status.body).toMatchObject({
+      status: 'active',
+      needsReauth: false,
+      running: false,
+      lastError: null,
+      lastRun: { status: 'done' },
+    })
+    expect(status.body.objects.find((o: Json) => o.object === 'Opportunity')).toMatchObject({
+      recordsIn: 2500,
+      recordsOut: 2500,
+      watermark: expect.any(String),
+    })
     expect(new Date(status.body.nextRunAt).getTime() - new Date(status.body.lastRun.startedAt).getTime()).toBe(15 * 60_000)
     expect(status.body.lagSeconds).toBeLessThan(300)
     expect(status.body.apiUsage).toMatchObject({ limit: 100_000 })
@@ -118,22 +152,31 @@ describe('syncing over HTTP', () => {
     expect(after.map((d: Json) => d.id)).not.toContain(gone.id)
     expect((await admin.get(`/api/v1/deals/${gone.id}`)).status).toBe(404)
     const timeline = (await admin.get(`/api/v1/deals/${moved.id}/timeline?limit=50`)).body.data as Json[]
-    expect(timeline.find(e => e.type === 'stage_changed')).toMatchObject({ source: 'salesforce', metadata: { to: 'won', reason: 'salesforce' } })
+    expect(timeline.find(e => e.type === 'stage_changed')).toMatchObject({
+      source: 'salesforce',
+      metadata: { to: 'won', reason: 'salesforce' },
+    })
   })
 
-  it('shows a failing sync to admins: the run, the status and the task runs say what went wrong, in words', { timeout: 120_000 }, async () => {
-    mock.failNext({ times: 4 })
-    const run = keep(await admin.post(`${PATH}/sync`))
-    expect(run.status).toBe(200)
-    expect(run.body.status).toBe('failed')
-    expect(run.body.error).toMatch(/^Salesforce answered with a server error while reading Account \(UNKNOWN_EXCEPTION: .*\) 4 times\. The next run resumes from the last committed page\.$/)
-    const status = keep(await admin.get(`${PATH}/status`))
-    expect(status.body).toMatchObject({ lastError: run.body.error, lastRun: { status: 'failed' }, needsReauth: false })
-    const runs = keep(await admin.get('/api/v1/admin/tasks')).body.data as Json[]
-    expect(runs.find(r => r.name === 'salesforce:sync')).toMatchObject({ status: 'failed', error: run.body.error })
-    const recovered = keep(await admin.post(`${PATH}/sync`))
-    expect(recovered.body.status).toBe('done')
-  })
+  it(
+    'shows a failing sync to admins: the run, the status and the task runs say what went wrong, in words',
+    { timeout: 120_000 },
+    async () => {
+      mock.failNext({ times: 4 })
+      const run = keep(await admin.post(`${PATH}/sync`))
+      expect(run.status).toBe(200)
+      expect(run.body.status).toBe('failed')
+      expect(run.body.error).toMatch(
+        /^Salesforce answered with a server error while reading Account \(UNKNOWN_EXCEPTION: .*\) 4 times\. The next run resumes from the last committed page\.$/,
+      )
+      const status = keep(await admin.get(`${PATH}/status`))
+      expect(status.body).toMatchObject({ lastError: run.body.error, lastRun: { status: 'failed' }, needsReauth: false })
+      const runs = keep(await admin.get('/api/v1/admin/tasks')).body.data as Json[]
+      expect(runs.find(r => r.name === 'salesforce:sync')).toMatchObject({ status: 'failed', error: run.body.error })
+      const recovered = keep(await admin.post(`${PATH}/sync`))
+      expect(recovered.body.status).toBe('done')
+    },
+  )
 
   it('marks the connection needs_reauth when Salesforce revokes the refresh token', { timeout: 120_000 }, async () => {
     mock.expireTokens()

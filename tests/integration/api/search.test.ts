@@ -16,7 +16,14 @@ describe('search', () => {
   it('finds accounts, contacts and deals by name, despite a typo, best match first', async () => {
     const name = `Zephyrine ${unique('Logistics')}`
     const account = (await rep.post('/api/v1/accounts', { name })).body
-    const contact = (await rep.post('/api/v1/contacts', { firstName: 'Quentin', lastName: 'Marchetti', email: `q.marchetti@${unique('zeph')}.example`, accountId: account.id })).body
+    const contact = (
+      await rep.post('/api/v1/contacts', {
+        firstName: 'Quentin',
+        lastName: 'Marchetti',
+        email: `q.marchetti@${unique('zeph')}.example`,
+        accountId: account.id,
+      })
+    ).body
     const deal = (await rep.post('/api/v1/deals', { name: `${name} rollout`, amount: 1, accountId: account.id })).body
 
     const exact = await find(rep, name)

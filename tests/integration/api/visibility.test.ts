@@ -25,7 +25,14 @@ async function invite(role: 'rep' | 'manager', teamId: string | undefined) {
   const answer = await admin.post('/api/v1/users', { email, name: `${role} ${email.slice(0, 12)}`, role, teamId })
   expect(answer.status).toBe(201)
   const client = new Client(baseURL)
-  expect((await client.post('/api/auth/invite/accept', { token: answer.body.inviteUrl.split('/invite/')[1], password: 'a-long-unusual-password' })).status).toBe(200)
+  expect(
+    (
+      await client.post('/api/auth/invite/accept', {
+        token: answer.body.inviteUrl.split('/invite/')[1],
+        password: 'a-long-unusual-password',
+      })
+    ).status,
+  ).toBe(200)
   return { client, id: answer.body.id as string }
 }
 
@@ -47,24 +54,70 @@ beforeAll(async () => {
   ids.rep2 = two.id
   ids.manager = lead.id
   ids.account = (await admin.post('/api/v1/accounts', { name: 'Shared Account Co' })).body.id
-  ids.contact = (await admin.post('/api/v1/contacts', { firstName: 'Carol', lastName: 'Shared', email: `${unique('carol')}@shared.test`, accountId: ids.account })).body.id
-  const deal = (ownerId: string, name: string) => admin.post('/api/v1/deals', { name, amount: 5000, accountId: ids.account, contactIds: [ids.contact], ownerId })
+  ids.contact = (
+    await admin.post('/api/v1/contacts', {
+      firstName: 'Carol',
+      lastName: 'Shared',
+      email: `${unique('carol')}@shared.test`,
+      accountId: ids.account,
+    })
+  ).body.id
+  const deal = (ownerId: string, name: string) =>
+    admin.post('/api/v1/deals', { name, amount: 5000, accountId: ids.account, contactIds: [ids.contact], ownerId })
   ids.deal1 = (await deal(ids.rep1!, 'Rep one deal')).body.id
   ids.deal2 = (await deal(ids.rep2!, 'Rep two deal')).body.id
   expect(ids.deal1 && ids.deal2).toBeTruthy()
 
   // Rep two's private work on their deal.
-  expect((await rep2.post('/api/v1/activities', { type: 'note', dealId: ids.deal2, contactId: ids.contact, body: `${MARK.note} pricing is the blocker` })).status).toBe(201)
-  expect((await rep2.post('/api/v1/activities', { type: 'email_sent', dealId: ids.deal2, contactId: ids.contact, subject: `${MARK.subject} our offer`, messageId: `<${unique('m')}@visibility.test>` })).status).toBe(201)
-  expect((await rep2.post('/api/v1/events', { type: 'call', occurredAt: iso(-60_000), source: 'direct', subject: { dealId: ids.deal2, contactId: ids.contact }, metadata: { summary: MARK.event } })).status).toBe(200)
-  expect((await rep2.post('/api/v1/tasks', { title: `${MARK.task} send the contract`, dueAt: iso(-3_600_000), dealId: ids.deal2 })).status).toBe(201)
+  expect(
+    (
+      await rep2.post('/api/v1/activities', {
+        type: 'note',
+        dealId: ids.deal2,
+        contactId: ids.contact,
+        body: `${MARK.note} pricing is the blocker`,
+      })
+    ).status,
+  ).toBe(201)
+  expect(
+    (
+      await rep2.post('/api/v1/activities', {
+        type: 'email_sent',
+        dealId: ids.deal2,
+        contactId: ids.contact,
+        subject: `${MARK.subject} our offer`,
+        messageId: `<${unique('m')}@visibility.test>`,
+      })
+    ).status,
+  ).toBe(201)
+  expect(
+    (
+      await rep2.post('/api/v1/events', {
+        type: 'call',
+        occurredAt: iso(-60_000),
+        source: 'direct',
+        subject: { dealId: ids.deal2, contactId: ids.contact },
+        metadata: { summary: MARK.event },
+      })
+    ).status,
+  ).toBe(200)
+  expect(
+    (await rep2.post('/api/v1/tasks', { title: `${MARK.task} send the contract`, dueAt: iso(-3_600_000), dealId: ids.deal2 })).status,
+  ).toBe(201)
   // Rep two's saved views of their deal (rep one is in another team: not even the shared one is theirs).
   for (const shared of [false, true]) {
-    expect((await rep2.post('/api/v1/views', { name: `${MARK.note} view`, recordType: 'deals', filters: { q: ids.deal2 }, shared })).status).toBe(201)
+    expect(
+      (await rep2.post('/api/v1/views', { name: `${MARK.note} view`, recordType: 'deals', filters: { q: ids.deal2 }, shared })).status,
+    ).toBe(201)
   }
   // Rep one's own work, and a note on the shared contact itself (no deal), which whoever sees the contact sees.
-  expect((await rep1.post('/api/v1/activities', { type: 'note', dealId: ids.deal1, contactId: ids.contact, body: 'R1OWNNOTE renewal talk' })).status).toBe(201)
-  expect((await rep2.post('/api/v1/activities', { type: 'note', contactId: ids.contact, body: 'CONTACTNOTE prefers mornings' })).status).toBe(201)
+  expect(
+    (await rep1.post('/api/v1/activities', { type: 'note', dealId: ids.deal1, contactId: ids.contact, body: 'R1OWNNOTE renewal talk' }))
+      .status,
+  ).toBe(201)
+  expect(
+    (await rep2.post('/api/v1/activities', { type: 'note', contactId: ids.contact, body: 'CONTACTNOTE prefers mornings' })).status,
+  ).toBe(201)
   // Scores, alerts, views and reminders for the tenant, so every read has something to show.
   for (const task of ['momentum:refresh', 'tasks:reminders']) expect((await admin.post(`/api/v1/admin/tasks/${task}`)).status).toBe(200)
 })
@@ -176,7 +229,13 @@ const AS_REP: Record<string, () => Promise<void>> = {
       catch { /* aborted */ }
     })()
     await new Promise(resolve => setTimeout(resolve, 500))
-    await rep2.post('/api/v1/events', { type: 'call', occurredAt: iso(-1000), source: 'direct', subject: { dealId: ids.deal2 }, metadata: { summary: MARK.event } })
+    await rep2.post('/api/v1/events', {
+      type: 'call',
+      occurredAt: iso(-1000),
+      source: 'direct',
+      subject: { dealId: ids.deal2 },
+      metadata: { summary: MARK.event },
+    })
     await rep1.post('/api/v1/events', { type: 'call', occurredAt: iso(-1000), source: 'direct', subject: { dealId: ids.deal1 } })
     const deadline = Date.now() + 5000
     while (!text.includes(ids.deal1!) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 100))
@@ -236,6 +295,8 @@ describe('a manager\'s scope is the team they lead, on every path', () => {
     const eastQuota = await manager.request('PUT', '/api/v1/forecast/quotas', { period, quotas: [{ ownerId: ids.rep2, amount: 10_000 }] })
     expect(eastQuota.status).toBe(400)
     expect(eastQuota.body.data.issues[0].path).toBe('quotas.0.ownerId')
-    expect((await manager.request('PUT', '/api/v1/forecast/quotas', { period, quotas: [{ ownerId: ids.rep1, amount: 10_000 }] })).status).toBe(200)
+    expect(
+      (await manager.request('PUT', '/api/v1/forecast/quotas', { period, quotas: [{ ownerId: ids.rep1, amount: 10_000 }] })).status,
+    ).toBe(200)
   })
 })

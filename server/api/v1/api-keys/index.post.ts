@@ -3,7 +3,13 @@ import { createApiKey } from '../../../domain/tenancy/apiKeys'
 
 export const BodySchema = z.object({ name: NameSchema }).strict()
 
-export const meta = defineRoute({ tag: 'People', summary: 'Create an API key, shown once (admin)', body: BodySchema, status: 201, capability: 'api_keys' })
+export const meta = defineRoute({
+  tag: 'People',
+  summary: 'Create an API key, shown once (admin)',
+  body: BodySchema,
+  status: 201,
+  capability: 'api_keys',
+})
 
 /** Admin: a new API key, shown this once. */
 export default defineEventHandler(async (event) => {

@@ -15,5 +15,10 @@ export default defineEventHandler(async (event) => {
   const stripe = useStripe()
   if (!stripe) throw createError({ statusCode: 409, statusMessage: 'billing is not configured on this server' })
   const me = await loadMe(auth)
-  return startCheckout(await useDb(), stripe, { tenant: me.tenant, email: me.user.email, ...body, returnUrl: `${getRequestURL(event).origin}/settings/billing` })
+  return startCheckout(await useDb(), stripe, {
+    tenant: me.tenant,
+    email: me.user.email,
+    ...body,
+    returnUrl: `${getRequestURL(event).origin}/settings/billing`,
+  })
 })

@@ -15,7 +15,7 @@ export default defineEventHandler(async (event) => {
       enabled: billingEnabled(),
       plan: plan.plan,
       planName: billingEnabled() ? PLAN_CONFIG[plan.plan].name : 'Everything included',
-      status: billing?.stripeSubscriptionId ? billing.status : (billingEnabled() ? 'none' : 'unmanaged'),
+      status: billing?.stripeSubscriptionId ? billing.status : billingEnabled() ? 'none' : 'unmanaged',
       capabilities: plan.capabilities,
       limits: plan.limits,
       usage: used,
@@ -23,8 +23,22 @@ export default defineEventHandler(async (event) => {
       periodEnd: billing?.currentPeriodEnd ?? null,
       cancelAtPeriodEnd: billing?.cancelAtPeriodEnd ?? false,
       graceUntil: plan.graceUntil,
-      invoices: invoices.map(i => ({ id: i.stripeInvoiceId, status: i.status, amountDue: i.amountDue, amountPaid: i.amountPaid, currency: i.currency, url: i.hostedInvoiceUrl, createdAt: i.createdAt })),
-      plans: Object.entries(PLAN_CONFIG).map(([key, p]) => ({ key, name: p.name, capabilities: p.capabilities, limits: p.limits, intervals: Object.keys(p.prices) })),
+      invoices: invoices.map(i => ({
+        id: i.stripeInvoiceId,
+        status: i.status,
+        amountDue: i.amountDue,
+        amountPaid: i.amountPaid,
+        currency: i.currency,
+        url: i.hostedInvoiceUrl,
+        createdAt: i.createdAt,
+      })),
+      plans: Object.entries(PLAN_CONFIG).map(([key, p]) => ({
+        key,
+        name: p.name,
+        capabilities: p.capabilities,
+        limits: p.limits,
+        intervals: Object.keys(p.prices),
+      })),
     }
   })
 })

@@ -8,5 +8,9 @@ export default defineEventHandler(async (event) => {
   const stripe = useStripe()
   if (!stripe) throw createError({ statusCode: 409, statusMessage: 'billing is not configured on this server' })
   const me = await loadMe(auth)
-  return openPortal(await useDb(), stripe, { tenant: me.tenant, email: me.user.email, returnUrl: `${getRequestURL(event).origin}/settings/billing` })
+  return openPortal(await useDb(), stripe, {
+    tenant: me.tenant,
+    email: me.user.email,
+    returnUrl: `${getRequestURL(event).origin}/settings/billing`,
+  })
 })

@@ -1,6 +1,10 @@
 import { CustomEntitySchema, CustomFieldsBodySchema, replaceFields } from '../../../domain/records/customFields'
 
-export const meta = defineRoute({ tag: 'Custom fields', summary: 'Define the custom fields of deal, account, contact or lead (admin)', body: CustomFieldsBodySchema })
+export const meta = defineRoute({
+  tag: 'Custom fields',
+  summary: 'Define the custom fields of deal, account, contact or lead (admin)',
+  body: CustomFieldsBodySchema,
+})
 
 /** Admin: the custom fields of one record type (deal, account, contact, lead), all at once. */
 export default defineEventHandler(async (event) => {

@@ -1,6 +1,9 @@
 import { dealView } from '../../../domain/deals/view'
 
-export const meta = defineRoute({ tag: 'Deals', summary: 'The deal\'s 360 view: account, contacts and their engagement, score with reasons and trend, next tasks' })
+export const meta = defineRoute({
+  tag: 'Deals',
+  summary: 'The deal\'s 360 view: account, contacts and their engagement, score with reasons and trend, next tasks',
+})
 
 /** The deal's 360 view (account, contacts and their engagement, score with reasons and trend, next tasks); 404 if the caller may not see it. */
 export default defineEventHandler(async (event) => {

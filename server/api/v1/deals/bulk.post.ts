@@ -2,8 +2,10 @@ import { BulkSchema, bulkDeals } from '../../../domain/deals/bulk'
 import { badRequest } from '../../../domain/errors'
 
 export const meta = defineRoute({
-  tag: 'Deals', body: BulkSchema,
-  summary: 'Up to 1,000 deals at once: `set` owner, stage, close date or tags (replacing them), or `delete: true`; each row applied whole or refused (`refused: [{ id, reason, allowed? }]`, unseen ids "not found"); audited once',
+  tag: 'Deals',
+  body: BulkSchema,
+  summary:
+    'Up to 1,000 deals at once: `set` owner, stage, close date or tags (replacing them), or `delete: true`; each row applied whole or refused (`refused: [{ id, reason, allowed? }]`, unseen ids "not found"); audited once',
 })
 
 /** Many deals at once: `set` an owner, stage, close date or tags, or `delete: true`; each row whole or refused. */

@@ -2,7 +2,12 @@ import { ingestEvents, parseEventBatch } from '../../../domain/events/ingest'
 import { seesOwner } from '../../../domain/tenancy/access'
 import { EventInputSchema } from '../../../domain/events/schema'
 
-export const meta = defineRoute({ tag: 'Events', summary: 'Ingest one event or { events: [...] } (up to 5,000, all or nothing)', body: EventInputSchema, maxBytes: 16 * MB })
+export const meta = defineRoute({
+  tag: 'Events',
+  summary: 'Ingest one event or { events: [...] } (up to 5,000, all or nothing)',
+  body: EventInputSchema,
+  maxBytes: 16 * MB,
+})
 
 /**
  * The ingestion API: one event or a batch of up to 5,000, all or nothing, idempotent by (source,

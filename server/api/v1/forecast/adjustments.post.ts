@@ -3,7 +3,13 @@ import { AdjustmentSchema } from '../../../domain/forecast/schemas'
 
 export const BodySchema = AdjustmentSchema
 
-export const meta = defineRoute({ tag: 'Forecast', summary: 'A manager\'s override of a rep\'s or team\'s forecast, with a note (audited)', body: BodySchema, status: 201, capability: 'forecasting' })
+export const meta = defineRoute({
+  tag: 'Forecast',
+  summary: 'A manager\'s override of a rep\'s or team\'s forecast, with a note (audited)',
+  body: BodySchema,
+  status: 201,
+  capability: 'forecasting',
+})
 
 /** A manager's override of a rep's or their team's forecast (admins: any, or the tenant's), with a note; audited. */
 export default defineEventHandler(async (event) => {

@@ -3,7 +3,12 @@ import { HistoryQuerySchema } from '../../../domain/forecast/schemas'
 
 export const QuerySchema = HistoryQuerySchema
 
-export const meta = defineRoute({ tag: 'Forecast', summary: 'Forecast against actual per week, slipped and pulled-in deals', query: QuerySchema, capability: 'forecasting' })
+export const meta = defineRoute({
+  tag: 'Forecast',
+  summary: 'Forecast against actual per week, slipped and pulled-in deals',
+  query: QuerySchema,
+  capability: 'forecasting',
+})
 
 /** Forecast against actual per week of the period (from the daily snapshots), and the slipped and pulled-in deals. */
 export default defineEventHandler(async (event) => {

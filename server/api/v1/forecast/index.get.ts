@@ -3,7 +3,12 @@ import { ForecastQuerySchema } from '../../../domain/forecast/schemas'
 
 export const QuerySchema = ForecastQuerySchema
 
-export const meta = defineRoute({ tag: 'Forecast', summary: 'A month\'s or quarter\'s forecast per rep, team and tenant (format=csv downloads it)', query: QuerySchema, capability: 'forecasting' })
+export const meta = defineRoute({
+  tag: 'Forecast',
+  summary: 'A month\'s or quarter\'s forecast per rep, team and tenant (format=csv downloads it)',
+  query: QuerySchema,
+  capability: 'forecasting',
+})
 
 /**
  * The forecast of a month or quarter for what the caller sees (a rep: their own; a manager: their
@@ -14,7 +19,25 @@ export default defineEventHandler(async (event) => {
   const result = await scoped(event, (tx, auth) => forecast(tx, auth.tenantId, auth, query.period))
   if (query.format === 'csv') {
     const rows = (query.groupBy === 'team' ? result.teams : result.owners).map(r => ({ ...r, adjusted: r.adjusted?.amount ?? null }))
-    return sendCsv(event, `forecast-${query.period.key}.csv`, ['name', 'closedWon', 'commit', 'bestCase', 'pipeline', 'weighted', 'projection', 'forecast', 'adjusted', 'quota', 'attainment', 'coverage'], rows)
+    return sendCsv(
+      event,
+      `forecast-${query.period.key}.csv`,
+      [
+        'name',
+        'closedWon',
+        'commit',
+        'bestCase',
+        'pipeline',
+        'weighted',
+        'projection',
+        'forecast',
+        'adjusted',
+        'quota',
+        'attainment',
+        'coverage',
+      ],
+      rows,
+    )
   }
   return { ...result, groupBy: query.groupBy, rows: query.groupBy === 'team' ? result.teams : result.owners }
 })

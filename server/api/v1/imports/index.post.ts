@@ -28,7 +28,16 @@ function json(fields: Record<string, string>, name: string) {
   }
 }
 
-export const meta = defineRoute({ tag: 'Import', summary: 'Start a CSV import of deals, accounts, contacts or events (admin); 202 { id }', body: BodySchema, bodyType: 'multipart/form-data', status: 202, maxBytes: 201 * MB, streamed: true, bodyTypes: ['multipart/form-data'] })
+export const meta = defineRoute({
+  tag: 'Import',
+  summary: 'Start a CSV import of deals, accounts, contacts or events (admin); 202 { id }',
+  body: BodySchema,
+  bodyType: 'multipart/form-data',
+  status: 202,
+  maxBytes: 201 * MB,
+  streamed: true,
+  bodyTypes: ['multipart/form-data'],
+})
 
 /**
  * Starts a CSV import (admins): the file streams to disk, the mapping is checked against its
@@ -42,12 +51,25 @@ export default defineEventHandler(async (event) => {
   let job
   try {
     const { fields } = upload
-    const options = parseWith(ImportOptionsSchema, { kind: fields.kind, mapping: json(fields, 'mapping'), stageMap: json(fields, 'stageMap'), dateFormat: fields.dateFormat || undefined })
+    const options = parseWith(ImportOptionsSchema, {
+      kind: fields.kind,
+      mapping: json(fields, 'mapping'),
+      stageMap: json(fields, 'stageMap'),
+      dateFormat: fields.dateFormat || undefined,
+    })
     const header = await readHeader(upload.path)
     const row = await withTenant(db, auth.tenantId, tx => createImport(tx, actorOf(event, auth), options, header, upload.fileName))
     await upload.claim(row.id)
     const { limits } = await tenantCapabilities(auth.tenantId)
-    job = { id: row.id, tenantId: auth.tenantId, userId: auth.userId, kind: options.kind, options, path: upload.path, openDealLimit: limits.openDeals }
+    job = {
+      id: row.id,
+      tenantId: auth.tenantId,
+      userId: auth.userId,
+      kind: options.kind,
+      options,
+      path: upload.path,
+      openDealLimit: limits.openDeals,
+    }
   }
   catch (error) {
     await upload.discard()

@@ -9,11 +9,17 @@ export const QuerySchema = z.object({
   cursor: CursorSchema,
 })
 
-export const meta = defineRoute({ tag: 'Work', summary: 'The caller\'s notifications, newest first, and the unread count', query: QuerySchema })
+export const meta = defineRoute({
+  tag: 'Work',
+  summary: 'The caller\'s notifications, newest first, and the unread count',
+  query: QuerySchema,
+})
 
 /** The caller's notifications, newest first, with the unread count (`unread=1`: only those). */
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)
-  const page = await scoped(event, (tx, auth) => listNotifications(tx, auth.tenantId, auth.userId, { unread: query.unread === '1', limit: query.limit, cursor: query.cursor }))
+  const page = await scoped(event, (tx, auth) =>
+    listNotifications(tx, auth.tenantId, auth.userId, { unread: query.unread === '1', limit: query.limit, cursor: query.cursor }),
+  )
   return { ...page, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor.at, page.nextCursor.id) : null }
 })

@@ -5,7 +5,11 @@ import { summaryGroup } from '../../../domain/momentum/queries'
 export const QuerySchema = z.object({ ownerId: z.uuid().optional(), teamId: z.uuid().optional() })
   .refine(q => !(q.ownerId && q.teamId), { path: ['teamId'], message: 'ask for an owner or a team, not both' })
 
-export const meta = defineRoute({ tag: 'Momentum', summary: 'Pipeline per stage (count, value, weighted, momentum mix) for the caller, an owner or a team', query: QuerySchema })
+export const meta = defineRoute({
+  tag: 'Momentum',
+  summary: 'Pipeline per stage (count, value, weighted, momentum mix) for the caller, an owner or a team',
+  query: QuerySchema,
+})
 
 /**
  * The pipeline per stage (count, value, weighted value, momentum mix) for the caller's scope, an

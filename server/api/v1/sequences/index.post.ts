@@ -3,7 +3,13 @@ import { SequenceCreateSchema } from '../../../domain/sequences/templates'
 
 export const BodySchema = SequenceCreateSchema
 
-export const meta = defineRoute({ tag: 'Automation', summary: 'Create a sequence of { subject, body, waitDays } steps with merge fields (admin, manager)', body: SequenceCreateSchema, status: 201, capability: 'automation' })
+export const meta = defineRoute({
+  tag: 'Automation',
+  summary: 'Create a sequence of { subject, body, waitDays } steps with merge fields (admin, manager)',
+  body: SequenceCreateSchema,
+  status: 201,
+  capability: 'automation',
+})
 
 /** Creates a sequence of steps `{ subject, body, waitDays }` with merge fields (admins and managers). */
 export default defineEventHandler(async (event) => {

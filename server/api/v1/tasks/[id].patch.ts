@@ -1,6 +1,10 @@
 import { TaskPatchSchema, updateTask } from '../../../domain/work/tasks'
 
-export const meta = defineRoute({ tag: 'Work', summary: 'Change a task; { done: true } completes it (writes task_completed)', body: TaskPatchSchema })
+export const meta = defineRoute({
+  tag: 'Work',
+  summary: 'Change a task; { done: true } completes it (writes task_completed)',
+  body: TaskPatchSchema,
+})
 
 /** Changes a task; `{ done: true }` completes it and writes `task_completed`. */
 export default defineEventHandler(async (event) => {

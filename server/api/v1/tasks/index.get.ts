@@ -2,7 +2,11 @@ import { listTasks, TaskListQuerySchema } from '../../../domain/work/tasks'
 
 export const QuerySchema = TaskListQuerySchema
 
-export const meta = defineRoute({ tag: 'Work', summary: 'Tasks the caller sees (mine=1, due=overdue|today|upcoming, status, dealId)', query: TaskListQuerySchema })
+export const meta = defineRoute({
+  tag: 'Work',
+  summary: 'Tasks the caller sees (mine=1, due=overdue|today|upcoming, status, dealId)',
+  query: TaskListQuerySchema,
+})
 
 /** Tasks the caller sees; `mine=1` their own, `due=overdue|today|upcoming` (today ends at the caller's midnight, `tzOffset`). */
 export default defineEventHandler(async (event) => {

@@ -18,7 +18,10 @@ export default defineEventHandler(async (event) => {
   const body = await readValidated(event, BodySchema)
   const team = await scoped(event, async (tx) => {
     if (body.managerId) {
-      const [manager] = await tx.select({ role: users.role }).from(users).where(and(eq(users.tenantId, auth.tenantId), eq(users.id, body.managerId)))
+      const [manager] = await tx
+        .select({ role: users.role })
+        .from(users)
+        .where(and(eq(users.tenantId, auth.tenantId), eq(users.id, body.managerId)))
       if (!manager) throw badRequest('managerId', 'no such user')
     }
     const created = await createTeam(tx, auth.tenantId, body)

@@ -8,7 +8,13 @@ export const BodySchema = z.object({
   teamId: z.uuid().nullish(),
 }).strict()
 
-export const meta = defineRoute({ tag: 'People', summary: 'Invite someone (admin); answers the invitation link', body: BodySchema, status: 201, limit: 'users' })
+export const meta = defineRoute({
+  tag: 'People',
+  summary: 'Invite someone (admin); answers the invitation link',
+  body: BodySchema,
+  status: 201,
+  limit: 'users',
+})
 
 /** Admin: invite someone. Answers the one-time invitation link to pass on to them. */
 export default defineEventHandler(async (event) => {

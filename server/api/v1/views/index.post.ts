@@ -1,6 +1,11 @@
 import { createView, ViewSchema } from '../../../domain/records/views'
 
-export const meta = defineRoute({ tag: 'Views', summary: 'Save a view of a list: filters, sort, columns; `shared` shows it to the team', body: ViewSchema, status: 201 })
+export const meta = defineRoute({
+  tag: 'Views',
+  summary: 'Save a view of a list: filters, sort, columns; `shared` shows it to the team',
+  body: ViewSchema,
+  status: 201,
+})
 
 /** Saves a view of a list (filters, sort, columns), the caller's own; `shared` shows it to their team. */
 export default defineEventHandler(async (event) => {

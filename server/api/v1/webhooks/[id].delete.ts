@@ -1,6 +1,11 @@
 import { deleteSubscription } from '../../../domain/webhooks/subscriptions'
 
-export const meta = defineRoute({ tag: 'Automation', summary: 'Remove a webhook subscription (admin)', status: 204, capability: 'automation' })
+export const meta = defineRoute({
+  tag: 'Automation',
+  summary: 'Remove a webhook subscription (admin)',
+  status: 204,
+  capability: 'automation',
+})
 
 /** Removes a subscription and its delivery log (admins). */
 export default defineEventHandler(async (event) => {

@@ -2,7 +2,13 @@ import { createSubscription, WebhookCreateSchema } from '../../../domain/webhook
 
 export const BodySchema = WebhookCreateSchema
 
-export const meta = defineRoute({ tag: 'Automation', summary: 'Subscribe a public URL to event types; answers the signing secret once (admin)', body: WebhookCreateSchema, status: 201, capability: 'automation' })
+export const meta = defineRoute({
+  tag: 'Automation',
+  summary: 'Subscribe a public URL to event types; answers the signing secret once (admin)',
+  body: WebhookCreateSchema,
+  status: 201,
+  capability: 'automation',
+})
 
 /** Subscribes a public URL to event types (admins); answers `{ id, secret }` — the signing secret, shown once. */
 export default defineEventHandler(async (event) => {

@@ -13,7 +13,12 @@ import { emptyResult, idsByExternal, splitDeleted, type ApplyContext, type PageR
  * normalizer's rule). Keys `(salesforce, Task:<Id>)` make a re-read a no-op. Events are
  * append-only: an activity deleted in Salesforce stays here as what happened.
  */
-export async function applyActivities(tx: Tx, ctx: ApplyContext, kind: 'Task' | 'Event', records: readonly SfRecord[]): Promise<PageResult> {
+export async function applyActivities(
+  tx: Tx,
+  ctx: ApplyContext,
+  kind: 'Task' | 'Event',
+  records: readonly SfRecord[],
+): Promise<PageResult> {
   const result = emptyResult()
   const { live, deletedIds } = splitDeleted(records)
   result.skipped += deletedIds.length
@@ -22,7 +27,8 @@ export async function applyActivities(tx: Tx, ctx: ApplyContext, kind: 'Task' | 
   result.skipped += mapped.length - activities.length
   if (!activities.length) return result
 
-  const refs = (want: 'contact' | 'deal' | 'account') => activities.flatMap(a => [a.who, a.what, a.accountSfId].filter(id => kindOfId(id) === want))
+  const refs = (want: 'contact' | 'deal' | 'account') =>
+    activities.flatMap(a => [a.who, a.what, a.accountSfId].filter(id => kindOfId(id) === want))
   const contactIds = await idsByExternal(tx, ctx.tenantId, contacts, refs('contact'))
   const dealIds = await idsByExternal(tx, ctx.tenantId, deals, refs('deal'))
   const accountIds = await idsByExternal(tx, ctx.tenantId, accounts, refs('account'))
@@ -38,7 +44,10 @@ export async function applyActivities(tx: Tx, ctx: ApplyContext, kind: 'Task' | 
     }
     const owner = a.ownerSfId ? ctx.sfUsers.get(a.ownerSfId) : undefined
     inputs.push({
-      type: a.type, occurredAt: a.occurredAt, source: 'salesforce', externalId: a.externalId,
+      type: a.type,
+      occurredAt: a.occurredAt,
+      source: 'salesforce',
+      externalId: a.externalId,
       actor: owner?.email ? { email: owner.email.toLowerCase() } : {},
       subject: { contactId, dealId, accountId: dealId ? undefined : accountId },
       metadata: a.metadata,

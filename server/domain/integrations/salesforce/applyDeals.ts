@@ -3,7 +3,17 @@ import { accounts, deals } from '../../../../db/schema'
 import type { Tx } from '../../db'
 import { writeEvents, type EventRow } from '../../events/write'
 import { mapOpportunity, type DealFields, type SfRecord } from './map'
-import { distinct, emptyResult, idsByExternal, ownerOf, resolveOwners, sameJson, splitDeleted, type ApplyContext, type PageResult } from './refs'
+import {
+  distinct,
+  emptyResult,
+  idsByExternal,
+  ownerOf,
+  resolveOwners,
+  sameJson,
+  splitDeleted,
+  type ApplyContext,
+  type PageResult,
+} from './refs'
 
 const dayStart = (day: string) => new Date(`${day}T00:00:00Z`)
 type Deal = typeof deals.$inferSelect
@@ -22,13 +32,27 @@ const TRACKED = ['amount', 'closeDate', 'ownerId', 'probability', 'forecastCateg
 export async function applyOpportunities(tx: Tx, ctx: ApplyContext, records: readonly SfRecord[]): Promise<PageResult> {
   const result = emptyResult()
   const { live, deletedIds } = splitDeleted(records)
-  const rows = live.map(r => mapOpportunity(r, ctx.stageMap, ctx.stages.map(s => ({ key: s.key, kind: s.kind, probability: s.probability }))))
+  const rows = live.map(r =>
+    mapOpportunity(
+      r,
+      ctx.stageMap,
+      ctx.stages.map(s => ({ key: s.key, kind: s.kind, probability: s.probability })),
+    ),
+  )
   const owners = await resolveOwners(tx, ctx, rows.map(r => r.ownerSfId))
   const accountIds = await idsByExternal(tx, ctx.tenantId, accounts, rows.map(r => r.accountSfId))
   const ids = await idsByExternal(tx, ctx.tenantId, deals, records.map(r => r.Id))
-  const existing = ids.size ? await tx.select().from(deals).where(and(eq(deals.tenantId, ctx.tenantId), inArray(deals.id, [...ids.values()]))) : []
+  const existing = ids.size
+    ? await tx
+        .select()
+        .from(deals)
+        .where(and(eq(deals.tenantId, ctx.tenantId), inArray(deals.id, [...ids.values()])))
+    : []
   const byId = new Map(existing.map(d => [d.id, d]))
-  const refsOf = (row: DealFields) => ({ ownerId: ownerOf(owners, ctx, row.ownerSfId), accountId: row.accountSfId ? accountIds.get(row.accountSfId) ?? null : null })
+  const refsOf = (row: DealFields) => ({
+    ownerId: ownerOf(owners, ctx, row.ownerSfId),
+    accountId: row.accountSfId ? (accountIds.get(row.accountSfId) ?? null) : null,
+  })
 
   const fresh: DealFields[] = []
   const events: EventRow[] = []
@@ -52,9 +76,22 @@ export async function applyOpportunities(tx: Tx, ctx: ApplyContext, records: rea
     })).returning()
     for (const deal of created) {
       events.push({
-        type: 'deal_created', occurredAt: deal.createdAt, source: 'salesforce', externalId: `Opportunity:${deal.externalId}:created`, actorUserId: deal.ownerId,
-        dealId: deal.id, accountId: deal.accountId,
-        metadata: { name: deal.name, amount: deal.amount, currency: deal.currency, stage: deal.stage, ownerId: deal.ownerId, closeDate: deal.closeDate, salesforceId: deal.externalId },
+        type: 'deal_created',
+        occurredAt: deal.createdAt,
+        source: 'salesforce',
+        externalId: `Opportunity:${deal.externalId}:created`,
+        actorUserId: deal.ownerId,
+        dealId: deal.id,
+        accountId: deal.accountId,
+        metadata: {
+          name: deal.name,
+          amount: deal.amount,
+          currency: deal.currency,
+          stage: deal.stage,
+          ownerId: deal.ownerId,
+          closeDate: deal.closeDate,
+          salesforceId: deal.externalId,
+        },
       })
     }
     result.created += created.length
@@ -68,34 +105,74 @@ export async function applyOpportunities(tx: Tx, ctx: ApplyContext, records: rea
 }
 
 /** Brings one deal in line with its opportunity; queues its events. False when nothing differs. */
-async function updateDeal(tx: Tx, ctx: ApplyContext, deal: Deal, row: DealFields, refs: { ownerId: string, accountId: string | null }, events: EventRow[]) {
+async function updateDeal(
+  tx: Tx,
+  ctx: ApplyContext,
+  deal: Deal,
+  row: DealFields,
+  refs: { ownerId: string, accountId: string | null },
+  events: EventRow[],
+) {
   const next = {
-    name: row.name, amount: row.amount, closeDate: row.closeDate, probability: row.probability, forecastCategory: row.forecastCategory,
-    product: row.product, ownerId: refs.ownerId, accountId: refs.accountId,
+    name: row.name,
+    amount: row.amount,
+    closeDate: row.closeDate,
+    probability: row.probability,
+    forecastCategory: row.forecastCategory,
+    product: row.product,
+    ownerId: refs.ownerId,
+    accountId: refs.accountId,
   }
-  const differs = (Object.keys(next) as (keyof typeof next)[]).filter(k => !sameJson(k === 'amount' ? Number(deal.amount).toFixed(2) : deal[k], next[k]))
+  const differs = (Object.keys(next) as (keyof typeof next)[]).filter(
+    k => !sameJson(k === 'amount' ? Number(deal.amount).toFixed(2) : deal[k], next[k]),
+  )
   const moves = deal.stage !== row.stage
   if (!differs.length && !moves) return false
   const stamp = row.modifiedAt.toISOString()
   const movedAt = row.stageChangedAt ?? row.modifiedAt
   const closed = ctx.stages.find(s => s.key === row.stage)?.kind !== 'open'
-  await tx.update(deals).set({
-    ...next, updatedAt: ctx.now,
-    ...(moves ? { stage: row.stage, stageEnteredAt: movedAt, closedAt: closed ? (row.closeDate ? dayStart(row.closeDate) : movedAt) : null } : {}),
-  }).where(and(eq(deals.tenantId, ctx.tenantId), eq(deals.id, deal.id)))
+  await tx
+    .update(deals)
+    .set({
+      ...next,
+      updatedAt: ctx.now,
+      ...(moves
+        ? { stage: row.stage, stageEnteredAt: movedAt, closedAt: closed ? (row.closeDate ? dayStart(row.closeDate) : movedAt) : null }
+        : {}),
+    })
+    .where(and(eq(deals.tenantId, ctx.tenantId), eq(deals.id, deal.id)))
   if (moves) {
     events.push({
-      type: 'stage_changed', occurredAt: movedAt, source: 'salesforce', externalId: `Opportunity:${row.externalId}:stage:${stamp}`, actorUserId: null,
-      dealId: deal.id, accountId: refs.accountId,
-      metadata: { from: deal.stage, to: row.stage, reason: 'salesforce', by: null, secondsInStage: Math.max(0, Math.round((movedAt.getTime() - deal.stageEnteredAt.getTime()) / 1000)) },
+      type: 'stage_changed',
+      occurredAt: movedAt,
+      source: 'salesforce',
+      externalId: `Opportunity:${row.externalId}:stage:${stamp}`,
+      actorUserId: null,
+      dealId: deal.id,
+      accountId: refs.accountId,
+      metadata: {
+        from: deal.stage,
+        to: row.stage,
+        reason: 'salesforce',
+        by: null,
+        secondsInStage: Math.max(0, Math.round((movedAt.getTime() - deal.stageEnteredAt.getTime()) / 1000)),
+      },
     })
   }
   const tracked = TRACKED.filter(k => differs.includes(k))
   if (tracked.length) {
-    const changes = Object.fromEntries(tracked.map(k => [k, k === 'amount' ? { from: Number(deal.amount), to: Number(next.amount) } : { from: deal[k], to: next[k] }]))
+    const changes = Object.fromEntries(
+      tracked.map(k => [k, k === 'amount' ? { from: Number(deal.amount), to: Number(next.amount) } : { from: deal[k], to: next[k] }]),
+    )
     events.push({
-      type: 'deal_updated', occurredAt: row.modifiedAt, source: 'salesforce', externalId: `Opportunity:${row.externalId}:update:${stamp}`, actorUserId: null,
-      dealId: deal.id, accountId: refs.accountId, metadata: { changes },
+      type: 'deal_updated',
+      occurredAt: row.modifiedAt,
+      source: 'salesforce',
+      externalId: `Opportunity:${row.externalId}:update:${stamp}`,
+      actorUserId: null,
+      dealId: deal.id,
+      accountId: refs.accountId,
+      metadata: { changes },
     })
   }
   return true

@@ -2,7 +2,17 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { accounts, contacts, dealContacts, deals } from '../../../../db/schema'
 import type { Tx } from '../../db'
 import { mapAccount, mapContact, mapContactRole, type SfRecord } from './map'
-import { distinct, emptyResult, idsByExternal, ownerOf, resolveOwners, sameJson, splitDeleted, type ApplyContext, type PageResult } from './refs'
+import {
+  distinct,
+  emptyResult,
+  idsByExternal,
+  ownerOf,
+  resolveOwners,
+  sameJson,
+  splitDeleted,
+  type ApplyContext,
+  type PageResult,
+} from './refs'
 
 /**
  * The writers of accounts, contacts and opportunity contact roles: one page at a time in the
@@ -16,7 +26,12 @@ export async function applyAccounts(tx: Tx, ctx: ApplyContext, records: readonly
   const rows = live.map(mapAccount)
   const owners = await resolveOwners(tx, ctx, rows.map(r => r.ownerSfId))
   const ids = await idsByExternal(tx, ctx.tenantId, accounts, records.map(r => r.Id))
-  const existing = ids.size ? await tx.select().from(accounts).where(and(eq(accounts.tenantId, ctx.tenantId), inArray(accounts.id, [...ids.values()]))) : []
+  const existing = ids.size
+    ? await tx
+        .select()
+        .from(accounts)
+        .where(and(eq(accounts.tenantId, ctx.tenantId), inArray(accounts.id, [...ids.values()])))
+    : []
   const byId = new Map(existing.map(a => [a.id, a]))
   const fresh: typeof rows = []
   for (const row of rows) {
@@ -30,7 +45,10 @@ export async function applyAccounts(tx: Tx, ctx: ApplyContext, records: readonly
       result.skipped++
       continue
     }
-    await tx.update(accounts).set({ ...next, updatedAt: ctx.now }).where(and(eq(accounts.tenantId, ctx.tenantId), eq(accounts.id, current.id)))
+    await tx
+      .update(accounts)
+      .set({ ...next, updatedAt: ctx.now })
+      .where(and(eq(accounts.tenantId, ctx.tenantId), eq(accounts.id, current.id)))
     result.updated++
   }
   if (fresh.length) {
@@ -43,8 +61,14 @@ export async function applyAccounts(tx: Tx, ctx: ApplyContext, records: readonly
   const gone = distinct(deletedIds.map(id => ids.get(id)))
   if (gone.length) {
     // As deleteAccount does: the account's deals and contacts stay, detached.
-    await tx.update(deals).set({ accountId: null, updatedAt: ctx.now }).where(and(eq(deals.tenantId, ctx.tenantId), inArray(deals.accountId, gone)))
-    await tx.update(contacts).set({ accountId: null, updatedAt: ctx.now }).where(and(eq(contacts.tenantId, ctx.tenantId), inArray(contacts.accountId, gone)))
+    await tx
+      .update(deals)
+      .set({ accountId: null, updatedAt: ctx.now })
+      .where(and(eq(deals.tenantId, ctx.tenantId), inArray(deals.accountId, gone)))
+    await tx
+      .update(contacts)
+      .set({ accountId: null, updatedAt: ctx.now })
+      .where(and(eq(contacts.tenantId, ctx.tenantId), inArray(contacts.accountId, gone)))
     await tx.delete(accounts).where(and(eq(accounts.tenantId, ctx.tenantId), inArray(accounts.id, gone)))
   }
   result.deleted += gone.length
@@ -62,13 +86,21 @@ export async function applyContacts(tx: Tx, ctx: ApplyContext, records: readonly
   // A contact made here before (no external id) with the same email is the same person: claim it.
   const emails = distinct(rows.filter(r => !ids.has(r.externalId)).map(r => r.email))
   const unclaimed = emails.length
-    ? await tx.select({ id: contacts.id, email: sql<string>`lower(${contacts.email})` }).from(contacts)
-        .where(and(eq(contacts.tenantId, ctx.tenantId), isNull(contacts.externalId), inArray(sql`lower(${contacts.email})`, emails))).orderBy(asc(contacts.createdAt))
+    ? await tx
+        .select({ id: contacts.id, email: sql<string>`lower(${contacts.email})` })
+        .from(contacts)
+        .where(and(eq(contacts.tenantId, ctx.tenantId), isNull(contacts.externalId), inArray(sql`lower(${contacts.email})`, emails)))
+        .orderBy(asc(contacts.createdAt))
     : []
   const claim = new Map<string, string>()
   for (const c of unclaimed) if (!claim.has(c.email)) claim.set(c.email, c.id)
   const known = distinct([...ids.values(), ...claim.values()])
-  const existing = known.length ? await tx.select().from(contacts).where(and(eq(contacts.tenantId, ctx.tenantId), inArray(contacts.id, known))) : []
+  const existing = known.length
+    ? await tx
+        .select()
+        .from(contacts)
+        .where(and(eq(contacts.tenantId, ctx.tenantId), inArray(contacts.id, known)))
+    : []
   const byId = new Map(existing.map(c => [c.id, c]))
   const fresh: typeof rows = []
   for (const row of rows) {
@@ -79,14 +111,23 @@ export async function applyContacts(tx: Tx, ctx: ApplyContext, records: readonly
     }
     if (row.email) claim.delete(row.email)
     const next = {
-      firstName: row.firstName, lastName: row.lastName, email: row.email, phone: row.phone, title: row.title,
-      accountId: row.accountSfId ? accountIds.get(row.accountSfId) ?? null : null, ownerId: ownerOf(owners, ctx, row.ownerSfId), externalId: row.externalId,
+      firstName: row.firstName,
+      lastName: row.lastName,
+      email: row.email,
+      phone: row.phone,
+      title: row.title,
+      accountId: row.accountSfId ? (accountIds.get(row.accountSfId) ?? null) : null,
+      ownerId: ownerOf(owners, ctx, row.ownerSfId),
+      externalId: row.externalId,
     }
     if (current.erasedAt || (Object.keys(next) as (keyof typeof next)[]).every(k => sameJson(current[k], next[k]))) {
       result.skipped++ // an erased person's data is not brought back
       continue
     }
-    await tx.update(contacts).set({ ...next, updatedAt: ctx.now }).where(and(eq(contacts.tenantId, ctx.tenantId), eq(contacts.id, current.id)))
+    await tx
+      .update(contacts)
+      .set({ ...next, updatedAt: ctx.now })
+      .where(and(eq(contacts.tenantId, ctx.tenantId), eq(contacts.id, current.id)))
     result.updated++
   }
   if (fresh.length) {
@@ -114,13 +155,20 @@ export async function applyContactRoles(tx: Tx, ctx: ApplyContext, records: read
   const pairs = links.filter(l => l.dealId && l.contactId)
   result.skipped += links.length - pairs.length
   const existing = pairs.length
-    ? await tx.select().from(dealContacts).where(and(eq(dealContacts.tenantId, ctx.tenantId), inArray(dealContacts.dealId, distinct(pairs.map(p => p.dealId)))))
+    ? await tx
+        .select()
+        .from(dealContacts)
+        .where(and(eq(dealContacts.tenantId, ctx.tenantId), inArray(dealContacts.dealId, distinct(pairs.map(p => p.dealId)))))
     : []
   const current = new Map(existing.map(e => [`${e.dealId}:${e.contactId}`, e]))
   for (const link of pairs) {
     const key = `${link.dealId}:${link.contactId}`
     const found = current.get(key)
-    const where = and(eq(dealContacts.tenantId, ctx.tenantId), eq(dealContacts.dealId, link.dealId!), eq(dealContacts.contactId, link.contactId!))
+    const where = and(
+      eq(dealContacts.tenantId, ctx.tenantId),
+      eq(dealContacts.dealId, link.dealId!),
+      eq(dealContacts.contactId, link.contactId!),
+    )
     if (link.deleted) {
       if (found) {
         await tx.delete(dealContacts).where(where)
@@ -130,7 +178,10 @@ export async function applyContactRoles(tx: Tx, ctx: ApplyContext, records: read
       else result.skipped++
     }
     else if (!found) {
-      await tx.insert(dealContacts).values({ tenantId: ctx.tenantId, dealId: link.dealId!, contactId: link.contactId!, role: link.role, createdAt: ctx.now }).onConflictDoNothing()
+      await tx
+        .insert(dealContacts)
+        .values({ tenantId: ctx.tenantId, dealId: link.dealId!, contactId: link.contactId!, role: link.role, createdAt: ctx.now })
+        .onConflictDoNothing()
       current.set(key, { tenantId: ctx.tenantId, dealId: link.dealId!, contactId: link.contactId!, role: link.role, createdAt: ctx.now })
       result.created++
     }

@@ -1,7 +1,16 @@
 import { Connection, OAuth2, type TokenResponse } from 'jsforce'
 import type { SalesforceAuthFlow } from '../../../../db/schema'
 import { checkInstanceUrl } from './connections'
-import { ApiLimitPause, backoffMs, InstanceUrlRefused, isTransient, nearLimit, SessionRefused, usageFromLimits, type ApiUsage } from './faults'
+import {
+  ApiLimitPause,
+  backoffMs,
+  InstanceUrlRefused,
+  isTransient,
+  nearLimit,
+  SessionRefused,
+  usageFromLimits,
+  type ApiUsage,
+} from './faults'
 import type { SfRecord } from './map'
 
 export const API_VERSION = '62.0'
@@ -35,7 +44,13 @@ export interface ClientOptions {
   retryBaseMs: number
 }
 
-export const DEFAULT_CLIENT_OPTIONS: Omit<ClientOptions, 'clock'> = { pauseAt: 0.9, limitWaits: 2, limitWaitMs: 60_000, attempts: 4, retryBaseMs: 500 }
+export const DEFAULT_CLIENT_OPTIONS: Omit<ClientOptions, 'clock'> = {
+  pauseAt: 0.9,
+  limitWaits: 2,
+  limitWaitMs: 60_000,
+  attempts: 4,
+  retryBaseMs: 500,
+}
 
 export interface QueryPage { records: SfRecord[], done: boolean, nextRecordsUrl?: string, totalSize: number }
 
@@ -64,7 +79,8 @@ export class SalesforceClient {
     // jsforce's own retries (fixed sleeps) are off for the token endpoint too: `retrying` retries it.
     const transport = this.oauth2._transport
     this.oauth2._transport = Object.assign(Object.create(transport) as typeof transport, {
-      httpRequest: (req: Parameters<typeof transport.httpRequest>[0], opts?: Parameters<typeof transport.httpRequest>[1]) => transport.httpRequest(req, { ...opts, retry: { maxRetries: 0 } }),
+      httpRequest: (req: Parameters<typeof transport.httpRequest>[0], opts?: Parameters<typeof transport.httpRequest>[1]) =>
+        transport.httpRequest(req, { ...opts, retry: { maxRetries: 0 } }),
     })
     this.conn = new Connection({
       oauth2: this.oauth2,

@@ -136,14 +136,23 @@ export async function saveConnection(tx: Tx, actor: Actor & { userId: string }, 
   if (existing && !sameOrg) await tx.delete(salesforceSyncState).where(eq(salesforceSyncState.tenantId, actor.tenantId))
   const [row] = existing
     ? await tx.update(salesforceConnections).set(values).where(eq(salesforceConnections.tenantId, actor.tenantId)).returning()
-    : await tx.insert(salesforceConnections).values({ tenantId: actor.tenantId, ...values, nextRunAt: now, createdById: actor.userId, createdAt: now }).returning()
-  await audit(tx, actor, 'integration.connected', { targetType: 'salesforce', metadata: { instanceUrl: input.instanceUrl, authFlow: flow, changed: Boolean(existing) } })
+    : await tx
+        .insert(salesforceConnections)
+        .values({ tenantId: actor.tenantId, ...values, nextRunAt: now, createdById: actor.userId, createdAt: now })
+        .returning()
+  await audit(tx, actor, 'integration.connected', {
+    targetType: 'salesforce',
+    metadata: { instanceUrl: input.instanceUrl, authFlow: flow, changed: Boolean(existing) },
+  })
   return publicConnection(row!)
 }
 
 /** Removes the connection and its sync state; the records it brought in stay. */
 export async function removeConnection(tx: Tx, actor: Actor) {
-  const [gone] = await tx.delete(salesforceConnections).where(eq(salesforceConnections.tenantId, actor.tenantId)).returning({ tenantId: salesforceConnections.tenantId })
+  const [gone] = await tx
+    .delete(salesforceConnections)
+    .where(eq(salesforceConnections.tenantId, actor.tenantId))
+    .returning({ tenantId: salesforceConnections.tenantId })
   if (!gone) throw notFound('salesforce connection')
   await tx.delete(salesforceSyncState).where(eq(salesforceSyncState.tenantId, actor.tenantId))
   await audit(tx, actor, 'integration.disconnected', { targetType: 'salesforce' })
@@ -158,9 +167,15 @@ export const LEASE_MS = 5 * 60_000
  */
 export async function takeLease(tx: Tx, tenantId: string, now: Date): Promise<string | null> {
   const owner = randomUUID()
-  const [row] = await tx.update(salesforceConnections)
+  const [row] = await tx
+    .update(salesforceConnections)
     .set({ leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS) })
-    .where(and(eq(salesforceConnections.tenantId, tenantId), or(isNull(salesforceConnections.leaseUntil), lt(salesforceConnections.leaseUntil, now))))
+    .where(
+      and(
+        eq(salesforceConnections.tenantId, tenantId),
+        or(isNull(salesforceConnections.leaseUntil), lt(salesforceConnections.leaseUntil, now)),
+      ),
+    )
     .returning({ owner: salesforceConnections.leaseOwner })
   return row?.owner ?? null
 }

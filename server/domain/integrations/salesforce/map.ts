@@ -70,9 +70,19 @@ export function kindOfId(id: unknown): 'account' | 'contact' | 'deal' | 'lead' |
   return ({ '001': 'account', '003': 'contact', '006': 'deal', '00Q': 'lead', '005': 'user' } as const)[id.slice(0, 3)] ?? null
 }
 
-export interface AccountFields { externalId: string, name: string, domain: string | null, industry: string | null, ownerSfId: string | null }
+export interface AccountFields {
+  externalId: string
+  name: string
+  domain: string | null
+  industry: string | null
+  ownerSfId: string | null
+}
 export const mapAccount = (r: SfRecord): AccountFields => ({
-  externalId: r.Id, name: text(r.Name, 255) ?? r.Id, domain: domainOf(r.Website), industry: text(r.Industry, 120), ownerSfId: text(r.OwnerId),
+  externalId: r.Id,
+  name: text(r.Name, 255) ?? r.Id,
+  domain: domainOf(r.Website),
+  industry: text(r.Industry, 120),
+  ownerSfId: text(r.OwnerId),
 })
 
 export interface ContactFields {
@@ -117,18 +127,30 @@ export interface StageOption { key: string, kind: StageKind, probability: number
  * the tenant has that stage), then by meaning — IsWon to the first won stage, IsClosed to the
  * first lost one, an open stage to the open stage whose probability is nearest.
  */
-export function mapStage(sf: { stageName: string | null, isClosed: boolean, isWon: boolean, probability: number | null }, stageMap: Readonly<Record<string, string>>, stages: readonly StageOption[]): string {
+export function mapStage(
+  sf: { stageName: string | null, isClosed: boolean, isWon: boolean, probability: number | null },
+  stageMap: Readonly<Record<string, string>>,
+  stages: readonly StageOption[],
+): string {
   const has = (key: string | undefined) => (key && stages.some(s => s.key === key) ? key : undefined)
-  const mapped = sf.stageName ? has(stageMap[sf.stageName]) ?? has(DEFAULT_STAGE_MAP[sf.stageName]) : undefined
+  const mapped = sf.stageName ? (has(stageMap[sf.stageName]) ?? has(DEFAULT_STAGE_MAP[sf.stageName])) : undefined
   if (mapped) return mapped
   const kind: StageKind = sf.isWon ? 'won' : sf.isClosed ? 'lost' : 'open'
   const candidates = stages.filter(s => s.kind === kind)
   if (!candidates.length) return stages[0]!.key
   const target = sf.probability ?? 0
-  return candidates.reduce((best, s) => (kind === 'open' && Math.abs(s.probability - target) < Math.abs(best.probability - target) ? s : best)).key
+  return candidates.reduce((best, s) =>
+    kind === 'open' && Math.abs(s.probability - target) < Math.abs(best.probability - target) ? s : best,
+  ).key
 }
 
-const FORECAST: Record<string, ForecastCategory> = { 'Pipeline': 'pipeline', 'Best Case': 'best_case', 'Commit': 'commit', 'Closed': 'closed', 'Omitted': 'omitted' }
+const FORECAST: Record<string, ForecastCategory> = {
+  'Pipeline': 'pipeline',
+  'Best Case': 'best_case',
+  'Commit': 'commit',
+  'Closed': 'closed',
+  'Omitted': 'omitted',
+}
 export const mapForecastCategory = (name: unknown): ForecastCategory | null => (typeof name === 'string' ? FORECAST[name] ?? null : null)
 
 export interface DealFields {
@@ -154,7 +176,11 @@ export function mapOpportunity(r: SfRecord, stageMap: Readonly<Record<string, st
     name: text(r.Name, 255) ?? r.Id,
     accountSfId: text(r.AccountId),
     ownerSfId: text(r.OwnerId),
-    stage: mapStage({ stageName: text(r.StageName), isClosed: r.IsClosed === true, isWon: r.IsWon === true, probability }, stageMap, stages),
+    stage: mapStage(
+      { stageName: text(r.StageName), isClosed: r.IsClosed === true, isWon: r.IsWon === true, probability },
+      stageMap,
+      stages,
+    ),
     amount: (num(r.Amount) ?? 0).toFixed(2),
     closeDate: typeof r.CloseDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(r.CloseDate) ? r.CloseDate : null,
     probability: probability === null ? null : Math.max(0, Math.min(100, Math.round(probability))),
@@ -189,13 +215,29 @@ export interface ActivityFields {
  */
 export function mapTask(r: SfRecord): ActivityFields | null {
   const subtype = text(r.TaskSubtype) ?? text(r.Type)
-  const type: EventType | null = subtype === 'Call' ? 'call' : subtype === 'Email' || subtype === 'ListEmail' ? 'email_sent' : r.IsClosed === true ? 'task_completed' : null
+  const type: EventType | null
+    = subtype === 'Call'
+      ? 'call'
+      : subtype === 'Email' || subtype === 'ListEmail'
+        ? 'email_sent'
+        : r.IsClosed === true
+          ? 'task_completed'
+          : null
   if (!type) return null
   const occurredAt = sfDate(r.CompletedDateTime) ?? sfDate(r.ActivityDate) ?? sfDate(r.CreatedDate)
   if (!occurredAt) return null
   const metadata: Record<string, unknown> = { subject: text(r.Subject), salesforceId: r.Id }
   if (type === 'call') Object.assign(metadata, { durationSeconds: num(r.CallDurationInSeconds), outcome: text(r.CallDisposition) })
-  return { externalId: `Task:${r.Id}`, type, occurredAt, ownerSfId: text(r.OwnerId), who: text(r.WhoId), what: text(r.WhatId), accountSfId: text(r.AccountId), metadata }
+  return {
+    externalId: `Task:${r.Id}`,
+    type,
+    occurredAt,
+    ownerSfId: text(r.OwnerId),
+    who: text(r.WhoId),
+    what: text(r.WhatId),
+    accountSfId: text(r.AccountId),
+    metadata,
+  }
 }
 
 /** An Event (calendar): `meeting_held` at its start once that has passed, else `meeting_scheduled` when it was created. */

@@ -34,10 +34,17 @@ type Keyed = typeof accounts | typeof contacts | typeof deals
  * Our ids for Salesforce Ids, matched by external id whatever the record's source (a CSV import
  * of a Salesforce export carries the same ids), preferring the rows this sync wrote.
  */
-export async function idsByExternal(tx: Tx, tenantId: string, table: Keyed, externalIds: readonly (string | null)[]): Promise<Map<string, string>> {
+export async function idsByExternal(
+  tx: Tx,
+  tenantId: string,
+  table: Keyed,
+  externalIds: readonly (string | null)[],
+): Promise<Map<string, string>> {
   const wanted = distinct(externalIds)
   if (!wanted.length) return new Map()
-  const rows = await tx.select({ id: table.id, externalId: table.externalId }).from(table)
+  const rows = await tx
+    .select({ id: table.id, externalId: table.externalId })
+    .from(table)
     .where(and(eq(table.tenantId, tenantId), inArray(table.externalId, wanted)))
     .orderBy(sql`(${table.source} = 'salesforce') desc`, asc(table.createdAt))
   const found = new Map<string, string>()
@@ -59,4 +66,5 @@ export async function resolveOwners(tx: Tx, ctx: ApplyContext, ownerSfIds: reado
   return new Map(people.map(p => [p.id, found.get(ownerKey(p.ref)!) ?? ctx.fallbackOwnerId]))
 }
 
-export const ownerOf = (owners: Map<string, string>, ctx: ApplyContext, sfId: string | null) => (sfId ? owners.get(sfId) : undefined) ?? ctx.fallbackOwnerId
+export const ownerOf = (owners: Map<string, string>, ctx: ApplyContext, sfId: string | null) =>
+  (sfId ? owners.get(sfId) : undefined) ?? ctx.fallbackOwnerId

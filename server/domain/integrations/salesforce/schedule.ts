@@ -9,24 +9,56 @@ import { syncConnection, type SyncOptions, type SyncOutcome } from './sync'
 export const TASK_NAME = 'salesforce:sync'
 
 /** A run as the task registry reports it (server/domain/jobs/runner.ts `TaskRun`). */
-export interface SalesforceTaskRun { name: string, tenantId: string, status: 'done' | 'skipped' | 'failed', touched: number, durationMs: number, details: Record<string, unknown>, error?: string }
+export interface SalesforceTaskRun {
+  name: string
+  tenantId: string
+  status: 'done' | 'skipped' | 'failed'
+  touched: number
+  durationMs: number
+  details: Record<string, unknown>
+  error?: string
+}
 
 /** Runs one sync and records it in `task_runs`: a failed sync (or one that needs reauthorization) is a failed task run. */
-export async function runAndRecord(db: AppDatabase, tenantId: string, options: SyncOptions = {}): Promise<{ outcome: SyncOutcome, run: SalesforceTaskRun }> {
+export async function runAndRecord(
+  db: AppDatabase,
+  tenantId: string,
+  options: SyncOptions = {},
+): Promise<{ outcome: SyncOutcome, run: SalesforceTaskRun }> {
   const started = new Date()
   const outcome = await syncConnection(db, tenantId, options)
   const summary = outcome.summary
   const status = outcome.status === 'done' ? 'done' : outcome.status === 'skipped' || outcome.status === 'paused' ? 'skipped' : 'failed'
   const run: SalesforceTaskRun = {
-    name: TASK_NAME, tenantId, status,
+    name: TASK_NAME,
+    tenantId,
+    status,
     touched: summary?.objects.reduce((n, o) => n + o.out, 0) ?? 0,
     durationMs: Date.now() - started.getTime(),
-    details: summary ? { outcome: outcome.status, objects: summary.objects, limitWaits: summary.limitWaits, retries: summary.retries, tokenRefreshes: summary.tokenRefreshes } : { outcome: 'skipped', reason: outcome.status === 'skipped' ? outcome.reason : null },
+    details: summary
+      ? {
+          outcome: outcome.status,
+          objects: summary.objects,
+          limitWaits: summary.limitWaits,
+          retries: summary.retries,
+          tokenRefreshes: summary.tokenRefreshes,
+        }
+      : { outcome: 'skipped', reason: outcome.status === 'skipped' ? outcome.reason : null },
     ...(summary?.error ? { error: summary.error } : {}),
   }
-  await withTenant(db, tenantId, tx => tx.insert(taskRuns).values({
-    name: TASK_NAME, tenantId, startedAt: started, finishedAt: new Date(), status, touched: run.touched, durationMs: run.durationMs, details: run.details, error: run.error?.slice(0, 1000) ?? null,
-  }))
+  await withTenant(db, tenantId, tx =>
+    tx.insert(taskRuns).values({
+      name: TASK_NAME,
+      tenantId,
+      startedAt: started,
+      finishedAt: new Date(),
+      status,
+      touched: run.touched,
+      durationMs: run.durationMs,
+      details: run.details,
+      error: run.error?.slice(0, 1000) ?? null,
+    }),
+  )
   return { outcome, run }
 }
 

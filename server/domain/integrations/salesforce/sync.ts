@@ -1,5 +1,13 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
-import { SALESFORCE_OBJECTS, salesforceConnections, salesforceSyncState, users, type ObjectRunSummary, type SalesforceObject, type SalesforceRunSummary } from '../../../../db/schema'
+import {
+  SALESFORCE_OBJECTS,
+  salesforceConnections,
+  salesforceSyncState,
+  users,
+  type ObjectRunSummary,
+  type SalesforceObject,
+  type SalesforceRunSummary,
+} from '../../../../db/schema'
 import type { AppDatabase } from '../../../../db/client'
 import { withTenant, type Tx } from '../../db'
 import { loadStages } from '../../deals/records'
@@ -57,12 +65,22 @@ async function loadOwners(client: SalesforceClient, ctx: ApplyContext, records: 
   const wanted = [...new Set(records.map(r => r.OwnerId).filter((id): id is string => typeof id === 'string' && !ctx.sfUsers.has(id)))]
   for (let i = 0; i < wanted.length; i += 200) {
     const chunk = wanted.slice(i, i + 200)
-    for (const u of await client.all(usersQuery(chunk))) ctx.sfUsers.set(u.Id, { email: typeof u.Email === 'string' ? u.Email : null, name: typeof u.Name === 'string' ? u.Name : null })
+    for (const u of await client.all(usersQuery(chunk)))
+      ctx.sfUsers.set(u.Id, { email: typeof u.Email === 'string' ? u.Email : null, name: typeof u.Name === 'string' ? u.Name : null })
     for (const id of chunk) if (!ctx.sfUsers.has(id)) ctx.sfUsers.set(id, { email: null, name: null })
   }
 }
 
-const emptyObject = (object: SalesforceObject): ObjectRunSummary => ({ object, in: 0, created: 0, updated: 0, deleted: 0, out: 0, skipped: 0, pages: 0 })
+const emptyObject = (object: SalesforceObject): ObjectRunSummary => ({
+  object,
+  in: 0,
+  created: 0,
+  updated: 0,
+  deleted: 0,
+  out: 0,
+  skipped: 0,
+  pages: 0,
+})
 
 /**
  * One sync of a tenant's org: each object in turn, page by page (2,000 records), each page
@@ -80,17 +98,36 @@ export async function syncConnection(db: AppDatabase, tenantId: string, options:
     const lease = await takeLease(tx, tenantId, startedAt)
     if (!lease) return null
     // "Last run" counts start again at zero, so a run that fails early does not show the one before.
-    const states = await tx.update(salesforceSyncState).set({ lastRunIn: 0, lastRunOut: 0 }).where(eq(salesforceSyncState.tenantId, tenantId)).returning()
+    const states = await tx
+      .update(salesforceSyncState)
+      .set({ lastRunIn: 0, lastRunOut: 0 })
+      .where(eq(salesforceSyncState.tenantId, tenantId))
+      .returning()
     return { row, lease, states, stages: await loadStages(tx, tenantId), owner: await fallbackOwner(tx, tenantId, row.createdById) }
   })
   if (!setup) return { status: 'skipped', reason: 'a sync of this connection is already running', summary: null }
   const { row, lease } = setup
   const secrets = unseal<ConnectionSecrets>(row.secrets)
   const client = new SalesforceClient(
-    { instanceUrl: row.instanceUrl, loginUrl: row.loginUrl, authFlow: row.authFlow, clientId: row.clientId, clientSecret: secrets.clientSecret, refreshToken: secrets.refreshToken, accessToken: secrets.accessToken },
+    {
+      instanceUrl: row.instanceUrl,
+      loginUrl: row.loginUrl,
+      authFlow: row.authFlow,
+      clientId: row.clientId,
+      clientSecret: secrets.clientSecret,
+      refreshToken: secrets.refreshToken,
+      accessToken: secrets.accessToken,
+    },
     { ...DEFAULT_CLIENT_OPTIONS, ...options.client, clock },
   )
-  const ctx: ApplyContext = { tenantId, stageMap: row.stageMap, stages: setup.stages, fallbackOwnerId: setup.owner, sfUsers: new Map(), now: startedAt }
+  const ctx: ApplyContext = {
+    tenantId,
+    stageMap: row.stageMap,
+    stages: setup.stages,
+    fallbackOwnerId: setup.owner,
+    sfUsers: new Map(),
+    now: startedAt,
+  }
   const watermarks = new Map(setup.states.map(s => [s.object, s.watermark]))
   const objects: ObjectRunSummary[] = []
   let status: SalesforceRunSummary['status'] = 'done'
@@ -125,24 +162,40 @@ export async function syncConnection(db: AppDatabase, tenantId: string, options:
     status, error, objects, limitWaits: client.limitWaits, retries: client.retries, tokenRefreshes: client.tokenRefreshes,
   }
   const usage = client.usage
-  const nextRunAt = status === 'needs_reauth' ? null : new Date(startedAt.getTime() + (status === 'paused' ? options.pauseMs ?? 3_600_000 : row.intervalMinutes * 60_000))
+  const nextRunAt
+    = status === 'needs_reauth'
+      ? null
+      : new Date(startedAt.getTime() + (status === 'paused' ? (options.pauseMs ?? 3_600_000) : row.intervalMinutes * 60_000))
   await withTenant(db, tenantId, async (tx) => {
-    const [recorded] = await tx.update(salesforceConnections).set({
-      lastRun: summary,
-      nextRunAt,
-      ...(status === 'done' ? { lastSuccessAt: startedAt, lastError: null, lastErrorAt: null } : { lastError: error, lastErrorAt: finishedAt }),
-      ...(status === 'needs_reauth' ? { status: 'needs_reauth' as const } : status === 'done' ? { status: 'active' as const } : {}),
-      ...(usage ? { apiUsage: { ...usage, at: finishedAt.toISOString() } } : {}),
-      leaseOwner: null,
-      leaseUntil: null,
-    }).where(and(eq(salesforceConnections.tenantId, tenantId), eq(salesforceConnections.leaseOwner, lease))).returning({ tenantId: salesforceConnections.tenantId })
-    if (recorded && (status === 'failed' || status === 'needs_reauth')) await tellAdmins(tx, tenantId, status, error, row.lastSuccessAt, finishedAt)
+    const [recorded] = await tx
+      .update(salesforceConnections)
+      .set({
+        lastRun: summary,
+        nextRunAt,
+        ...(status === 'done'
+          ? { lastSuccessAt: startedAt, lastError: null, lastErrorAt: null }
+          : { lastError: error, lastErrorAt: finishedAt }),
+        ...(status === 'needs_reauth' ? { status: 'needs_reauth' as const } : status === 'done' ? { status: 'active' as const } : {}),
+        ...(usage ? { apiUsage: { ...usage, at: finishedAt.toISOString() } } : {}),
+        leaseOwner: null,
+        leaseUntil: null,
+      })
+      .where(and(eq(salesforceConnections.tenantId, tenantId), eq(salesforceConnections.leaseOwner, lease)))
+      .returning({ tenantId: salesforceConnections.tenantId })
+    if (recorded && (status === 'failed' || status === 'needs_reauth'))
+      await tellAdmins(tx, tenantId, status, error, row.lastSuccessAt, finishedAt)
   })
   if (client.tokenChanged) {
     // The new access token is kept for the next run, unless an admin changed the credentials meanwhile.
-    await withTenant(db, tenantId, tx => tx.update(salesforceConnections)
-      .set({ secrets: seal({ ...secrets, accessToken: client.accessToken } satisfies ConnectionSecrets), instanceUrl: new URL(client.instanceUrl).origin })
-      .where(and(eq(salesforceConnections.tenantId, tenantId), eq(salesforceConnections.secrets, row.secrets))))
+    await withTenant(db, tenantId, tx =>
+      tx
+        .update(salesforceConnections)
+        .set({
+          secrets: seal({ ...secrets, accessToken: client.accessToken } satisfies ConnectionSecrets),
+          instanceUrl: new URL(client.instanceUrl).origin,
+        })
+        .where(and(eq(salesforceConnections.tenantId, tenantId), eq(salesforceConnections.secrets, row.secrets))),
+    )
   }
   return { status, summary }
 }
@@ -152,34 +205,70 @@ export async function syncConnection(db: AppDatabase, tenantId: string, options:
  * stream) once per outage — keyed by the last success, so the same outage failing run after run
  * raises nothing new, and a failure after a recovery raises a new one.
  */
-async function tellAdmins(tx: Tx, tenantId: string, status: 'failed' | 'needs_reauth', error: string | null, lastSuccessAt: Date | null, now: Date) {
-  await notify(tx, tenantId, (await activeAdminIds(tx, tenantId)).map(userId => ({
-    userId,
-    kind: 'integration_failed' as const,
-    title: status === 'needs_reauth' ? 'Salesforce needs to be connected again' : 'Salesforce sync failed',
-    body: error,
-    link: '/settings/salesforce',
-    dedupeKey: `salesforce:${status}:${lastSuccessAt?.toISOString() ?? 'never'}`,
-  })), now)
+async function tellAdmins(
+  tx: Tx,
+  tenantId: string,
+  status: 'failed' | 'needs_reauth',
+  error: string | null,
+  lastSuccessAt: Date | null,
+  now: Date,
+) {
+  await notify(
+    tx,
+    tenantId,
+    (await activeAdminIds(tx, tenantId)).map(userId => ({
+      userId,
+      kind: 'integration_failed' as const,
+      title: status === 'needs_reauth' ? 'Salesforce needs to be connected again' : 'Salesforce sync failed',
+      body: error,
+      link: '/settings/salesforce',
+      dedupeKey: `salesforce:${status}:${lastSuccessAt?.toISOString() ?? 'never'}`,
+    })),
+    now,
+  )
 }
 
 /** Writes one page and advances the object's watermark to its last record, in one transaction. */
-async function commitPage(db: AppDatabase, ctx: ApplyContext, lease: string, object: SalesforceObject, records: readonly SfRecord[], summary: ObjectRunSummary, watermarks: Map<SalesforceObject, Date | null>, clock: SyncClock) {
+async function commitPage(
+  db: AppDatabase,
+  ctx: ApplyContext,
+  lease: string,
+  object: SalesforceObject,
+  records: readonly SfRecord[],
+  summary: ObjectRunSummary,
+  watermarks: Map<SalesforceObject, Date | null>,
+  clock: SyncClock,
+) {
   const result = await withTenant(db, ctx.tenantId, async (tx) => {
-    if (!await renewLease(tx, ctx.tenantId, lease, clock.now())) throw new LeaseLost()
+    if (!(await renewLease(tx, ctx.tenantId, lease, clock.now()))) throw new LeaseLost()
     const written = records.length ? await WRITERS[object](tx, ctx, records) : { created: 0, updated: 0, deleted: 0, skipped: 0 }
     const stamps = records.map(r => sfDate(r.SystemModstamp)?.getTime() ?? 0)
     const previous = watermarks.get(object)?.getTime() ?? 0
-    const watermark = stamps.length ? new Date(Math.max(previous, ...stamps)) : watermarks.get(object) ?? null
+    const watermark = stamps.length ? new Date(Math.max(previous, ...stamps)) : (watermarks.get(object) ?? null)
     const out = written.created + written.updated + written.deleted
     const runIn = summary.in + records.length
     const runOut = summary.out + out
-    await tx.insert(salesforceSyncState).values({ tenantId: ctx.tenantId, object, watermark, lastRunIn: runIn, lastRunOut: runOut, totalIn: records.length, totalOut: out, updatedAt: clock.now() })
+    await tx
+      .insert(salesforceSyncState)
+      .values({
+        tenantId: ctx.tenantId,
+        object,
+        watermark,
+        lastRunIn: runIn,
+        lastRunOut: runOut,
+        totalIn: records.length,
+        totalOut: out,
+        updatedAt: clock.now(),
+      })
       .onConflictDoUpdate({
         target: [salesforceSyncState.tenantId, salesforceSyncState.object],
         set: {
-          watermark, lastRunIn: runIn, lastRunOut: runOut, updatedAt: clock.now(),
-          totalIn: sql`${salesforceSyncState.totalIn} + ${records.length}`, totalOut: sql`${salesforceSyncState.totalOut} + ${out}`,
+          watermark,
+          lastRunIn: runIn,
+          lastRunOut: runOut,
+          updatedAt: clock.now(),
+          totalIn: sql`${salesforceSyncState.totalIn} + ${records.length}`,
+          totalOut: sql`${salesforceSyncState.totalOut} + ${out}`,
         },
       })
     return { written, watermark, out }

@@ -2,7 +2,11 @@ import { assertAccount } from '../../../../domain/records/accounts'
 import { timeline } from '../../../../domain/events/queries'
 import { TimelineQuerySchema } from '../../../../utils/schemas'
 
-export const meta = defineRoute({ tag: 'Accounts', summary: 'An account\'s events, newest first (`types=note,call` keeps those)', query: TimelineQuerySchema })
+export const meta = defineRoute({
+  tag: 'Accounts',
+  summary: 'An account\'s events, newest first (`types=note,call` keeps those)',
+  query: TimelineQuerySchema,
+})
 
 /** An account's events, newest first, paged with a cursor; 404 for an account the caller cannot see. */
 export default defineEventHandler(async (event) => {

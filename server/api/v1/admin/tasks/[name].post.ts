@@ -8,7 +8,11 @@ export const QuerySchema = z.object({ full: z.enum(['0', '1']).optional() })
 /** Runs of one task a tenant's admins may start a minute (per server process). */
 const cooldown = new RateLimiter(5, 60_000)
 
-export const meta = defineRoute({ tag: 'Operations', summary: 'Run a task now for the caller\'s tenant and wait (admin)', query: QuerySchema })
+export const meta = defineRoute({
+  tag: 'Operations',
+  summary: 'Run a task now for the caller\'s tenant and wait (admin)',
+  query: QuerySchema,
+})
 
 /**
  * Runs a task now for the caller's tenant only and waits for it (admins); answers the runs it
@@ -20,12 +24,19 @@ export default defineEventHandler(async (event) => {
   const { full } = queryValidated(event, QuerySchema)
   const auth = await requireRole(event, 'admin')
   if (GLOBAL_TASKS.includes(name)) {
-    throw createError({ statusCode: 403, statusMessage: `${name} works across every tenant: it runs from the scheduler and \`npm run task\`, not from a tenant's request` })
+    throw createError({
+      statusCode: 403,
+      statusMessage: `${name} works across every tenant: it runs from the scheduler and \`npm run task\`, not from a tenant's request`,
+    })
   }
   const wait = cooldown.hit(`${auth.tenantId}|${name}`)
   if (wait) {
     setResponseHeader(event, 'retry-after', wait)
-    throw createError({ statusCode: 429, statusMessage: `${name} ran for this tenant a moment ago: try again in ${wait} s`, data: { retryAfter: wait } })
+    throw createError({
+      statusCode: 429,
+      statusMessage: `${name} ran for this tenant a moment ago: try again in ${wait} s`,
+      data: { retryAfter: wait },
+    })
   }
   return { data: await runTask(await useDb(), name, { tenantId: auth.tenantId, full: full === '1' }) }
 })

@@ -1,6 +1,11 @@
 import { deleteRule } from '../../../../domain/automation/rules'
 
-export const meta = defineRoute({ tag: 'Automation', summary: 'Delete a rule and its run log (admin)', status: 204, capability: 'automation' })
+export const meta = defineRoute({
+  tag: 'Automation',
+  summary: 'Delete a rule and its run log (admin)',
+  status: 204,
+  capability: 'automation',
+})
 
 /** Deletes a rule and its run log (admins). */
 export default defineEventHandler(async (event) => {

@@ -3,7 +3,13 @@ import { RuleSchema } from '../../../../domain/automation/schemas'
 
 export const BodySchema = RuleSchema
 
-export const meta = defineRoute({ tag: 'Automation', summary: 'Create a rule: trigger, conditions, actions (admin)', body: RuleSchema, status: 201, capability: 'automation' })
+export const meta = defineRoute({
+  tag: 'Automation',
+  summary: 'Create a rule: trigger, conditions, actions (admin)',
+  body: RuleSchema,
+  status: 201,
+  capability: 'automation',
+})
 
 /** Creates a rule: `{ name, trigger, conditions[], actions[], active }` (admins). */
 export default defineEventHandler(async (event) => {

@@ -2,7 +2,11 @@ import { assertContact } from '../../../../domain/records/contacts'
 import { timeline } from '../../../../domain/events/queries'
 import { TimelineQuerySchema } from '../../../../utils/schemas'
 
-export const meta = defineRoute({ tag: 'Contacts', summary: 'A contact\'s events, newest first (`types=note,call` keeps those)', query: TimelineQuerySchema })
+export const meta = defineRoute({
+  tag: 'Contacts',
+  summary: 'A contact\'s events, newest first (`types=note,call` keeps those)',
+  query: TimelineQuerySchema,
+})
 
 /** A contact's events, newest first, paged with a cursor; 404 for a contact the caller cannot see. */
 export default defineEventHandler(async (event) => {

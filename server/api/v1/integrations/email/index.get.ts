@@ -1,6 +1,10 @@
 import { listConnections } from '../../../../domain/email/connections'
 
-export const meta = defineRoute({ tag: 'Integrations', summary: 'Email provider connections and their webhook URLs (admin)', capability: 'email_tracking' })
+export const meta = defineRoute({
+  tag: 'Integrations',
+  summary: 'Email provider connections and their webhook URLs (admin)',
+  capability: 'email_tracking',
+})
 
 /** The tenant's email connections and their webhook URLs (admins); secrets are never returned. */
 export default defineEventHandler(async (event) => {

@@ -1,6 +1,10 @@
 import { emailSettings } from '../../../../domain/email/retention'
 
-export const meta = defineRoute({ tag: 'Integrations', summary: 'How long raw inbound email payloads are kept, and how many are held (admin)', capability: 'email_tracking' })
+export const meta = defineRoute({
+  tag: 'Integrations',
+  summary: 'How long raw inbound email payloads are kept, and how many are held (admin)',
+  capability: 'email_tracking',
+})
 
 /** The tenant's email settings (admins): how long raw inbound payloads are kept, and how many are held. */
 export default defineEventHandler(async (event) => {

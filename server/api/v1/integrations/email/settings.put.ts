@@ -2,7 +2,12 @@ import { EmailSettingsSchema, setEmailSettings } from '../../../../domain/email/
 
 export const BodySchema = EmailSettingsSchema
 
-export const meta = defineRoute({ tag: 'Integrations', summary: 'Set the raw inbound payload retention in days, 1-3650 (admin; audited)', body: BodySchema, capability: 'email_tracking' })
+export const meta = defineRoute({
+  tag: 'Integrations',
+  summary: 'Set the raw inbound payload retention in days, 1-3650 (admin; audited)',
+  body: BodySchema,
+  capability: 'email_tracking',
+})
 
 /** Sets how many days raw inbound email payloads are kept, 1 to 3650 (admins; audited). */
 export default defineEventHandler(async (event) => {

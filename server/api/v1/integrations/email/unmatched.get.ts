@@ -1,6 +1,10 @@
 import { unmatchedReplies } from '../../../../domain/email/inbound'
 
-export const meta = defineRoute({ tag: 'Integrations', summary: 'Inbound emails that matched no contact, for review (admin)', capability: 'email_tracking' })
+export const meta = defineRoute({
+  tag: 'Integrations',
+  summary: 'Inbound emails that matched no contact, for review (admin)',
+  capability: 'email_tracking',
+})
 
 /** Inbound emails that matched no contact or deal, kept for review (admins). */
 export default defineEventHandler(async (event) => {

@@ -1,6 +1,10 @@
 import { publicConnection, requireConnection } from '../../../../domain/integrations/salesforce/connections'
 
-export const meta = defineRoute({ tag: 'Integrations', summary: 'The Salesforce connection, without its secrets (admin)', capability: 'salesforce_sync' })
+export const meta = defineRoute({
+  tag: 'Integrations',
+  summary: 'The Salesforce connection, without its secrets (admin)',
+  capability: 'salesforce_sync',
+})
 
 /** The tenant's Salesforce connection (admins), without its secrets; 404 when none. */
 export default defineEventHandler(async (event) => {

@@ -2,7 +2,12 @@ import { ConnectionSchema, saveConnection } from '../../../../domain/integration
 
 export const BodySchema = ConnectionSchema
 
-export const meta = defineRoute({ tag: 'Integrations', summary: 'Connect Salesforce or change the connection: OAuth client credentials or refresh token, interval, stage map (admin)', body: BodySchema, capability: 'salesforce_sync' })
+export const meta = defineRoute({
+  tag: 'Integrations',
+  summary: 'Connect Salesforce or change the connection: OAuth client credentials or refresh token, interval, stage map (admin)',
+  body: BodySchema,
+  capability: 'salesforce_sync',
+})
 
 /** Connects the tenant's Salesforce org or changes the connection (admins). Secrets are sealed and never returned. */
 export default defineEventHandler(async (event) => {

@@ -1,6 +1,11 @@
 import { convertLead, LeadConvertSchema } from '../../../../domain/records/leads'
 
-export const meta = defineRoute({ tag: 'Leads', summary: 'Convert a lead into account, contact and deal', body: LeadConvertSchema, limit: 'openDeals' })
+export const meta = defineRoute({
+  tag: 'Leads',
+  summary: 'Convert a lead into account, contact and deal',
+  body: LeadConvertSchema,
+  limit: 'openDeals',
+})
 
 /** Converts a lead into an account, a contact and a deal, in one transaction. */
 export default defineEventHandler(async (event) => {

@@ -3,7 +3,13 @@ import { EnrolSchema } from '../../../../domain/sequences/templates'
 
 export const BodySchema = EnrolSchema
 
-export const meta = defineRoute({ tag: 'Automation', summary: 'Enrol contacts in a sequence, sent as the caller', body: EnrolSchema, status: 201, capability: 'automation' })
+export const meta = defineRoute({
+  tag: 'Automation',
+  summary: 'Enrol contacts in a sequence, sent as the caller',
+  body: EnrolSchema,
+  status: 201,
+  capability: 'automation',
+})
 
 /** Enrols contacts the caller sees in a sequence, sent in the caller's name: `{ contactIds, dealId? }`. */
 export default defineEventHandler(async (event) => {

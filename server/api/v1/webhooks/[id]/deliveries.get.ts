@@ -1,6 +1,10 @@
 import { deliveryLog } from '../../../../domain/webhooks/subscriptions'
 
-export const meta = defineRoute({ tag: 'Automation', summary: 'A subscription\'s deliveries with each attempt\'s response code (admin)', capability: 'automation' })
+export const meta = defineRoute({
+  tag: 'Automation',
+  summary: 'A subscription\'s deliveries with each attempt\'s response code (admin)',
+  capability: 'automation',
+})
 
 /** A subscription's latest deliveries with every attempt's response code (admins). */
 export default defineEventHandler(async (event) => {

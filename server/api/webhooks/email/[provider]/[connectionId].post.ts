@@ -33,7 +33,13 @@ export default defineEventHandler(async (event) => {
   const v = connection.secrets.verification
   let problem: string | null
   if (provider === 'sendgrid') {
-    problem = verifySendgrid(v.publicKey!, getRequestHeader(event, 'x-twilio-email-event-webhook-signature'), getRequestHeader(event, 'x-twilio-email-event-webhook-timestamp'), raw, now)
+    problem = verifySendgrid(
+      v.publicKey!,
+      getRequestHeader(event, 'x-twilio-email-event-webhook-signature'),
+      getRequestHeader(event, 'x-twilio-email-event-webhook-timestamp'),
+      raw,
+      now,
+    )
   }
   else if (provider === 'mailgun') {
     const signed = (body as { signature?: { timestamp?: unknown, token?: unknown, signature?: unknown } } | undefined)?.signature

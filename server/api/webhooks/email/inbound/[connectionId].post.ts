@@ -39,7 +39,8 @@ export default defineEventHandler(async (event) => {
   const token = String(getQuery(event).token ?? '')
   if (!sameHash(token, connection.secrets.inboundToken)) throw unauthorized('bad token')
   const type = (getRequestHeader(event, 'content-type') ?? '').toLowerCase()
-  const raw = type.startsWith('message/rfc822') || type.startsWith('text/plain') ? (await readRawBody(event, false)) ?? undefined : undefined
+  const raw
+    = type.startsWith('message/rfc822') || type.startsWith('text/plain') ? ((await readRawBody(event, false)) ?? undefined) : undefined
   const fields = raw ? {} : await formFields(event, type)
   const v = connection.secrets.verification
   if (connection.provider === 'mailgun') {
