@@ -31,7 +31,10 @@ import { BENCH_PASSWORD, keptScaleDatabase, loadScaleDatabase, markScored, scale
 
 const scale = Number(process.env.BENCH_SCALE ?? 1)
 const SECONDS = Number(process.env.BENCH_DASHBOARD_SECONDS ?? 10)
-/** An on-read request still running after this long is cancelled and counted at this time (a lower bound), so that the run stays bounded. */
+/**
+ * An on-read request still running after this long is cancelled and counted at this time (a lower bound),
+ * so that the run stays bounded.
+ */
 const CUTOFF_SECONDS = Number(process.env.BENCH_ONREAD_CUTOFF ?? 120)
 const CONNECTIONS = 32
 const ROLES = ['rep', 'manager', 'admin'] as const satisfies readonly (keyof Logins)[]

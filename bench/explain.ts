@@ -40,7 +40,8 @@ await withAccess(db, caller.access, tx => dashboard(tx, T, caller, {})) // warm 
 plans.length = 0
 const { seconds } = await timed(() => withAccess(db, caller.access, tx => dashboard(tx, T, caller, {})))
 console.log(
-  `dashboard() as the ${role} at scale ${scale}: ${(seconds * 1000).toFixed(1)} ms; ${plans.length} statement(s) over ${process.env.BENCH_EXPLAIN_MS ?? 5} ms\n`,
+  `dashboard() as the ${role} at scale ${scale}: ${(seconds * 1000).toFixed(1)} ms; `
+  + `${plans.length} statement(s) over ${process.env.BENCH_EXPLAIN_MS ?? 5} ms\n`,
 )
 for (const plan of plans) console.log(`${plan}\n`)
 await pool.end()

@@ -35,11 +35,8 @@ for (let i = 0; i < ROWS; i++) {
   const day = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 86_400_000)
   const close
     = stage === 'Prospecting' ? '' : `${day(i % 600).getUTCMonth() + 1}/${day(i % 600).getUTCDate()}/${day(i % 600).getUTCFullYear()}`
-  const line = `OPP-${String(i).padStart(7, '0')},"Deal ${i}, phase ${i % 7}",Account ${i % 1000},${owner},${stage},${(1000 + ((i * 37) % 90_000)).toFixed(2)},${close},${day(
-    i % 500,
-  )
-    .toISOString()
-    .slice(0, 10)}\n`
+  const line = `OPP-${String(i).padStart(7, '0')},"Deal ${i}, phase ${i % 7}",Account ${i % 1000},${owner},${stage},`
+    + `${(1000 + ((i * 37) % 90_000)).toFixed(2)},${close},${day(i % 500).toISOString().slice(0, 10)}\n`
   if (!out.write(line)) await once(out, 'drain')
 }
 out.end()

@@ -79,10 +79,12 @@ const raw = await timed(async () => {
   for (let offset = 0; offset < total; offset += RAW_ROWS) {
     const values = rows(RAW_ROWS, offset).map(
       e =>
-        sql`(${tenant.id}::uuid, ${randomUUID()}::uuid, ${e.occurredAt}::timestamptz, ${e.type}, ${e.source}, ${`raw-${e.externalId}`}, ${e.actor.userId}::uuid, ${e.subject.dealId}::uuid, ${e.subject.contactId}::uuid, ${JSON.stringify(e.metadata)}::jsonb)`,
+        sql`(${tenant.id}::uuid, ${randomUUID()}::uuid, ${e.occurredAt}::timestamptz, ${e.type}, ${e.source}, ${`raw-${e.externalId}`},
+          ${e.actor.userId}::uuid, ${e.subject.dealId}::uuid, ${e.subject.contactId}::uuid, ${JSON.stringify(e.metadata)}::jsonb)`,
     )
     await database.db.execute(
-      sql`insert into events (tenant_id, id, occurred_at, type, source, external_id, actor_user_id, deal_id, contact_id, metadata) values ${sql.join(values, sql`, `)}`,
+      sql`insert into events (tenant_id, id, occurred_at, type, source, external_id, actor_user_id, deal_id, contact_id, metadata)
+        values ${sql.join(values, sql`, `)}`,
     )
   }
 })
@@ -106,7 +108,9 @@ const rawJson = await timed(async () => {
     await database.db
       .execute(sql`insert into events (tenant_id, id, occurred_at, type, source, external_id, actor_user_id, deal_id, contact_id, metadata)
       select ${tenant.id}::uuid, id, occurred_at, type, 'bench', external_id, actor_user_id, deal_id, contact_id, metadata
-      from json_to_recordset(${payload}::json) as x(id uuid, occurred_at timestamptz, type text, external_id text, actor_user_id uuid, deal_id uuid, contact_id uuid, metadata jsonb)`)
+      from json_to_recordset(${payload}::json)
+        as x(id uuid, occurred_at timestamptz, type text, external_id text, actor_user_id uuid, deal_id uuid, contact_id uuid,
+             metadata jsonb)`)
   }
 })
 

@@ -231,7 +231,8 @@ export async function report(
   console.table(rows)
   for (const t of targets)
     console.log(
-      `${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${t.unit} (target ${t.target})`,
+      `${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: `
+      + `${t.value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${t.unit} (target ${t.target})`,
     )
   mkdirSync('bench/results', { recursive: true })
   writeFileSync(

@@ -41,7 +41,8 @@ export async function dashboardOnRead(db: AppDatabase, access: Access, options: 
     const deals = await queryRows<DealRow>(
       tx,
       sql`
-      select d.id, d.name, d.stage, s.kind::text as kind, d.amount::float as amount, coalesce(d.probability, s.probability)::float as probability,
+      select d.id, d.name, d.stage, s.kind::text as kind, d.amount::float as amount,
+             coalesce(d.probability, s.probability)::float as probability,
              d.currency, d.close_date::text as "closeDate", d.owner_id as "ownerId", u.name as "ownerName", a.name as "accountName"
       from deals d
       join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage

@@ -86,7 +86,8 @@ async function fillTenant(tx: Tx, tenantId: string, size: ScaleSizes, seed: numb
 
   // Deals: open ones in the five open stages, closed ones won (45%) or lost, over the months.
   const total = size.openDeals + size.closedDeals
-  await tx.execute(sql`insert into deals (tenant_id, name, account_id, owner_id, stage, stage_entered_at, amount, close_date, source, created_at, closed_at)
+  await tx.execute(sql`insert into deals
+      (tenant_id, name, account_id, owner_id, stage, stage_entered_at, amount, close_date, source, created_at, closed_at)
     select ${T}, 'Deal ' || g, a.id, a.owner_id, x.stage, x.entered, round((2000 + random() ^ 2 * 148000)::numeric, -2),
            case when x.open then (now() + make_interval(days => (random() * 120 - 15)::int))::date else x.entered::date end,
            'bench', x.created, case when x.open then null else x.entered end
@@ -109,7 +110,8 @@ async function fillTenant(tx: Tx, tenantId: string, size: ScaleSizes, seed: numb
 
   // Stage history: three moves per deal before its current stage, with the time spent in each.
   await tx.execute(sql`insert into events (tenant_id, id, occurred_at, type, source, actor_user_id, deal_id, account_id, metadata)
-    select ${T}, gen_random_uuid(), d.created_at + (d.until - d.created_at) * k / 4.0, 'stage_changed', 'bench', d.owner_id, d.id, d.account_id,
+    select ${T}, gen_random_uuid(), d.created_at + (d.until - d.created_at) * k / 4.0, 'stage_changed', 'bench',
+           d.owner_id, d.id, d.account_id,
            jsonb_build_object('from', (array['new', 'contacted', 'qualified'])[k], 'to', (array['contacted', 'qualified', 'proposal'])[k],
                               'secondsInStage', (extract(epoch from (d.until - d.created_at)) / 4)::int)
     from b_deals d cross join generate_series(1, 3) k`)
@@ -117,19 +119,23 @@ async function fillTenant(tx: Tx, tenantId: string, size: ScaleSizes, seed: numb
   // Activity, in chunks: a deal at random, a time in its life, a type by weight, one of its contacts.
   const activity = size.events - 3 * total
   for (let done = 0; done < activity; done += CHUNK) {
-    await tx.execute(sql`insert into events (tenant_id, id, occurred_at, type, source, actor_user_id, actor_email, deal_id, contact_id, account_id, metadata)
+    await tx.execute(sql`insert into events
+        (tenant_id, id, occurred_at, type, source, actor_user_id, actor_email, deal_id, contact_id, account_id, metadata)
       select ${T}, gen_random_uuid(), d.created_at + (d.until - d.created_at) * sqrt(x.r2), t.type, 'bench',
              case when t.outbound then d.owner_id end, null, d.id, c.id, d.account_id,
-             case when t.type = 'call' then jsonb_build_object('outcome', case when x.r4 < 0.5 then 'connected' else 'voicemail' end, 'durationSeconds', (x.r4 * 1800)::int)
+             case when t.type = 'call' then jsonb_build_object('outcome', case when x.r4 < 0.5 then 'connected' else 'voicemail' end,
+                                                               'durationSeconds', (x.r4 * 1800)::int)
                   else '{}'::jsonb end
-      from (select g, random() as r1, random() as r2, random() as r3, random() as r4 from generate_series(1, ${Math.min(CHUNK, activity - done)}) g) x
+      from (select g, random() as r1, random() as r2, random() as r3, random() as r4
+            from generate_series(1, ${Math.min(CHUNK, activity - done)}) g) x
       join b_deals d on d.n = floor(x.r1 * ${total})::int
       join b_contacts c on c.n = (d.n * 2 + (x.r4 < 0.5)::int) % ${size.contacts}
       cross join lateral (select case
         when x.r3 < 0.28 then 'email_sent' when x.r3 < 0.32 then 'email_delivered' when x.r3 < 0.46 then 'email_opened'
         when x.r3 < 0.51 then 'email_clicked' when x.r3 < 0.66 then 'email_received' when x.r3 < 0.81 then 'call'
         when x.r3 < 0.86 then 'meeting_scheduled' when x.r3 < 0.93 then 'meeting_held' else 'note' end as type) t0
-      cross join lateral (select t0.type, t0.type in ('email_sent', 'call', 'meeting_scheduled', 'meeting_held', 'note', 'email_delivered') as outbound) t`)
+      cross join lateral (select t0.type,
+        t0.type in ('email_sent', 'call', 'meeting_scheduled', 'meeting_held', 'note', 'email_delivered') as outbound) t`)
   }
 }
 

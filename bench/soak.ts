@@ -211,7 +211,8 @@ await server.stop()
 
 const [stored] = await queryRows<{ n: number, distinct: number }>(
   database.db,
-  sql`select count(*)::int as n, count(distinct external_id)::int as distinct from events where tenant_id = ${tenantId} and source = 'soak'`,
+  sql`select count(*)::int as n, count(distinct external_id)::int as distinct
+    from events where tenant_id = ${tenantId} and source = 'soak'`,
 )
 await database.drop()
 

@@ -22,7 +22,8 @@ await runScript(async () => {
     })
     for (const run of runs)
       console.log(
-        `${run.name.padEnd(18)} ${run.status.padEnd(7)} ${String(run.touched).padStart(6)} touched  ${String(run.durationMs).padStart(6)} ms  ${run.tenantId ?? 'all tenants'}  ${JSON.stringify(run.details)}`,
+        `${run.name.padEnd(18)} ${run.status.padEnd(7)} ${String(run.touched).padStart(6)} touched  `
+        + `${String(run.durationMs).padStart(6)} ms  ${run.tenantId ?? 'all tenants'}  ${JSON.stringify(run.details)}`,
       )
   }
   finally {

@@ -102,7 +102,8 @@ export function renderRouteTables(document: ApiDocument, gates: Record<string, s
     for (const [method, operation] of Object.entries(methods)) {
       const route = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, '[$1]')}`
       const success = Object.keys(operation.responses).find(code => code.startsWith('2')) ?? ''
-      const row = `| ${method.toUpperCase()} | ${code(path)} | ${cell(operation.summary)} | ${cell(queryCell(operation))} | ${cell(bodyCell(operation))} | ${success} | ${cell(gates[route] ?? '')} |`
+      const row = `| ${method.toUpperCase()} | ${code(path)} | ${cell(operation.summary)} | ${cell(queryCell(operation))} | `
+        + `${cell(bodyCell(operation))} | ${success} | ${cell(gates[route] ?? '')} |`
       const tag = operation.tags[0] ?? 'Other'
       byTag.set(tag, [...(byTag.get(tag) ?? []), row])
       count++
@@ -111,7 +112,9 @@ export function renderRouteTables(document: ApiDocument, gates: Record<string, s
   const lines = [
     BEGIN_MARKER,
     '',
-    `${count} routes under \`/api/v1\`, in ${byTag.size} groups. Columns: the query parameters and the top-level body fields (required first, then the optional ones; the full schemas are in \`GET /api/openapi.json\`), the status of a successful answer, and the plan capability or limit that gates the route (empty: every plan).`,
+    `${count} routes under \`/api/v1\`, in ${byTag.size} groups. Columns: the query parameters and the top-level body fields `
+    + '(required first, then the optional ones; the full schemas are in `GET /api/openapi.json`), the status of a successful answer, '
+    + 'and the plan capability or limit that gates the route (empty: every plan).',
   ]
   for (const [tag, rows] of byTag) {
     lines.push(

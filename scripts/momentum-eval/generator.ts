@@ -129,7 +129,10 @@ function generateDeal(r: ReturnType<typeof rng>, index: number, historyDays: num
   const kind = r.next()
   const trend = kind < 0.3 ? -r.between(0.6, 1.8) : kind < 0.5 ? r.between(0.4, 1.4) : r.normal() * 0.15
   story.push(
-    `${stage.key}, health ${h0.toFixed(1)}${trend < -0.4 ? `, decaying (${trend.toFixed(1)} over 4 weeks)` : trend > 0.3 ? `, improving (+${trend.toFixed(1)} over 4 weeks)` : ', flat'}`,
+    `${stage.key}, health ${h0.toFixed(1)}`
+    + (trend < -0.4
+      ? `, decaying (${trend.toFixed(1)} over 4 weeks)`
+      : trend > 0.3 ? `, improving (+${trend.toFixed(1)} over 4 weeks)` : ', flat'),
   )
   /** Health `t` days ago: the trend plays out over the last 28 days. */
   const health = (t: number) => h0 + trend * Math.max(0, 1 - t / 28)

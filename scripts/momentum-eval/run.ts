@@ -284,7 +284,8 @@ function report(label: string, loaded: Loaded) {
     ['logistic ceiling (signals + stage, fitted on the other half)', test.map(ceil)],
   ]
   console.log(
-    `\n=== ${label}: ${rows.length} open deals, ${loaded.eventsPosted.toLocaleString('en')} events posted, won ${pct(rows.filter(r => r.won).length / rows.length)}; test half ${test.length} deals`,
+    `\n=== ${label}: ${rows.length} open deals, ${loaded.eventsPosted.toLocaleString('en')} events posted, `
+    + `won ${pct(rows.filter(r => r.won).length / rows.length)}; test half ${test.length} deals`,
   )
   console.log('predictor                                                      AUC    Brier')
   for (const [name, p] of predictors) console.log(`${name.padEnd(62)} ${f3(auc(p, y))}  ${f3(brier(p, y))}`)
@@ -334,7 +335,8 @@ function dayOne(loaded: Loaded) {
   const states = STATES.map(s => `${s} ${rows.filter(r => r.state === s).length}`).join(', ')
   console.log(`\n=== day one (seed ${loaded.tenant.seed}, ${loaded.tenant.historyDays} days of history): ${rows.length} deals`)
   console.log(
-    `"never engaged": ${never}; "buyer engagement up": ${up}; alerts raised while loading and on the first full run: ${loaded.alertsFirstRun}; states: ${states}`,
+    `"never engaged": ${never}; "buyer engagement up": ${up}; `
+    + `alerts raised while loading and on the first full run: ${loaded.alertsFirstRun}; states: ${states}`,
   )
 }
 
@@ -381,7 +383,8 @@ export const SHIPPED = {
   console.log('written to server/domain/momentum/shipped-weights.ts: rebuild before evaluating')
   const p = rows.map((_, i) => sigmoid(offset[i]! + x[i]!.reduce((s, v, j) => s + v * w[j]!, 0)))
   console.log(
-    `in-sample: AUC ${f3(auc(p, y))}, Brier ${f3(brier(p, y))}; stage alone AUC ${f3(auc(offset.map(sigmoid), y))}, Brier ${f3(brier(offset.map(sigmoid), y))}`,
+    `in-sample: AUC ${f3(auc(p, y))}, Brier ${f3(brier(p, y))}; `
+    + `stage alone AUC ${f3(auc(offset.map(sigmoid), y))}, Brier ${f3(brier(offset.map(sigmoid), y))}`,
   )
 }
 

@@ -26,7 +26,9 @@ export function boardCards(tx: Tx, tenantId: string, filter: { ownerId?: string,
         select d.id from deals d
         where d.tenant_id = s.tenant_id and d.stage = s.key and (s.kind = 'open' or d.closed_at > now() - interval '30 days')
           ${filter.ownerId ? sql`and d.owner_id = ${filter.ownerId}::uuid` : sql``}
-          ${filter.teamId ? sql`and d.owner_id in (select t.id from users t where t.tenant_id = ${tenantId}::uuid and t.team_id = ${filter.teamId}::uuid)` : sql``}
+          ${filter.teamId
+            ? sql`and d.owner_id in (select t.id from users t where t.tenant_id = ${tenantId}::uuid and t.team_id = ${filter.teamId}::uuid)`
+            : sql``}
           ${andWhere(ownerIn(sql`d.owner_id`, filter.owners))}
         order by d.amount desc, d.id limit ${CARDS_PER_STAGE}
       ) x
@@ -77,7 +79,8 @@ export async function recentActivity(
            coalesce(e.metadata ->> 'machine', 'false') = 'true' as machine`
   let rows: Activity[] = []
   for (const hours of RECENT_WINDOWS_HOURS) {
-    const window = sql`e.occurred_at > ${new Date(now.getTime() - hours * 3_600_000).toISOString()}::timestamptz and e.occurred_at <= ${now.toISOString()}::timestamptz
+    const window = sql`e.occurred_at > ${new Date(now.getTime() - hours * 3_600_000).toISOString()}::timestamptz
+      and e.occurred_at <= ${now.toISOString()}::timestamptz
       and e.type not in ('email_delivered')`
     rows = await queryRows<Activity>(
       tx,

@@ -38,8 +38,11 @@ const CONNECTION_CODES = new Set([
   'EPIPE',
   'ETIMEDOUT',
 ])
-const CONNECTION_MESSAGE
-  = /connection terminated|connection (?:is )?(?:closed|ended|lost)|terminating connection|server closed the connection|client has encountered a connection error|socket hang up/i
+const CONNECTION_MESSAGE = new RegExp(
+  'connection terminated|connection (?:is )?(?:closed|ended|lost)|terminating connection|server closed the connection'
+  + '|client has encountered a connection error|socket hang up',
+  'i',
+)
 
 /** Whether an error (or what it wraps) is a lost or refused database connection rather than a bad query. Pure. */
 export function isConnectionError(error: unknown): boolean {

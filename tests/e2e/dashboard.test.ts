@@ -20,7 +20,8 @@ async function openDashboard(page: Page, login: { email: string }) {
 const column = (page: Page, stage: string) => page.locator(`[data-testid=board] section[data-stage=${stage}]`)
 
 describe('the rep\'s dashboard', () => {
-  it('moves a card by drag and drop (kept after reload, on the timeline), refuses an invalid move with the reason, and shows the move live on another screen', async () => {
+  it('moves a card by drag and drop (kept after reload, on the timeline), refuses an invalid move with the reason, '
+    + 'and shows the move live on another screen', async () => {
     const rep = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
     await openDashboard(rep, jordan)
     const cards = rep.locator('[data-testid=board-card]')
@@ -59,7 +60,8 @@ describe('the rep\'s dashboard', () => {
     await rep.close()
   })
 
-  it('moves a card from the keyboard through its Move menu, built only when opened, and renders every card once live though the server sent the first few', async () => {
+  it('moves a card from the keyboard through its Move menu, built only when opened, '
+    + 'and renders every card once live though the server sent the first few', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
     await openDashboard(page, jordan)
     const html = await (await page.request.get(`${baseURL}/dashboard`)).text()

@@ -24,7 +24,8 @@ async function signedIn(login: { email: string }, viewport = { width: 1440, heig
 }
 
 describe('the rep\'s workspace', () => {
-  it('creates a deal from the board, edits its amount and close date inline, wins it by drag and drop, and finds it in a saved view', async () => {
+  it('creates a deal from the board, edits its amount and close date inline, wins it by drag and drop, '
+    + 'and finds it in a saved view', async () => {
     const page = await signedIn(riley)
     const name = `Board deal ${Date.now().toString(36)}`
     const tag = `e2e-${Date.now().toString(36)}`
@@ -139,7 +140,8 @@ describe('the rep\'s workspace', () => {
     await page.context().close()
   })
 
-  it('loads every page it touches directly as a rep, a manager and an admin, on a desktop and a phone, without a page error, console error or hydration warning', async () => {
+  it('loads every page it touches directly as a rep, a manager and an admin, on a desktop and a phone, '
+    + 'without a page error, console error or hydration warning', async () => {
     for (const login of [riley, managerLogin, adminLogin]) {
       for (const viewport of [
         { width: 1440, height: 900 },

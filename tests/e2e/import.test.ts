@@ -25,7 +25,10 @@ describe('the import page', () => {
       name: 'people.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(
-        'First name,Last name,Email,Company\nAda,Lovelace,ada@engine.test,Analytical Engines\nCharles,Babbage,charles@engine.test,Analytical Engines\nNo,Email,not-an-email,Nowhere\n',
+        'First name,Last name,Email,Company\n'
+        + 'Ada,Lovelace,ada@engine.test,Analytical Engines\n'
+        + 'Charles,Babbage,charles@engine.test,Analytical Engines\n'
+        + 'No,Email,not-an-email,Nowhere\n',
       ),
     })
     // The columns were guessed from their names.

@@ -47,7 +47,8 @@ describe('accounts, contacts and leads pages', () => {
       .toEqual([expect.stringContaining('Kramerica Industries')])
   })
 
-  it('adds a contact to an account from its page, opens the contact with its deals and activity, and sorts contacts by latest activity', async () => {
+  it('adds a contact to an account from its page, opens the contact with its deals and activity, '
+    + 'and sorts contacts by latest activity', async () => {
     await page.goto(`${baseURL}/accounts`, { waitUntil: 'networkidle' })
     await page.getByTestId('list-search').fill('kramerica')
     await expect

@@ -43,7 +43,8 @@ describe('the Salesforce settings', () => {
     await page.getByTestId('salesforce-error').waitFor()
     expect(await page.getByTestId('salesforce-error').textContent()).toContain('The last sync failed')
     const opportunityRow = page.getByTestId('salesforce-objects').locator('tbody tr').nth(2)
-    expect(await opportunityRow.locator('td').allTextContents()).toEqual(['Opportunity', '0', '0', '240', expect.any(String)]) // the failed run read nothing
+    // the failed run read nothing
+    expect(await opportunityRow.locator('td').allTextContents()).toEqual(['Opportunity', '0', '0', '240', expect.any(String)])
     await page.screenshot({ path: `${SCREENSHOTS}/settings-salesforce-failed.png`, fullPage: true })
     await page.close()
   })

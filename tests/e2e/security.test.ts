@@ -33,7 +33,8 @@ describe('the Content-Security-Policy in the browser', () => {
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', e =>
         console.error(
-          `Refused to load (CSP): ${e.violatedDirective} ${e.blockedURI} at ${document.location.pathname} from ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.sample}`,
+          `Refused to load (CSP): ${e.violatedDirective} ${e.blockedURI} at ${document.location.pathname} `
+          + `from ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.sample}`,
         ),
       )
     })

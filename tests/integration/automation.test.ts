@@ -42,7 +42,8 @@ beforeAll(async () => {
 afterAll(() => database.close())
 
 describe('event-triggered rules', () => {
-  it('"deal enters proposal -> task for the owner in 2 days" fires once per entry: in, out, in again gives 2 tasks; re-running gives no more', async () => {
+  it('"deal enters proposal -> task for the owner in 2 days" fires once per entry: in, out, in again gives 2 tasks; '
+    + 're-running gives no more', async () => {
     const proposal = await rule({
       name: 'Proposal follow-up',
       trigger: { kind: 'stage_entered', stage: 'proposal' },
@@ -121,7 +122,8 @@ describe('event-triggered rules', () => {
 })
 
 describe('time-based rules and the dry-run', () => {
-  it('the dry-run lists exactly the quiet deals over 10,000, touching nothing; the run then acts on them once per quiet spell', async () => {
+  it('the dry-run lists exactly the quiet deals over 10,000, touching nothing; '
+    + 'the run then acts on them once per quiet spell', async () => {
     const quiet = await rule(
       {
         name: 'Quiet big deals',

@@ -80,7 +80,8 @@ describe('raw inbound payload retention', () => {
     await expect(database.db.update(tenants).set({ emailPayloadRetentionDays: 0 }).where(eq(tenants.id, keeper))).rejects.toThrow()
   })
 
-  it('strips, per tenant, exactly the payloads older than its retention, keeps the messages, records the run, and changes nothing when re-run', async () => {
+  it('strips, per tenant, exactly the payloads older than its retention, keeps the messages, records the run, '
+    + 'and changes nothing when re-run', async () => {
     const runs = await runTask(database.db, 'email:retention', { now: NOW })
     const byTenant = Object.fromEntries(runs.map(r => [r.tenantId, r]))
     expect(byTenant[keeper]).toMatchObject({ status: 'done', touched: 2, details: { days: 30 } })

@@ -89,7 +89,8 @@ describe.skipIf(!serverUrl)('faults', () => {
     ).toEqual([{ n: 5000, d: 5000 }])
   })
 
-  it('an import whose connection drops in its third batch keeps the two committed batches whole and says it failed; running it again completes it without duplicates', async () => {
+  it('an import whose connection drops in its third batch keeps the two committed batches whole and says it failed; '
+    + 'running it again completes it without duplicates', async () => {
     const csv = `externalId,name\n${Array.from({ length: 2000 }, (_, i) => `acc-${i},Fault Account ${i}`).join('\n')}\n`
     const upload = () =>
       integration.upload(
@@ -126,7 +127,8 @@ describe.skipIf(!serverUrl)('faults', () => {
     ).toEqual([{ n: 2000, d: 2000 }])
   })
 
-  it('a Stripe webhook whose connection drops mid-transaction leaves neither its effect nor its "handled" mark; the redelivery applies it once', async () => {
+  it('a Stripe webhook whose connection drops mid-transaction leaves neither its effect nor its "handled" mark; '
+    + 'the redelivery applies it once', async () => {
     const other = await signUp(app.url)
     const event = stripeEvent(
       'customer.subscription.created',
@@ -144,7 +146,8 @@ describe.skipIf(!serverUrl)('faults', () => {
     expect(await rows(`select plan from tenants where id = $1`, [other.tenant.id])).toEqual([{ plan: 'pro' }])
   })
 
-  it('keeps working from local state while Stripe is down: reads, writes, plan gates both ways, webhooks; only checkout says it cannot reach billing', async () => {
+  it('keeps working from local state while Stripe is down: reads, writes, plan gates both ways, webhooks; '
+    + 'only checkout says it cannot reach billing', async () => {
     const free = await signUp(app.url)
     const session = await signUp(app.url)
     await subscribe(app.url, session.tenant.id)
@@ -196,7 +199,8 @@ describe.skipIf(!serverUrl)('the momentum task killed mid-run', () => {
   })
 
   it('leaves no score or alert of the killed run; the next run completes; no alert is ever duplicated', async () => {
-    const scores = `select coalesce(md5(string_agg(deal_id::text || state::text || score::text, ',' order by deal_id)), '') as n from deal_scores`
+    const scores = `select coalesce(md5(string_agg(deal_id::text || state::text || score::text, ',' order by deal_id)), '') as n `
+      + `from deal_scores`
     const scoresBefore = (await raw.query(scores)).rows[0].n as string
     const held = proxy.holdOn('insert into alerts')
     const task = spawn(process.execPath, ['--import', 'tsx', 'scripts/task.ts', 'momentum:refresh', '--', '--full'], {

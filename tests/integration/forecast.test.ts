@@ -76,8 +76,10 @@ beforeAll(async () => {
     await open('B4', bob, '2026-10-20', 'proposal', 7_000, '2026-12-30')
     await changeDealStage(tx, { ...bob, now: at('2026-11-01') }, deal.B4!, { to: 'lost' })
     // A2 is at risk, its win probability 22.5 % (against negotiation's 75 %); A3 at its stage's 50 %; the rest not scored.
-    await tx.execute(sql`insert into deal_scores (tenant_id, deal_id, score, win_probability, state, state_since, reasons, signals, computed_at)
-      values (${tenantId}, ${deal.A2}, 23, 0.225, 'at_risk', now(), '[]', '{}', now()), (${tenantId}, ${deal.A3}, 50, 0.5, 'steady', now(), '[]', '{}', now())`)
+    await tx.execute(sql`insert into deal_scores
+      (tenant_id, deal_id, score, win_probability, state, state_since, reasons, signals, computed_at)
+      values (${tenantId}, ${deal.A2}, 23, 0.225, 'at_risk', now(), '[]', '{}', now()),
+             (${tenantId}, ${deal.A3}, 50, 0.5, 'steady', now(), '[]', '{}', now())`)
     await setQuotas(tx, tenantId, admin, '2026-Q4', [{ ownerId: alice.userId, amount: 50_000 }])
   })
 })
@@ -236,13 +238,17 @@ describe('on the demo data', () => {
       queryRows<{ won: number, open: number, commit: number, weighted: number }>(
         tx,
         sql`
-      select coalesce(sum(d.amount) filter (where s.kind = 'won' and d.closed_at >= ${quarter.start}::date and d.closed_at < ${quarter.end}::date), 0)::float as won,
-             coalesce(sum(d.amount) filter (where s.kind = 'open' and d.close_date >= ${quarter.start}::date and d.close_date < ${quarter.end}::date
+      select coalesce(sum(d.amount) filter (where s.kind = 'won' and d.closed_at >= ${quarter.start}::date
+               and d.closed_at < ${quarter.end}::date), 0)::float as won,
+             coalesce(sum(d.amount) filter (where s.kind = 'open' and d.close_date >= ${quarter.start}::date
+               and d.close_date < ${quarter.end}::date
                and coalesce(d.forecast_category, s.forecast_category) <> 'omitted'), 0)::float as open,
-             coalesce(sum(d.amount) filter (where s.kind = 'open' and d.close_date >= ${quarter.start}::date and d.close_date < ${quarter.end}::date
+             coalesce(sum(d.amount) filter (where s.kind = 'open' and d.close_date >= ${quarter.start}::date
+               and d.close_date < ${quarter.end}::date
                and coalesce(d.forecast_category, s.forecast_category) = 'commit'), 0)::float as commit,
-             round(coalesce(sum(d.amount * coalesce(d.probability, s.probability) / 100.0) filter (where s.kind = 'open' and d.close_date >= ${quarter.start}::date
-               and d.close_date < ${quarter.end}::date and coalesce(d.forecast_category, s.forecast_category) <> 'omitted'), 0), 2)::float as weighted
+             round(coalesce(sum(d.amount * coalesce(d.probability, s.probability) / 100.0)
+               filter (where s.kind = 'open' and d.close_date >= ${quarter.start}::date and d.close_date < ${quarter.end}::date
+               and coalesce(d.forecast_category, s.forecast_category) <> 'omitted'), 0), 2)::float as weighted
       from deals d join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage`,
       ),
     )

@@ -357,7 +357,8 @@ describe('NULs and imports whose process died', () => {
     ])
   })
 
-  it('fails an import whose process died (no heartbeat past the lease) and removes its upload and orphaned ones, leaving a live process\'s import and files alone', async () => {
+  it('fails an import whose process died (no heartbeat past the lease) and removes its upload and orphaned ones, '
+    + 'leaving a live process\'s import and files alone', async () => {
     const uploads = await mkdtemp(join(tmpdir(), 'momentum-sweep-test-'))
     const make = () => inTenant(tx => createImport(tx, { tenantId, userId: adminId }, accountOptions, ['name', 'industry'], 'a.csv'))
     const [dead, live] = [await make(), await make()]

@@ -143,7 +143,8 @@ describe('the hot reads', () => {
   beforeAll(async () => {
     // Monthly partitions around the data, and twenty actors so that an actor's events are few.
     await database.db.execute(
-      sql`select momentum_create_event_partition('2026-10-01'), momentum_create_event_partition('2026-11-01'), momentum_create_event_partition('2026-12-01')`,
+      sql`select momentum_create_event_partition('2026-10-01'), momentum_create_event_partition('2026-11-01'),
+        momentum_create_event_partition('2026-12-01')`,
     )
     const actors = [rep.id, ...Array.from({ length: 19 }, () => randomUUID())]
     const many = Array.from({ length: 6000 }, (_, i) => ({

@@ -244,7 +244,8 @@ describe('the pipeline views and snapshots', () => {
       queryRows<{ stage: string, count: number, value: number, weighted: number }>(
         tx,
         sql`
-      select d.stage, count(*)::int as count, sum(d.amount)::float as value, sum(d.amount * coalesce(d.probability, s.probability) / 100.0)::float as weighted
+      select d.stage, count(*)::int as count, sum(d.amount)::float as value,
+             sum(d.amount * coalesce(d.probability, s.probability) / 100.0)::float as weighted
       from deals d join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage group by d.stage`,
       ),
     )
@@ -293,7 +294,8 @@ describe('the pipeline views and snapshots', () => {
 })
 
 describe('honest signals', () => {
-  it('keeps auto-replies out of engagement, counts cuts past 10 % only, notices a champion bouncing and reads stage entry from the history', async () => {
+  it('keeps auto-replies out of engagement, counts cuts past 10 % only, '
+    + 'notices a champion bouncing and reads stage entry from the history', async () => {
     const { tenant } = await createTenant(database.db, { name: 'Signals Co' })
     const T = tenant.id
     const inT = <R>(fn: Parameters<typeof withTenant<R>>[2]) => withTenant(database.db, T, fn)
@@ -398,7 +400,8 @@ describe('honest signals', () => {
     const flagged = await inT(tx =>
       queryRows<{ reason: string }>(
         tx,
-        sql`select metadata ->> 'autoReplyReason' as reason from events where tenant_id = ${T}::uuid and (metadata ->> 'autoReply') = 'true' order by occurred_at`,
+        sql`select metadata ->> 'autoReplyReason' as reason from events
+          where tenant_id = ${T}::uuid and (metadata ->> 'autoReply') = 'true' order by occurred_at`,
       ),
     )
     expect(flagged.map(f => f.reason)).toEqual(['out-of-office subject', 'auto-submitted'])

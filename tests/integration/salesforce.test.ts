@@ -200,7 +200,8 @@ describe('a first sync of a large org, then incremental syncs', () => {
     async () => {
       const before = await t.eventCounts()
       const [a, b, c, d, e, gone1, gone2] = [10, 11, 12, 13, 14, 20, 21].map(i => ids.opportunityIds[i]!)
-      mock.update('Opportunity', a!, { StageName: 'Negotiation/Review', LastStageChangeDate: '2026-01-05T10:00:00.000+0000' }) // Prospecting -> negotiation
+      // Prospecting -> negotiation
+      mock.update('Opportunity', a!, { StageName: 'Negotiation/Review', LastStageChangeDate: '2026-01-05T10:00:00.000+0000' })
       mock.update('Opportunity', b!, { StageName: 'Closed Won', IsClosed: true, IsWon: true })
       mock.update('Opportunity', c!, { CloseDate: '2027-03-31' })
       mock.update('Opportunity', d!, { CloseDate: '2027-04-30' })
@@ -386,7 +387,10 @@ describe('faults, tokens and limits', () => {
         const outcome = await t.sync()
         expect(outcome.status).toBe('failed')
         expect(outcome.summary!.error).toMatch(
-          /^Salesforce's token response named an instance URL that is not allowed \(127\.0\.0\.1:\d+: must be an https URL\); nothing was sent to it/,
+          new RegExp(
+            '^Salesforce\'s token response named an instance URL that is not allowed '
+            + '\\(127\\.0\\.0\\.1:\\d+: must be an https URL\\); nothing was sent to it',
+          ),
         )
         expect(elsewhere.log).toEqual([])
         expect((await t.connection()).instanceUrl).toBe(new URL(mock.url).origin)

@@ -53,7 +53,8 @@ describe('the demo seed', () => {
   it('leaves a history of stage changes consistent with every deal\'s current stage', async () => {
     const mismatched = await query<{ id: string }>(sql`
       select d.id from deals d
-      left join lateral (select metadata->>'to' as stage from events e where e.tenant_id = d.tenant_id and e.deal_id = d.id and e.type = 'stage_changed'
+      left join lateral (select metadata->>'to' as stage from events e
+                         where e.tenant_id = d.tenant_id and e.deal_id = d.id and e.type = 'stage_changed'
                          order by occurred_at desc limit 1) last on true
       where coalesce(last.stage, 'new') <> d.stage`)
     expect(mismatched).toEqual([])
@@ -64,8 +65,10 @@ describe('the demo seed', () => {
       with open as (select d.id from deals d join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage where s.kind = 'open'),
       recent as (select o.id,
                    count(e.*) filter (where e.occurred_at > ${now.toISOString()}::timestamptz - interval '7 days') as last7,
-                   count(e.*) filter (where e.occurred_at between ${now.toISOString()}::timestamptz - interval '35 days' and ${now.toISOString()}::timestamptz - interval '7 days') as before28,
-                   count(e.*) filter (where e.occurred_at > ${now.toISOString()}::timestamptz - interval '14 days' and e.type not in ('stage_changed', 'deal_updated')) as last14
+                   count(e.*) filter (where e.occurred_at between ${now.toISOString()}::timestamptz - interval '35 days'
+                                        and ${now.toISOString()}::timestamptz - interval '7 days') as before28,
+                   count(e.*) filter (where e.occurred_at > ${now.toISOString()}::timestamptz - interval '14 days'
+                                        and e.type not in ('stage_changed', 'deal_updated')) as last14
                  from open o left join events e on e.deal_id = o.id group by o.id)
       select count(*) filter (where last7 * 4 > before28 * 1.5 and last7 > 3)::int as hot,
              count(*) filter (where last14 = 0)::int as quiet,

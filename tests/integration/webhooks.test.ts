@@ -80,7 +80,8 @@ describe('outbound webhooks', () => {
     await inTenant(tx => deleteSubscription(tx, tenantId, sub.id))
   })
 
-  it('retries a failing receiver with backoff for a day, then fails the delivery, disables the subscription and tells the admins', async () => {
+  it('retries a failing receiver with backoff for a day, then fails the delivery, '
+    + 'disables the subscription and tells the admins', async () => {
     const receiver = await startReceiver([503])
     const sub = await subscribe(receiver.url, ['*'])
     const start = at(3 * 3_600_000)
@@ -108,7 +109,8 @@ describe('outbound webhooks', () => {
     expect(told).toHaveLength(1)
   })
 
-  it('connects to the address checked, never looking the host up again (no DNS rebinding): the loopback answer the host would give now is not used', async () => {
+  it('connects to the address checked, never looking the host up again (no DNS rebinding): '
+    + 'the loopback answer the host would give now is not used', async () => {
     const receiver = await startReceiver([200])
     // `localhost` is what a second lookup would answer; the one lookup made, checked and connected to, answers a public address.
     const url = receiver.url.replace('127.0.0.1', 'localhost')
@@ -157,7 +159,8 @@ describe('outbound webhooks', () => {
     expect(receiver.requests).toHaveLength(0)
   })
 
-  it('never delivers to an IPv4-mapped IPv6 loopback target stored past the creation check, and logs blocked_address, not the network error', async () => {
+  it('never delivers to an IPv4-mapped IPv6 loopback target stored past the creation check, '
+    + 'and logs blocked_address, not the network error', async () => {
     const receiver = await startReceiver([200])
     const port = new URL(receiver.url).port
     const sub = await subscribe(receiver.url, ['email_sent'])

@@ -104,7 +104,8 @@ describe('task reminders', () => {
 })
 
 describe('no next step', () => {
-  it('flags an open deal without an open task once, settles it when a task is added and flags it again after that task is done', async () => {
+  it('flags an open deal without an open task once, '
+    + 'settles it when a task is added and flags it again after that task is done', async () => {
     const deal = await inTenant(tx =>
       createDeal(
         tx,

@@ -37,7 +37,8 @@ export async function fingerprint(databaseURL: string, tenantId: string, admin: 
     take: async () => {
       const parts = tables.map(
         t =>
-          `select '${t}' as t, count(*)::int as n, coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h from "${t}" x where tenant_id = $1`,
+          `select '${t}' as t, count(*)::int as n, coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h `
+          + `from "${t}" x where tenant_id = $1`,
       )
       const { rows } = await pool.query<{ t: string, n: number, h: string }>(parts.join(' union all '), [tenantId])
       return Object.fromEntries(rows.map(r => [r.t, `${r.n}:${r.h}`]))

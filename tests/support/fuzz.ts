@@ -437,10 +437,12 @@ export function validBody(schema: JsonSchema | undefined, depth = 0): fc.Arbitra
   const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : []
   if (types.length > 1) return fc.oneof(...types.map(type => validBody({ ...schema, type }, depth)))
   const num = (integer: boolean) => {
-    const min
-      = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + 1 : -1e9
-    const max
-      = typeof schema.maximum === 'number' ? schema.maximum : typeof schema.exclusiveMaximum === 'number' ? schema.exclusiveMaximum - 1 : 1e9
+    const min = typeof schema.minimum === 'number'
+      ? schema.minimum
+      : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + 1 : -1e9
+    const max = typeof schema.maximum === 'number'
+      ? schema.maximum
+      : typeof schema.exclusiveMaximum === 'number' ? schema.exclusiveMaximum - 1 : 1e9
     return integer
       ? fc.integer({ min: Math.ceil(Math.max(min, -(2 ** 31))), max: Math.floor(Math.min(max, 2 ** 31)) })
       : fc.double({ min, max, noNaN: true, noDefaultInfinity: true })

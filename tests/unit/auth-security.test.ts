@@ -6,7 +6,8 @@ import { sessionIsCurrent, SESSION_MAX_AGE_SECONDS } from '../../server/domain/t
 import { afterAttempt, EMAIL_POLICY, retryAfterSeconds, type ThrottleState } from '../../server/domain/tenancy/throttle'
 
 describe('the password rule', () => {
-  it('refuses passwords of only whitespace, of one character or a short pattern repeated, and common ones, also with digits or symbols added', () => {
+  it('refuses passwords of only whitespace, of one character or a short pattern repeated, and common ones, '
+    + 'also with digits or symbols added', () => {
     for (const password of [
       ' '.repeat(12),
       '\t\t\t\t\t\t\t\t\t\t',

@@ -181,7 +181,8 @@ describe('webhook targets', () => {
     expect(await refuseTarget('https://u:p@public.test/h', { allowPrivate: false, resolve })).toBe('must not carry credentials')
     expect(await refuseTarget('http://127.0.0.1:9/h', { allowPrivate: true, resolve })).toBeNull()
   })
-  it('connect to the one address checked: resolved once, the connection\'s lookup answers only that address, in the one-address and the all-addresses forms Node asks for', async () => {
+  it('connect to the one address checked: resolved once, the connection\'s lookup answers only that address, '
+    + 'in the one-address and the all-addresses forms Node asks for', async () => {
     let asked = 0
     const resolve = async () => (asked++ ? ['127.0.0.1'] : ['8.8.8.8', '2606:4700::1111'])
     expect(await resolveTarget('https://rebinding.test/h', { allowPrivate: false, resolve })).toEqual({ address: '8.8.8.8', family: 4 })

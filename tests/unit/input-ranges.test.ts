@@ -64,7 +64,8 @@ describe('query strings and media types', () => {
     expect(unstorableQuery({ industry: ['ok', '\uD800'] })).toBe('industry')
     expect(unstorableQuery({ 'a\u0000': 'x' })).toBe('(a parameter name)')
   })
-  it('refuse forms on JSON routes with 415 and check every other body as JSON, whatever its type says; routes that take more take only theirs', () => {
+  it('refuse forms on JSON routes with 415 and check every other body as JSON, whatever its type says; '
+    + 'routes that take more take only theirs', () => {
     const check = (path: string, type: string, body: string) => {
       try {
         checkBody('POST', path, type, Buffer.from(body))

@@ -18,7 +18,10 @@ import { rng } from '../../scripts/momentum-eval/generator'
 
 const NOW = new Date('2026-11-22T12:00:00Z')
 
-/** A deal nothing stands out about: a conversation a week (the neutral level), two contacts, on time, in its stage for a week, a flat week. */
+/**
+ * A deal nothing stands out about: a conversation a week (the neutral level), two contacts, on time,
+ * in its stage for a week, a flat week.
+ */
 function deal(overrides: Partial<DealSignals> = {}): DealSignals {
   return {
     dealId: 'd1',

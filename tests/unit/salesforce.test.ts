@@ -249,7 +249,8 @@ describe('Salesforce limits and faults', () => {
         attempts: 4,
       }),
     ).toBe(
-      'Could not reach Salesforce at acme.my.salesforce.com while reading Contact (ECONNREFUSED) after 4 tries. The next run resumes from the last committed page.',
+      'Could not reach Salesforce at acme.my.salesforce.com while reading Contact (ECONNREFUSED) after 4 tries. '
+      + 'The next run resumes from the last committed page.',
     )
     expect(describeError({ errorCode: 'INVALID_FIELD', message: 'No such column \'Foo\'' }, { object: 'Account' })).toBe(
       'Salesforce refused a request while reading Account (INVALID_FIELD: No such column \'Foo\').',

@@ -105,7 +105,8 @@ describe('security headers and CSP', () => {
         'n',
       ),
     ).toBe(
-      '<link nonce="n" rel="modulepreload" href="/a.js"><link rel="stylesheet" href="/a.css"><link nonce="n" rel="preload" as="script" href="/b.js">',
+      '<link nonce="n" rel="modulepreload" href="/a.js"><link rel="stylesheet" href="/a.css">'
+      + '<link nonce="n" rel="preload" as="script" href="/b.js">',
     )
   })
 

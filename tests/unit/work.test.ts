@@ -11,7 +11,8 @@ describe('due windows', () => {
     expect(dueWindow('today', now)).toEqual({ from: now, to: new Date('2026-11-19T00:00:00Z') })
     expect(dueWindow('upcoming', now)).toEqual({ from: new Date('2026-11-19T00:00:00Z'), to: null })
   })
-  it('ends today at the caller\'s local midnight: UTC+2 at 22:00 local ends at 22:00 UTC, UTC-5 at 15:00 local at 05:00 UTC next day', () => {
+  it('ends today at the caller\'s local midnight: UTC+2 at 22:00 local ends at 22:00 UTC, '
+    + 'UTC-5 at 15:00 local at 05:00 UTC next day', () => {
     expect(dueWindow('today', now, 120).to).toEqual(new Date('2026-11-18T22:00:00Z'))
     expect(dueWindow('today', now, -300).to).toEqual(new Date('2026-11-19T05:00:00Z'))
   })

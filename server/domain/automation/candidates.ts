@@ -25,7 +25,8 @@ interface DealRow {
   state: string | null
 }
 
-const dealSelect = sql`d.id, d.name, d.owner_id as "ownerId", d.stage, d.amount::text as amount, d.account_id as "accountId", d.tags, d.source,
+const dealSelect = sql`d.id, d.name, d.owner_id as "ownerId", d.stage, d.amount::text as amount, d.account_id as "accountId",
+  d.tags, d.source,
   d.product, d.currency, d.probability, d.custom, sc.score, sc.state::text as state`
 
 /** The deals (with their momentum) by id, as rules see them. */
@@ -68,7 +69,8 @@ export async function timeOccurrences(tx: Tx, tenantId: string, trigger: Trigger
         left join deal_scores sc on sc.tenant_id = d.tenant_id and sc.deal_id = d.id
         left join lateral (select max(e.occurred_at) as at from events e where e.tenant_id = d.tenant_id and e.deal_id = d.id
           and e.occurred_at <= ${at}::timestamptz and coalesce(e.metadata ->> 'machine', 'false') <> 'true') last on true
-        where d.tenant_id = ${tenantId}::uuid and coalesce(last.at, d.created_at) < ${at}::timestamptz - make_interval(days => ${trigger.days})`,
+        where d.tenant_id = ${tenantId}::uuid
+          and coalesce(last.at, d.created_at) < ${at}::timestamptz - make_interval(days => ${trigger.days})`,
       )
       return rows.map(d => ({ key: `quiet:${d.id}:${iso(d.lastAt)}`, subject: { deal: dealSubject(d) }, facts: factsOf(d) }))
     }
@@ -78,7 +80,8 @@ export async function timeOccurrences(tx: Tx, tenantId: string, trigger: Trigger
         sql`
         select ${dealSelect}, sc.state_since as "stateSince" from deal_scores sc
         join deals d on d.tenant_id = sc.tenant_id and d.id = sc.deal_id
-        where sc.tenant_id = ${tenantId}::uuid and sc.state_since >= ${at}::timestamptz - interval '2 days' and sc.state_since <= ${at}::timestamptz
+        where sc.tenant_id = ${tenantId}::uuid
+          and sc.state_since >= ${at}::timestamptz - interval '2 days' and sc.state_since <= ${at}::timestamptz
           ${trigger.to ? sql`and sc.state = ${trigger.to}::momentum_state` : sql``}
           and exists (select 1 from deal_score_history h where h.tenant_id = sc.tenant_id and h.deal_id = sc.deal_id
                       and h.day < (sc.state_since at time zone 'UTC')::date and h.state <> sc.state)`,
@@ -102,7 +105,8 @@ export async function timeOccurrences(tx: Tx, tenantId: string, trigger: Trigger
         sql`
         select id, name, owner_id as "ownerId", source, score, custom from leads
         where tenant_id = ${tenantId}::uuid and status = 'open' and created_at <= ${at}::timestamptz
-          and created_at >= greatest(${at}::timestamptz - interval '2 days', ${ruleCreatedAt.toISOString()}::timestamptz - interval '1 minute')`,
+          and created_at >= greatest(${at}::timestamptz - interval '2 days',
+                                     ${ruleCreatedAt.toISOString()}::timestamptz - interval '1 minute')`,
       )
       return rows.map(l => ({
         key: `lead:${l.id}`,

@@ -57,7 +57,9 @@ async function fire(
       ...(tooDeep
         ? {
             status: 'failed' as const,
-            error: `not run: the event was made by a chain of ${depth} rules; rules set each other off at most ${MAX_RULE_DEPTH} deep (do two rules undo each other?)`,
+            error:
+              `not run: the event was made by a chain of ${depth} rules; `
+              + `rules set each other off at most ${MAX_RULE_DEPTH} deep (do two rules undo each other?)`,
           }
         : { status: 'done' as const }),
     })
@@ -135,7 +137,8 @@ export async function processQueue(db: AppDatabase, tenantId: string, now: Date)
       if (!events.length) {
         // Rows whose event is gone (an erased contact's) would otherwise stay forever.
         await tx.execute(
-          sql`delete from automation_queue q where q.tenant_id = ${tenantId}::uuid and q.queued_at < ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz`,
+          sql`delete from automation_queue q
+            where q.tenant_id = ${tenantId}::uuid and q.queued_at < ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz`,
         )
         return 0
       }
@@ -176,7 +179,8 @@ export async function processQueue(db: AppDatabase, tenantId: string, now: Date)
         }
       }
       await tx.execute(
-        sql`delete from automation_queue where tenant_id = ${tenantId}::uuid and event_id = any(${`{${events.map(e => e.id).join(',')}}`}::uuid[])`,
+        sql`delete from automation_queue
+          where tenant_id = ${tenantId}::uuid and event_id = any(${`{${events.map(e => e.id).join(',')}}`}::uuid[])`,
       )
       return events.length
     })
@@ -226,9 +230,13 @@ export async function dryRun(tx: Tx, tenantId: string, rule: Rule, now: Date) {
     const events = await queryRows<QueuedEvent>(
       tx,
       sql`
-      select e.id, e.type, e.source, e.occurred_at as "occurredAt", e.deal_id as "dealId", e.contact_id as "contactId", e.metadata from events e
-      where e.tenant_id = ${tenantId}::uuid and e.occurred_at > ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz and e.occurred_at <= ${now.toISOString()}::timestamptz
-        ${rule.trigger.kind === 'stage_entered' ? sql`and e.type = 'stage_changed'` : rule.trigger.kind === 'event' && rule.trigger.type !== '*' ? sql`and e.type = ${rule.trigger.type}` : sql``}
+      select e.id, e.type, e.source, e.occurred_at as "occurredAt", e.deal_id as "dealId", e.contact_id as "contactId", e.metadata
+      from events e
+      where e.tenant_id = ${tenantId}::uuid and e.occurred_at > ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz
+        and e.occurred_at <= ${now.toISOString()}::timestamptz
+        ${rule.trigger.kind === 'stage_entered'
+          ? sql`and e.type = 'stage_changed'`
+          : rule.trigger.kind === 'event' && rule.trigger.type !== '*' ? sql`and e.type = ${rule.trigger.type}` : sql``}
       order by e.occurred_at desc limit 2000`,
     ).then(rows => rows.map(e => ({ ...e, occurredAt: new Date(e.occurredAt) })))
     const matching = events.filter(e => triggerMatchesEvent(rule.trigger, e))

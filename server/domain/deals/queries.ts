@@ -45,7 +45,10 @@ const dealColumns = {
   custom: deals.custom,
   createdAt: deals.createdAt,
   updatedAt: deals.updatedAt,
-  /** The latest momentum score (open deals, once scored): win probability (score = it in points of 100), state, change and the top reason. */
+  /**
+   * The latest momentum score (open deals, once scored): win probability (score = it in points of
+   * 100), state, change and the top reason.
+   */
   momentum: {
     score: dealScores.score,
     winProbability: dealScores.winProbability,

@@ -11,8 +11,11 @@ export const OPEN_AFTER_DELIVERY_SECONDS = 10
 /** Clicks on different links this close together are a scanner following every link. */
 export const CLICK_BURST_SECONDS = 3
 
-const SCANNER_AGENT
-  = /(barracuda|mimecast|proofpoint|safelinks|microsoft office protection|symantec|trendmicro|forcepoint|fortinet|sophos|zscaler|messagelabs|bot\b|crawler|spider|scanner|python-requests|curl\/|go-http-client|headlesschrome)/i
+const SCANNER_AGENT = new RegExp(
+  '(barracuda|mimecast|proofpoint|safelinks|microsoft office protection|symantec|trendmicro|forcepoint|fortinet|sophos|zscaler'
+  + '|messagelabs|bot\\b|crawler|spider|scanner|python-requests|curl/|go-http-client|headlesschrome)',
+  'i',
+)
 
 /** Apple's proxy announces itself as a bare "Mozilla/5.0"; its addresses are in 17.0.0.0/8. */
 function applePrivacyProxy(e: EmailEvent) {

@@ -22,7 +22,8 @@ function groupOf(groupBy: AnalyticsGroup): { key: SQL, label: SQL } {
 }
 
 const inRange = (column: SQL, range: Range) => sql`${column} >= ${range.from}::date and ${column} < (${range.to}::date + 1)`
-const OWNER_JOINS = sql`join users u on u.tenant_id = d.tenant_id and u.id = d.owner_id left join teams t on t.tenant_id = u.tenant_id and t.id = u.team_id`
+const OWNER_JOINS = sql`join users u on u.tenant_id = d.tenant_id and u.id = d.owner_id
+  left join teams t on t.tenant_id = u.tenant_id and t.id = u.team_id`
 
 /**
  * Stage-to-stage conversion: per open stage (pipeline order), the deals that entered it in the
@@ -50,14 +51,16 @@ export function conversion(tx: Tx, tenantId: string, range: Range, groupBy: Anal
     ), reached as (
       -- The furthest a deal got, ever: the highest position among its stage entries (won counts as furthest).
       select e.deal_id, max(s.position) as furthest
-      from events e join pipeline_stages s on s.tenant_id = e.tenant_id and s.key = coalesce(e.metadata ->> 'to', e.metadata ->> 'stage') and s.kind <> 'lost'
+      from events e join pipeline_stages s on s.tenant_id = e.tenant_id
+        and s.key = coalesce(e.metadata ->> 'to', e.metadata ->> 'stage') and s.kind <> 'lost'
       where e.tenant_id = ${tenantId}::uuid and e.type in ('stage_changed', 'deal_created')
       group by e.deal_id
     )
     select ${g.key} as "group", ${g.label} as label, s.key as stage, s.position,
            count(distinct x.deal_id)::int as entered,
            count(distinct x.deal_id) filter (where r.furthest > s.position)::int as advanced,
-           round(count(distinct x.deal_id) filter (where r.furthest > s.position)::numeric / nullif(count(distinct x.deal_id), 0), 3)::float as rate
+           round(count(distinct x.deal_id) filter (where r.furthest > s.position)::numeric
+                 / nullif(count(distinct x.deal_id), 0), 3)::float as rate
     from entries x
     join pipeline_stages s on s.tenant_id = ${tenantId}::uuid and s.key = x.stage and s.kind = 'open'
     join deals d on d.tenant_id = ${tenantId}::uuid and d.id = x.deal_id
@@ -76,7 +79,8 @@ export function timeInStage(tx: Tx, tenantId: string, range: Range, groupBy: Ana
     sql`
     select ${g.key} as "group", ${g.label} as label, e.metadata ->> 'from' as stage, count(*)::int as moves,
            round(avg((e.metadata ->> 'secondsInStage')::numeric) / 86400, 1)::float as "avgDays",
-           round((percentile_cont(0.5) within group (order by (e.metadata ->> 'secondsInStage')::numeric) / 86400)::numeric, 1)::float as "medianDays"
+           round((percentile_cont(0.5) within group (order by (e.metadata ->> 'secondsInStage')::numeric) / 86400)::numeric, 1)::float
+             as "medianDays"
     from events e
     join deals d on d.tenant_id = e.tenant_id and d.id = e.deal_id
     ${OWNER_JOINS}
@@ -119,7 +123,8 @@ export function cycleLength(tx: Tx, tenantId: string, range: Range, groupBy: Ana
     sql`
     select ${g.key} as "group", ${g.label} as label, count(*)::int as won,
            round(avg(extract(epoch from d.closed_at - d.created_at) / 86400)::numeric, 1)::float as "avgDays",
-           round((percentile_cont(0.5) within group (order by extract(epoch from d.closed_at - d.created_at)) / 86400)::numeric, 1)::float as "medianDays"
+           round((percentile_cont(0.5) within group (order by extract(epoch from d.closed_at - d.created_at)) / 86400)::numeric, 1)::float
+             as "medianDays"
     from deals d
     join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage and s.kind = 'won'
     ${OWNER_JOINS}

@@ -61,7 +61,8 @@ async function ownerNumbers(tx: Tx, tenantId: string, period: Period, owners: re
     with d as (
       select d.owner_id, d.amount, s.kind, coalesce(d.forecast_category, s.forecast_category)::text as category,
              coalesce(d.probability, s.probability) as probability, sc.win_probability::float as win_probability,
-             (s.kind = 'won' and (d.closed_at at time zone 'UTC')::date >= ${period.start}::date and (d.closed_at at time zone 'UTC')::date < ${period.end}::date) as won_in,
+             (s.kind = 'won' and (d.closed_at at time zone 'UTC')::date >= ${period.start}::date
+               and (d.closed_at at time zone 'UTC')::date < ${period.end}::date) as won_in,
              (s.kind = 'open' and d.close_date >= ${period.start}::date and d.close_date < ${period.end}::date) as open_in
       from deals d
       join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage
@@ -80,7 +81,8 @@ async function ownerNumbers(tx: Tx, tenantId: string, period: Period, owners: re
              coalesce(sum(amount) filter (where open_in and category = 'pipeline'), 0)::float as pipeline,
              coalesce(sum(amount) filter (where open_in and category <> 'omitted'), 0)::float as open,
              round(coalesce(sum(amount * probability / 100.0) filter (where open_in and category <> 'omitted'), 0), 2)::float as weighted,
-             round((coalesce(sum(amount) filter (where won_in), 0) + coalesce(sum(amount * projected) filter (where open_in and category <> 'omitted'), 0))::numeric, 2)::float as projection,
+             round((coalesce(sum(amount) filter (where won_in), 0)
+               + coalesce(sum(amount * projected) filter (where open_in and category <> 'omitted'), 0))::numeric, 2)::float as projection,
              count(*)::int as deals
       from p group by owner_id
     )

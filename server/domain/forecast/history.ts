@@ -31,18 +31,23 @@ export async function forecastHistory(tx: Tx, tenantId: string, period: Period, 
           select (d.closed_at at time zone 'UTC')::date as closed_on, d.amount
           from deals d join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage and s.kind = 'won'
           where d.tenant_id = ${tenantId}::uuid
-            and (d.closed_at at time zone 'UTC')::date >= ${period.start}::date and (d.closed_at at time zone 'UTC')::date < ${period.end}::date
+            and (d.closed_at at time zone 'UTC')::date >= ${period.start}::date
+            and (d.closed_at at time zone 'UTC')::date < ${period.end}::date
         )
         select s.week::text as week, s.day::text as "snapshotDay",
                case when s.day is null then null else
                  coalesce((select sum(ps.amount) from pipeline_snapshots ps where ps.tenant_id = ${tenantId}::uuid and ps.day = s.day
-                   and ps.close_date >= ${period.start}::date and ps.close_date < ${period.end}::date and ps.forecast_category = 'commit'), 0)::float end as commit,
+                   and ps.close_date >= ${period.start}::date and ps.close_date < ${period.end}::date
+                   and ps.forecast_category = 'commit'), 0)::float end as commit,
                case when s.day is null then null else
                  coalesce((select sum(ps.amount) from pipeline_snapshots ps where ps.tenant_id = ${tenantId}::uuid and ps.day = s.day
-                   and ps.close_date >= ${period.start}::date and ps.close_date < ${period.end}::date and ps.forecast_category in ('commit', 'best_case')), 0)::float end as "bestCase",
+                   and ps.close_date >= ${period.start}::date and ps.close_date < ${period.end}::date
+                   and ps.forecast_category in ('commit', 'best_case')), 0)::float end as "bestCase",
                case when s.day is null then null else
-                 round(coalesce((select sum(ps.amount * ps.probability / 100.0) from pipeline_snapshots ps where ps.tenant_id = ${tenantId}::uuid and ps.day = s.day
-                   and ps.close_date >= ${period.start}::date and ps.close_date < ${period.end}::date and ps.forecast_category <> 'omitted'), 0), 2)::float end as weighted,
+                 round(coalesce((select sum(ps.amount * ps.probability / 100.0) from pipeline_snapshots ps
+                   where ps.tenant_id = ${tenantId}::uuid and ps.day = s.day
+                   and ps.close_date >= ${period.start}::date and ps.close_date < ${period.end}::date
+                   and ps.forecast_category <> 'omitted'), 0), 2)::float end as weighted,
                coalesce((select sum(amount) from won where closed_on < s.week), 0)::float as "closedWon"
         from snap s order by s.week`,
       )
@@ -72,17 +77,21 @@ export async function forecastHistory(tx: Tx, tenantId: string, period: Period, 
     tx,
     sql`
     with changes as (
-      select e.deal_id, e.occurred_at, e.metadata -> 'changes' -> 'closeDate' ->> 'from' as "from", e.metadata -> 'changes' -> 'closeDate' ->> 'to' as "to"
+      select e.deal_id, e.occurred_at, e.metadata -> 'changes' -> 'closeDate' ->> 'from' as "from",
+             e.metadata -> 'changes' -> 'closeDate' ->> 'to' as "to"
       from events e
       where e.tenant_id = ${tenantId}::uuid and e.type = 'deal_updated' and e.metadata -> 'changes' ? 'closeDate'
     ), classified as (
       select c.*, case
-          when c."from" >= ${period.start} and c."from" < ${period.end} and (c."to" is null or c."to" >= ${period.end} or c."to" < ${period.start}) then 'slipped'
-          when (c."from" is null or c."from" >= ${period.end} or c."from" < ${period.start}) and c."to" >= ${period.start} and c."to" < ${period.end} then 'pulled_in'
+          when c."from" >= ${period.start} and c."from" < ${period.end}
+               and (c."to" is null or c."to" >= ${period.end} or c."to" < ${period.start}) then 'slipped'
+          when (c."from" is null or c."from" >= ${period.end} or c."from" < ${period.start})
+               and c."to" >= ${period.start} and c."to" < ${period.end} then 'pulled_in'
         end as direction
       from changes c
     )
-    select distinct on (d.id, x.direction) d.id as "dealId", d.name, d.owner_id as "ownerId", d.amount::float as amount, x."from", x."to", x.occurred_at as at, x.direction
+    select distinct on (d.id, x.direction) d.id as "dealId", d.name, d.owner_id as "ownerId", d.amount::float as amount,
+           x."from", x."to", x.occurred_at as at, x.direction
     from classified x join deals d on d.tenant_id = ${tenantId}::uuid and d.id = x.deal_id
     where x.direction is not null
       and (x.direction = 'slipped') = not (d.close_date >= ${period.start}::date and d.close_date < ${period.end}::date)

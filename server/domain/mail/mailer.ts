@@ -31,7 +31,10 @@ export interface SmtpConfig {
   from: string
 }
 
-/** SMTP settings from the environment (SMTP_URL, or SMTP_HOST / _PORT / _USER / _PASSWORD / _SECURE; SMTP_FROM), or null when unset. Pure. */
+/**
+ * SMTP settings from the environment (SMTP_URL, or SMTP_HOST / _PORT / _USER / _PASSWORD / _SECURE; SMTP_FROM),
+ * or null when unset. Pure.
+ */
 export function smtpConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SmtpConfig | null {
   const url = env.SMTP_URL?.trim()
   const host = env.SMTP_HOST?.trim()

@@ -76,8 +76,10 @@ export function calibrationReport(outcomes: readonly Outcome[], weights: Weights
     if (improvement !== null) {
       words.push(
         improvement >= 0
-          ? `The win probability was ${Math.round(improvement * 100)} % closer to what happened than the stage's probability alone (Brier ${model!.toFixed(3)} against ${stage!.toFixed(3)}; lower is better).`
-          : `The win probability did ${Math.round(-improvement * 100)} % worse than the stage's probability alone here (Brier ${model!.toFixed(3)} against ${stage!.toFixed(3)}): too few deals, or this team sells differently.`,
+          ? `The win probability was ${Math.round(improvement * 100)} % closer to what happened than the stage's probability alone `
+          + `(Brier ${model!.toFixed(3)} against ${stage!.toFixed(3)}; lower is better).`
+          : `The win probability did ${Math.round(-improvement * 100)} % worse than the stage's probability alone here `
+            + `(Brier ${model!.toFixed(3)} against ${stage!.toFixed(3)}): too few deals, or this team sells differently.`,
       )
     }
     const filled = curve.filter(d => d.deals > 0 && d.predicted !== null && d.actual !== null)
@@ -85,7 +87,9 @@ export function calibrationReport(outcomes: readonly Outcome[], weights: Weights
       const low = filled[0]!
       const high = filled.at(-1)!
       words.push(
-        `Of the tenth of deals given the lowest chance (about ${Math.round(low.predicted! * 100)} %), ${Math.round(low.actual! * 100)} % were won; of the highest (about ${Math.round(high.predicted! * 100)} %), ${Math.round(high.actual! * 100)} %.`,
+        `Of the tenth of deals given the lowest chance (about ${Math.round(low.predicted! * 100)} %), `
+        + `${Math.round(low.actual! * 100)} % were won; `
+        + `of the highest (about ${Math.round(high.predicted! * 100)} %), ${Math.round(high.actual! * 100)} %.`,
       )
     }
     if (signals[0])

@@ -67,7 +67,9 @@ export const FEATURES = {
       const value = Math.log1p(rate) - NEUTRAL_CONVERSATIONS
       return {
         value,
-        text: `${value < 0 ? 'only ' : ''}${plural(s.conversations14, 'reply, inbound call or meeting', 'replies, inbound calls and meetings')} with the buyer in 14 days`,
+        text: `${value < 0 ? 'only ' : ''}`
+          + `${plural(s.conversations14, 'reply, inbound call or meeting', 'replies, inbound calls and meetings')}`
+          + ' with the buyer in 14 days',
       }
     },
   },
@@ -107,7 +109,9 @@ export const FEATURES = {
       const value = Math.log1p(rate) - NEUTRAL_CONVERSATIONS
       return {
         value,
-        text: `${value < 0 ? 'only ' : ''}${plural(s.conversations30, 'reply, inbound call or meeting', 'replies, inbound calls and meetings')} with the buyer in 30 days`,
+        text: `${value < 0 ? 'only ' : ''}`
+          + `${plural(s.conversations30, 'reply, inbound call or meeting', 'replies, inbound calls and meetings')}`
+          + ' with the buyer in 30 days',
       }
     },
   },
@@ -259,7 +263,8 @@ export const FEATURES = {
       s.probabilityThen !== null
         ? {
             value: 1,
-            text: `moved to ${s.stageName} ${s.daysInStage === 0 ? 'today' : `${plural(s.daysInStage, 'day')} ago`} (from a ${s.probabilityThen} % stage to ${s.probability} %)`,
+            text: `moved to ${s.stageName} ${s.daysInStage === 0 ? 'today' : `${plural(s.daysInStage, 'day')} ago`}`
+              + ` (from a ${s.probabilityThen} % stage to ${s.probability} %)`,
           }
         : null,
   },

@@ -56,10 +56,12 @@ export async function focusList(tx: Tx, tenantId: string, query: { limit: number
     sql`
     select d.id from deals d
     join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage and s.kind = 'open'
-    cross join lateral (select sc.score, sc.previous_score from deal_scores sc where sc.tenant_id = d.tenant_id and sc.deal_id = d.id offset 0) sc
+    cross join lateral (select sc.score, sc.previous_score from deal_scores sc
+                        where sc.tenant_id = d.tenant_id and sc.deal_id = d.id offset 0) sc
     cross join lateral (select (case when sc.previous_score is null then 0 else sc.score - sc.previous_score end)::float8 as change,
                                (d.close_date - current_date) as days) x
-    where d.tenant_id = ${tenantId}::uuid ${query.ownerId ? sql`and d.owner_id = ${query.ownerId}::uuid` : sql``} ${andWhere(ownerIn(sql`d.owner_id`, query.owners))}
+    where d.tenant_id = ${tenantId}::uuid ${query.ownerId ? sql`and d.owner_id = ${query.ownerId}::uuid` : sql``}
+      ${andWhere(ownerIn(sql`d.owner_id`, query.owners))}
     order by ((100 - sc.score) / 100.0::float8 + greatest(0, -x.change) / 20.0::float8 + greatest(0, x.change) / 40.0::float8)
              * log(greatest(d.amount::float8, 0) + 10)
              * (case when x.days is null then 0.6 when x.days < 0 then 1.5 else 1.0 / greatest(1, x.days / 14.0::float8) end) desc, d.id
@@ -147,8 +149,10 @@ export async function listAlerts(
     query.owners
       ? sql`
         select a.id from deals d
-        cross join lateral (select a.id, a.created_at from alerts a where a.tenant_id = d.tenant_id and a.deal_id = d.id ${status} offset 0) a
-        where d.tenant_id = ${tenantId}::uuid and ${ownerIn(sql`d.owner_id`, query.owners)} ${query.dealId ? sql`and d.id = ${query.dealId}::uuid` : sql``}
+        cross join lateral (select a.id, a.created_at from alerts a
+                            where a.tenant_id = d.tenant_id and a.deal_id = d.id ${status} offset 0) a
+        where d.tenant_id = ${tenantId}::uuid and ${ownerIn(sql`d.owner_id`, query.owners)}
+          ${query.dealId ? sql`and d.id = ${query.dealId}::uuid` : sql``}
         order by a.created_at desc, a.id limit ${query.limit}`
       : sql`
         select a.id from alerts a

@@ -124,18 +124,24 @@ export async function refreshMomentum(tx: Tx, tenantId: string, options: { now?:
     )
     await tx.execute(sql`
       with input as (
-        select * from json_to_recordset(${payload}::json) as x(deal_id uuid, score int, win_probability real, state momentum_state, previous_score int,
+        select * from json_to_recordset(${payload}::json)
+          as x(deal_id uuid, score int, win_probability real, state momentum_state, previous_score int,
           previous_state momentum_state, state_since timestamptz, reasons jsonb, signals jsonb, codes text[], features jsonb)
       ), scores as (
-        insert into deal_scores (tenant_id, deal_id, score, win_probability, state, previous_score, previous_state, state_since, reasons, signals, computed_at)
-        select ${tenantId}::uuid, deal_id, score, win_probability, state, previous_score, previous_state, state_since, reasons, signals, ${now.toISOString()}::timestamptz from input
-        on conflict (tenant_id, deal_id) do update set score = excluded.score, win_probability = excluded.win_probability, state = excluded.state, previous_score = excluded.previous_score,
-          previous_state = excluded.previous_state, state_since = excluded.state_since, reasons = excluded.reasons, signals = excluded.signals,
+        insert into deal_scores
+          (tenant_id, deal_id, score, win_probability, state, previous_score, previous_state, state_since, reasons, signals, computed_at)
+        select ${tenantId}::uuid, deal_id, score, win_probability, state, previous_score, previous_state, state_since, reasons, signals,
+               ${now.toISOString()}::timestamptz from input
+        on conflict (tenant_id, deal_id) do update set score = excluded.score, win_probability = excluded.win_probability,
+          state = excluded.state, previous_score = excluded.previous_score,
+          previous_state = excluded.previous_state, state_since = excluded.state_since, reasons = excluded.reasons,
+          signals = excluded.signals,
           computed_at = excluded.computed_at
       )
       insert into deal_score_history (tenant_id, deal_id, day, score, state, reason_codes, win_probability, features)
       select ${tenantId}::uuid, deal_id, ${day(now)}::date, score, state, codes, win_probability, features from input
-      on conflict (tenant_id, deal_id, day) do update set score = excluded.score, state = excluded.state, reason_codes = excluded.reason_codes,
+      on conflict (tenant_id, deal_id, day) do update set score = excluded.score, state = excluded.state,
+        reason_codes = excluded.reason_codes,
         win_probability = excluded.win_probability, features = excluded.features`)
   }
 

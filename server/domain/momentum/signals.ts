@@ -58,7 +58,10 @@ export interface DealSignals {
   daysSinceActivity: number | null
   /** Auto-replies (out of office and the like) in the last 30 days: shown, never counted as engagement. */
   autoReplies30: number
-  /** Mean hours from our email to their reply in the same thread, last 30 days (null: under 2 replies) and the 90 before (null: under 3). */
+  /**
+   * Mean hours from our email to their reply in the same thread, last 30 days (null: under 2 replies)
+   * and the 90 before (null: under 3).
+   */
   replyHoursRecent: number | null
   replyHoursEarlier: number | null
   /** Distinct contacts engaging (buyer side) in the last 7 and 30 days, between 60 and 7 days ago, and in days 8-37. */
@@ -98,9 +101,11 @@ const WINDOW_DAYS = 127
 const BUYER = sql`(
   (type = 'email_received' and not auto_reply) or type = 'meeting_held' or type in ('email_opened', 'email_clicked')
   or (type = 'call' and direction = 'inbound'))`
-const CONVERSATION = sql`((type = 'email_received' and not auto_reply) or type = 'meeting_held' or (type = 'call' and direction = 'inbound'))`
+const CONVERSATION = sql`((type = 'email_received' and not auto_reply) or type = 'meeting_held'
+  or (type = 'call' and direction = 'inbound'))`
 const TWO_WAY = sql`(${CONVERSATION} or (type = 'call' and outcome = 'connected'))`
-const REP = sql`((type = 'email_sent') or (type = 'call' and direction <> 'inbound') or type in ('meeting_scheduled', 'note', 'task_completed'))`
+const REP = sql`((type = 'email_sent') or (type = 'call' and direction <> 'inbound')
+  or type in ('meeting_scheduled', 'note', 'task_completed'))`
 const ACTIVITY = sql`(${BUYER} or ${REP})`
 /** The share of the amount a tracked amount change took off (null for anything else; CASE keeps the casts to numbers). */
 const SHARE = sql`(case when type = 'deal_updated' and jsonb_typeof(metadata -> 'changes' -> 'amount' -> 'to') = 'number'
@@ -163,8 +168,10 @@ export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: 
         max(occurred_at) filter (where ${TWO_WAY} and occurred_at <= ${ago(7)}) as last_two_way_then,
         max(occurred_at) filter (where ${ACTIVITY}) as last_activity,
         count(*) filter (where type = 'email_received' and auto_reply and ${within(30)}) as auto30,
-        count(*) filter (where type = 'deal_updated' and (metadata -> 'changes' -> 'closeDate' ->> 'to') > (metadata -> 'changes' -> 'closeDate' ->> 'from')) as close_pushes,
-        count(*) filter (where type = 'deal_updated' and occurred_at <= ${ago(7)} and (metadata -> 'changes' -> 'closeDate' ->> 'to') > (metadata -> 'changes' -> 'closeDate' ->> 'from')) as close_pushes_then,
+        count(*) filter (where type = 'deal_updated'
+          and (metadata -> 'changes' -> 'closeDate' ->> 'to') > (metadata -> 'changes' -> 'closeDate' ->> 'from')) as close_pushes,
+        count(*) filter (where type = 'deal_updated' and occurred_at <= ${ago(7)}
+          and (metadata -> 'changes' -> 'closeDate' ->> 'to') > (metadata -> 'changes' -> 'closeDate' ->> 'from')) as close_pushes_then,
         count(*) filter (where ${SHARE} > ${AMOUNT_CUT_SHARE}) as cuts,
         count(*) filter (where ${SHARE} > ${AMOUNT_CUT_SHARE} and occurred_at <= ${ago(7)}) as cuts_then,
         count(*) filter (where ${SHARE} > 0 and ${SHARE} <= ${AMOUNT_CUT_SHARE}) as discounts
@@ -197,13 +204,15 @@ export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: 
       select deal_id,
         -- Averages over fewer than 2 replies say little: left out.
         case when count(*) filter (where ${within(30)}) >= 2 then avg(hours) filter (where ${within(30)}) end as recent_hours,
-        case when count(*) filter (where occurred_at <= ${ago(30)}) >= 3 then avg(hours) filter (where occurred_at <= ${ago(30)}) end as earlier_hours
+        case when count(*) filter (where occurred_at <= ${ago(30)}) >= 3 then avg(hours) filter (where occurred_at <= ${ago(30)}) end
+          as earlier_hours
       from (
         -- Latency within the thread: the inbound mail's own measure, else from our last email in the same thread (or to the same contact).
         select deal_id, type, occurred_at, auto_reply,
                coalesce((metadata ->> 'latencyHours')::float,
                  extract(epoch from occurred_at - max(occurred_at) filter (where type = 'email_sent') over (
-                   partition by deal_id, coalesce(metadata ->> 'threadId', contact_id::text) order by occurred_at rows between unbounded preceding and 1 preceding)) / 3600) as hours
+                   partition by deal_id, coalesce(metadata ->> 'threadId', contact_id::text)
+                   order by occurred_at rows between unbounded preceding and 1 preceding)) / 3600) as hours
         from ev where type in ('email_sent', 'email_received')
       ) x
       where type = 'email_received' and not auto_reply and hours is not null
@@ -219,7 +228,8 @@ export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: 
       from ev where type = 'stage_changed' and occurred_at > ${ago(7)}
       order by deal_id, occurred_at asc
     ), typical as materialized (
-      select metadata ->> 'from' as stage, percentile_cont(0.5) within group (order by (metadata ->> 'secondsInStage')::numeric) / 86400 as days, count(*) as samples
+      select metadata ->> 'from' as stage,
+             percentile_cont(0.5) within group (order by (metadata ->> 'secondsInStage')::numeric) / 86400 as days, count(*) as samples
       from events
       where tenant_id = ${tenantId}::uuid and type = 'stage_changed' and occurred_at > ${ago(365)} and occurred_at <= ${ago(0)}
         and jsonb_typeof(metadata -> 'secondsInStage') = 'number'
@@ -229,10 +239,13 @@ export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: 
            o.amount::float as amount, o.close_date::text as "closeDate",
            (o.close_date - (${at}::timestamptz at time zone 'UTC')::date) as "daysToClose",
            floor(extract(epoch from ${at}::timestamptz - least(o.created_at, a.first_at)) / 86400)::int as "ageDays",
-           greatest(0, floor(extract(epoch from ${at}::timestamptz - greatest(least(o.created_at, a.first_at), h.first_at)) / 86400))::int as "historyDays",
+           greatest(0, floor(extract(epoch from ${at}::timestamptz - greatest(least(o.created_at, a.first_at), h.first_at)) / 86400))::int
+             as "historyDays",
            coalesce(h.first_at <= least(o.created_at, a.first_at) + interval '1 day', false) as "historyCoversLife",
-           coalesce(a.buyer14, 0)::int as buyer14, coalesce(a.buyer_prior, 0)::int as "buyerPrior", coalesce(a.conversations14, 0)::int as conversations14,
-           coalesce(a.conversations30, 0)::int as conversations30, coalesce(a.emails_sent30, 0)::int as "emailsSent30", coalesce(a.replies30, 0)::int as replies30,
+           coalesce(a.buyer14, 0)::int as buyer14, coalesce(a.buyer_prior, 0)::int as "buyerPrior",
+           coalesce(a.conversations14, 0)::int as conversations14,
+           coalesce(a.conversations30, 0)::int as conversations30, coalesce(a.emails_sent30, 0)::int as "emailsSent30",
+           coalesce(a.replies30, 0)::int as replies30,
            coalesce(a.buyer14_then, 0)::int as "buyer14Then", coalesce(a.buyer_prior_then, 0)::int as "buyerPriorThen",
            coalesce(a.conversations14_then, 0)::int as "conversations14Then",
            coalesce(a.rep7, 0)::int as rep7, coalesce(a.rep30, 0)::int as rep30, coalesce(a.rep7_then, 0)::int as "rep7Then",
@@ -250,7 +263,8 @@ export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: 
            round(t.days::numeric, 1)::float as "stageMedianDays", coalesce(t.samples, 0)::int as "stageSamples",
            ps.probability::int as "probabilityThen",
            coalesce(a.close_pushes, 0)::int as "closePushes", coalesce(a.close_pushes_then, 0)::int as "closePushesThen",
-           coalesce(a.cuts, 0)::int as "amountCuts", coalesce(a.cuts_then, 0)::int as "amountCutsThen", coalesce(a.discounts, 0)::int as "smallDiscounts",
+           coalesce(a.cuts, 0)::int as "amountCuts", coalesce(a.cuts_then, 0)::int as "amountCutsThen",
+           coalesce(a.discounts, 0)::int as "smallDiscounts",
            coalesce(en.at, o.stage_entered_at) as "stageEnteredAt"
     from open_deals o
     cross join history h

@@ -22,7 +22,9 @@ export async function refreshTenantViews(tx: Tx, tenantId: string): Promise<{ sk
     tx,
     sql`
     with written as (
-      insert into pipeline_summary_rows (tenant_id, group_key, level, owner_id, team_id, stage, deals, value, weighted, accelerating, steady, stalling, at_risk, refreshed_at)
+      insert into pipeline_summary_rows
+        (tenant_id, group_key, level, owner_id, team_id, stage, deals, value, weighted, accelerating, steady, stalling, at_risk,
+         refreshed_at)
       select d.tenant_id,
              case when grouping(d.owner_id) = 0 then 'owner:' || d.owner_id
                   when grouping(u.team_id) = 0 then 'team:' || coalesce(u.team_id::text, 'none')
@@ -52,7 +54,8 @@ export async function refreshTenantViews(tx: Tx, tenantId: string): Promise<{ sk
   await tx.execute(sql`delete from activity_daily_rows where tenant_id = ${tenantId}::uuid`)
   await tx.execute(sql`
     insert into activity_daily_rows (tenant_id, user_id, day, type, events)
-    select e.tenant_id, coalesce(e.actor_user_id, '00000000-0000-0000-0000-000000000000'::uuid), (e.occurred_at at time zone 'UTC')::date, e.type, count(*)::int
+    select e.tenant_id, coalesce(e.actor_user_id, '00000000-0000-0000-0000-000000000000'::uuid),
+           (e.occurred_at at time zone 'UTC')::date, e.type, count(*)::int
     from events e
     where e.tenant_id = ${tenantId}::uuid
       and e.occurred_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' - interval '90 days'
@@ -133,8 +136,10 @@ export async function snapshotPipeline(tx: Tx, tenantId: string, now: Date): Pro
     tx,
     sql`
     with written as (
-      insert into pipeline_snapshots (tenant_id, day, deal_id, owner_id, stage, amount, currency, close_date, forecast_category, probability, score, state)
-      select d.tenant_id, (${now.toISOString()}::timestamptz at time zone 'UTC')::date, d.id, d.owner_id, d.stage, d.amount, d.currency, d.close_date,
+      insert into pipeline_snapshots
+        (tenant_id, day, deal_id, owner_id, stage, amount, currency, close_date, forecast_category, probability, score, state)
+      select d.tenant_id, (${now.toISOString()}::timestamptz at time zone 'UTC')::date, d.id, d.owner_id, d.stage, d.amount, d.currency,
+             d.close_date,
              coalesce(d.forecast_category, s.forecast_category), coalesce(d.probability, s.probability), sc.score, sc.state
       from deals d
       join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage and s.kind = 'open'

@@ -45,7 +45,8 @@ export const ACCOUNT_SORTS = ['name', 'createdAt', 'openValue'] as const
 export type AccountSort = (typeof ACCOUNT_SORTS)[number]
 
 /** What an account's open deals are worth (the deals the transaction may see). */
-const openValue = sql`coalesce((select sum(d.amount) from deals d join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage and s.kind = 'open'
+const openValue = sql`coalesce((select sum(d.amount) from deals d
+  join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage and s.kind = 'open'
   where d.tenant_id = ${accounts.tenantId} and d.account_id = ${accounts.id}), 0)`
 
 const SORTS: Record<AccountSort, KeysetSort> = {

@@ -56,7 +56,8 @@ export const CONTACT_SORTS = ['name', 'createdAt', 'lastActivity'] as const
 export type ContactSort = (typeof CONTACT_SORTS)[number]
 
 /** When the contact was last in an event (the events the transaction may see); never: the epoch. */
-const lastActivity = sql`coalesce((select max(e.occurred_at) from events e where e.tenant_id = ${contacts.tenantId} and e.contact_id = ${contacts.id}), 'epoch'::timestamptz)`
+const lastActivity = sql`coalesce((select max(e.occurred_at) from events e
+  where e.tenant_id = ${contacts.tenantId} and e.contact_id = ${contacts.id}), 'epoch'::timestamptz)`
 
 const SORTS: Record<ContactSort, KeysetSort> = {
   name: { key: sql`lower(${contacts.lastName} || ' ' || ${contacts.firstName})`, dir: 'asc', type: 'text' },

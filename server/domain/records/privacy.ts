@@ -113,7 +113,8 @@ const ERASED = '[erased]'
  * Erases a person: name, email, phone, title and custom fields anonymized; notes about them
  * blanked; leads with their email anonymized; the emails about them (linked, or from or to their
  * address) lose addresses, subject, clicked link and raw payload; their events — about the
- * contact or acted by their address — are stripped of personal metadata (migrations 0011, 0019). Deals and event counts stay, so pipeline history and momentum still add up.
+ * contact or acted by their address — are stripped of personal metadata (migrations 0011, 0019).
+ * Deals and event counts stay, so pipeline history and momentum still add up.
  * Audited without any personal data. A second erase is a 409.
  */
 export async function eraseContact(tx: Tx, actor: Actor, id: string, now = new Date()) {

@@ -25,19 +25,23 @@ export async function search(tx: Tx, tenantId: string, q: string, limit = 20): P
     sql`
     with hits as (
       select 'account' as type, a.id, a.name as title, a.domain as subtitle, null::uuid as deal_id,
-             greatest(similarity(lower(a.name), ${term}), word_similarity(${term}, lower(a.name)), case when lower(a.name) like ${like} then 0.9 else 0 end) as rank
+             greatest(similarity(lower(a.name), ${term}), word_similarity(${term}, lower(a.name)),
+                      case when lower(a.name) like ${like} then 0.9 else 0 end) as rank
       from accounts a
       where a.tenant_id = ${tenantId} and (lower(a.name) % ${term} or lower(a.name) like ${like} or ${term} <% lower(a.name))
       union all
       select 'contact', c.id, c.first_name || ' ' || c.last_name, c.email, null,
-             greatest(similarity(lower(c.first_name || ' ' || c.last_name), ${term}), word_similarity(${term}, lower(c.first_name || ' ' || c.last_name)),
+             greatest(similarity(lower(c.first_name || ' ' || c.last_name), ${term}),
+                      word_similarity(${term}, lower(c.first_name || ' ' || c.last_name)),
                       case when lower(c.email) like ${like} then 0.9 else 0 end)
       from contacts c
-      where c.tenant_id = ${tenantId} and (lower(c.first_name || ' ' || c.last_name) % ${term} or ${term} <% lower(c.first_name || ' ' || c.last_name)
+      where c.tenant_id = ${tenantId} and (lower(c.first_name || ' ' || c.last_name) % ${term}
+            or ${term} <% lower(c.first_name || ' ' || c.last_name)
             or lower(c.email) like ${like})
       union all
       select 'deal', d.id, d.name, d.stage, d.id,
-             greatest(similarity(lower(d.name), ${term}), word_similarity(${term}, lower(d.name)), case when lower(d.name) like ${like} then 0.85 else 0 end)
+             greatest(similarity(lower(d.name), ${term}), word_similarity(${term}, lower(d.name)),
+                      case when lower(d.name) like ${like} then 0.85 else 0 end)
       from deals d
       where d.tenant_id = ${tenantId} and (lower(d.name) % ${term} or lower(d.name) like ${like} or ${term} <% lower(d.name))
       union all

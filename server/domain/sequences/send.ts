@@ -46,7 +46,8 @@ export async function sendDueSteps(db: AppDatabase, tenantId: string, now: Date,
       tx,
       sql`
     select en.id, en.sequence_id as "sequenceId", s.steps, en.next_step as "nextStep", en.contact_id as "contactId", en.deal_id as "dealId",
-           en.sender_id as "senderId", en.enrolled_at as "enrolledAt", c.first_name as "firstName", c.last_name as "lastName", c.email, c.title,
+           en.sender_id as "senderId", en.enrolled_at as "enrolledAt", c.first_name as "firstName", c.last_name as "lastName",
+           c.email, c.title,
            coalesce(a.name, da.name) as "accountName", d.name as "dealName", u.name as "senderName", u.email as "senderEmail",
            (select e.type from events e where e.tenant_id = en.tenant_id and e.occurred_at >= en.enrolled_at
               and e.type in (${sql.join(
@@ -55,7 +56,8 @@ export async function sendDueSteps(db: AppDatabase, tenantId: string, now: Date,
               )})
               and (e.contact_id = en.contact_id or (en.deal_id is not null and e.deal_id = en.deal_id and e.type = 'email_received'))
             order by e.occurred_at limit 1) as stop,
-           (select count(*)::int from sequence_sends ss where ss.tenant_id = en.tenant_id and ss.sender_id = en.sender_id and ss.sent_at >= ${dayStart}::timestamptz) as "sentToday"
+           (select count(*)::int from sequence_sends ss
+            where ss.tenant_id = en.tenant_id and ss.sender_id = en.sender_id and ss.sent_at >= ${dayStart}::timestamptz) as "sentToday"
     from sequence_enrolments en
     join sequences s on s.tenant_id = en.tenant_id and s.id = en.sequence_id
     join contacts c on c.tenant_id = en.tenant_id and c.id = en.contact_id

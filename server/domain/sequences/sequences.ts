@@ -80,7 +80,8 @@ export async function enrol(
     tx,
     sql`
     insert into sequence_enrolments (tenant_id, sequence_id, contact_id, deal_id, sender_id, next_due_at, enrolled_at)
-    select ${tenantId}::uuid, ${sequenceId}::uuid, x.contact_id, ${input.dealId ?? null}::uuid, ${input.senderId}::uuid, ${due.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+    select ${tenantId}::uuid, ${sequenceId}::uuid, x.contact_id, ${input.dealId ?? null}::uuid, ${input.senderId}::uuid,
+           ${due.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
     from json_to_recordset(${payload}::json) as x(contact_id uuid)
     on conflict (tenant_id, sequence_id, contact_id) where status = 'active' do nothing
     returning id, contact_id as "contactId"`,

@@ -69,8 +69,10 @@ export async function deliverDue(db: AppDatabase, tenantId: string, now: Date, o
     where d.tenant_id = ${tenantId}::uuid and s.tenant_id = d.tenant_id and s.id = d.subscription_id and s.active
       and d.status = 'pending' and d.next_attempt_at <= ${now.toISOString()}::timestamptz
       and d.id in (select id from webhook_deliveries where tenant_id = ${tenantId}::uuid and status = 'pending'
-                   and next_attempt_at <= ${now.toISOString()}::timestamptz order by next_attempt_at limit ${options.limit ?? 100} for update skip locked)
-    returning d.id, d.subscription_id as "subscriptionId", s.url, s.secret, d.event_type as "eventType", d.payload, d.attempts, d.created_at as "createdAt"`,
+                   and next_attempt_at <= ${now.toISOString()}::timestamptz
+                   order by next_attempt_at limit ${options.limit ?? 100} for update skip locked)
+    returning d.id, d.subscription_id as "subscriptionId", s.url, s.secret, d.event_type as "eventType", d.payload, d.attempts,
+              d.created_at as "createdAt"`,
     ).then(rows => rows.map(d => ({ ...d, createdAt: new Date(d.createdAt) }))),
   )
   let delivered = 0

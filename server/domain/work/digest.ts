@@ -42,7 +42,14 @@ export function composeDigest(input: DigestInput): { subject: string, text: stri
     '',
     ...sections.flatMap(s => [s.title, ...s.lines.map(l => `- ${l.text}${l.link ? ` ${input.appUrl}${l.link}` : ''}`), '']),
   ].join('\n')
-  const html = `<p>Hi ${escape(input.name)},</p>${sections.map(s => `<h3>${escape(s.title)}</h3><ul>${s.lines.map(l => `<li>${l.link ? `<a href="${escape(input.appUrl + l.link)}">${escape(l.text)}</a>` : escape(l.text)}</li>`).join('')}</ul>`).join('')}`
+  const html = `<p>Hi ${escape(input.name)},</p>`
+    + sections
+      .map(s => `<h3>${escape(s.title)}</h3><ul>`
+        + s.lines
+          .map(l => `<li>${l.link ? `<a href="${escape(input.appUrl + l.link)}">${escape(l.text)}</a>` : escape(l.text)}</li>`)
+          .join('')
+          + '</ul>')
+      .join('')
   return { subject, text, html }
 }
 

@@ -56,8 +56,10 @@ export async function notify(
     tx,
     sql`
     insert into notifications (tenant_id, user_id, kind, title, body, link, deal_id, task_id, dedupe_key, created_at)
-    select ${tenantId}::uuid, x.user_id, x.kind, x.title, x.body, x.link, x.deal_id, x.task_id, x.dedupe_key, ${now.toISOString()}::timestamptz
-    from json_to_recordset(${payload}::json) as x(user_id uuid, kind text, title text, body text, link text, deal_id uuid, task_id uuid, dedupe_key text)
+    select ${tenantId}::uuid, x.user_id, x.kind, x.title, x.body, x.link, x.deal_id, x.task_id, x.dedupe_key,
+           ${now.toISOString()}::timestamptz
+    from json_to_recordset(${payload}::json)
+      as x(user_id uuid, kind text, title text, body text, link text, deal_id uuid, task_id uuid, dedupe_key text)
     join users u on u.tenant_id = ${tenantId}::uuid and u.id = x.user_id and u.active
     on conflict (tenant_id, user_id, dedupe_key) do nothing
     returning id, user_id as "userId", kind, title, body, link, deal_id as "dealId", task_id as "taskId"`,

@@ -52,7 +52,8 @@ export async function flagNoNextStep(tx: Tx, tenantId: string, now: Date) {
     sql`
     insert into alerts (tenant_id, deal_id, kind, occurrence, message, created_at)
     select d.tenant_id, d.id, 'no_next_step',
-           to_char(coalesce((select max(t.done_at) from tasks t where t.tenant_id = d.tenant_id and t.deal_id = d.id), d.created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS'),
+           to_char(coalesce((select max(t.done_at) from tasks t where t.tenant_id = d.tenant_id and t.deal_id = d.id), d.created_at)
+                   at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS'),
            'No next step: the deal has no open task', ${at}::timestamptz
     from deals d
     join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage and s.kind = 'open'

@@ -42,7 +42,8 @@ async function openStream(client: Client) {
 }
 
 describe('API keys', () => {
-  it('act with their creator\'s current role and access: a demoted creator\'s key works as a rep, a deactivated creator\'s key not at all', async () => {
+  it('act with their creator\'s current role and access: a demoted creator\'s key works as a rep, '
+    + 'a deactivated creator\'s key not at all', async () => {
     const { client: creator, tenant, user } = await signUp(baseURL)
     await subscribe(baseURL, tenant.id)
     const other = await invited(creator, 'admin')
@@ -188,7 +189,8 @@ describe('sign-up', () => {
     expect(again.body.data.issues.map((i: Json) => i.path)).toEqual(['email'])
   })
 
-  it('refuses passwords that are only spaces, one character repeated or common, naming the field, at sign-up and when accepting an invitation', async () => {
+  it('refuses passwords that are only spaces, one character repeated or common, naming the field, '
+    + 'at sign-up and when accepting an invitation', async () => {
     for (const password of [' '.repeat(12), 'aaaaaaaaaa', 'password12', 'qwertyuiop']) {
       const answer = await new Client(baseURL).post('/api/auth/signup', {
         orgName: 'Weak',

@@ -89,7 +89,8 @@ describe('plans', () => {
 })
 
 describe('over HTTP, end to end', () => {
-  it('a rule fires as the stage change is written, once: re-running automation:run adds nothing; its run log and dry-run show the deal', async () => {
+  it('a rule fires as the stage change is written, once: re-running automation:run adds nothing; '
+    + 'its run log and dry-run show the deal', async () => {
     const rule = (
       await admin.post('/api/v1/automation/rules', {
         name: 'Proposal follow-up',

@@ -172,7 +172,8 @@ describe('input the security review found answering 5xx', () => {
     await refusedNaming(get('/api/v1/audit?cursor=100000000000000000000'), 'cursor')
   })
 
-  it('refuses forms on JSON routes with 415, and runs the JSON checks on any other body h3 would parse (octet-stream, text), whatever its type says', async () => {
+  it('refuses forms on JSON routes with 415, and runs the JSON checks on any other body h3 would parse (octet-stream, text), '
+    + 'whatever its type says', async () => {
     for (const [contentType, body] of [
       ['application/x-www-form-urlencoded', `name=${unique('Form')}%00`],
       ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nA\u0000\r\n--x--'],

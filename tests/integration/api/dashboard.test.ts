@@ -76,7 +76,8 @@ describe('the dashboard', () => {
     expect(text).not.toContain(theirs.id)
   })
 
-  it('answers the same screen again from the cache, and forgets it as soon as a deal moves, an alert is dismissed or a deal is renamed', async () => {
+  it('answers the same screen again from the cache, and forgets it as soon as a deal moves, '
+    + 'an alert is dismissed or a deal is renamed', async () => {
     const cardsOf = (body: Json) => (body.board as Json[]).flatMap(c => c.cards) as Json[]
     const read = () => other.get('/api/v1/dashboard')
     const first = await read()

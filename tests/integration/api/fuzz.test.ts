@@ -122,7 +122,10 @@ afterAll(() => print?.close())
 /** Other params than ids: a value the route takes. */
 const PARAM_VALUES: Record<string, string> = { kind: 'conversion', entity: 'deal', file: 'deals.csv', name: 'events:partitions' }
 
-/** The route's path with ids no record has (other params as the route takes them): for requests that must not touch the tenant's records. */
+/**
+ * The route's path with ids no record has (other params as the route takes them):
+ * for requests that must not touch the tenant's records.
+ */
 const junkPath = (pattern: string) =>
   pattern.replace(/\[(\w+)\]/g, (_, param: string) =>
     param === 'id' ? '6a1f1f1f-1f1f-4f1f-8f1f-1f1f1f1f1f1f' : (PARAM_VALUES[param] ?? 'x'),
@@ -201,7 +204,8 @@ describe('route coverage', () => {
 describe('JSON bodies of /api/v1', () => {
   const targets = () => endpoints.filter(e => e.body && !e.multipart && e.method !== 'GET')
 
-  it('refuses bodies its schema refuses (a missing, mistyped, too long or unknown field, or no object) with 400 naming the field, writing nothing', async () => {
+  it('refuses bodies its schema refuses (a missing, mistyped, too long or unknown field, or no object) with 400 naming the field, '
+    + 'writing nothing', async () => {
     for (const endpoint of targets()) {
       await unchangedAcross(() =>
         fc.assert(
@@ -234,7 +238,8 @@ describe('JSON bodies of /api/v1', () => {
     }
   })
 
-  it('refuses a body of any other media type on every route before h3 parses it: a form (urlencoded, multipart) with 415, anything h3 reads as JSON text (octet-stream, text…) by the JSON checks\' 400, writing nothing', async () => {
+  it('refuses a body of any other media type on every route before h3 parses it: a form (urlencoded, multipart) with 415, '
+    + 'anything h3 reads as JSON text (octet-stream, text…) by the JSON checks\' 400, writing nothing', async () => {
     for (const endpoint of endpoints.filter(e => e.method !== 'GET' && !e.multipart)) {
       // A route without a body schema gets ids no record has: should the refusal fail, nothing is deleted.
       const path = endpoint.body ? realPath(endpoint.pattern) : junkPath(endpoint.pattern)
@@ -327,7 +332,8 @@ describe('path parameters and queries of /api/v1', () => {
     }
   })
 
-  it('never answers 5xx to any query string (NUL, huge, unicode, broken escapes) on any route, and says what is wrong when it refuses one', async () => {
+  it('never answers 5xx to any query string (NUL, huge, unicode, broken escapes) on any route, '
+    + 'and says what is wrong when it refuses one', async () => {
     // Other methods than GET get a junk value for every path parameter and a body their schema
     // refuses: the query is what is fuzzed, not the write (a route with neither takes no input to fuzz).
     for (const endpoint of endpoints.filter(e => !EXEMPT[e.route] && (e.method === 'GET' || e.pattern.includes('[') || e.body))) {
@@ -347,7 +353,8 @@ describe('path parameters and queries of /api/v1', () => {
     }
   })
 
-  it('refuses years, periods, numbers and cursors at their extremes (year 0000 and 10000, 9999-Q4, shape-valid cursors with out-of-range values) with a 4xx, never a 5xx', async () => {
+  it('refuses years, periods, numbers and cursors at their extremes (year 0000 and 10000, 9999-Q4, '
+    + 'shape-valid cursors with out-of-range values) with a 4xx, never a 5xx', async () => {
     for (const endpoint of endpoints.filter(e => e.method === 'GET' && !EXEMPT[e.route])) {
       await fc.assert(
         fc.asyncProperty(extremeQuery(endpoint.query), async (query) => {
@@ -501,7 +508,8 @@ describe('webhooks', () => {
     })
   })
 
-  it('inbound email: refuses a bad token (401, or 400 for an unreadable body), writing nothing, and never answers 5xx to a genuine one', async () => {
+  it('inbound email: refuses a bad token (401, or 400 for an unreadable body), writing nothing, '
+    + 'and never answers 5xx to a genuine one', async () => {
     await unchangedAcross(() =>
       fc.assert(
         fc.asyncProperty(anyBody, fc.option(fc.string({ maxLength: 60 })), async ({ body, contentType }, token) => {

@@ -151,7 +151,8 @@ describe('momentum over HTTP, on the demo data', () => {
     expect((await rep.post('/api/v1/admin/tasks/momentum:refresh')).status).toBe(403)
   })
 
-  it('runs a tenant admin\'s task for that tenant alone: no other tenant\'s views move, cross-tenant work is 403, and a cooldown answers 429', async () => {
+  it('runs a tenant admin\'s task for that tenant alone: no other tenant\'s views move, cross-tenant work is 403, '
+    + 'and a cooldown answers 429', async () => {
     const demoBefore = (await admin.get('/api/v1/pipeline/summary')).body.refreshedAt
     const { client: other } = await signUp(baseURL)
     const ran = await other.post('/api/v1/admin/tasks/pipeline:refresh')

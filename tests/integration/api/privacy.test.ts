@@ -63,7 +63,8 @@ describe('contact export and erasure', () => {
     expect((await admin.get(`/api/v1/contacts/${contact.id}`)).body.firstName).toBe('Grace')
   })
 
-  it('erases the personal fields, notes, leads and event details, keeps the history\'s shape, and audits without personal data', async () => {
+  it('erases the personal fields, notes, leads and event details, keeps the history\'s shape, '
+    + 'and audits without personal data', async () => {
     const before = (await admin.get(`/api/v1/contacts/${contact.id}/timeline?limit=100`)).body.data as Json[]
     const answer = await admin.post(`/api/v1/contacts/${contact.id}/erase`)
     expect(answer.status).toBe(200)
@@ -173,7 +174,8 @@ describe('email data of a person: messages, unmatched replies, raw payloads, eve
     expect(data.events.some((e: Json) => e.type === 'email_opened' && e.dealId === otherDeal.id && e.actorEmail === email)).toBe(true)
   })
 
-  it('erases them: no address, subject, link or raw payload left in messages, the unmatched list or events; counted in the audit', async () => {
+  it('erases them: no address, subject, link or raw payload left in messages, the unmatched list or events; '
+    + 'counted in the audit', async () => {
     const answer = await admin.post(`/api/v1/contacts/${ada.id}/erase`)
     expect(answer.status).toBe(200)
     expect(answer.body.emails).toBe(3)

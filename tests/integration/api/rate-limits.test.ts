@@ -38,7 +38,8 @@ afterAll(async () => {
 const post = (path: string) => fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
 
 describe('rate limits', () => {
-  it('answers 429 with Retry-After to a webhook connection past its limit, before verifying anything, and counts each connection apart', async () => {
+  it('answers 429 with Retry-After to a webhook connection past its limit, before verifying anything, '
+    + 'and counts each connection apart', async () => {
     const one = (await admin.post('/api/v1/integrations/email', { provider: 'mailgun', verification: { signingKey: 'k'.repeat(32) } })).body
     const two = (await admin.post('/api/v1/integrations/email', { provider: 'mailgun', verification: { signingKey: 'q'.repeat(32) } })).body
     const path = (c: { webhookUrl: string }) => c.webhookUrl.replace(/^https?:\/\/[^/]+/, '')
@@ -53,7 +54,8 @@ describe('rate limits', () => {
     expect((await post(path(two))).status).toBe(401)
   })
 
-  it('answers 429 to an address past its limit for one webhook kind, while its Stripe and other email webhooks still get through', async () => {
+  it('answers 429 to an address past its limit for one webhook kind, '
+    + 'while its Stripe and other email webhooks still get through', async () => {
     // 8 mailgun tracking requests were made above from this address; the address limit is 12 a kind.
     const statuses = []
     for (let i = 0; i < 13; i++) statuses.push((await post(`/api/webhooks/email/inbound/${crypto.randomUUID()}`)).status)

@@ -167,7 +167,10 @@ describe('syncing over HTTP', () => {
       expect(run.status).toBe(200)
       expect(run.body.status).toBe('failed')
       expect(run.body.error).toMatch(
-        /^Salesforce answered with a server error while reading Account \(UNKNOWN_EXCEPTION: .*\) 4 times\. The next run resumes from the last committed page\.$/,
+        new RegExp(
+          '^Salesforce answered with a server error while reading Account \\(UNKNOWN_EXCEPTION: .*\\) 4 times\\. '
+          + 'The next run resumes from the last committed page\\.$',
+        ),
       )
       const status = keep(await admin.get(`${PATH}/status`))
       expect(status.body).toMatchObject({ lastError: run.body.error, lastRun: { status: 'failed' }, needsReauth: false })

@@ -5,7 +5,10 @@ export const meta = defineRoute({
   summary: 'The deal\'s 360 view: account, contacts and their engagement, score with reasons and trend, next tasks',
 })
 
-/** The deal's 360 view (account, contacts and their engagement, score with reasons and trend, next tasks); 404 if the caller may not see it. */
+/**
+ * The deal's 360 view (account, contacts and their engagement, score with reasons and trend, next tasks);
+ * 404 if the caller may not see it.
+ */
 export default defineEventHandler(async (event) => {
   const { id } = paramsValidated(event, IdParamsSchema)
   return scoped(event, (tx, auth) => dealView(tx, auth.tenantId, id))

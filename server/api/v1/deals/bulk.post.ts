@@ -5,7 +5,8 @@ export const meta = defineRoute({
   tag: 'Deals',
   body: BulkSchema,
   summary:
-    'Up to 1,000 deals at once: `set` owner, stage, close date or tags (replacing them), or `delete: true`; each row applied whole or refused (`refused: [{ id, reason, allowed? }]`, unseen ids "not found"); audited once',
+    'Up to 1,000 deals at once: `set` owner, stage, close date or tags (replacing them), or `delete: true`; '
+    + 'each row applied whole or refused (`refused: [{ id, reason, allowed? }]`, unseen ids "not found"); audited once',
 })
 
 /** Many deals at once: `set` an owner, stage, close date or tags, or `delete: true`; each row whole or refused. */

@@ -53,7 +53,8 @@ export const meta = defineRoute({
   tag: 'Deals',
   query: QuerySchema,
   summary:
-    'List deals (filters, sorts, cursor); `tags=a,b` keeps deals holding all of those tags (exact spelling), `closeFrom`/`closeTo` bound the close date, `state` the momentum state',
+    'List deals (filters, sorts, cursor); `tags=a,b` keeps deals holding all of those tags (exact spelling), '
+    + '`closeFrom`/`closeTo` bound the close date, `state` the momentum state',
 })
 
 /** The deals the caller may see (their own, their team's, or the tenant's), filtered and sorted. */

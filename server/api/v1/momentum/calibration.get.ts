@@ -4,7 +4,8 @@ import { ownersOf } from '../../../domain/db'
 export const meta = defineRoute({
   tag: 'Momentum',
   summary:
-    'On the closed deals: predicted against actual win rate per decile, Brier score against the stage probability alone, the signals that matter most, in words; the weights in use (admins, managers)',
+    'On the closed deals: predicted against actual win rate per decile, Brier score against the stage probability alone, '
+    + 'the signals that matter most, in words; the weights in use (admins, managers)',
 })
 
 /**

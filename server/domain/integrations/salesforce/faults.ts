@@ -66,7 +66,9 @@ export function needsReauth(error: unknown): boolean {
 export class ApiLimitPause extends Error {
   constructor(readonly usage: ApiUsage, readonly pauseAt: number) {
     super(
-      `Paused: Salesforce API usage is at ${Math.round((usage.used / usage.limit) * 100)}% of the daily limit (${usage.used.toLocaleString('en-US')} of ${usage.limit.toLocaleString('en-US')}); the sync holds off from ${Math.round(pauseAt * 100)}% and tries again later.`,
+      `Paused: Salesforce API usage is at ${Math.round((usage.used / usage.limit) * 100)}% of the daily limit `
+      + `(${usage.used.toLocaleString('en-US')} of ${usage.limit.toLocaleString('en-US')}); `
+      + `the sync holds off from ${Math.round(pauseAt * 100)}% and tries again later.`,
     )
     this.name = 'ApiLimitPause'
   }
@@ -84,7 +86,8 @@ export class SessionRefused extends Error {
 export class InstanceUrlRefused extends Error {
   constructor(readonly instanceUrl: string, problem: string) {
     super(
-      `Salesforce's token response named an instance URL that is not allowed (${hostOf(instanceUrl)}: ${problem}); nothing was sent to it. Check the connection's org and login URLs under Settings → Salesforce.`,
+      `Salesforce's token response named an instance URL that is not allowed (${hostOf(instanceUrl)}: ${problem}); `
+      + 'nothing was sent to it. Check the connection\'s org and login URLs under Settings → Salesforce.',
     )
     this.name = 'InstanceUrlRefused'
   }
@@ -105,15 +108,18 @@ export function describeError(error: unknown, context: { object?: string, host?:
   const where = context.object ? ` while reading ${context.object}` : ''
   if (error instanceof ApiLimitPause || error instanceof InstanceUrlRefused) return error.message
   if (needsReauth(error)) {
-    return `Salesforce refused this connection's credentials (${e.name}: ${e.message || 'no detail'}). An admin must reconnect it under Settings → Salesforce; until then it is not synced.`
+    return `Salesforce refused this connection's credentials (${e.name}: ${e.message || 'no detail'}). `
+      + 'An admin must reconnect it under Settings → Salesforce; until then it is not synced.'
   }
   if (error instanceof SessionRefused)
     return `Salesforce refused the session${where} even right after a token refresh. Check that the connected app's user may use the API.`
   const network = networkCode(error)
   if (network)
-    return `Could not reach Salesforce${context.host ? ` at ${context.host}` : ''}${where} (${network})${context.attempts ? ` after ${context.attempts} tries` : ''}. The next run resumes from the last committed page.`
+    return `Could not reach Salesforce${context.host ? ` at ${context.host}` : ''}${where} (${network})`
+      + `${context.attempts ? ` after ${context.attempts} tries` : ''}. The next run resumes from the last committed page.`
   if (isTransient(error))
-    return `Salesforce answered with a server error${where} (${e.errorCode ?? e.name}: ${(e.message ?? '').slice(0, 200)})${context.attempts ? ` ${context.attempts} times` : ''}. The next run resumes from the last committed page.`
+    return `Salesforce answered with a server error${where} (${e.errorCode ?? e.name}: ${(e.message ?? '').slice(0, 200)})`
+      + `${context.attempts ? ` ${context.attempts} times` : ''}. The next run resumes from the last committed page.`
   if (e.errorCode === 'REQUEST_LIMIT_EXCEEDED') return `Salesforce's API limit is used up for today${where}. The sync tries again later.`
   if (e.errorCode) return `Salesforce refused a request${where} (${e.errorCode}: ${(e.message ?? '').slice(0, 300)}).`
   return `The sync failed${where}: ${(e.message ?? String(error)).slice(0, 300)}`
