@@ -9,7 +9,7 @@
 import autocannon from 'autocannon'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../db/client'
-import { withTenant } from '../server/domain/db'
+import { withTenant } from '../server/domain/core/db'
 import { refreshMomentum } from '../server/domain/momentum/refresh'
 import { BUS_CHANNEL } from '../server/domain/events/bus'
 import { refreshPipelineViews, snapshotPipeline } from '../server/domain/momentum/views'

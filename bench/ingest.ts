@@ -3,7 +3,7 @@
 // (the ceiling). Target: >= 20,000 events/s through the endpoint.
 import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
-import { withTenant } from '../server/domain/db'
+import { withTenant } from '../server/domain/core/db'
 import { createDeal } from '../server/domain/deals/records'
 import { createAccount } from '../server/domain/records/accounts'
 import { createContact } from '../server/domain/records/contacts'

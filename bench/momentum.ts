@@ -6,7 +6,7 @@
 // bench:dashboard (bench/all.ts does so).
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../db/client'
-import { withTenant } from '../server/domain/db'
+import { withTenant } from '../server/domain/core/db'
 import { writeEvents } from '../server/domain/events/write'
 import { refreshMomentum } from '../server/domain/momentum/refresh'
 import { refreshPipelineViews, pipelineSummary, snapshotPipeline } from '../server/domain/momentum/views'

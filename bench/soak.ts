@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../db/client'
-import { withTenant } from '../server/domain/db'
+import { withTenant } from '../server/domain/core/db'
 import { createDeal } from '../server/domain/deals/records'
 import { createAccount } from '../server/domain/records/accounts'
 import { createContact } from '../server/domain/records/contacts'

@@ -5,7 +5,7 @@
 // gzipped; a move on one screen showing on another in under 500 ms (p50 of 12 moves).
 import { gzipSync } from 'node:zlib'
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core'
-import { DEMO_LOGINS, DEMO_PASSWORD } from '../db/seed'
+import { DEMO_LOGINS, DEMO_PASSWORD } from '../server/domain/demo/seed'
 import { launchChromium, signIn as signInPage } from '../tests/e2e/setup/browser'
 import { freshDatabase, percentiles, report, startServer, timed } from './lib'
 

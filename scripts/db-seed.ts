@@ -1,7 +1,7 @@
 // npm run db:seed — replaces the demo tenant with a fresh one and prints the demo logins.
 import { openDatabase, resolveDatabaseConfig } from '../db/client'
 import { loadMigrations, migrate } from '../db/migrate'
-import { removeDemo, seedDemo } from '../db/seed'
+import { removeDemo, seedDemo } from '../server/domain/demo/seed'
 import { runScript } from './lib/run'
 
 await runScript(async () => {

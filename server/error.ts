@@ -1,6 +1,6 @@
 import type { H3Error } from 'h3'
 import { defineNitroErrorHandler } from 'nitropack/runtime'
-import { scrubDatabaseError } from './domain/errors'
+import { scrubDatabaseError } from './domain/core/errors'
 
 /**
  * The first of the server's error handlers (Nuxt's, which logs and renders the answer, comes

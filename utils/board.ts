@@ -1,8 +1,6 @@
 import type { MomentumStateName } from './momentum'
 import type { BoardCard } from '../shared/types/board'
 
-export type { BoardCard }
-
 /** One stage of the board: its deals (maybe only the first ones) and the totals of all of them. */
 export interface BoardColumn {
   stage: string

@@ -1,5 +1,7 @@
-/** The four momentum states, as the app shows them. */
-export type MomentumStateName = 'accelerating' | 'steady' | 'stalling' | 'at_risk'
+import type { MomentumState } from '../shared/utils/momentumStates'
+
+/** The four momentum states (shared/utils/momentumStates.ts), as the app names them. */
+export type MomentumStateName = MomentumState
 
 /**
  * Label, colour and icon of each state; `badge` is the subtle UBadge look of that colour as plain

@@ -17,12 +17,12 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core'
 import { forecastCategoryEnum } from './pipeline'
+import { MOMENTUM_STATES, type MomentumState } from '../../shared/utils/momentumStates'
 import { tenantId } from './_shared'
 import { deals } from './sales'
 import { tenants } from './tenancy'
 
-export const MOMENTUM_STATES = ['accelerating', 'steady', 'stalling', 'at_risk'] as const
-export type MomentumState = (typeof MOMENTUM_STATES)[number]
+export { MOMENTUM_STATES, type MomentumState }
 export const momentumStateEnum = pgEnum('momentum_state', MOMENTUM_STATES)
 
 export const ALERT_KINDS = [

@@ -19,6 +19,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { adminQuery, withDatabaseName } from '../../db/admin'
+import { MOMENTUM_STATES as STATES } from '../../shared/utils/momentumStates'
 import { auc, brier, deciles, fitLogistic, sigmoid } from '../../server/domain/momentum/logistic'
 import { scoreDeal } from '../../server/domain/momentum/rules'
 import {
@@ -247,7 +248,6 @@ async function loadTenant(baseURL: string, tenant: GenTenant, label: string): Pr
 
 const pct = (v: number | null) => (v === null || Number.isNaN(v) ? '   - ' : `${(v * 100).toFixed(1).padStart(5)}%`)
 const f3 = (v: number) => (Number.isNaN(v) ? '  -  ' : v.toFixed(3))
-const STATES = ['accelerating', 'steady', 'stalling', 'at_risk'] as const
 
 interface Row { signals: DealSignals, won: boolean, p: number, state: string, stage: string, reasons: Json[], gen: GenDeal }
 const rowsOf = (loaded: Loaded): Row[] =>

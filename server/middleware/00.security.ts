@@ -1,7 +1,7 @@
 import { API_CSP, securityHeaders } from '../domain/security/headers'
 import { csrfProblem } from '../domain/security/csrf'
 import { WebhookLimiter, webhookLimits } from '../domain/security/rateLimit'
-import { config } from '../domain/config'
+import { config } from '../domain/core/config'
 
 const webhooks = new WebhookLimiter(webhookLimits(config.webhookRateLimit()))
 

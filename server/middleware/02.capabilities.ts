@@ -1,4 +1,4 @@
-import { withAccess } from '../domain/db'
+import { withAccess } from '../domain/core/db'
 import { API_KEY_CAPABILITY, ruleFor } from '../domain/billing/routes'
 import { countUsage } from '../domain/billing/usage'
 

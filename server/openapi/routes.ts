@@ -1,6 +1,6 @@
 import routes from '#route-meta'
 import { checkBodyAs, DEFAULT_BODY_LIMIT, type BodyLimit } from '../domain/security/body'
-import { routeTable } from '../domain/routeTable'
+import { routeTable } from '../domain/core/routeTable'
 import type { RouteMeta } from '../utils/route'
 
 /**

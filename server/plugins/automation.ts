@@ -1,8 +1,8 @@
 import { consola } from 'consola'
 import { processQueue } from '../domain/automation/engine'
-import { loggable } from '../domain/errors'
+import { loggable } from '../domain/core/errors'
 import { deliverDue } from '../domain/webhooks/deliver'
-import { hasAutomation } from '../domain/work/jobs'
+import { hasAutomation } from '../domain/automation/jobs'
 
 /**
  * Automation as events are written: each `event.created` on the bus (from any process, through

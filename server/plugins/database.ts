@@ -1,5 +1,5 @@
 import { consola } from 'consola'
-import { loggable } from '../domain/errors'
+import { loggable } from '../domain/core/errors'
 
 /** Opens, migrates (and in dev seeds) the database at start-up; closes it on shutdown. */
 export default defineNitroPlugin((nitroApp) => {

@@ -1,15 +1,15 @@
 import type { H3Event } from 'h3'
 import { and, eq, isNull, lt, or } from 'drizzle-orm'
 import { apiKeys, tenants, users, type Role } from '../../db/schema'
-import { withAccess, withTenant, type Access, type Tx } from '../domain/db'
+import { withAccess, withTenant, type Access, type Tx } from '../domain/core/db'
 import { accessFor } from '../domain/tenancy/access'
 import { findApiKey } from '../domain/tenancy/apiKeys'
 import { endSessions } from '../domain/tenancy/people'
 import type { Actor } from '../domain/tenancy/audit'
 import { sessionIsCurrent } from '../domain/tenancy/sessionPolicy'
 import { busCache } from './busCache'
-import { badRequest } from '../domain/errors'
-import { config } from '../domain/config'
+import { badRequest } from '../domain/core/errors'
+import { config } from '../domain/core/config'
 
 export interface AuthContext {
   tenantId: string

@@ -1,8 +1,8 @@
 import Stripe from 'stripe'
-import { withTenant } from '../domain/db'
+import { withTenant } from '../domain/core/db'
 import { capabilitiesOf } from '../domain/billing/plan'
 import type { Effective } from '../domain/billing/capabilities'
-import { config } from '../domain/config'
+import { config } from '../domain/core/config'
 import { busCache } from './busCache'
 
 /** Billing is on when a Stripe key is configured; off (self-hosting, the demo) everything is included. */

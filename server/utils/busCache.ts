@@ -1,5 +1,5 @@
 import type { BusMessage } from '../domain/events/bus'
-import { AnswerCache } from '../domain/answerCache'
+import { AnswerCache } from '../domain/core/answerCache'
 
 /** What a bus message means for a cache: forget its tenant's entries, everything, or nothing. */
 export type Forgets = (message: BusMessage) => 'tenant' | 'all' | false

@@ -1,14 +1,14 @@
 import { consola } from 'consola'
 import { openDatabase, resolveDatabaseConfig, type AppDatabase, type DatabaseHandle } from '../../db/client'
 import { migrate, pendingMigrations, type Migration } from '../../db/migrate'
-import { DEMO_PASSWORD, seedDemo } from '../../db/seed'
+import { DEMO_PASSWORD, seedDemo } from '../domain/demo/seed'
 import { tenants } from '../../db/schema'
 import { LocalBus, setLocalDelivery } from '../domain/events/bus'
 import { ensureEventPartitions } from '../domain/events/partitions'
 
 /** The one place the server gets its database and tables from. */
 export * as tables from '../../db/schema'
-export { withTenant } from '../domain/db'
+export { withTenant } from '../domain/core/db'
 
 let ready: Promise<DatabaseHandle> | undefined
 let stopListening: (() => Promise<void>) | undefined

@@ -1,5 +1,5 @@
 import type { H3Event } from 'h3'
-import { config } from '../domain/config'
+import { config } from '../domain/core/config'
 
 /** The app's public origin, for URLs given to other services: PUBLIC_URL, else the request's own. */
 export function publicOrigin(event: H3Event) {

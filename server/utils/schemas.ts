@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { EVENT_TYPES, type EventType } from '../../db/schema'
-import { decodeCursor } from '../domain/cursor'
+import { decodeKey } from '../domain/core/paging'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from '../domain/tenancy/passwordPolicy'
 
 export const EmailSchema = z.email('a valid email address').max(320).transform(s => s.toLowerCase())
@@ -16,10 +16,10 @@ export const NameSchema = z.string().trim().min(1, 'required').max(200)
 export const IdParamsSchema = z.object({ id: z.uuid('not a valid id') })
 export const RoleSchema = z.enum(['rep', 'manager', 'admin'])
 
-/** `?cursor=` as the API hands it out (a page's last time and id). */
+/** `?cursor=` of a list newest first, as the API hands it out (a page's last time and id, core/paging.ts). */
 export const CursorSchema = z.string().max(200).optional().transform((value, ctx) => {
   if (value === undefined) return undefined
-  const cursor = decodeCursor(value)
+  const cursor = decodeKey(value, 'timestamptz')
   if (!cursor) ctx.addIssue({ code: 'custom', message: 'not a cursor this API returned' })
   return cursor ?? undefined
 })

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises'
 import busboy from 'busboy'
 import type { H3Event } from 'h3'
 import { UPLOAD_DIR, uploadPathOf } from '../domain/imports/sweep'
-import { badRequest } from '../domain/errors'
+import { badRequest } from '../domain/core/errors'
 
 export interface Upload {
   /** The file as received, on local disk: the caller removes it (`discard`). */

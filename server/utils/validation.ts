@@ -1,6 +1,6 @@
 import type { H3Event } from 'h3'
 import type { z } from 'zod'
-import { badRequest, invalidInput } from '../domain/errors'
+import { badRequest, invalidInput } from '../domain/core/errors'
 import { unstorableQuery } from '../domain/security/body'
 
 /** A zod issue as the API reports it: `{ path: 'subject.dealId', message }`. */

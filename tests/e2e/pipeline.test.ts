@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { DEMO_LOGINS, DEMO_PASSWORD } from '../../db/seed'
+import { DEMO_LOGINS, DEMO_PASSWORD } from '../../server/domain/demo/seed'
 import { launchChromium, SCREENSHOTS, signIn } from './setup/browser'
 
 const baseURL = inject('baseURL')

@@ -4,12 +4,12 @@ import { automationQueue, deals, events, notifications, tasks } from '../../db/s
 import { MAX_RULE_DEPTH } from '../../server/domain/automation/engine'
 import { createRule, dryRunRule, listRuns } from '../../server/domain/automation/rules'
 import { RuleSchema } from '../../server/domain/automation/schemas'
-import { withTenant, type Tx } from '../../server/domain/db'
+import { withTenant, type Tx } from '../../server/domain/core/db'
 import { changeDealStage, createDeal, updateDeal } from '../../server/domain/deals/records'
 import { writeEvents } from '../../server/domain/events/write'
 import { runTask } from '../../server/domain/jobs/registry'
 import { createTeam, createTenant, createUser, setTeamManager } from '../../server/domain/tenancy/tenants'
-import { createTask } from '../../server/domain/work/tasks'
+import { createTask } from '../../server/domain/tasks/tasks'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 
 const DAY = 86_400_000

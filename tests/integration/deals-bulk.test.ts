@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auditLog, deals, events, savedViews } from '../../db/schema'
-import { withAccess, withTenant, type Access } from '../../server/domain/db'
+import { withAccess, withTenant, type Access } from '../../server/domain/core/db'
 import { BulkSchema, bulkDeals } from '../../server/domain/deals/bulk'
 import { listDeals } from '../../server/domain/deals/queries'
 import { createDeal, type Actor } from '../../server/domain/deals/records'

@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deals, events } from '../../db/schema'
-import { withTenant } from '../../server/domain/db'
+import { withTenant } from '../../server/domain/core/db'
 import { changeDealStage, createDeal, updateDeal, type Actor } from '../../server/domain/deals/records'
 import { createTenant, createUser } from '../../server/domain/tenancy/tenants'
 import { createTestDatabase, type TestDatabase } from '../support/database'

@@ -5,7 +5,7 @@ import { loadMigrations, migrate, pendingMigrations } from '../../db/migrate'
 import { createTenant } from '../../server/domain/tenancy/tenants'
 import { ensureEventPartitions } from '../../server/domain/events/partitions'
 import { writeEvents } from '../../server/domain/events/write'
-import { withTenant } from '../../server/domain/db'
+import { withTenant } from '../../server/domain/core/db'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 
 let database: TestDatabase

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, queryRows } from '../../db/client'
-import { withTenant } from '../../server/domain/db'
+import { withTenant } from '../../server/domain/core/db'
 import type { NewEvent } from '../../server/domain/events/schema'
 import { writeEvents } from '../../server/domain/events/write'
 import { createDeal } from '../../server/domain/deals/records'

@@ -3,7 +3,7 @@ import { and, eq, sql, type SQLWrapper } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, queryRows, type DatabaseHandle } from '../../db/client'
 import { events, notes, tasks } from '../../db/schema'
-import { withTenant, type Tx } from '../../server/domain/db'
+import { withTenant, type Tx } from '../../server/domain/core/db'
 import { changeDealStage, createDeal } from '../../server/domain/deals/records'
 import { createAccount } from '../../server/domain/records/accounts'
 import { createContact } from '../../server/domain/records/contacts'
@@ -13,8 +13,8 @@ import { ingestEvents, parseEventBatch } from '../../server/domain/events/ingest
 import { dealTimeline, dealTimelineQuery, userEventsQuery } from '../../server/domain/events/queries'
 import { writeEvents } from '../../server/domain/events/write'
 import { createTenant, createUser } from '../../server/domain/tenancy/tenants'
-import { completeTask } from '../../server/domain/work/tasks'
-import type { Cursor } from '../../server/domain/cursor'
+import { completeTask } from '../../server/domain/tasks/tasks'
+import { decodeKey, type Key } from '../../server/domain/core/paging'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 
 let database: TestDatabase
@@ -157,12 +157,12 @@ describe('the hot reads', () => {
 
   it('pages a deal\'s timeline newest first with a cursor, every event once', async () => {
     const seen: string[] = []
-    let cursor: Cursor | undefined
+    let cursor: Key | undefined
     do {
       const page = await inTenant(tx => dealTimeline(tx, tenantId, openDeals[1]!, { limit: 400, cursor }))
       seen.push(...page.data.map(e => e.id))
       expect(page.data.map(e => e.occurredAt.getTime())).toEqual([...page.data.map(e => e.occurredAt.getTime())].sort((a, b) => b - a))
-      cursor = page.nextCursor ? { at: page.data.at(-1)!.occurredAt, id: page.data.at(-1)!.id } : undefined
+      cursor = decodeKey(page.nextCursor ?? undefined, 'timestamptz') ?? undefined
     } while (cursor)
     const total = (
       await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from events where deal_id = ${openDeals[1]}`)
@@ -181,6 +181,14 @@ describe('the hot reads', () => {
   it('reads a deal\'s events through the (tenant, deal, time) index', async () => {
     const text = await plan(tx => dealTimelineQuery(tx, tenantId, openDeals[0]!, { limit: 50 }))
     expect(text).toMatch(/Index Scan( Backward)? using events_\w*(tenant_deal_time|deal_id_occurred_at)\w*/)
+  })
+
+  it('reads a later page of a deal\'s events through the same index (the cursor bounds the index scan)', async () => {
+    const first = await inTenant(tx => dealTimeline(tx, tenantId, openDeals[0]!, { limit: 50 }))
+    const cursor = decodeKey(first.nextCursor ?? undefined, 'timestamptz')!
+    const text = await plan(tx => dealTimelineQuery(tx, tenantId, openDeals[0]!, { limit: 50, cursor }))
+    expect(text).toMatch(/Index Scan( Backward)? using events_\w*(tenant_deal_time|deal_id_occurred_at)\w*/)
+    expect(text).toMatch(/Index Cond: .*occurred_at/)
   })
 
   it('reads a user\'s events in a range through the (tenant, actor, time) index, on the months it needs only', async () => {

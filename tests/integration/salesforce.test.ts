@@ -13,7 +13,7 @@ import {
   taskRuns,
   users,
 } from '../../db/schema'
-import { withTenant } from '../../server/domain/db'
+import { withTenant } from '../../server/domain/core/db'
 import { ConnectionSchema, saveConnection, takeLease } from '../../server/domain/integrations/salesforce/connections'
 import { connectionStatus, syncDue } from '../../server/domain/integrations/salesforce/schedule'
 import { syncConnection, type SyncOptions } from '../../server/domain/integrations/salesforce/sync'

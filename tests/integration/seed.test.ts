@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm'
 import { queryRows } from '../../db/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { users } from '../../db/schema'
-import { DEMO_LOGINS, DEMO_PASSWORD, removeDemo, seedDemo, type SeedSummary } from '../../db/seed'
+import { DEMO_LOGINS, DEMO_PASSWORD, removeDemo, seedDemo, type SeedSummary } from '../../server/domain/demo/seed'
 import { verifyPassword } from '../../server/domain/tenancy/passwords'
 import { createTestDatabase, type TestDatabase } from '../support/database'
 

@@ -9,7 +9,7 @@ import { adminQuery, withDatabaseName } from '../../db/admin'
 import { serveSink, startSmtpSink } from './smtp'
 import { startStripeMock } from './stripe-mock'
 import { WEBHOOK_SECRET } from './stripe'
-import { DEMO_PASSWORD } from '../../db/seed'
+import { DEMO_PASSWORD } from '../../server/domain/demo/seed'
 
 /** The secrets that occur in a log text. */
 export const leakedSecrets = (text: string, secrets: string[]) => secrets.filter(secret => text.includes(secret))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AnswerCache } from '../../server/domain/answerCache'
+import { AnswerCache } from '../../server/domain/core/answerCache'
 
 describe('the answer cache', () => {
   it('answers a kept value until its time is up', () => {

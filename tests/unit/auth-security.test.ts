@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { dealIdsOf, needsVisibility, streamData } from '../../server/domain/events/stream'
-import { databaseFault, loggable, scrubDatabaseError } from '../../server/domain/errors'
+import { databaseFault, loggable, scrubDatabaseError } from '../../server/domain/core/errors'
 import { commonPasswords, passwordProblem } from '../../server/domain/tenancy/passwordPolicy'
 import { sessionIsCurrent, SESSION_MAX_AGE_SECONDS } from '../../server/domain/tenancy/sessionPolicy'
 import { afterAttempt, EMAIL_POLICY, retryAfterSeconds, type ThrottleState } from '../../server/domain/tenancy/throttle'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { autoReplyReason, flagAutoReply } from '../../server/domain/email/autoReply'
-import { flagMachine } from '../../server/domain/email/machine'
+import { autoReplyReason, flagAutoReply } from '../../server/domain/email/tracking/autoReply'
+import { flagMachine } from '../../server/domain/email/tracking/machine'
 
 describe('auto-replies', () => {
   it('reads the headers that mark machine-written mail, in any of the shapes providers give them', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Tx } from '../../server/domain/db'
+import type { Tx } from '../../server/domain/core/db'
 import { deliverCommitted, LocalBus, publish, setLocalDelivery, type BusMessage } from '../../server/domain/events/bus'
 
 describe('the bus', () => {

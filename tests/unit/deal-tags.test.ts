@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { refusalOf } from '../../server/domain/deals/bulk'
 import { DealCreateSchema, dedupeTags, TagsSchema } from '../../server/domain/deals/schemas'
-import { badRequest, conflict, notFound } from '../../server/domain/errors'
+import { badRequest, conflict, notFound } from '../../server/domain/core/errors'
 
 describe('deal tags', () => {
   it('trims, drops repeats ignoring case (the first spelling stays) and keeps the order', () => {

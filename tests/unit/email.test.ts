@@ -1,9 +1,9 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { machineReason } from '../../server/domain/email/machine'
-import { readInbound } from '../../server/domain/email/inbound'
-import { NORMALIZERS, type EmailEvent } from '../../server/domain/email/normalize'
-import { verifyBasicAuth, verifyMailgun, verifySendgrid } from '../../server/domain/email/verify'
+import { machineReason } from '../../server/domain/email/tracking/machine'
+import { readInbound } from '../../server/domain/email/tracking/inbound'
+import { NORMALIZERS, type EmailEvent } from '../../server/domain/email/tracking/normalize'
+import { verifyBasicAuth, verifyMailgun, verifySendgrid } from '../../server/domain/email/tracking/verify'
 import { seal, unseal } from '../../server/domain/tenancy/secrets'
 
 const NOW = new Date('2026-11-22T10:00:00Z')

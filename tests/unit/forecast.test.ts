@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { projectedProbability } from '../../server/domain/forecast/forecast'
-import { parsePeriod, periodOf, weeksOf } from '../../server/domain/forecast/periods'
+import { parsePeriod, periodAround, periodOf, weeksOf } from '../../shared/utils/periods'
 
 describe('forecast periods', () => {
   it('reads months and quarters as UTC day ranges, and refuses anything else', () => {
@@ -15,6 +15,12 @@ describe('forecast periods', () => {
     expect(weeksOf(parsePeriod('2026-11')!)).toEqual(['2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23', '2026-11-30'])
     expect(weeksOf(parsePeriod('2026-11')!, '2026-11-10')).toEqual(['2026-10-26', '2026-11-02', '2026-11-09'])
   })
+})
+
+it('periodAround steps whole quarters and months across year ends (the forecast page\'s period picker)', () => {
+  const day = new Date('2026-11-22T10:00:00Z')
+  expect([-2, -1, 0, 1].map(k => periodAround(day, 'quarter', k).key)).toEqual(['2026-Q2', '2026-Q3', '2026-Q4', '2027-Q1'])
+  expect([-11, 0, 2].map(k => periodAround(day, 'month', k).key)).toEqual(['2025-12', '2026-11', '2027-01'])
 })
 
 describe('the momentum-adjusted projection', () => {

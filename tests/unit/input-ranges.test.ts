@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { decodeCursor, encodeCursor, KEY_VALUE_TYPES } from '../../server/domain/cursor'
-import { IsoDateTime, IsoDay } from '../../server/domain/dates'
-import { parsePeriod } from '../../server/domain/forecast/periods'
+import { decodeKey, encodeKey, KEY_VALUE_TYPES } from '../../server/domain/core/paging'
+import { IsoDateTime, IsoDay } from '../../server/domain/core/dates'
+import { parsePeriod } from '../../shared/utils/periods'
 import { unstorableQuery } from '../../server/domain/security/body'
 import { checkBody } from '../../server/openapi/routes'
 
@@ -29,20 +29,25 @@ describe('forecast periods', () => {
 
 describe('cursors', () => {
   it('decode only times and ids the database reads back as they were written', () => {
-    const at = new Date('2026-11-02T10:00:00.123Z')
-    expect(decodeCursor(encodeCursor(at, uuid))).toEqual({ at, id: uuid })
-    for (const text of [
-      `0000-01-01T00:00:00.000Z|${uuid}`,
-      `+275760-09-13T00:00:00.000Z|${uuid}`,
-      `2026-02-30T00:00:00.000Z|${uuid}`,
-      `2026-01-01T00:00:00.000Z|${'-'.repeat(36)}`,
-      `2026-01-01T00:00:00.000Z|${'g'.repeat(8)}-0000-0000-0000-000000000000`,
-      `2026-01-01T00:00:00.000Z|${uuid}|x`,
-      'Sat Jan 01 2000|x',
-    ]) {
-      expect(decodeCursor(b64(text)), text).toBeNull()
+    const at = '2026-11-02 10:00:00.123456+00'
+    expect(decodeKey(encodeKey(at, uuid), 'timestamptz')).toEqual([at, uuid])
+    expect(decodeKey(encodeKey('2026-11-02T10:00:00.123Z', uuid), 'timestamptz')).toEqual(['2026-11-02T10:00:00.123Z', uuid])
+    for (const [value, id] of [
+      ['0000-01-01T00:00:00.000Z', uuid],
+      ['+275760-09-13T00:00:00.000Z', uuid],
+      ['2026-02-30T00:00:00.000Z', uuid],
+      ['2026-01-01T00:00:00.000Z', '-'.repeat(36)],
+      ['2026-01-01T00:00:00.000Z', `${'g'.repeat(8)}-0000-0000-0000-000000000000`],
+      ['Sat Jan 01 2000', uuid],
+    ] as const) {
+      expect(decodeKey(encodeKey(value, id), 'timestamptz'), value).toBeNull()
+    }
+    const malformed = [`2026-01-01T00:00:00.000Z|${uuid}`, JSON.stringify(['2026-01-01T00:00:00.000Z', uuid, 'x']), '{}', 'not json']
+    for (const text of malformed) {
+      expect(decodeKey(b64(text), 'timestamptz'), text).toBeNull()
     }
   })
+
   it('take sort values only as the SQL type reads them', () => {
     expect(KEY_VALUE_TYPES.timestamptz('2026-11-02 10:00:00.123+00')).toBe(true)
     expect(KEY_VALUE_TYPES.timestamptz('2026-11-02T10:00:00Z')).toBe(true)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { databaseBusy, databaseUnavailable, isConflictAbort, isConnectionError } from '../../server/domain/errors'
+import { databaseBusy, databaseUnavailable, isConflictAbort, isConnectionError } from '../../server/domain/core/errors'
 import { checkJsonBody, DEFAULT_BODY_LIMIT, isJsonType, jsonDepth, MAX_JSON_DEPTH } from '../../server/domain/security/body'
 import { bodyLimitFor } from '../../server/openapi/routes'
 import { csrfProblem, type CsrfRequest } from '../../server/domain/security/csrf'

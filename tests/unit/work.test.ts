@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { composeDigest } from '../../server/domain/work/digest'
-import { parseMentions, resolveMentions } from '../../server/domain/work/mentions'
-import { addBusinessDays, dueWindow } from '../../server/domain/work/schedule'
-import { smtpConfigFromEnv } from '../../server/domain/mail/mailer'
+import { composeDigest } from '../../server/domain/notifications/digest'
+import { parseMentions, resolveMentions } from '../../server/domain/notifications/mentions'
+import { addBusinessDays, dueWindow } from '../../server/domain/tasks/schedule'
+import { smtpConfigFromEnv } from '../../server/domain/email/mailer'
 
 describe('due windows', () => {
   const now = new Date('2026-11-18T20:00:00Z')

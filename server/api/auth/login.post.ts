@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { users } from '../../../db/schema'
-import { withLookup, withTenant } from '../../domain/db'
+import { withLookup, withTenant } from '../../domain/core/db'
 import { audit } from '../../domain/tenancy/audit'
 import { hashPassword, verifyPassword } from '../../domain/tenancy/passwords'
 import {

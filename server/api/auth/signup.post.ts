@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { DomainError } from '../../domain/errors'
+import { DomainError } from '../../domain/core/errors'
 import { audit } from '../../domain/tenancy/audit'
 import { loginEmailTaken } from '../../domain/tenancy/people'
 import { createTenant, createUser } from '../../domain/tenancy/tenants'

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { dashboard } from '../../domain/dashboard'
+import { dashboard } from '../../domain/dashboard/dashboard'
 
 export const QuerySchema = z.object({ ownerId: z.uuid().optional(), teamId: z.uuid().optional() })
   .refine(q => !(q.ownerId && q.teamId), { path: ['teamId'], message: 'ask for an owner or a team, not both' })

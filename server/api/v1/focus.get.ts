@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ownersOf } from '../../domain/db'
+import { ownersOf } from '../../domain/core/db'
 import { focusList } from '../../domain/momentum/queries'
 
 export const QuerySchema = z.object({

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { deals } from '../../../db/schema'
-import { withAccess } from '../../domain/db'
+import { withAccess } from '../../domain/core/db'
 import type { BusMessage } from '../../domain/events/bus'
 import { dealIdsOf, needsVisibility, streamData } from '../../domain/events/stream'
 import { SESSION_MAX_AGE_SECONDS } from '../../domain/tenancy/sessionPolicy'

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe'
 import { applyStripeEvent } from '../../domain/billing/apply'
-import { config } from '../../domain/config'
+import { config } from '../../domain/core/config'
 
 /**
  * Stripe's webhook. The signature is checked with `constructEvent` on the raw body (400 and

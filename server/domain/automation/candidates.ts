@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../../db/client'
-import type { Tx } from '../db'
+import type { Tx } from '../core/db'
 import type { Subject } from './actions'
 import { dealFacts, leadFacts, type Facts } from './evaluate'
 import type { Trigger } from './schemas'

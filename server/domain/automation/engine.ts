@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { automationRules, automationRuns } from '../../../db/schema'
 import { queryRows, type AppDatabase } from '../../../db/client'
-import { withTenant, type Tx } from '../db'
+import { withTenant, type Tx } from '../core/db'
 import { stopEnrolments } from '../sequences/sequences'
 import { enqueueDeliveries } from '../webhooks/deliver'
 import { runAction, type Subject } from './actions'

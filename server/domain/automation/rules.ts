@@ -1,8 +1,8 @@
 import { and, asc, desc, eq } from 'drizzle-orm'
 import type { z } from 'zod'
 import { automationRules, automationRuns, deals, pipelineStages, sequences, users, webhookSubscriptions } from '../../../db/schema'
-import type { Tx } from '../db'
-import { badRequest, notFound } from '../errors'
+import type { Tx } from '../core/db'
+import { badRequest, notFound } from '../core/errors'
 import { dryRun, type Rule } from './engine'
 import type { RuleInput, RulePatchSchema } from './schemas'
 

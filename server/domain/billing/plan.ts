@@ -1,6 +1,6 @@
 import type { AppDatabase } from '../../../db/client'
-import { config } from '../config'
-import { withTenant, type Tx } from '../db'
+import { config } from '../core/config'
+import { withTenant, type Tx } from '../core/db'
 import { loadBilling } from './apply'
 import { effectiveCapabilities, type Effective } from './capabilities'
 import type { Capability } from './plans'

@@ -1,4 +1,4 @@
-import { config } from '../config'
+import { config } from '../core/config'
 /**
  * The plans, as configuration: each plan's Stripe price lookup keys, what it includes and its
  * limits. Adding a plan or moving a feature between plans is a change to this file alone.

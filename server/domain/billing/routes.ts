@@ -1,5 +1,5 @@
 import { ROUTES } from '../../openapi/routes'
-import { routeTable } from '../routeTable'
+import { routeTable } from '../core/routeTable'
 import type { Capability, LimitKey } from './plans'
 
 export interface RouteRule {

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { deals, pipelineStages, users } from '../../../db/schema'
-import type { Tx } from '../db'
+import type { Tx } from '../core/db'
 import type { BillingState } from './capabilities'
 import type { LimitKey, Limits } from './plans'
 import type { loadBilling } from './apply'

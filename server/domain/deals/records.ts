@@ -1,15 +1,16 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { dealContacts, deals, pipelineStages, type ForecastCategory } from '../../../db/schema'
-import { actedAt as when, type Actor } from '../actor'
-import type { Tx } from '../db'
+import { actedAt as when, type Actor } from '../core/actor'
+import type { Tx } from '../core/db'
 import { checkReferences } from '../records/references'
-import { badRequest, conflict, notFound } from '../errors'
+import { badRequest, conflict, notFound } from '../core/errors'
 import { publish } from '../events/bus'
 import { writeEvents } from '../events/write'
 import { checkCustom, type CustomValues } from '../records/customFields'
+import { dealCreatedEvent, dealUpdatedEvent, stageChangedEvent, trackedChanges } from './events'
 import { checkTransition, type StageDefinition } from './stages'
 
-export type { Actor } from '../actor'
+export type { Actor } from '../core/actor'
 const isoDay = (d: Date) => d.toISOString().slice(0, 10)
 
 export async function loadStages(tx: Tx, tenantId: string): Promise<StageDefinition[]> {
@@ -78,11 +79,7 @@ export async function createDeal(tx: Tx, actor: Actor, input: NewDeal) {
       .insert(dealContacts)
       .values(input.contactIds.map(contactId => ({ tenantId: actor.tenantId, dealId: deal!.id, contactId, createdAt: now })))
   }
-  await writeEvents(tx, actor.tenantId, [{
-    type: 'deal_created', occurredAt: now, source: 'direct', actorUserId: actor.userId,
-    dealId: deal!.id, accountId: deal!.accountId,
-    metadata: { name: deal!.name, amount: deal!.amount, currency: deal!.currency, stage: deal!.stage, ownerId, closeDate: deal!.closeDate },
-  }])
+  await writeEvents(tx, actor.tenantId, [dealCreatedEvent(deal!, { at: now, source: 'direct', actorUserId: actor.userId })])
   return deal!
 }
 
@@ -119,13 +116,8 @@ export async function changeDealStage(tx: Tx, actor: Actor, dealId: string, inpu
     closeDate: closed ? (input.closeDate ?? isoDay(now)) : deal.closeDate,
     updatedAt: now,
   }).where(and(eq(deals.tenantId, actor.tenantId), eq(deals.id, dealId))).returning()
-  await writeEvents(tx, actor.tenantId, [{
-    type: 'stage_changed', occurredAt: now, source: 'direct', actorUserId: actor.userId, dealId, accountId: deal.accountId,
-    metadata: {
-      from: deal.stage, to: check.to.key, reason: input.reason ?? null, by: actor.userId,
-      secondsInStage: Math.max(0, Math.round((now.getTime() - deal.stageEnteredAt.getTime()) / 1000)),
-    },
-  }])
+  const move = { to: check.to.key, reason: input.reason ?? null, accountId: deal.accountId }
+  await writeEvents(tx, actor.tenantId, [stageChangedEvent(deal, move, { at: now, source: 'direct', actorUserId: actor.userId })])
   return updated!
 }
 
@@ -143,9 +135,6 @@ export interface DealPatch {
   tags?: string[]
 }
 
-/** Fields whose changes are recorded with old and new values (slips and cuts matter later). */
-const TRACKED = ['amount', 'closeDate', 'ownerId', 'probability', 'forecastCategory'] as const
-
 /** Updates any field but the stage; tracked changes write one `deal_updated` event. */
 export async function updateDeal(tx: Tx, actor: Actor, dealId: string, patch: DealPatch) {
   const now = when(actor)
@@ -155,25 +144,9 @@ export async function updateDeal(tx: Tx, actor: Actor, dealId: string, patch: De
   const values = { ...patch, custom, amount: patch.amount === undefined ? undefined : String(patch.amount) }
   const [updated] = await tx.update(deals).set({ ...values, updatedAt: now })
     .where(and(eq(deals.tenantId, actor.tenantId), eq(deals.id, dealId))).returning()
-  const changes: Record<string, { from: unknown, to: unknown }> = {}
-  for (const field of TRACKED) {
-    const before = field === 'amount' ? Number(deal.amount) : deal[field]
-    const after = field === 'amount' ? Number(updated!.amount) : updated![field]
-    if (before !== after) changes[field] = { from: before, to: after }
-  }
-  if (Object.keys(changes).length) {
-    await writeEvents(tx, actor.tenantId, [
-      {
-        type: 'deal_updated',
-        occurredAt: now,
-        source: 'direct',
-        actorUserId: actor.userId,
-        dealId,
-        accountId: deal.accountId,
-        metadata: { changes, ...(actor.automation ? { automation: actor.automation } : {}) },
-      },
-    ])
-  }
+  const by = { at: now, source: 'direct', actorUserId: actor.userId }
+  const updatedEvent = dealUpdatedEvent(deal, trackedChanges(deal, updated!), by, actor.automation ? { automation: actor.automation } : {})
+  if (updatedEvent) await writeEvents(tx, actor.tenantId, [updatedEvent])
   // An untracked change (name, account, tags, custom fields) writes no event, but screens show it.
   else await publish(tx, [{ tenantId: actor.tenantId, topic: 'deal.updated', data: { dealIds: [dealId] } }])
   return updated!

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { FORECAST_CATEGORIES, STAGE_KINDS } from '../../../db/schema'
 import { CustomValuesSchema } from '../records/customFields'
-import { IsoDay } from '../dates'
+import { IsoDay } from '../core/dates'
 
 const Money = z
   .union([z.number().min(0).max(1e12), z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'a decimal amount such as 1250.50')], {

@@ -1,8 +1,8 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { queryRows } from '../../../db/client'
 import { accounts, tasks, users } from '../../../db/schema'
-import type { Tx } from '../db'
-import { notFound } from '../errors'
+import type { Tx } from '../core/db'
+import { notFound } from '../core/errors'
 import { dealMomentum } from '../momentum/queries'
 import { getDeal } from './queries'
 

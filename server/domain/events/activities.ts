@@ -1,10 +1,10 @@
 import { z } from 'zod'
 import { notes } from '../../../db/schema'
-import type { Tx } from '../db'
-import { recordSentMessage } from '../email/ingest'
-import { notifyMentions } from '../work/mentions'
+import type { Tx } from '../core/db'
+import { recordSentMessage } from '../email/tracking/ingest'
+import { notifyMentions } from '../notifications/mentions'
 import { ingestEvents } from './ingest'
-import { IsoDateTime } from '../dates'
+import { IsoDateTime } from '../core/dates'
 
 export const ACTIVITY_TYPES = ['call', 'meeting_scheduled', 'meeting_held', 'note', 'email_sent', 'email_received'] as const
 export const CALL_OUTCOMES = ['connected', 'voicemail', 'no_answer', 'busy', 'wrong_number'] as const

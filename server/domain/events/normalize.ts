@@ -1,8 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { accounts, contacts, dealContacts, deals, pipelineStages, users } from '../../../db/schema'
-import type { Tx } from '../db'
-import { flagAutoReply } from '../email/autoReply'
-import { flagMachine } from '../email/machine'
+import type { Tx } from '../core/db'
+import { flagAutoReply } from '../email/tracking/autoReply'
+import { flagMachine } from '../email/tracking/machine'
 import type { EventInput, NewEvent } from './schema'
 
 export interface ItemIssue { index: number, path: string, message: string }

@@ -1,20 +1,18 @@
-import { and, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm'
+import { and, eq, getTableColumns, gte, inArray, lt } from 'drizzle-orm'
 import { events, type EventType } from '../../../db/schema'
-import { encodeCursor, type Cursor } from '../cursor'
-import type { Tx } from '../db'
+import type { Tx } from '../core/db'
+import { keysetAfter, keysetOrder, keysetPage, keysetValue, newestFirst, type Key } from '../core/paging'
 
-export interface EventPageQuery { limit: number, cursor?: Cursor }
+/** A page of events: newest first, `cursor` the key of the last row of the page before (paging.ts). */
+export interface EventPageQuery { limit: number, cursor?: Key }
 export interface TimelinePageQuery extends EventPageQuery { types?: EventType[] }
 
-const before = (cursor: Cursor | undefined): SQL | undefined => cursor
-  ? or(lt(events.occurredAt, cursor.at), and(eq(events.occurredAt, cursor.at), lt(events.id, cursor.id)))
-  : undefined
+const NEWEST = newestFirst(events.occurredAt)
+const eventColumns = { ...getTableColumns(events), key: keysetValue(NEWEST) }
+const before = (cursor: Key | undefined) => (cursor ? keysetAfter(NEWEST, events.id, cursor) : undefined)
 
-async function page(query: EventPageQuery, rows: Promise<(typeof events.$inferSelect)[]>) {
-  const found = await rows
-  const data = found.slice(0, query.limit)
-  const last = data[data.length - 1]
-  return { data, nextCursor: found.length > query.limit && last ? encodeCursor(last.occurredAt, last.id) : null }
+async function page(query: EventPageQuery, rows: Promise<(typeof events.$inferSelect & { key: string })[]>) {
+  return keysetPage(await rows, query.limit)
 }
 
 const SUBJECT = { deal: events.dealId, contact: events.contactId, account: events.accountId } as const
@@ -26,7 +24,7 @@ export type TimelineSubject = keyof typeof SUBJECT
  */
 export function timelineQuery(tx: Tx, tenantId: string, subject: TimelineSubject, id: string, query: TimelinePageQuery) {
   return tx
-    .select()
+    .select(eventColumns)
     .from(events)
     .where(
       and(
@@ -36,7 +34,7 @@ export function timelineQuery(tx: Tx, tenantId: string, subject: TimelineSubject
         query.types?.length ? inArray(events.type, query.types) : undefined,
       ),
     )
-    .orderBy(desc(events.occurredAt), desc(events.id))
+    .orderBy(...keysetOrder(NEWEST, events.id))
     .limit(query.limit + 1)
 }
 
@@ -53,10 +51,10 @@ export interface UserEventsQuery extends EventPageQuery { from: Date, to: Date }
 
 /** Hot read 2: a user's events in a time range, newest first (index events_tenant_actor_time_idx). */
 export function userEventsQuery(tx: Tx, tenantId: string, userId: string, query: UserEventsQuery) {
-  return tx.select().from(events)
+  return tx.select(eventColumns).from(events)
     .where(and(eq(events.tenantId, tenantId), eq(events.actorUserId, userId),
       gte(events.occurredAt, query.from), lt(events.occurredAt, query.to), before(query.cursor)))
-    .orderBy(desc(events.occurredAt), desc(events.id)).limit(query.limit + 1)
+    .orderBy(...keysetOrder(NEWEST, events.id)).limit(query.limit + 1)
 }
 
 export const userEvents = (tx: Tx, tenantId: string, userId: string, query: UserEventsQuery) =>

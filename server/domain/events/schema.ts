@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { EVENT_TYPES, type EventType } from '../../../db/schema'
-import { IsoDateTime } from '../dates'
+import { IsoDateTime } from '../core/dates'
 
 export const MAX_BATCH = 5000
 

@@ -1,4 +1,4 @@
-import type { Access } from '../db'
+import type { Access } from '../core/db'
 import { isLiveTopic } from '../../../shared/utils/live'
 import type { BusMessage } from './bus'
 

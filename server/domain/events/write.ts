@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../../db/client'
-import type { Tx } from '../db'
+import type { Tx } from '../core/db'
 import { eventCreatedMessages, publish } from './bus'
 import type { NewEvent } from './schema'
 

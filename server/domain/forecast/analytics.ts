@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { queryRows } from '../../../db/client'
-import type { Tx } from '../db'
+import type { Tx } from '../core/db'
 
 /**
  * Pipeline analytics over a date range, from the stage history (`stage_changed` events) and the

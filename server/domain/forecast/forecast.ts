@@ -1,12 +1,12 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { forecastAdjustments, quotas, teams, users } from '../../../db/schema'
 import { queryRows } from '../../../db/client'
-import { andWhere, ownerIn, ownersOf, type Access, type Tx } from '../db'
-import { badRequest, notFound } from '../errors'
+import { andWhere, ownerIn, ownersOf, type Access, type Tx } from '../core/db'
+import { badRequest, notFound } from '../core/errors'
 import { recordsChanged } from '../events/bus'
 import { seesOwner, seesTeam } from '../tenancy/access'
 import { audit, type Actor } from '../tenancy/audit'
-import type { Period } from './periods'
+import type { Period } from '../../../shared/utils/periods'
 
 /**
  * The forecast of a period, per rep, team and the tenant (what the caller may see: row-level

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../../db/client'
-import type { Tx } from '../db'
-import { weeksOf, type Period } from './periods'
+import type { Tx } from '../core/db'
+import { weeksOf, type Period } from '../../../shared/utils/periods'
 
 /**
  * What was forecast for a period at each week, from the daily pipeline snapshots, against what

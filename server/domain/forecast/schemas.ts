@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { ANALYTICS_GROUPS } from './analytics'
-import { parsePeriod, periodOf, PERIOD_PATTERN, PERIOD_RANGE } from './periods'
-import { IsoDay } from '../dates'
+import { parsePeriod, periodOf, PERIOD_PATTERN, PERIOD_RANGE } from '../../../shared/utils/periods'
+import { IsoDay } from '../core/dates'
 
 const Period = z
   .string()

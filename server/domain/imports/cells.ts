@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { StageDefinition } from '../deals/stages'
-import { yearInRange } from '../dates'
+import { yearInRange } from '../../../shared/utils/periods'
 
 /** The values of single CSV cells: days, amounts, emails, stages. Pure. */
 

@@ -3,7 +3,8 @@ import { EVENT_TYPES, IMPORT_KINDS, type EventType } from '../../../db/schema'
 import type { StageDefinition } from '../deals/stages'
 import { applyCustomValues, type FieldDefinition } from '../records/customFields'
 import { IMPORT_TARGETS } from '../../../shared/utils/imports'
-import { timeInRange, YEAR_RANGE } from '../dates'
+import { YEAR_RANGE } from '../../../shared/utils/periods'
+import { timeInRange } from '../core/dates'
 import { DATE_FORMATS, parseAmount, parseDay, parseEmail, resolveStage } from './cells'
 
 /**

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { accounts, contacts } from '../../../db/schema'
 import { distinct } from '../../../shared/utils/collections'
-import type { Tx } from '../db'
+import type { Tx } from '../core/db'
 import { ownerKey, resolveOwnerIds } from '../records/owners'
 
 /**

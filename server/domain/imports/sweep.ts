@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { and, eq, inArray, lt } from 'drizzle-orm'
 import { imports, tenants } from '../../../db/schema'
 import type { AppDatabase } from '../../../db/client'
-import { withTenant } from '../db'
+import { withTenant } from '../core/db'
 import { INTERRUPTED, LEASE_MS } from './run'
 
 /** Where uploads wait for their import (per host: each server process sweeps its host's). */

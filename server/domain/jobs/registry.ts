@@ -1,11 +1,13 @@
 import type { AppDatabase } from '../../../db/client'
-import { stripExpiredPayloads } from '../email/retention'
-import { withTenant } from '../db'
-import { ensureEventPartitions } from '../events/partitions'
-import { syncDue } from '../integrations/salesforce/schedule'
+import { automationRun } from '../automation/jobs'
+import { emailRetention } from '../email/jobs'
+import { eventsPartitions } from '../events/jobs'
+import { salesforceSync } from '../integrations/salesforce/schedule'
 import { momentumRefresh, pipelineRefresh, pipelineSnapshot } from '../momentum/jobs'
-import { automationRun, digestSend, taskReminders, webhooksDeliver } from '../work/jobs'
-import { perTenant, recorded, type Job, type JobOptions, type TaskRun } from './runner'
+import { digestSend } from '../notifications/jobs'
+import { taskReminders } from '../tasks/jobs'
+import { webhooksDeliver } from '../webhooks/jobs'
+import type { Job, JobOptions, TaskRun } from './runner'
 
 /**
  * Every background task by name, runnable the same way from Nitro's scheduler (server/tasks), an
@@ -18,16 +20,9 @@ export const JOBS = {
   'momentum:refresh': momentumRefresh,
   'pipeline:refresh': pipelineRefresh,
   'pipeline:snapshot': pipelineSnapshot,
-  'events:partitions': async db => [await recorded(db, 'events:partitions', null, async () => {
-    const created = await ensureEventPartitions(db)
-    return { touched: created, details: { created } }
-  })],
-  'email:retention': (db, options) => perTenant(db, 'email:retention', options, async (tenantId) => {
-    const { stripped, ...details } = await withTenant(db, tenantId, tx => stripExpiredPayloads(tx, tenantId, options.now ?? new Date()))
-    return { touched: stripped, details }
-  }),
-  // Each due connection (or the tenant's, now); a failed sync is a failed run, never a throw.
-  'salesforce:sync': (db, options) => syncDue(db, { only: options.tenantId, now: options.now ?? new Date() }),
+  'events:partitions': eventsPartitions,
+  'email:retention': emailRetention,
+  'salesforce:sync': salesforceSync,
   'tasks:reminders': taskReminders,
   'automation:run': automationRun,
   'digest:send': digestSend,

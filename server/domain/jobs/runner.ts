@@ -1,8 +1,8 @@
 import { desc, eq, isNull, or } from 'drizzle-orm'
 import { taskRuns } from '../../../db/schema'
 import type { AppDatabase } from '../../../db/client'
-import { tenantIds, withTenant } from '../db'
-import type { Mailer } from '../mail/mailer'
+import { tenantIds, withTenant } from '../core/db'
+import type { Mailer } from '../email/mailer'
 import type { DeliverOptions } from '../webhooks/deliver'
 
 /**

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { momentumWeights } from '../../../db/schema'
 import { queryRows } from '../../../db/client'
-import { andWhere, ownerIn, type Tx } from '../db'
+import { andWhere, ownerIn, type Tx } from '../core/db'
 import { brier, deciles, fitLogistic, sigmoid } from './logistic'
 import { FEATURES, REASON_CODES, SHIPPED_WEIGHTS, WEIGHT_KEYS, type ReasonCode, type Weights } from './model'
 

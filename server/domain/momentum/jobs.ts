@@ -1,4 +1,4 @@
-import { withTenant } from '../db'
+import { withTenant } from '../core/db'
 import { perTenant, recorded, type Job } from '../jobs/runner'
 import { refreshMomentum } from './refresh'
 import { refreshPipelineViews, snapshotPipeline } from './views'

@@ -1,5 +1,5 @@
 import type { AppDatabase } from '../../../db/client'
-import { withTenant } from '../db'
+import { withTenant } from '../core/db'
 import { refreshMomentum, type RefreshResult } from './refresh'
 
 /** How long after an event the tenant's dirty deals are rescored (bursts of events are scored together). */

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { queryRows } from '../../../db/client'
-import type { Tx } from '../db'
+import type { Tx } from '../core/db'
 
 /**
  * What the model reads about one open deal; computed set-wise in SQL (one statement for all

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { AppDatabase } from '../../../db/client'
 import { queryRows } from '../../../db/client'
-import { tenantIds, withTenant, type Tx } from '../db'
+import { tenantIds, withTenant, type Tx } from '../core/db'
 import { publish } from '../events/bus'
 
 /**

@@ -1,12 +1,12 @@
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import { accounts, contacts, deals, events, pipelineStages, users } from '../../../db/schema'
-import type { Tx } from '../db'
-import { actedAt as when, type Actor } from '../actor'
-import { notFound } from '../errors'
+import type { Tx } from '../core/db'
+import { actedAt as when, type Actor } from '../core/actor'
+import { notFound } from '../core/errors'
 import { recordsChanged } from '../events/bus'
 import { checkCustom, CustomValuesSchema, type CustomValues } from './customFields'
-import { containing, cursorOfSort, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
+import { containing, cursorOfSort, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from '../core/paging'
 import { checkReferences } from './references'
 
 export const AccountCreateSchema = z.object({

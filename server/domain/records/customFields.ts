@@ -1,9 +1,9 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import { CUSTOM_FIELD_ENTITIES, CUSTOM_FIELD_TYPES, customFields } from '../../../db/schema'
-import type { Tx } from '../db'
-import { badRequest, invalidInput } from '../errors'
-import { YEAR_RANGE, yearInRange } from '../dates'
+import type { Tx } from '../core/db'
+import { badRequest, invalidInput } from '../core/errors'
+import { YEAR_RANGE, yearInRange } from '../../../shared/utils/periods'
 
 export type CustomEntity = (typeof CUSTOM_FIELD_ENTITIES)[number]
 export type CustomValues = Record<string, unknown>

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt } from 'drizzle-orm'
 import { accounts, contacts, deals, users } from '../../../db/schema'
-import type { Tx } from '../db'
+import type { Tx } from '../core/db'
 
 export const EXPORT_KINDS = ['deals', 'accounts', 'contacts'] as const
 export type ExportKind = (typeof EXPORT_KINDS)[number]

@@ -1,16 +1,16 @@
 import { and, eq, ilike, or, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import { accounts, contacts, leads, users } from '../../../db/schema'
-import type { Tx } from '../db'
-import { conflict, notFound } from '../errors'
+import type { Tx } from '../core/db'
+import { conflict, notFound } from '../core/errors'
 import { createDeal, type Actor } from '../deals/records'
 import { createAccount } from '../records/accounts'
 import { createContact } from '../records/contacts'
 import { checkReferences } from '../records/references'
 import { checkCustom, CustomValuesSchema } from './customFields'
 import { scoreLead } from './leadScore'
-import { containing, cursorOfSort, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from './paging'
-import { IsoDay } from '../dates'
+import { containing, cursorOfSort, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from '../core/paging'
+import { IsoDay } from '../core/dates'
 
 export const LeadCreateSchema = z.object({
   name: z.string().trim().min(1, 'required').max(200),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { users } from '../../../db/schema'
 import { distinct } from '../../../shared/utils/collections'
-import type { Tx } from '../db'
+import type { Tx } from '../core/db'
 
 /**
  * The owners outside sources name (a CSV import's owner column, a Salesforce user), matched to

@@ -1,8 +1,8 @@
 import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm'
 import { accounts, contacts, dealContacts, deals, emailMessages, events, leads, notes, tasks } from '../../../db/schema'
 import { queryRows } from '../../../db/client'
-import type { Tx } from '../db'
-import { conflict, notFound } from '../errors'
+import type { Tx } from '../core/db'
+import { conflict, notFound } from '../core/errors'
 import { audit, type Actor } from '../tenancy/audit'
 
 /**

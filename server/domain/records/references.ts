@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { accounts, contacts, users } from '../../../db/schema'
-import type { Tx } from '../db'
-import { badRequest } from '../errors'
+import type { Tx } from '../core/db'
+import { badRequest } from '../core/errors'
 
 /** 400 naming the field when a deal refers to an account, owner or contact the tenant does not have. */
 export async function checkReferences(

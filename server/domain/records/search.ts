@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../../db/client'
-import type { Tx } from '../db'
+import type { Tx } from '../core/db'
 
 export interface SearchHit {
   type: 'account' | 'contact' | 'deal' | 'note'

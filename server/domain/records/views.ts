@@ -1,8 +1,8 @@
 import { and, asc, eq, or, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { SAVED_VIEW_RECORD_TYPES, savedViews, users } from '../../../db/schema'
-import type { Tx } from '../db'
-import { DomainError, notFound } from '../errors'
+import type { Tx } from '../core/db'
+import { DomainError, notFound } from '../core/errors'
 
 const Key = z.string().trim().min(1).max(64)
 const FilterValue = z.union([z.string().max(500), z.number(), z.boolean(), z.null(), z.array(z.string().max(100)).max(50)])

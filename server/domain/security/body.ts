@@ -1,4 +1,4 @@
-import { badRequest, DomainError } from '../errors'
+import { badRequest, DomainError } from '../core/errors'
 
 /**
  * Request bodies: the checks every body passes before a route reads it (size, media type, UTF-8,

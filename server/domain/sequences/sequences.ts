@@ -2,9 +2,9 @@ import { and, asc, count, eq, inArray, sql } from 'drizzle-orm'
 import type { z } from 'zod'
 import { contacts, deals, sequenceEnrolments, sequences, type EnrolmentStatus } from '../../../db/schema'
 import { queryRows } from '../../../db/client'
-import type { Tx } from '../db'
-import { badRequest, notFound } from '../errors'
-import { addBusinessDays } from '../work/schedule'
+import type { Tx } from '../core/db'
+import { badRequest, notFound } from '../core/errors'
+import { addBusinessDays } from '../tasks/schedule'
 import type { EnrolSchema, SequenceCreateSchema } from './templates'
 
 export async function createSequence(

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { teams, users, type Role } from '../../../db/schema'
-import type { Access, Tx } from '../db'
+import type { Access, Tx } from '../core/db'
 
 /**
  * What a user may see, by role: an admin the whole tenant, a manager their own records and

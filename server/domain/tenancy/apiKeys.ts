@@ -1,8 +1,8 @@
 import { and, desc, eq, isNull } from 'drizzle-orm'
 import type { AppDatabase } from '../../../db/client'
 import { apiKeys, users } from '../../../db/schema'
-import { withLookup, type Tx } from '../db'
-import { notFound } from '../errors'
+import { withLookup, type Tx } from '../core/db'
+import { notFound } from '../core/errors'
 import { audit, type Actor } from './audit'
 import { newApiKey, parseApiKey, sameHash, sha256 } from './secrets'
 

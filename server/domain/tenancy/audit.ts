@@ -1,6 +1,6 @@
 import { auditLog } from '../../../db/schema'
-import type { Actor } from '../actor'
-import type { Tx } from '../db'
+import type { Actor } from '../core/actor'
+import type { Tx } from '../core/db'
 
 export type AuditAction
   = | 'auth.signup' | 'auth.login' | 'auth.login_failed' | 'auth.invite_accepted'
@@ -10,7 +10,7 @@ export type AuditAction
     | 'forecast.adjusted' | 'forecast.quotas_set' | 'integration.connected' | 'integration.disconnected' | 'email.retention_set'
     | 'deals.bulk_updated' | 'deals.bulk_deleted'
 
-export type { Actor } from '../actor'
+export type { Actor } from '../core/actor'
 
 export interface AuditDetails {
   targetType?: string

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { AppDatabase } from '../../../db/client'
 import { pipelineStages, teams, tenants, users, type Plan, type Role } from '../../../db/schema'
-import { APP_ROLE, committed, unavailable, type Tx } from '../db'
+import { APP_ROLE, committed, unavailable, type Tx } from '../core/db'
 import { DEFAULT_STAGES } from '../deals/stages'
 import { publish } from '../events/bus'
 import { hashPassword } from './passwords'

@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm'
 import { authThrottle } from '../../../db/schema'
-import type { Tx } from '../db'
+import type { Tx } from '../core/db'
 
 export interface ThrottlePolicy {
   /** Attempts allowed in a window; the one that reaches it locks the key. */

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm'
 import { z } from 'zod'
 import { EVENT_TYPES, webhookAttempts, webhookDeliveries, webhookSubscriptions } from '../../../db/schema'
-import type { Tx } from '../db'
-import { badRequest, notFound } from '../errors'
+import type { Tx } from '../core/db'
+import { badRequest, notFound } from '../core/errors'
 import { randomToken, seal } from '../tenancy/secrets'
 import { allowPrivateTargets, refuseTarget, type Resolver } from './targets'
 

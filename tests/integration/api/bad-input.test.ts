@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../db/seed'
+import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../server/domain/demo/seed'
 import { Client, unique, type Json } from '../../support/http'
 
 const baseURL = inject('baseURL')

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../db/seed'
+import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../server/domain/demo/seed'
 import { Client, signUp, type Json } from '../../support/http'
 
 const baseURL = inject('baseURL')

@@ -168,15 +168,21 @@ async function send(
 
 /**
  * The tenant's fingerprint once nothing is under way: the live rescoring (server/plugins/momentum.ts)
- * scores a deal about a second after an event the setup or an earlier property wrote.
+ * scores a deal about a second after an event the setup or an earlier property wrote, in one
+ * transaction that may take longer than a poll on a loaded machine. Settled: no deal waits to be
+ * rescored (`momentum_dirty` is empty; on PGlite, which has no such entry, the lists alone) and
+ * nothing changed over two polls in a row.
  */
 async function settled() {
   let last = await print.take()
-  for (let i = 0; i < 40; i++) {
+  let quiet = 0
+  for (let i = 0; i < 60; i++) {
     await new Promise(resolve => setTimeout(resolve, 750))
     const now = await print.take()
-    if (!changed(last, now).length) return now
+    const waiting = now.momentum_dirty !== undefined && !now.momentum_dirty.startsWith('0:')
+    quiet = changed(last, now).length || waiting ? 0 : quiet + 1
     last = now
+    if (quiet >= 2) return now
   }
   return last
 }

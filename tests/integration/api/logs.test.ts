@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { describe, expect, inject, it } from 'vitest'
-import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../db/seed'
+import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../server/domain/demo/seed'
 import { Client, signUp, unique } from '../../support/http'
 
 const baseURL = inject('baseURL')

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../db/seed'
+import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../server/domain/demo/seed'
 import { Client, signUp, type Json } from '../../support/http'
 import { seedOrg } from '../../support/salesforce-data'
 import { startSalesforceMock, type SalesforceMock } from '../../support/salesforce-mock'

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ALERT_STATUSES } from '../../../../db/schema'
-import { ownersOf } from '../../../domain/db'
+import { ownersOf } from '../../../domain/core/db'
 import { listAlerts } from '../../../domain/momentum/queries'
 
 export const QuerySchema = z.object({

@@ -1,5 +1,5 @@
 import { BulkSchema, bulkDeals } from '../../../domain/deals/bulk'
-import { badRequest } from '../../../domain/errors'
+import { badRequest } from '../../../domain/core/errors'
 
 export const meta = defineRoute({
   tag: 'Deals',

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { MOMENTUM_STATES } from '../../../../db/schema'
-import { decodeDealCursor, listDeals } from '../../../domain/deals/queries'
+import { dealCursorOfSort, listDeals } from '../../../domain/deals/queries'
 import { DEAL_SORTS } from '../../../domain/deals/schemas'
 import { storable } from '../../../domain/security/body'
 
@@ -9,11 +9,7 @@ const Day = z.iso.date('a date as YYYY-MM-DD')
 export const QuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z
-      .string()
-      .max(300)
-      .refine(c => decodeDealCursor(c) !== null, 'not a cursor this API returned')
-      .optional(),
+    cursor: z.string().max(300).optional(),
     sort: z.enum(DEAL_SORTS).default('createdAt'),
     /** Default: newest and largest first, soonest close date and names A to Z. */
     dir: z.enum(['asc', 'desc']).optional(),
@@ -44,10 +40,7 @@ export const QuerySchema = z
     closeFrom: Day.optional(),
     closeTo: Day.optional(),
   })
-  .refine(q => q.cursor === undefined || decodeDealCursor(q.cursor, q.sort) !== null, {
-    path: ['cursor'],
-    message: 'not a cursor this API returned for this sort',
-  })
+  .superRefine(dealCursorOfSort)
 
 export const meta = defineRoute({
   tag: 'Deals',

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { userEvents } from '../../../domain/events/queries'
-import { IsoDateTime } from '../../../domain/dates'
+import { IsoDateTime } from '../../../domain/core/dates'
 
 export const QuerySchema = PageQuerySchema.extend({
   userId: z.uuid(),

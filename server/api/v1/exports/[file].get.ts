@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { withAccess } from '../../../domain/db'
+import { withAccess } from '../../../domain/core/db'
 import { csvLine } from '../../../domain/records/csv'
 import { audit } from '../../../domain/tenancy/audit'
 import { EXPORT_KINDS, EXPORTS } from '../../../domain/records/exports'

@@ -1,10 +1,10 @@
 import { consola } from 'consola'
 import { z } from 'zod'
-import { withTenant } from '../../../domain/db'
+import { withTenant } from '../../../domain/core/db'
 import { createImport } from '../../../domain/imports/imports'
 import { ImportOptionsSchema } from '../../../domain/imports/parse'
 import { readHeader, runImport } from '../../../domain/imports/run'
-import { badRequest } from '../../../domain/errors'
+import { badRequest } from '../../../domain/core/errors'
 
 /** The largest CSV an import takes (a 100,000-row file is ~15 MB). */
 const MAX_IMPORT_BYTES = 200 * 1024 * 1024

@@ -1,5 +1,5 @@
 import { calibration } from '../../../domain/momentum/calibration'
-import { ownersOf } from '../../../domain/db'
+import { ownersOf } from '../../../domain/core/db'
 
 export const meta = defineRoute({
   tag: 'Momentum',

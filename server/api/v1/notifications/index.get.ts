@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { encodeCursor } from '../../../domain/cursor'
-import { listNotifications } from '../../../domain/work/notifications'
+import { listNotifications } from '../../../domain/notifications/notifications'
 import { CursorSchema } from '../../../utils/schemas'
 
 export const QuerySchema = z.object({
@@ -18,8 +17,7 @@ export const meta = defineRoute({
 /** The caller's notifications, newest first, with the unread count (`unread=1`: only those). */
 export default defineEventHandler(async (event) => {
   const query = queryValidated(event, QuerySchema)
-  const page = await scoped(event, (tx, auth) =>
+  return scoped(event, (tx, auth) =>
     listNotifications(tx, auth.tenantId, auth.userId, { unread: query.unread === '1', limit: query.limit, cursor: query.cursor }),
   )
-  return { ...page, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor.at, page.nextCursor.id) : null }
 })

@@ -1,4 +1,4 @@
-import { getPreferences } from '../../../domain/work/notifications'
+import { getPreferences } from '../../../domain/notifications/notifications'
 
 export const meta = defineRoute({ tag: 'Work', summary: 'Which emails the caller gets (task reminders, daily digest)' })
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { setPreferences } from '../../../domain/work/notifications'
+import { setPreferences } from '../../../domain/notifications/notifications'
 
 export const BodySchema = z.object({
   reminderEmail: z.boolean().optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { markRead } from '../../../domain/work/notifications'
+import { markRead } from '../../../domain/notifications/notifications'
 
 export const BodySchema = z.object({
   ids: z.union([z.array(z.uuid()).min(1, 'at least one id').max(500), z.literal('all')]),

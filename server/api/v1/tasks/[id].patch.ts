@@ -1,4 +1,4 @@
-import { TaskPatchSchema, updateTask } from '../../../domain/work/tasks'
+import { TaskPatchSchema, updateTask } from '../../../domain/tasks/tasks'
 
 export const meta = defineRoute({
   tag: 'Work',

@@ -1,4 +1,4 @@
-import { listTasks, TaskListQuerySchema } from '../../../domain/work/tasks'
+import { listTasks, TaskListQuerySchema } from '../../../domain/tasks/tasks'
 
 export const QuerySchema = TaskListQuerySchema
 

@@ -1,4 +1,4 @@
-import { createTask, TaskCreateSchema } from '../../../domain/work/tasks'
+import { createTask, TaskCreateSchema } from '../../../domain/tasks/tasks'
 
 export const meta = defineRoute({
   tag: 'Work',

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { users } from '../../../../db/schema'
 import { audit } from '../../../domain/tenancy/audit'
 import { createTeam } from '../../../domain/tenancy/tenants'
-import { badRequest } from '../../../domain/errors'
+import { badRequest } from '../../../domain/core/errors'
 
 export const BodySchema = z.object({
   name: NameSchema,

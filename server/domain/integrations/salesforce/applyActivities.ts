@@ -1,5 +1,5 @@
 import { accounts, contacts, deals } from '../../../../db/schema'
-import type { Tx } from '../../db'
+import type { Tx } from '../../core/db'
 import { normalizeEvents } from '../../events/normalize'
 import type { EventInput } from '../../events/schema'
 import { writeEvents } from '../../events/write'

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { accounts, deals } from '../../../../db/schema'
-import type { Tx } from '../../db'
+import type { Tx } from '../../core/db'
+import { dealCreatedEvent, dealUpdatedEvent, stageChangedEvent, trackedChanges } from '../../deals/events'
 import { writeEvents, type EventRow } from '../../events/write'
 import { mapOpportunity, type DealFields, type SfRecord } from './map'
 import {
@@ -17,9 +18,6 @@ import {
 
 const dayStart = (day: string) => new Date(`${day}T00:00:00Z`)
 type Deal = typeof deals.$inferSelect
-
-/** Fields whose changes the app records in `deal_updated` (as updateDeal does). */
-const TRACKED = ['amount', 'closeDate', 'ownerId', 'probability', 'forecastCategory'] as const
 
 /**
  * Opportunities -> deals. Salesforce is the system of record for these deals, so a changed
@@ -75,24 +73,9 @@ export async function applyOpportunities(tx: Tx, ctx: ApplyContext, records: rea
       }
     })).returning()
     for (const deal of created) {
-      events.push({
-        type: 'deal_created',
-        occurredAt: deal.createdAt,
-        source: 'salesforce',
-        externalId: `Opportunity:${deal.externalId}:created`,
-        actorUserId: deal.ownerId,
-        dealId: deal.id,
-        accountId: deal.accountId,
-        metadata: {
-          name: deal.name,
-          amount: deal.amount,
-          currency: deal.currency,
-          stage: deal.stage,
-          ownerId: deal.ownerId,
-          closeDate: deal.closeDate,
-          salesforceId: deal.externalId,
-        },
-      })
+      const externalId = `Opportunity:${deal.externalId}:created`
+      const by = { at: deal.createdAt, source: 'salesforce', actorUserId: deal.ownerId, externalId }
+      events.push(dealCreatedEvent(deal, by, { salesforceId: deal.externalId }))
     }
     result.created += created.length
   }
@@ -142,38 +125,11 @@ async function updateDeal(
     })
     .where(and(eq(deals.tenantId, ctx.tenantId), eq(deals.id, deal.id)))
   if (moves) {
-    events.push({
-      type: 'stage_changed',
-      occurredAt: movedAt,
-      source: 'salesforce',
-      externalId: `Opportunity:${row.externalId}:stage:${stamp}`,
-      actorUserId: null,
-      dealId: deal.id,
-      accountId: refs.accountId,
-      metadata: {
-        from: deal.stage,
-        to: row.stage,
-        reason: 'salesforce',
-        by: null,
-        secondsInStage: Math.max(0, Math.round((movedAt.getTime() - deal.stageEnteredAt.getTime()) / 1000)),
-      },
-    })
+    const by = { at: movedAt, source: 'salesforce', actorUserId: null, externalId: `Opportunity:${row.externalId}:stage:${stamp}` }
+    events.push(stageChangedEvent(deal, { to: row.stage, reason: 'salesforce', accountId: refs.accountId }, by))
   }
-  const tracked = TRACKED.filter(k => differs.includes(k))
-  if (tracked.length) {
-    const changes = Object.fromEntries(
-      tracked.map(k => [k, k === 'amount' ? { from: Number(deal.amount), to: Number(next.amount) } : { from: deal[k], to: next[k] }]),
-    )
-    events.push({
-      type: 'deal_updated',
-      occurredAt: row.modifiedAt,
-      source: 'salesforce',
-      externalId: `Opportunity:${row.externalId}:update:${stamp}`,
-      actorUserId: null,
-      dealId: deal.id,
-      accountId: refs.accountId,
-      metadata: { changes },
-    })
-  }
+  const by = { at: row.modifiedAt, source: 'salesforce', actorUserId: null, externalId: `Opportunity:${row.externalId}:update:${stamp}` }
+  const updated = dealUpdatedEvent({ id: deal.id, accountId: refs.accountId }, trackedChanges(deal, next), by)
+  if (updated) events.push(updated)
   return true
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { accounts, contacts, dealContacts, deals } from '../../../../db/schema'
-import type { Tx } from '../../db'
+import type { Tx } from '../../core/db'
 import { mapAccount, mapContact, mapContactRole, type SfRecord } from './map'
 import {
   distinct,

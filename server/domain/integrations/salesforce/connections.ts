@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto'
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { SALESFORCE_AUTH_FLOWS, salesforceConnections, salesforceSyncState, type SalesforceAuthFlow } from '../../../../db/schema'
-import type { Tx } from '../../db'
-import { badRequest, notFound } from '../../errors'
+import type { Tx } from '../../core/db'
+import { badRequest, notFound } from '../../core/errors'
 import { loadStages } from '../../deals/records'
 import { audit, type Actor } from '../../tenancy/audit'
 import { seal, unseal } from '../../tenancy/secrets'
-import { config } from '../../config'
+import { config } from '../../core/config'
 
 /** Hosts a Salesforce org answers on (My Domain, sandboxes, government cloud). */
 const SALESFORCE_HOST = /(^|\.)(salesforce\.com|force\.com|cloudforce\.com|salesforce\.mil|salesforce-setup\.com)$/i

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { accounts, contacts, deals } from '../../../../db/schema'
 import { distinct, sameJson } from '../../../../shared/utils/collections'
-import type { Tx } from '../../db'
+import type { Tx } from '../../core/db'
 import type { StageDefinition } from '../../deals/stages'
 import { ownerKey, resolveOwnerIds } from '../../records/owners'
 import type { SfRecord } from './map'

@@ -2,9 +2,10 @@ import { and, eq, sql } from 'drizzle-orm'
 import { SALESFORCE_OBJECTS, salesforceConnections, salesforceSyncState, taskRuns } from '../../../../db/schema'
 import type { AppDatabase } from '../../../../db/client'
 import { capabilitiesOf } from '../../billing/plan'
-import { withTenant, type Tx } from '../../db'
+import { withTenant, type Tx } from '../../core/db'
 import { dueCondition, leaseHeld, requireConnection } from './connections'
 import { syncConnection, type SyncOptions, type SyncOutcome } from './sync'
+import type { Job } from '../../jobs/runner'
 
 export const TASK_NAME = 'salesforce:sync'
 
@@ -126,3 +127,6 @@ export async function connectionStatus(tx: Tx, tenantId: string, now = new Date(
     objects,
   }
 }
+
+/** salesforce:sync — each due connection (or the tenant's, now); a failed sync is a failed run, never a throw. */
+export const salesforceSync: Job = (db, options) => syncDue(db, { only: options.tenantId, now: options.now ?? new Date() })

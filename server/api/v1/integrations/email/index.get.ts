@@ -1,4 +1,4 @@
-import { listConnections } from '../../../../domain/email/connections'
+import { listConnections } from '../../../../domain/email/tracking/connections'
 
 export const meta = defineRoute({
   tag: 'Integrations',

@@ -1,4 +1,4 @@
-import { ConnectionSchema, createConnection } from '../../../../domain/email/connections'
+import { ConnectionSchema, createConnection } from '../../../../domain/email/tracking/connections'
 
 export const BodySchema = ConnectionSchema
 

@@ -1,4 +1,4 @@
-import { emailSettings } from '../../../../domain/email/retention'
+import { emailSettings } from '../../../../domain/email/tracking/retention'
 
 export const meta = defineRoute({
   tag: 'Integrations',

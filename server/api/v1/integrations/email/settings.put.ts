@@ -1,4 +1,4 @@
-import { EmailSettingsSchema, setEmailSettings } from '../../../../domain/email/retention'
+import { EmailSettingsSchema, setEmailSettings } from '../../../../domain/email/tracking/retention'
 
 export const BodySchema = EmailSettingsSchema
 

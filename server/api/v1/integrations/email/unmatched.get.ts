@@ -1,4 +1,4 @@
-import { unmatchedReplies } from '../../../../domain/email/inbound'
+import { unmatchedReplies } from '../../../../domain/email/tracking/inbound'
 
 export const meta = defineRoute({
   tag: 'Integrations',

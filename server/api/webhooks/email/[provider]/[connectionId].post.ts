@@ -1,10 +1,10 @@
 import { z } from 'zod'
 import { EMAIL_PROVIDERS } from '../../../../../db/schema'
-import { findConnection } from '../../../../domain/email/connections'
-import { claimWebhookToken, ingestEmailEvents } from '../../../../domain/email/ingest'
-import { NORMALIZERS } from '../../../../domain/email/normalize'
-import { verifyBasicAuth, verifyMailgun, verifySendgrid } from '../../../../domain/email/verify'
-import { badRequest } from '../../../../domain/errors'
+import { findConnection } from '../../../../domain/email/tracking/connections'
+import { claimWebhookToken, ingestEmailEvents } from '../../../../domain/email/tracking/ingest'
+import { NORMALIZERS } from '../../../../domain/email/tracking/normalize'
+import { verifyBasicAuth, verifyMailgun, verifySendgrid } from '../../../../domain/email/tracking/verify'
+import { badRequest } from '../../../../domain/core/errors'
 
 const ParamsSchema = z.object({ provider: z.enum(EMAIL_PROVIDERS), connectionId: z.uuid() })
 const unauthorized = (why: string) => createError({ statusCode: 401, statusMessage: `webhook not verified: ${why}` })

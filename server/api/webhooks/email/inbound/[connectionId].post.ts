@@ -1,11 +1,11 @@
 import { z } from 'zod'
-import { findConnection } from '../../../../domain/email/connections'
-import { readInbound, threadReply } from '../../../../domain/email/inbound'
-import { claimWebhookToken } from '../../../../domain/email/ingest'
-import { rawPayloadOf } from '../../../../domain/email/retention'
-import { verifyBasicAuth, verifyMailgun } from '../../../../domain/email/verify'
+import { findConnection } from '../../../../domain/email/tracking/connections'
+import { readInbound, threadReply } from '../../../../domain/email/tracking/inbound'
+import { claimWebhookToken } from '../../../../domain/email/tracking/ingest'
+import { rawPayloadOf } from '../../../../domain/email/tracking/retention'
+import { verifyBasicAuth, verifyMailgun } from '../../../../domain/email/tracking/verify'
 import { sameHash } from '../../../../domain/tenancy/secrets'
-import { badRequest } from '../../../../domain/errors'
+import { badRequest } from '../../../../domain/core/errors'
 
 const ParamsSchema = z.object({ connectionId: z.uuid() })
 const unauthorized = (why: string) => createError({ statusCode: 401, statusMessage: `webhook not verified: ${why}` })

@@ -1,8 +1,8 @@
-import { and, count, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { notifications, userPreferences, users, type NotificationKind } from '../../../db/schema'
 import { queryRows } from '../../../db/client'
-import type { Cursor } from '../cursor'
-import type { Tx } from '../db'
+import { keysetAfter, keysetOrder, keysetPage, keysetValue, newestFirst, type Key } from '../core/paging'
+import type { Tx } from '../core/db'
 import { publish } from '../events/bus'
 
 export interface NotificationDraft {
@@ -85,12 +85,14 @@ export async function activeAdminIds(tx: Tx, tenantId: string): Promise<string[]
   return admins.map(a => a.id)
 }
 
+const NEWEST = newestFirst(notifications.createdAt)
+
 /** A user's notifications, newest first (keyset-paged). */
 export async function listNotifications(
   tx: Tx,
   tenantId: string,
   userId: string,
-  query: { unread?: boolean, limit: number, cursor?: Cursor },
+  query: { unread?: boolean, limit: number, cursor?: Key },
 ) {
   const rows = await tx
     .select({
@@ -103,6 +105,7 @@ export async function listNotifications(
       taskId: notifications.taskId,
       readAt: notifications.readAt,
       createdAt: notifications.createdAt,
+      key: keysetValue(NEWEST),
     })
     .from(notifications)
     .where(
@@ -110,23 +113,16 @@ export async function listNotifications(
         eq(notifications.tenantId, tenantId),
         eq(notifications.userId, userId),
         query.unread ? isNull(notifications.readAt) : undefined,
-        query.cursor
-          ? or(
-              lt(notifications.createdAt, query.cursor.at),
-              and(eq(notifications.createdAt, query.cursor.at), lt(notifications.id, query.cursor.id)),
-            )
-          : undefined,
+        query.cursor ? keysetAfter(NEWEST, notifications.id, query.cursor) : undefined,
       ),
     )
-    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .orderBy(...keysetOrder(NEWEST, notifications.id))
     .limit(query.limit + 1)
   const [unread] = await tx
     .select({ n: count() })
     .from(notifications)
     .where(and(eq(notifications.tenantId, tenantId), eq(notifications.userId, userId), isNull(notifications.readAt)))
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
-  return { data: page, unread: unread?.n ?? 0, nextCursor: rows.length > query.limit && last ? { at: last.createdAt, id: last.id } : null }
+  return { ...keysetPage(rows, query.limit), unread: unread?.n ?? 0 }
 }
 
 /** Marks some of the user's notifications read (others' ids change nothing); answers how many changed. */

@@ -1,17 +1,44 @@
 import { asc, desc, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
-import { isUuid, KEY_VALUE_TYPES, type KeyValueType } from '../cursor'
+import { storable } from '../security/body'
 
-/** Keyset paging by (a sort key, id): cursors are opaque `[value, id]` pairs. */
+/** A UUID as PostgreSQL's uuid type reads it (8-4-4-4-12 hex digits). */
+export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)
+
+/** Whether a keyset cursor's sort value can be read as the SQL type the sort compares it as. Pure. */
+export const KEY_VALUE_TYPES = {
+  text: (v: string) => v.length <= 1000 && storable(v),
+  // `(timestamptz)::text`, as the lists write it: 2026-11-02 10:00:00.123+00 (or an ISO string).
+  timestamptz: (v: string) => {
+    const match = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)?$/.exec(v)
+    if (!match || Number(match[1]) < 1) return false
+    const wall = `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}`
+    const at = new Date(`${wall}Z`)
+    return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(wall)
+  },
+  date: (v: string) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(v) && Number(v.slice(0, 4)) >= 1 && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+  numeric: (v: string) => /^-?\d{1,20}(\.\d{1,20})?$/.test(v),
+} as const
+export type KeyValueType = keyof typeof KEY_VALUE_TYPES
+
+/**
+ * Keyset paging, the one cursor of the API: a page's cursor is its last row's sort value and id,
+ * `[value, id]` as base64url JSON, opaque to clients. Each list declares its sorts as KeysetSorts
+ * (the sorted expression, its direction and SQL type); the value is written by the database
+ * (`keysetValue`) and checked as that type before it is read back, so a forged cursor is a 400.
+ */
+export type Key = [value: string, id: string]
+
 export const encodeKey = (value: string, id: string) => Buffer.from(JSON.stringify([value, id])).toString('base64url')
 
-export function decodeKey(cursor: string | undefined): [string, string] | null {
+/** The cursor's value and id, or null when it is not one this API hands out for a sort of that type. */
+export function decodeKey(cursor: string | undefined, type: KeyValueType = 'text'): Key | null {
   if (!cursor) return null
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown
-    return Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string'
-      && isUuid(parsed[1]) && KEY_VALUE_TYPES.text(parsed[0])
-      ? [parsed[0], parsed[1]]
-      : null
+    if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string') return null
+    const [value, id] = parsed as Key
+    return isUuid(id) && KEY_VALUE_TYPES.text(value) && KEY_VALUE_TYPES[type](value) ? [value, id] : null
   }
   catch {
     return null
@@ -22,14 +49,17 @@ export function decodeKey(cursor: string | undefined): [string, string] | null {
 export interface KeysetSort {
   key: SQL
   dir: 'asc' | 'desc'
-  type: Exclude<KeyValueType, 'date'>
+  type: KeyValueType
 }
 
+/** The sort in the caller's direction (`dir`), else its usual one. */
+export const inDirection = (sort: KeysetSort, dir?: 'asc' | 'desc'): KeysetSort => (dir ? { ...sort, dir } : sort)
+
+/** Newest first by a time column: the events' and notifications' order. */
+export const newestFirst = (column: SQLWrapper): KeysetSort => ({ key: sql`${column}`, dir: 'desc', type: 'timestamptz' })
+
 /** The sort's cursor, if it is one this sort handed out (a cursor of another sort starts over). */
-export function decodeSortKey(sort: KeysetSort, cursor: string | undefined): [string, string] | null {
-  const key = decodeKey(cursor)
-  return key && KEY_VALUE_TYPES[sort.type](key[0]) ? key : null
-}
+export const decodeSortKey = (sort: KeysetSort, cursor: string | undefined) => decodeKey(cursor, sort.type)
 
 /**
  * A list query's check (a zod `superRefine`) that its cursor is one its sort handed out: 400

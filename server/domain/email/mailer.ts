@@ -87,3 +87,6 @@ export function mailerFromEnv(): Mailer | null {
   }
   return shared
 }
+
+/** The mailer a background job sends with: the one its caller passed (null: none), else the environment's. */
+export const mailerOf = (options: { mailer?: Mailer | null }) => (options.mailer === undefined ? mailerFromEnv() : options.mailer)

@@ -1,10 +1,10 @@
 import { and, desc, eq } from 'drizzle-orm'
 import { z } from 'zod'
-import { EMAIL_PROVIDERS, emailConnections, type EmailProvider } from '../../../db/schema'
-import type { AppDatabase } from '../../../db/client'
-import { withLookup, type Tx } from '../db'
-import { audit, type Actor } from '../tenancy/audit'
-import { randomToken, seal, unseal } from '../tenancy/secrets'
+import { EMAIL_PROVIDERS, emailConnections, type EmailProvider } from '../../../../db/schema'
+import type { AppDatabase } from '../../../../db/client'
+import { withLookup, type Tx } from '../../core/db'
+import { audit, type Actor } from '../../tenancy/audit'
+import { randomToken, seal, unseal } from '../../tenancy/secrets'
 
 /** What each provider's webhooks are verified with (docs/api.md, "Email connections"). */
 export const ConnectionSchema = z.discriminatedUnion('provider', [

@@ -1,19 +1,22 @@
 import { eq, sql } from 'drizzle-orm'
-import type { AppDatabase } from './client'
-import { tenants } from './schema'
-import type { EventType } from './schema'
-import { withTenant, type Tx } from '../server/domain/db'
-import { changeDealStage, createDeal, updateDeal, type Actor } from '../server/domain/deals/records'
-import { createAccount } from '../server/domain/records/accounts'
-import { createContact } from '../server/domain/records/contacts'
-import { pathBetween, DEFAULT_STAGES } from '../server/domain/deals/stages'
-import { runTask } from '../server/domain/jobs/registry'
-import { ensureEventPartitions } from '../server/domain/events/partitions'
-import type { NewEvent } from '../server/domain/events/schema'
-import { writeEvents } from '../server/domain/events/write'
-import { createLead } from '../server/domain/records/leads'
-import { createTask } from '../server/domain/work/tasks'
-import { createTeam, createTenant, createUser, setTeamManager } from '../server/domain/tenancy/tenants'
+import type { AppDatabase } from '../../../db/client'
+import { tenants } from '../../../db/schema'
+import {
+  ACTIVITY_MIX, DAY, FIRST, INDUSTRIES, LAST, LEAD_COMPANIES, LEAD_SOURCES, MIX_TOTAL, NEXT_STEPS, PREFIXES, PRODUCTS, random,
+  STAGE_MIX, SUFFIXES, TITLES, type Shape,
+} from './data'
+import { withTenant, type Tx } from '../core/db'
+import { changeDealStage, createDeal, updateDeal, type Actor } from '../deals/records'
+import { createAccount } from '../records/accounts'
+import { createContact } from '../records/contacts'
+import { pathBetween, DEFAULT_STAGES } from '../deals/stages'
+import { runTask } from '../jobs/registry'
+import { ensureEventPartitions } from '../events/partitions'
+import type { NewEvent } from '../events/schema'
+import { writeEvents } from '../events/write'
+import { createLead } from '../records/leads'
+import { createTask } from '../tasks/tasks'
+import { createTeam, createTenant, createUser, setTeamManager } from '../tenancy/tenants'
 
 export const DEMO_TENANT_NAME = 'Momentum Demo'
 export const DEMO_PASSWORD = 'momentum-demo'
@@ -24,116 +27,6 @@ export const DEMO_LOGINS = [
   { email: 'sam@demo.momentum.test', name: 'Sam Okafor', role: 'rep' },
   { email: 'jordan@demo.momentum.test', name: 'Jordan Alvarez', role: 'rep' },
 ] as const
-
-const DAY = 86_400_000
-
-/** A small seeded PRNG (mulberry32): the same demo every time. */
-function random(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-  }
-}
-
-const PREFIXES = [
-  'Blue',
-  'North',
-  'Silver',
-  'Bright',
-  'Granite',
-  'Summit',
-  'Harbor',
-  'Pioneer',
-  'Cedar',
-  'Atlas',
-  'Nimbus',
-  'Vertex',
-  'Lumen',
-  'Orbit',
-  'Quarry',
-  'Redwood',
-  'Sterling',
-  'Tidal',
-  'Union',
-  'Willow',
-]
-const SUFFIXES = [
-  'Logistics',
-  'Health',
-  'Analytics',
-  'Foods',
-  'Energy',
-  'Robotics',
-  'Capital',
-  'Media',
-  'Systems',
-  'Retail',
-  'Labs',
-  'Manufacturing',
-]
-const INDUSTRIES = ['software', 'healthcare', 'finance', 'retail', 'manufacturing', 'energy', 'media', 'logistics']
-const FIRST = [
-  'Alex',
-  'Priya',
-  'Marcus',
-  'Elena',
-  'Tom',
-  'Aisha',
-  'Ben',
-  'Chloe',
-  'Diego',
-  'Fatima',
-  'George',
-  'Hana',
-  'Ivan',
-  'Julia',
-  'Kofi',
-  'Lena',
-  'Mateo',
-  'Nora',
-  'Omar',
-  'Paula',
-]
-const LAST = [
-  'Smith',
-  'Patel',
-  'Kim',
-  'Garcia',
-  'Müller',
-  'Rossi',
-  'Nguyen',
-  'Johnson',
-  'Silva',
-  'Brown',
-  'Tanaka',
-  'Cohen',
-  'Dubois',
-  'Larsen',
-  'Novak',
-]
-const TITLES = ['VP Sales', 'CFO', 'Head of IT', 'Procurement Lead', 'COO', 'Director of Operations', 'CTO', 'Engineering Manager']
-const PRODUCTS = ['Platform', 'Analytics add-on', 'Expansion', 'Renewal', 'Pilot', 'Enterprise licence']
-
-/** How many deals end in each stage, and how the open ones behave lately. */
-const STAGE_MIX: [string, number][] = [
-  ['new', 40],
-  ['contacted', 45],
-  ['qualified', 50],
-  ['proposal', 45],
-  ['negotiation', 30],
-  ['won', 50],
-  ['lost', 40],
-]
-type Shape = 'heating' | 'steady' | 'quiet' | 'pushed'
 
 export interface SeedSummary { tenantId: string, deals: number, events: number, logins: typeof DEMO_LOGINS, password: string }
 
@@ -258,14 +151,6 @@ export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: nu
 }
 
 interface OpenDeal { id: string, ownerId: string, stage: string, contactId?: string }
-const NEXT_STEPS: Record<string, string[]> = {
-  new: ['Research the account', 'First call with the champion'],
-  contacted: ['Book a discovery call', 'Send the one-pager'],
-  qualified: ['Run the demo', 'Map the buying committee'],
-  proposal: ['Walk through the proposal', 'Follow up on pricing'],
-  negotiation: ['Send the redlines back', 'Get the order form signed'],
-}
-
 /**
  * Most open deals have a next step planned — due in the coming days, a few already overdue — and
  * some have none (the "no next step" alert finds those). Through the app's own createTask.
@@ -281,18 +166,6 @@ async function seedNextSteps(tx: Tx, tenantId: string, openDeals: readonly OpenD
     })
   }
 }
-
-const LEAD_SOURCES = ['inbound', 'website', 'referral', 'event', 'partner', 'outbound'] as const
-const LEAD_COMPANIES = [
-  'Kestrel Freight',
-  'Juniper Clinics',
-  'Marlow Bank',
-  'Ember Solar',
-  'Fjord Foods',
-  'Halcyon Media',
-  'Iris Robotics',
-  'Onyx Retail',
-]
 
 /** A few dozen open leads for the reps, of every source and fit, scored as the app scores them. */
 async function seedLeads(tx: Tx, tenantId: string, repIds: string[], seed: number) {
@@ -310,12 +183,6 @@ async function seedLeads(tx: Tx, tenantId: string, repIds: string[], seed: numbe
     })
   }
 }
-
-const ACTIVITY_MIX: [EventType, number, 'out' | 'in'][] = [
-  ['email_sent', 28, 'out'], ['email_delivered', 4, 'out'], ['email_opened', 14, 'in'], ['email_clicked', 5, 'in'],
-  ['email_received', 15, 'in'], ['call', 15, 'out'], ['meeting_scheduled', 5, 'out'], ['meeting_held', 7, 'out'], ['note', 7, 'out'],
-]
-const MIX_TOTAL = ACTIVITY_MIX.reduce((s, [, w]) => s + w, 0)
 
 /** The activity around one deal, shaped: heating up lately, steady, or gone quiet. */
 interface DealLife {

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm'
-import { queryRows } from '../../db/client'
-import { andWhere, ownerIn, ownersOf, type Tx } from './db'
-import { forecast } from './forecast/forecast'
-import { periodOf } from './forecast/periods'
-import { focusList, listAlerts, summaryGroup, type Caller } from './momentum/queries'
-import { pipelineSummary } from './momentum/views'
-import type { BoardCard } from '../../shared/types/board'
+import { queryRows } from '../../../db/client'
+import { andWhere, ownerIn, ownersOf, type Tx } from '../core/db'
+import { forecast } from '../forecast/forecast'
+import { periodOf } from '../../../shared/utils/periods'
+import { focusList, listAlerts, summaryGroup, type Caller } from '../momentum/queries'
+import { pipelineSummary } from '../momentum/views'
+import type { BoardCard } from '../../../shared/types/board'
 
 /** The most cards a board column carries (largest first); the column's totals count them all. */
 export const CARDS_PER_STAGE = 60

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { users } from '../../../db/schema'
-import type { Tx } from '../db'
+import type { Tx } from '../core/db'
 import { notify } from './notifications'
 
 const MENTION = /(?:^|[^\w@.])@([\w.%+-]+@[a-z0-9.-]+\.[a-z]{2,}|[\p{L}][\p{L}\p{N}_-]*(?:\.[\p{L}][\p{L}\p{N}_-]*)?)/giu

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, isNull, lt, sql } from 'drizzle-orm'
 import { alerts, deals, tasks, userPreferences, users } from '../../../db/schema'
-import type { Tx } from '../db'
-import type { Mailer } from '../mail/mailer'
+import type { Tx } from '../core/db'
+import type { Mailer } from '../email/mailer'
 import { focusList } from '../momentum/queries'
 
 export interface DigestInput {

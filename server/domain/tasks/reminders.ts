@@ -1,10 +1,10 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { deals } from '../../../db/schema'
 import { queryRows } from '../../../db/client'
-import type { Tx } from '../db'
+import type { Tx } from '../core/db'
 import { publish } from '../events/bus'
-import type { Mailer } from '../mail/mailer'
-import { emailRecipients, notify, type CreatedNotification } from './notifications'
+import type { Mailer } from '../email/mailer'
+import { emailRecipients, notify, type CreatedNotification } from '../notifications/notifications'
 
 /** Notifies each deal's owner of alerts raised on it (once per alert). */
 export async function notifyAlerts(

@@ -1,11 +1,11 @@
 import { and, asc, eq, gte, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import { accounts, alerts, contacts, deals, TASK_PRIORITIES, tasks, users } from '../../../db/schema'
-import type { Access, Tx } from '../db'
-import { badRequest, notFound } from '../errors'
+import type { Access, Tx } from '../core/db'
+import { badRequest, notFound } from '../core/errors'
 import { writeEvents } from '../events/write'
 import { dueWindow, type DueFilter } from './schedule'
-import { IsoDateTime } from '../dates'
+import { IsoDateTime } from '../core/dates'
 
 const When = IsoDateTime()
 

@@ -1,10 +1,10 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { simpleParser } from 'mailparser'
-import { contacts, dealContacts, deals, emailMessages, pipelineStages } from '../../../db/schema'
-import type { Tx } from '../db'
-import { writeEvents, type EventRow } from '../events/write'
-import { toStorable } from '../security/body'
-import { timeInRange } from '../dates'
+import { contacts, dealContacts, deals, emailMessages, pipelineStages } from '../../../../db/schema'
+import type { Tx } from '../../core/db'
+import { writeEvents, type EventRow } from '../../events/write'
+import { toStorable } from '../../security/body'
+import { timeInRange } from '../../core/dates'
 import { autoReplyReason } from './autoReply'
 
 /** An inbound email as the threading needs it, whatever format it came in. */

@@ -1,9 +1,9 @@
 import { and, count, eq, isNotNull, lt, min } from 'drizzle-orm'
 import { z } from 'zod'
-import { emailMessages, tenants } from '../../../db/schema'
-import type { Tx } from '../db'
-import { toStorable } from '../security/body'
-import { audit, type Actor } from '../tenancy/audit'
+import { emailMessages, tenants } from '../../../../db/schema'
+import type { Tx } from '../../core/db'
+import { toStorable } from '../../security/body'
+import { audit, type Actor } from '../../tenancy/audit'
 
 /**
  * Raw inbound payloads: each received email is kept as the provider posted it (the MIME, or its

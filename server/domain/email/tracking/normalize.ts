@@ -1,5 +1,5 @@
-import type { EmailProvider, EventType } from '../../../db/schema'
-import { fromUnixSeconds, timeInRange } from '../dates'
+import type { EmailProvider, EventType } from '../../../../db/schema'
+import { fromUnixSeconds, timeInRange } from '../../core/dates'
 
 /**
  * Provider webhook payloads as one shape. Pure. Events that say nothing about engagement

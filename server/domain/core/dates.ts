@@ -1,16 +1,8 @@
 import { z } from 'zod'
 
-/**
- * Dates the API takes: years 1900 to 9999 (UTC). Outside them a date is a typo or a probe, and
- * past 9999 neither the ISO text forms nor the database's date input round-trip (year 0000 does
- * not exist in PostgreSQL at all). Pure.
- */
-export const MIN_YEAR = 1900
-export const MAX_YEAR = 9999
-export const YEAR_RANGE = `a year from ${MIN_YEAR} to ${MAX_YEAR}`
+import { YEAR_RANGE, yearInRange } from '../../../shared/utils/periods'
 
-/** Whether a year is one the API takes. */
-export const yearInRange = (year: number) => Number.isInteger(year) && year >= MIN_YEAR && year <= MAX_YEAR
+/** Dates the API takes, as zod schemas and conversions; the year range itself is in shared/utils/periods.ts. */
 
 /** Whether an instant is a valid date in a year the API takes (UTC). */
 export const timeInRange = (at: Date) => !Number.isNaN(at.getTime()) && yearInRange(at.getUTCFullYear())

@@ -1,7 +1,7 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
-import { queryRows, type AppDatabase, type Tx } from '../../db/client'
+import { queryRows, type AppDatabase, type Tx } from '../../../db/client'
 import { databaseBusy, databaseUnavailable, duplicate, isConflictAbort, isConnectionError, isUniqueViolation } from './errors'
-import { carryPublished, deliverCommitted } from './events/bus'
+import { carryPublished, deliverCommitted } from '../events/bus'
 
 /**
  * A lost connection or an aborted conflict rolled the transaction back: say so (503, retryable),
@@ -18,7 +18,7 @@ export const unavailable = (error: unknown): never => {
 }
 
 /** A transaction handle (db/client.ts), re-exported for the domain. */
-export type { Tx } from '../../db/client'
+export type { Tx } from '../../../db/client'
 
 /** The database role request transactions run as: not a superuser, subject to row-level security. */
 export const APP_ROLE = 'momentum_app'

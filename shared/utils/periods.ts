@@ -1,6 +1,16 @@
-import { MAX_YEAR, MIN_YEAR, yearInRange } from '../dates'
+/**
+ * Dates the API takes: years 1900 to 9999 (UTC). Outside them a date is a typo or a probe, and
+ * past 9999 neither the ISO text forms nor the database's date input round-trip (year 0000 does
+ * not exist in PostgreSQL at all). Pure.
+ */
+export const MIN_YEAR = 1900
+export const MAX_YEAR = 9999
+export const YEAR_RANGE = `a year from ${MIN_YEAR} to ${MAX_YEAR}`
 
-/** Forecast periods: a month (`2026-11`) or a quarter (`2026-Q4`), in UTC days. Pure. */
+/** Whether a year is one the API takes. */
+export const yearInRange = (year: number) => Number.isInteger(year) && year >= MIN_YEAR && year <= MAX_YEAR
+
+/** Forecast periods: a month (`2026-11`) or a quarter (`2026-Q4`), in UTC days; the server's and the browser's. Pure. */
 
 export interface Period {
   key: string
@@ -41,6 +51,12 @@ export function periodOf(date: Date, kind: 'month' | 'quarter'): Period {
   const y = date.getUTCFullYear()
   const m = date.getUTCMonth()
   return parsePeriod(kind === 'month' ? `${y}-${String(m + 1).padStart(2, '0')}` : `${y}-Q${Math.floor(m / 3) + 1}`)!
+}
+
+/** The period of a kind `offset` periods after (or before) the one holding the day: next quarter, last month. */
+export function periodAround(date: Date, kind: 'month' | 'quarter', offset = 0): Period {
+  const step = kind === 'quarter' ? 3 : 1
+  return periodOf(new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + offset * step, 1)), kind)
 }
 
 /** The Mondays from the period's first week to its end (or `until`, if earlier): the history's x axis. */
