@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { EVENT_TYPES, type EventType } from '../../db/schema'
-import { decodeKey } from '../domain/core/paging'
+import { decodeSortKey, type KeysetSort } from '../domain/core/paging'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from '../domain/tenancy/passwordPolicy'
 
 export const EmailSchema = z.email('a valid email address').max(320).transform(s => s.toLowerCase())
@@ -16,13 +16,16 @@ export const NameSchema = z.string().trim().min(1, 'required').max(200)
 export const IdParamsSchema = z.object({ id: z.uuid('not a valid id') })
 export const RoleSchema = z.enum(['rep', 'manager', 'admin'])
 
-/** `?cursor=` of a list newest first, as the API hands it out (a page's last time and id, core/paging.ts). */
-export const CursorSchema = z.string().max(200).optional().transform((value, ctx) => {
+/** `?cursor=` of a list in a keyset sort, as the API hands it out (core/paging.ts): the decoded key, else 400 naming it. */
+export const KeyCursorSchema = (sort: Pick<KeysetSort, 'type' | 'idType'>) => z.string().max(200).optional().transform((value, ctx) => {
   if (value === undefined) return undefined
-  const cursor = decodeKey(value, 'timestamptz')
+  const cursor = decodeSortKey(sort, value)
   if (!cursor) ctx.addIssue({ code: 'custom', message: 'not a cursor this API returned' })
   return cursor ?? undefined
 })
+
+/** `?cursor=` of a list newest first (events, timelines, notifications): a page's last time and id. */
+export const CursorSchema = KeyCursorSchema({ type: 'timestamptz' })
 
 export const PageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -48,6 +48,12 @@ describe('cursors', () => {
     }
   })
 
+  it('page the audit log by its bigserial id: a number as the id, never a uuid, zero or a number past bigint', () => {
+    expect(decodeKey(encodeKey('42', '42'), 'numeric', 'bigint')).toEqual(['42', '42'])
+    for (const id of [uuid, '0', '-1', '1'.repeat(19), '4.2']) expect(decodeKey(encodeKey('42', id), 'numeric', 'bigint'), id).toBeNull()
+    expect(decodeKey(encodeKey('42', '42'), 'numeric'), 'a bigint id where a uuid is due').toBeNull()
+  })
+
   it('take sort values only as the SQL type reads them', () => {
     expect(KEY_VALUE_TYPES.timestamptz('2026-11-02 10:00:00.123+00')).toBe(true)
     expect(KEY_VALUE_TYPES.timestamptz('2026-11-02T10:00:00Z')).toBe(true)

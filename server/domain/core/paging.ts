@@ -31,14 +31,18 @@ export type Key = [value: string, id: string]
 
 export const encodeKey = (value: string, id: string) => Buffer.from(JSON.stringify([value, id])).toString('base64url')
 
+/** The row ids a list can be paged by: UUIDs, or (the audit log) a bigserial. */
+const ID_TYPES = { uuid: isUuid, bigint: (s: string) => /^[1-9]\d{0,17}$/.test(s) } as const
+export type IdType = keyof typeof ID_TYPES
+
 /** The cursor's value and id, or null when it is not one this API hands out for a sort of that type. */
-export function decodeKey(cursor: string | undefined, type: KeyValueType = 'text'): Key | null {
+export function decodeKey(cursor: string | undefined, type: KeyValueType = 'text', idType: IdType = 'uuid'): Key | null {
   if (!cursor) return null
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown
     if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string') return null
     const [value, id] = parsed as Key
-    return isUuid(id) && KEY_VALUE_TYPES.text(value) && KEY_VALUE_TYPES[type](value) ? [value, id] : null
+    return ID_TYPES[idType](id) && KEY_VALUE_TYPES.text(value) && KEY_VALUE_TYPES[type](value) ? [value, id] : null
   }
   catch {
     return null
@@ -50,6 +54,8 @@ export interface KeysetSort {
   key: SQL
   dir: 'asc' | 'desc'
   type: KeyValueType
+  /** The type of the id that breaks ties (default uuid). */
+  idType?: IdType
 }
 
 /** The sort in the caller's direction (`dir`), else its usual one. */
@@ -59,7 +65,8 @@ export const inDirection = (sort: KeysetSort, dir?: 'asc' | 'desc'): KeysetSort 
 export const newestFirst = (column: SQLWrapper): KeysetSort => ({ key: sql`${column}`, dir: 'desc', type: 'timestamptz' })
 
 /** The sort's cursor, if it is one this sort handed out (a cursor of another sort starts over). */
-export const decodeSortKey = (sort: KeysetSort, cursor: string | undefined) => decodeKey(cursor, sort.type)
+export const decodeSortKey = (sort: Pick<KeysetSort, 'type' | 'idType'>, cursor: string | undefined) =>
+  decodeKey(cursor, sort.type, sort.idType)
 
 /**
  * A list query's check (a zod `superRefine`) that its cursor is one its sort handed out: 400
@@ -83,9 +90,8 @@ export const keysetOrder = (sort: KeysetSort, id: SQLWrapper): SQL[] =>
 /** Rows after the cursor in the sort's order. */
 export function keysetAfter(sort: KeysetSort, id: SQLWrapper, cursor: [string, string]): SQL {
   const value = sql`${cursor[0]}::${sql.raw(sort.type)}`
-  return sort.dir === 'asc'
-    ? sql`(${sort.key}, ${id}) > (${value}, ${cursor[1]}::uuid)`
-    : sql`(${sort.key}, ${id}) < (${value}, ${cursor[1]}::uuid)`
+  const after = sql`${cursor[1]}::${sql.raw(sort.idType ?? 'uuid')}`
+  return sort.dir === 'asc' ? sql`(${sort.key}, ${id}) > (${value}, ${after})` : sql`(${sort.key}, ${id}) < (${value}, ${after})`
 }
 
 /** The sort key as text, for the cursor of the page's last row. */
@@ -94,14 +100,15 @@ export const keysetValue = (sort: KeysetSort) => sql<string>`(${sort.key})::text
 /** `%term%` for ILIKE, with the pattern characters escaped. */
 export const containing = (term: string) => `%${term.replace(/[\\%_]/g, c => `\\${c}`)}%`
 
-export function pageOf<T extends { id: string }>(rows: T[], limit: number, keyOf: (row: T) => string) {
+/** The first `limit` rows (one more was read to know whether a next page exists) and the next page's cursor. */
+export function pageOf<T extends { id: string | number }>(rows: T[], limit: number, keyOf: (row: T) => string) {
   const data = rows.slice(0, limit)
   const last = data[data.length - 1]
-  return { data, nextCursor: rows.length > limit && last ? encodeKey(keyOf(last), last.id) : null }
+  return { data, nextCursor: rows.length > limit && last ? encodeKey(keyOf(last), String(last.id)) : null }
 }
 
 /** A page of rows selected with a `key` column (the keyset value), the key removed from the answer. */
-export function keysetPage<T extends { id: string, key: string }>(rows: T[], limit: number) {
+export function keysetPage<T extends { id: string | number, key: string }>(rows: T[], limit: number) {
   const page = pageOf(rows, limit, r => r.key)
   return { data: page.data.map(({ key: _key, ...row }) => row), nextCursor: page.nextCursor }
 }

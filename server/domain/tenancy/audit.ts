@@ -1,6 +1,8 @@
-import { auditLog } from '../../../db/schema'
+import { and, eq, sql } from 'drizzle-orm'
+import { auditLog, users } from '../../../db/schema'
 import type { Actor } from '../core/actor'
 import type { Tx } from '../core/db'
+import { keysetAfter, keysetOrder, keysetPage, keysetValue, type Key, type KeysetSort } from '../core/paging'
 
 export type AuditAction
   = | 'auth.signup' | 'auth.login' | 'auth.login_failed' | 'auth.invite_accepted'
@@ -30,4 +32,31 @@ export async function audit(tx: Tx, actor: Actor, action: AuditAction, details: 
     targetId: details.targetId ?? null,
     metadata: details.metadata ?? {},
   })
+}
+
+/** The audit log's order: newest entry first, by its bigserial id (the id is both key and tie-break). */
+export const AUDIT_ORDER: KeysetSort = { key: sql`${auditLog.id}`, dir: 'desc', type: 'numeric', idType: 'bigint' }
+
+/** A page of the tenant's audit log, newest first, with the acting user's name. */
+export async function listAudit(tx: Tx, tenantId: string, query: { limit: number, cursor?: Key }) {
+  const rows = await tx
+    .select({
+      id: auditLog.id,
+      at: auditLog.at,
+      action: auditLog.action,
+      actorUserId: auditLog.actorUserId,
+      actorName: users.name,
+      actorApiKeyId: auditLog.actorApiKeyId,
+      targetType: auditLog.targetType,
+      targetId: auditLog.targetId,
+      ip: auditLog.ip,
+      metadata: auditLog.metadata,
+      key: keysetValue(AUDIT_ORDER),
+    })
+    .from(auditLog)
+    .leftJoin(users, and(eq(users.tenantId, auditLog.tenantId), eq(users.id, auditLog.actorUserId)))
+    .where(and(eq(auditLog.tenantId, tenantId), query.cursor ? keysetAfter(AUDIT_ORDER, auditLog.id, query.cursor) : undefined))
+    .orderBy(...keysetOrder(AUDIT_ORDER, auditLog.id))
+    .limit(query.limit + 1)
+  return keysetPage(rows, query.limit)
 }
