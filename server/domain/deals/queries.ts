@@ -27,13 +27,18 @@ export interface DealListQuery {
   closeTo?: string
 }
 
-const dealColumns = {
+/** A deal's columns that every list of deals shows first (the deal list, an account's open deals, the deals export). */
+export const dealSummaryColumns = {
   id: deals.id,
   name: deals.name,
   stage: deals.stage,
   amount: deals.amount,
   currency: deals.currency,
   closeDate: deals.closeDate,
+}
+
+const dealColumns = {
+  ...dealSummaryColumns,
   ownerId: deals.ownerId,
   ownerName: users.name,
   accountId: deals.accountId,

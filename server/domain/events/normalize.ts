@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
+import type { PgSelect } from 'drizzle-orm/pg-core'
 import { accounts, contacts, dealContacts, deals, pipelineStages, users } from '../../../db/schema'
 import type { Tx } from '../core/db'
 import { flagAutoReply } from '../email/tracking/autoReply'
@@ -12,6 +13,8 @@ export interface Normalized {
   events: (NewEvent & { index: number })[]
   issues: ItemIssue[]
 }
+
+type Referenced = typeof users | typeof deals | typeof accounts | typeof contacts
 
 const unique = <T>(values: (T | undefined | null)[]) => [...new Set(values.filter((v): v is T => v != null))]
 
@@ -31,36 +34,20 @@ export async function normalizeEvents(tx: Tx, tenantId: string, inputs: readonly
   const contactEmails = unique(inputs.map(e => e.subject.contactId ? undefined : e.subject.email))
 
   // One query per kind of reference, one after the other (a transaction runs one query at a time).
-  const knownUsers = userIds.length
-    ? await tx
-        .select({ id: users.id })
-        .from(users)
-        .where(and(eq(users.tenantId, tenantId), inArray(users.id, userIds)))
-    : []
+  /** A `$dynamic()` select from `table` narrowed to the tenant's rows with one of these ids; no query for none. */
+  const withIds = async <Q extends PgSelect>(query: Q, table: Referenced, ids: string[]) =>
+    ids.length ? await query.where(and(eq(table.tenantId, tenantId), inArray(table.id, ids))) : []
+  const knownUsers = await withIds(tx.select({ id: users.id }).from(users).$dynamic(), users, userIds)
   const byUserEmail = userEmails.length
     ? await tx
         .select({ id: users.id, email: sql<string>`lower(${users.email})` })
         .from(users)
         .where(and(eq(users.tenantId, tenantId), inArray(sql`lower(${users.email})`, userEmails)))
     : []
-  const knownDeals = dealIds.length
-    ? await tx
-        .select({ id: deals.id, accountId: deals.accountId })
-        .from(deals)
-        .where(and(eq(deals.tenantId, tenantId), inArray(deals.id, dealIds)))
-    : []
-  const knownAccounts = accountIds.length
-    ? await tx
-        .select({ id: accounts.id })
-        .from(accounts)
-        .where(and(eq(accounts.tenantId, tenantId), inArray(accounts.id, accountIds)))
-    : []
-  const knownContacts = contactIds.length
-    ? await tx
-        .select({ id: contacts.id, accountId: contacts.accountId })
-        .from(contacts)
-        .where(and(eq(contacts.tenantId, tenantId), inArray(contacts.id, contactIds)))
-    : []
+  const knownDeals = await withIds(tx.select({ id: deals.id, accountId: deals.accountId }).from(deals).$dynamic(), deals, dealIds)
+  const knownAccounts = await withIds(tx.select({ id: accounts.id }).from(accounts).$dynamic(), accounts, accountIds)
+  const knownContacts = await withIds(
+    tx.select({ id: contacts.id, accountId: contacts.accountId }).from(contacts).$dynamic(), contacts, contactIds)
   const byContactEmail = contactEmails.length
     ? await tx
         .select({ id: contacts.id, accountId: contacts.accountId, email: sql<string>`lower(${contacts.email})` })

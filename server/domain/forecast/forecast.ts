@@ -267,15 +267,7 @@ export async function setQuotas(
     ? await tx
         .select({ id: users.id, teamId: users.teamId })
         .from(users)
-        .where(
-          and(
-            eq(users.tenantId, tenantId),
-            inArray(
-              users.id,
-              entries.map(e => e.ownerId),
-            ),
-          ),
-        )
+        .where(and(eq(users.tenantId, tenantId), inArray(users.id, entries.map(e => e.ownerId))))
     : []
   entries.forEach((entry, index) => {
     const owner = owners.find(o => o.id === entry.ownerId)

@@ -20,6 +20,46 @@ export interface BatchResult { created: number, updated: number, skipped: number
 
 export const emptyResult = (): BatchResult => ({ created: 0, updated: 0, skipped: 0, errors: [] })
 
+/** A batch's rows, and the user id of each one's owner (resolveOwners). */
+export async function rowsWithOwners<T extends { ownerEmail: string | null, ownerName: string | null }>(
+  tx: Tx,
+  run: ImportRun,
+  batch: readonly Numbered<T>[],
+) {
+  const rows = batch.map(b => b.value)
+  return { rows, ownerIds: await resolveOwners(tx, run, rows) }
+}
+
+/** Updates each row's record (`find`) where a field of `nextOf` differs, else counts a skip; answers the rows with none, to create. */
+async function updateFound<R, E, N extends Partial<E>>(
+  rows: readonly R[],
+  result: BatchResult,
+  find: (row: R) => E | undefined,
+  nextOf: (row: R, record: E, i: number) => N,
+  update: (record: E, next: N) => Promise<unknown>,
+): Promise<number[]> {
+  const fresh: number[] = []
+  for (const [i, row] of rows.entries()) {
+    const record = find(row)
+    if (!record) {
+      fresh.push(i)
+      continue
+    }
+    const next = nextOf(row, record, i)
+    if ((Object.keys(next) as (keyof N & keyof E)[]).every(k => sameJson(record[k], next[k]))) {
+      result.skipped++
+      continue
+    }
+    await update(record, next)
+    result.updated++
+  }
+  return fresh
+}
+
+/** What every record an import creates has besides its own fields: owner, source, external id, custom fields, timestamps. */
+const importedFields = (row: { externalId: string | null, custom: Record<string, unknown> }, ownerId: string, now: Date) =>
+  ({ ownerId, source: 'import', externalId: row.externalId, custom: row.custom, createdAt: now, updatedAt: now })
+
 export async function applyAccounts(
   tx: Tx,
   run: ImportRun,
@@ -28,8 +68,7 @@ export async function applyAccounts(
 ): Promise<BatchResult> {
   const result = emptyResult()
   if (!batch.length) return result
-  const rows = batch.map(b => b.value)
-  const ownerIds = await resolveOwners(tx, run, rows)
+  const { rows, ownerIds } = await rowsWithOwners(tx, run, batch)
   const externalIds = distinct(rows.map(r => r.externalId))
   const existing = await tx
     .select()
@@ -47,31 +86,21 @@ export async function applyAccounts(
       ? (existing.find(a => a.externalId === row.externalId)
         ?? existing.find(a => !a.externalId && lowerName(a.name) === lowerName(row.name)))
       : existing.find(a => lowerName(a.name) === lowerName(row.name))
-  const fresh: number[] = []
-  for (const [i, row] of rows.entries()) {
-    const account = find(row)
-    if (!account) {
-      fresh.push(i)
-      continue
-    }
-    const next = {
+  const fresh = await updateFound(
+    rows,
+    result,
+    find,
+    (row, account, i) => ({
       name: row.name,
       domain: row.domain ?? account.domain,
       industry: row.industry ?? account.industry,
       ownerId: ownerIds[i]!,
       externalId: row.externalId ?? account.externalId,
       custom: { ...account.custom, ...row.custom },
-    }
-    if ((Object.keys(next) as (keyof typeof next)[]).every(k => sameJson(account[k], next[k]))) {
-      result.skipped++
-      continue
-    }
-    await tx
-      .update(accounts)
-      .set({ ...next, updatedAt: now })
-      .where(and(eq(accounts.tenantId, run.tenantId), eq(accounts.id, account.id)))
-    result.updated++
-  }
+    }),
+    (account, next) => tx.update(accounts).set({ ...next, updatedAt: now })
+      .where(and(eq(accounts.tenantId, run.tenantId), eq(accounts.id, account.id))),
+  )
   if (fresh.length) {
     const created = await tx
       .insert(accounts)
@@ -81,12 +110,7 @@ export async function applyAccounts(
           name: rows[i]!.name,
           domain: rows[i]!.domain,
           industry: rows[i]!.industry,
-          ownerId: ownerIds[i]!,
-          source: 'import',
-          externalId: rows[i]!.externalId,
-          custom: rows[i]!.custom,
-          createdAt: now,
-          updatedAt: now,
+          ...importedFields(rows[i]!, ownerIds[i]!, now),
         })),
       )
       .returning({ id: accounts.id, name: accounts.name })
@@ -104,15 +128,8 @@ export async function applyContacts(
 ): Promise<BatchResult> {
   const result = emptyResult()
   if (!batch.length) return result
-  const rows = batch.map(b => b.value)
-  const ownerIds = await resolveOwners(tx, run, rows)
-  const accountIds = await resolveAccounts(
-    tx,
-    run,
-    rows.map(r => r.accountName),
-    ownerIds,
-    now,
-  )
+  const { rows, ownerIds } = await rowsWithOwners(tx, run, batch)
+  const accountIds = await resolveAccounts(tx, run, rows.map(r => r.accountName), ownerIds, now)
   const externalIds = distinct(rows.map(r => r.externalId))
   const emails = distinct(rows.map(r => r.email))
   const existing = await tx
@@ -129,14 +146,11 @@ export async function applyContacts(
   const find = (row: ContactRow) =>
     (row.externalId ? existing.find(c => c.externalId === row.externalId) : undefined)
     ?? (row.email ? existing.find(c => c.email?.toLowerCase() === row.email && (!row.externalId || !c.externalId)) : undefined)
-  const fresh: number[] = []
-  for (const [i, row] of rows.entries()) {
-    const contact = find(row)
-    if (!contact) {
-      fresh.push(i)
-      continue
-    }
-    const next = {
+  const fresh = await updateFound(
+    rows,
+    result,
+    find,
+    (row, contact, i) => ({
       firstName: row.firstName,
       lastName: row.lastName || contact.lastName,
       email: row.email ?? contact.email,
@@ -146,17 +160,10 @@ export async function applyContacts(
       ownerId: ownerIds[i]!,
       externalId: row.externalId ?? contact.externalId,
       custom: { ...contact.custom, ...row.custom },
-    }
-    if ((Object.keys(next) as (keyof typeof next)[]).every(k => sameJson(contact[k], next[k]))) {
-      result.skipped++
-      continue
-    }
-    await tx
-      .update(contacts)
-      .set({ ...next, updatedAt: now })
-      .where(and(eq(contacts.tenantId, run.tenantId), eq(contacts.id, contact.id)))
-    result.updated++
-  }
+    }),
+    (contact, next) => tx.update(contacts).set({ ...next, updatedAt: now })
+      .where(and(eq(contacts.tenantId, run.tenantId), eq(contacts.id, contact.id))),
+  )
   if (fresh.length) {
     await tx.insert(contacts).values(
       fresh.map(i => ({
@@ -167,12 +174,7 @@ export async function applyContacts(
         phone: rows[i]!.phone,
         title: rows[i]!.title,
         accountId: accountIds[i]!,
-        ownerId: ownerIds[i]!,
-        source: 'import',
-        externalId: rows[i]!.externalId,
-        custom: rows[i]!.custom,
-        createdAt: now,
-        updatedAt: now,
+        ...importedFields(rows[i]!, ownerIds[i]!, now),
       })),
     )
     result.created += fresh.length

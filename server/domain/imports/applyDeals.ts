@@ -4,9 +4,9 @@ import { sameJson } from '../../../shared/utils/collections'
 import type { Tx } from '../core/db'
 import { dealCreatedEvent, dealUpdatedEvent, stageChangedEvent, trackedChanges } from '../deals/events'
 import { writeEvents } from '../events/write'
-import { emptyResult, type BatchResult, type Numbered } from './apply'
+import { emptyResult, rowsWithOwners, type BatchResult, type Numbered } from './apply'
 import type { DealRow } from './parse'
-import { resolveAccounts, resolveContacts, resolveOwners, type ImportRun } from './resolve'
+import { resolveAccounts, resolveContacts, type ImportRun } from './resolve'
 
 /**
  * The deals of a CSV import, one batch at a time (see apply.ts): matched by external id, updated
@@ -21,8 +21,7 @@ const dayStart = (day: string) => new Date(`${day}T00:00:00Z`)
 export async function applyDeals(tx: Tx, run: ImportRun, batch: readonly Numbered<DealRow>[], now = new Date()): Promise<BatchResult> {
   const result = emptyResult()
   if (!batch.length) return result
-  const rows = batch.map(b => b.value)
-  const ownerIds = await resolveOwners(tx, run, rows)
+  const { rows, ownerIds } = await rowsWithOwners(tx, run, batch)
   const accountIds = await resolveAccounts(tx, run, rows.map(r => r.accountName), ownerIds, now)
   const contactIds = await resolveContacts(
     tx,

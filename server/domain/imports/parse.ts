@@ -102,6 +102,15 @@ function ownerOf(cells: Cells, mapping: Record<string, string>): Parsed<Owned> {
   return { ok: true, value: { ownerEmail, ownerName: text(cells, mapping, 'ownerName', 200) } }
 }
 
+/** A row's owner and custom fields (ownerOf, customOf), or the first of their failures. */
+function ownedCustomOf(cells: Cells, ctx: ParseContext): Parsed<{ custom: Record<string, unknown> } & Owned> {
+  const owner = ownerOf(cells, ctx.options.mapping)
+  if (!owner.ok) return owner
+  const custom = customOf(cells, ctx)
+  if (!custom.ok) return custom
+  return { ok: true, value: { custom: custom.value, ...owner.value } }
+}
+
 export interface DealRow extends Owned {
   externalId: string
   name: string
@@ -138,10 +147,8 @@ export function parseDealRow(cells: Cells, ctx: ParseContext): Parsed<DealRow> {
   if (stageEnteredAt instanceof Error) return fail(`stageEnteredAt: ${stageEnteredAt.message}`)
   const contactEmail = parseEmail(text(cells, mapping, 'contactEmail') ?? undefined)
   if (contactEmail instanceof Error) return fail(`contactEmail: ${contactEmail.message}`)
-  const owner = ownerOf(cells, mapping)
-  if (!owner.ok) return owner
-  const custom = customOf(cells, ctx)
-  if (!custom.ok) return custom
+  const owned = ownedCustomOf(cells, ctx)
+  if (!owned.ok) return owned
   const accountName = text(cells, mapping, 'accountName', 200)
   const product = text(cells, mapping, 'product', 200)
   const source = (text(cells, mapping, 'source', 64) ?? 'import').toLowerCase()
@@ -161,8 +168,7 @@ export function parseDealRow(cells: Cells, ctx: ParseContext): Parsed<DealRow> {
       contactEmail,
       source,
       product,
-      custom: custom.value,
-      ...owner.value,
+      ...owned.value,
     },
   }
 }
@@ -179,14 +185,12 @@ export function parseAccountRow(cells: Cells, ctx: ParseContext): Parsed<Account
   const { mapping } = ctx.options
   const name = text(cells, mapping, 'name', 200)
   if (!name) return fail('name is empty')
-  const owner = ownerOf(cells, mapping)
-  if (!owner.ok) return owner
-  const custom = customOf(cells, ctx)
-  if (!custom.ok) return custom
+  const owned = ownedCustomOf(cells, ctx)
+  if (!owned.ok) return owned
   return {
     ok: true,
     value: {
-      externalId: text(cells, mapping, 'externalId', 255), name, custom: custom.value, ...owner.value,
+      externalId: text(cells, mapping, 'externalId', 255), name, ...owned.value,
       domain: text(cells, mapping, 'domain', 255)?.toLowerCase() ?? null, industry: text(cells, mapping, 'industry', 100),
     },
   }
@@ -212,10 +216,8 @@ export function parseContactRow(cells: Cells, ctx: ParseContext): Parsed<Contact
   if (!externalId && !email) return fail('a contact needs an email or an externalId')
   const firstName = text(cells, mapping, 'firstName', 100) ?? rawEmail?.split('@')[0]
   if (!firstName) return fail('firstName is empty')
-  const owner = ownerOf(cells, mapping)
-  if (!owner.ok) return owner
-  const custom = customOf(cells, ctx)
-  if (!custom.ok) return custom
+  const owned = ownedCustomOf(cells, ctx)
+  if (!owned.ok) return owned
   return {
     ok: true,
     value: {
@@ -226,8 +228,7 @@ export function parseContactRow(cells: Cells, ctx: ParseContext): Parsed<Contact
       phone: text(cells, mapping, 'phone', 50),
       title: text(cells, mapping, 'title', 200),
       accountName: text(cells, mapping, 'accountName', 200),
-      custom: custom.value,
-      ...owner.value,
+      ...owned.value,
     },
   }
 }

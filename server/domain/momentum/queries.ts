@@ -90,15 +90,7 @@ export async function focusList(tx: Tx, tenantId: string, query: { limit: number
     .from(dealScores)
     .innerJoin(deals, and(eq(deals.tenantId, dealScores.tenantId), eq(deals.id, dealScores.dealId)))
     .innerJoin(pipelineStages, and(eq(pipelineStages.tenantId, deals.tenantId), eq(pipelineStages.key, deals.stage)))
-    .where(
-      and(
-        eq(dealScores.tenantId, tenantId),
-        inArray(
-          dealScores.dealId,
-          picked.map(p => p.id),
-        ),
-      ),
-    )
+    .where(and(eq(dealScores.tenantId, tenantId), inArray(dealScores.dealId, picked.map(p => p.id))))
   return rows.map((r) => {
     const change = r.previousScore === null ? 0 : r.score - r.previousScore
     const reasons = r.reasons.slice(0, 3)
@@ -172,15 +164,7 @@ export async function listAlerts(
     })
     .from(alerts)
     .innerJoin(deals, and(eq(deals.tenantId, alerts.tenantId), eq(deals.id, alerts.dealId)))
-    .where(
-      and(
-        eq(alerts.tenantId, tenantId),
-        inArray(
-          alerts.id,
-          picked.map(p => p.id),
-        ),
-      ),
-    )
+    .where(and(eq(alerts.tenantId, tenantId), inArray(alerts.id, picked.map(p => p.id))))
     .orderBy(desc(alerts.createdAt), asc(alerts.id))
 }
 

@@ -8,6 +8,7 @@ import { recordsChanged } from '../events/bus'
 import { checkCustom, CustomValuesSchema, type CustomValues } from './customFields'
 import { containing, cursorOfSort, decodeSortKey, keysetAfter, keysetOrder, keysetPage, keysetValue, type KeysetSort } from '../core/paging'
 import { checkReferences } from './references'
+import { dealSummaryColumns } from '../deals/queries'
 
 export const AccountCreateSchema = z.object({
   name: z.string().trim().min(1, 'required').max(300),
@@ -93,15 +94,7 @@ export async function getAccount(tx: Tx, tenantId: string, id: string) {
     .where(and(eq(contacts.tenantId, tenantId), eq(contacts.accountId, id)))
     .orderBy(asc(contacts.lastName), asc(contacts.firstName))
   const openDeals = await tx
-    .select({
-      id: deals.id,
-      name: deals.name,
-      stage: deals.stage,
-      amount: deals.amount,
-      currency: deals.currency,
-      closeDate: deals.closeDate,
-      ownerId: deals.ownerId,
-    })
+    .select({ ...dealSummaryColumns, ownerId: deals.ownerId })
     .from(deals)
     .innerJoin(pipelineStages, and(eq(pipelineStages.tenantId, deals.tenantId), eq(pipelineStages.key, deals.stage)))
     .where(and(eq(deals.tenantId, tenantId), eq(deals.accountId, id), eq(pipelineStages.kind, 'open')))

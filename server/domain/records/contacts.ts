@@ -104,6 +104,15 @@ export async function assertContact(tx: Tx, tenantId: string, id: string) {
   if (!found) throw notFound('contact')
 }
 
+/** The deals a contact is on, with their role in each. */
+export function contactDeals(tx: Tx, tenantId: string, contactId: string) {
+  return tx
+    .select({ id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, currency: deals.currency, role: dealContacts.role })
+    .from(dealContacts)
+    .innerJoin(deals, and(eq(deals.tenantId, dealContacts.tenantId), eq(deals.id, dealContacts.dealId)))
+    .where(and(eq(dealContacts.tenantId, tenantId), eq(dealContacts.contactId, contactId)))
+}
+
 /** One contact with their account, deals and recent events, or 404. */
 export async function getContact(tx: Tx, tenantId: string, id: string) {
   const [contact] = await tx.select().from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)))
@@ -114,11 +123,7 @@ export async function getContact(tx: Tx, tenantId: string, id: string) {
         .from(accounts)
         .where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, contact.accountId)))
     : []
-  const theirDeals = await tx
-    .select({ id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, currency: deals.currency, role: dealContacts.role })
-    .from(dealContacts)
-    .innerJoin(deals, and(eq(deals.tenantId, dealContacts.tenantId), eq(deals.id, dealContacts.dealId)))
-    .where(and(eq(dealContacts.tenantId, tenantId), eq(dealContacts.contactId, id)))
+  const theirDeals = await contactDeals(tx, tenantId, id)
   const recentEvents = await tx.select().from(events).where(and(eq(events.tenantId, tenantId), eq(events.contactId, id)))
     .orderBy(desc(events.occurredAt)).limit(20)
   return { ...contact, account: account ?? null, deals: theirDeals, recentEvents }

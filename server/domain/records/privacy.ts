@@ -1,9 +1,10 @@
 import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm'
-import { accounts, contacts, dealContacts, deals, emailMessages, events, leads, notes, tasks } from '../../../db/schema'
+import { accounts, contacts, emailMessages, events, leads, notes, tasks } from '../../../db/schema'
 import { queryRows } from '../../../db/client'
 import type { Tx } from '../core/db'
 import { conflict, notFound } from '../core/errors'
 import { audit, type Actor } from '../tenancy/audit'
+import { contactDeals } from './contacts'
 
 /**
  * Data-subject rights for a contact: everything held on the person (portability), and erasure
@@ -36,11 +37,7 @@ export async function exportContact(tx: Tx, actor: Actor, id: string) {
         .from(accounts)
         .where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, contact.accountId)))
     : []
-  const theirDeals = await tx
-    .select({ id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, currency: deals.currency, role: dealContacts.role })
-    .from(dealContacts)
-    .innerJoin(deals, and(eq(deals.tenantId, dealContacts.tenantId), eq(deals.id, dealContacts.dealId)))
-    .where(and(eq(dealContacts.tenantId, tenantId), eq(dealContacts.contactId, id)))
+  const theirDeals = await contactDeals(tx, tenantId, id)
   const theirNotes = await tx.select({ id: notes.id, body: notes.body, dealId: notes.dealId, createdAt: notes.createdAt }).from(notes)
     .where(and(eq(notes.tenantId, tenantId), eq(notes.contactId, id))).orderBy(asc(notes.createdAt))
   const theirTasks = await tx.select({ id: tasks.id, title: tasks.title, dueAt: tasks.dueAt, doneAt: tasks.doneAt }).from(tasks)

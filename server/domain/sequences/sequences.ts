@@ -4,6 +4,7 @@ import { contacts, deals, sequenceEnrolments, sequences, type EnrolmentStatus } 
 import { queryRows } from '../../../db/client'
 import type { Tx } from '../core/db'
 import { badRequest, notFound } from '../core/errors'
+import { checkRecord } from '../records/references'
 import { addBusinessDays } from '../tasks/schedule'
 import type { EnrolSchema, SequenceCreateSchema } from './templates'
 
@@ -55,16 +56,7 @@ export async function enrol(
     .from(sequences)
     .where(and(eq(sequences.tenantId, tenantId), eq(sequences.id, sequenceId)))
   if (!sequence) throw notFound('sequence')
-  if (
-    input.dealId
-    && !(
-      await tx
-        .select({ id: deals.id })
-        .from(deals)
-        .where(and(eq(deals.tenantId, tenantId), eq(deals.id, input.dealId)))
-    ).length
-  )
-    throw badRequest('dealId', 'no such deal')
+  await checkRecord(tx, tenantId, deals, input.dealId, 'dealId', 'deal')
   const found = await tx
     .select({ id: contacts.id, email: contacts.email })
     .from(contacts)

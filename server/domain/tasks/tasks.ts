@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { accounts, alerts, contacts, deals, TASK_PRIORITIES, tasks, users } from '../../../db/schema'
 import type { Access, Tx } from '../core/db'
 import { badRequest, notFound } from '../core/errors'
+import { checkActiveUser, checkRecord } from '../records/references'
 import { writeEvents } from '../events/write'
 import { dueWindow, type DueFilter } from './schedule'
 import { IsoDateTime } from '../core/dates'
@@ -47,46 +48,13 @@ async function checkTaskReferences(
   input: { assigneeId?: string, dealId?: string, contactId?: string, accountId?: string },
 ) {
   const { tenantId } = actor
-  if (
-    input.dealId
-    && !(
-      await tx
-        .select({ id: deals.id })
-        .from(deals)
-        .where(and(eq(deals.tenantId, tenantId), eq(deals.id, input.dealId)))
-    ).length
-  )
-    throw badRequest('dealId', 'no such deal')
-  if (
-    input.contactId
-    && !(
-      await tx
-        .select({ id: contacts.id })
-        .from(contacts)
-        .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, input.contactId)))
-    ).length
-  )
-    throw badRequest('contactId', 'no such contact')
-  if (
-    input.accountId
-    && !(
-      await tx
-        .select({ id: accounts.id })
-        .from(accounts)
-        .where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, input.accountId)))
-    ).length
-  )
-    throw badRequest('accountId', 'no such account')
-  if (input.assigneeId) {
-    const [user] = await tx
-      .select({ active: users.active })
-      .from(users)
-      .where(and(eq(users.tenantId, tenantId), eq(users.id, input.assigneeId)))
-    if (!user?.active) throw badRequest('assigneeId', 'no such active user')
-    const access = actor.access
-    if (access?.scope === 'owners' && !access.ownerIds.includes(input.assigneeId))
-      throw badRequest('assigneeId', 'not someone whose work you see')
-  }
+  await checkRecord(tx, tenantId, deals, input.dealId, 'dealId', 'deal')
+  await checkRecord(tx, tenantId, contacts, input.contactId, 'contactId', 'contact')
+  await checkRecord(tx, tenantId, accounts, input.accountId, 'accountId', 'account')
+  await checkActiveUser(tx, tenantId, input.assigneeId, 'assigneeId')
+  const access = actor.access
+  if (input.assigneeId && access?.scope === 'owners' && !access.ownerIds.includes(input.assigneeId))
+    throw badRequest('assigneeId', 'not someone whose work you see')
 }
 
 /** The deal's "no next step" alert is settled once it has an open task again. */

@@ -101,15 +101,7 @@ export async function deliveryLog(tx: Tx, tenantId: string, subscriptionId: stri
           durationMs: webhookAttempts.durationMs,
         })
         .from(webhookAttempts)
-        .where(
-          and(
-            eq(webhookAttempts.tenantId, tenantId),
-            inArray(
-              webhookAttempts.deliveryId,
-              deliveries.map(d => d.id),
-            ),
-          ),
-        )
+        .where(and(eq(webhookAttempts.tenantId, tenantId), inArray(webhookAttempts.deliveryId, deliveries.map(d => d.id))))
         .orderBy(asc(webhookAttempts.attempt))
     : []
   const byDelivery = Map.groupBy(attempts, a => a.deliveryId)

@@ -4,17 +4,8 @@ import type { Tx } from '../../core/db'
 import { dealCreatedEvent, dealUpdatedEvent, stageChangedEvent, trackedChanges } from '../../deals/events'
 import { writeEvents, type EventRow } from '../../events/write'
 import { mapOpportunity, type DealFields, type SfRecord } from './map'
-import {
-  distinct,
-  emptyResult,
-  idsByExternal,
-  ownerOf,
-  resolveOwners,
-  sameJson,
-  splitDeleted,
-  type ApplyContext,
-  type PageResult,
-} from './refs'
+import { distinct, sameJson } from '../../../../shared/utils/collections'
+import { emptyResult, idsByExternal, ownerOf, resolveOwners, splitDeleted, type ApplyContext, type PageResult } from './refs'
 
 const dayStart = (day: string) => new Date(`${day}T00:00:00Z`)
 type Deal = typeof deals.$inferSelect

@@ -2,17 +2,8 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { accounts, contacts, dealContacts, deals } from '../../../../db/schema'
 import type { Tx } from '../../core/db'
 import { mapAccount, mapContact, mapContactRole, type SfRecord } from './map'
-import {
-  distinct,
-  emptyResult,
-  idsByExternal,
-  ownerOf,
-  resolveOwners,
-  sameJson,
-  splitDeleted,
-  type ApplyContext,
-  type PageResult,
-} from './refs'
+import { distinct, sameJson } from '../../../../shared/utils/collections'
+import { emptyResult, idsByExternal, ownerOf, resolveOwners, splitDeleted, type ApplyContext, type PageResult } from './refs'
 
 /**
  * The writers of accounts, contacts and opportunity contact roles: one page at a time in the

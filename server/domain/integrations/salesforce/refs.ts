@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { accounts, contacts, deals } from '../../../../db/schema'
-import { distinct, sameJson } from '../../../../shared/utils/collections'
+import { distinct } from '../../../../shared/utils/collections'
 import type { Tx } from '../../core/db'
 import type { StageDefinition } from '../../deals/stages'
 import { ownerKey, resolveOwnerIds } from '../../records/owners'
@@ -20,8 +20,6 @@ export interface ApplyContext {
 
 export interface PageResult { created: number, updated: number, deleted: number, skipped: number }
 export const emptyResult = (): PageResult => ({ created: 0, updated: 0, deleted: 0, skipped: 0 })
-
-export { distinct, sameJson }
 
 /** A page split into live records and the Ids Salesforce deleted (queryAll shows them with IsDeleted). */
 export function splitDeleted(records: readonly SfRecord[]) {
