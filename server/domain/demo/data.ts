@@ -57,7 +57,7 @@ export const SUFFIXES = [
   'Labs',
   'Manufacturing',
 ]
-export const INDUSTRIES = ['software', 'healthcare', 'finance', 'retail', 'manufacturing', 'energy', 'media', 'logistics']
+export const INDUSTRIES = ['Software', 'Healthcare', 'Finance', 'Retail', 'Manufacturing', 'Energy', 'Media', 'Logistics']
 export const FIRST = [
   'Alex',
   'Priya',
@@ -120,7 +120,7 @@ export const NEXT_STEPS: Record<string, string[]> = {
   negotiation: ['Send the redlines back', 'Get the order form signed'],
 }
 
-export const LEAD_SOURCES = ['inbound', 'website', 'referral', 'event', 'partner', 'outbound'] as const
+export const DEMO_LEAD_SOURCES = ['inbound', 'website', 'referral', 'event', 'partner', 'outbound'] as const
 export const LEAD_COMPANIES = [
   'Kestrel Freight',
   'Juniper Clinics',

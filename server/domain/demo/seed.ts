@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import type { AppDatabase } from '../../../db/client'
 import { tenants } from '../../../db/schema'
 import {
-  ACTIVITY_MIX, DAY, FIRST, INDUSTRIES, LAST, LEAD_COMPANIES, LEAD_SOURCES, MIX_TOTAL, NEXT_STEPS, PREFIXES, PRODUCTS, random,
+  ACTIVITY_MIX, DAY, FIRST, INDUSTRIES, LAST, LEAD_COMPANIES, DEMO_LEAD_SOURCES, MIX_TOTAL, NEXT_STEPS, PREFIXES, PRODUCTS, random,
   STAGE_MIX, SUFFIXES, TITLES, type Shape,
 } from './data'
 import { withTenant, type Tx } from '../core/db'
@@ -177,7 +177,8 @@ async function seedLeads(tx: Tx, tenantId: string, repIds: string[], seed: numbe
     const domain = company ? `${company.toLowerCase().replace(/[^a-z]+/g, '')}.example` : rnd.pick(['gmail.com', 'outlook.com'])
     const ownerId = repIds[i % repIds.length]!
     await createLead(tx, { tenantId, userId: ownerId }, {
-      name: `${firstName} ${lastName}`, company, title: rnd.next() < 0.7 ? rnd.pick(TITLES) : null, source: rnd.pick(LEAD_SOURCES), ownerId,
+      name: `${firstName} ${lastName}`, company, title: rnd.next() < 0.7 ? rnd.pick(TITLES) : null,
+      source: rnd.pick(DEMO_LEAD_SOURCES), ownerId,
       email: `${firstName}.${lastName}@${domain}`.toLowerCase().normalize('NFD').replace(/[\u0300-\u036F]/g, ''),
       engagement: { emailsOpened: rnd.int(0, 4), pagesViewed: rnd.int(0, 6), meetingRequested: rnd.next() < 0.2 },
     })

@@ -131,3 +131,15 @@ export async function deleteAccount(tx: Tx, tenantId: string, id: string) {
   if (!gone) throw notFound('account')
   await recordsChanged(tx, tenantId)
 }
+
+/** The industries the tenant's accounts name, each once (the first spelling met, case aside), by name. */
+export async function listIndustries(tx: Tx, tenantId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ industry: sql<string>`min(${accounts.industry})` })
+    .from(accounts)
+    .where(and(eq(accounts.tenantId, tenantId), sql`${accounts.industry} is not null and ${accounts.industry} <> ''`))
+    .groupBy(sql`lower(${accounts.industry})`)
+    .orderBy(sql`lower(min(${accounts.industry}))`)
+    .limit(500)
+  return rows.map(r => r.industry)
+}
