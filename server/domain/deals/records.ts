@@ -98,10 +98,12 @@ async function lockDeal(tx: Tx, tenantId: string, dealId: string) {
 export async function changeDealStage(tx: Tx, actor: Actor, dealId: string, input: { to: string, reason?: string, closeDate?: string }) {
   const now = when(actor)
   const deal = await lockDeal(tx, actor.tenantId, dealId)
-  const check = checkTransition(await loadStages(tx, actor.tenantId), deal.stage, input.to)
+  const stages = await loadStages(tx, actor.tenantId)
+  const check = checkTransition(stages, deal.stage, input.to)
   if (!check.ok && check.reason === 'unknown_stage') throw badRequest('to', `no stage ${input.to} in this pipeline`)
   if (!check.ok) {
-    throw conflict(`cannot move a deal from ${deal.stage} to ${input.to}`, {
+    const name = (key: string) => stages.find(s => s.key === key)?.name ?? key
+    throw conflict(`cannot move a deal from ${name(deal.stage)} to ${name(input.to)}`, {
       error: 'invalid_transition',
       from: deal.stage,
       to: input.to,
