@@ -38,7 +38,13 @@ export interface DealRow {
   custom: Record<string, unknown>
   createdAt: string
   updatedAt: string
-  momentum: { score: number | null, state: MomentumStateName | null, change: number | null, reason: string | null } | null
+  momentum: {
+    score: number | null
+    winProbability: number | null
+    state: MomentumStateName | null
+    change: number | null
+    reason: string | null
+  } | null
 }
 
 /** The board's card of a deal. Pure. */
@@ -56,6 +62,7 @@ export function cardOfDeal(
     ownerName: deal.ownerName,
     accountName: deal.accountName,
     score: deal.momentum?.score ?? null,
+    winProbability: deal.momentum?.winProbability ?? null,
     state: deal.momentum?.state ?? null,
     change: deal.momentum?.change ?? null,
     reason: deal.momentum?.reason ?? null,
@@ -119,6 +126,20 @@ export function boardCurrency(columns: readonly BoardColumn[]): string {
     if (n > most) [best, most] = [currency, n]
   }
   return best
+}
+
+const percentFormat = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 0 })
+
+/** A share 0..1 as people read it: `62%` (empty for none). */
+export function formatPercent(share: number | null | undefined) {
+  return share === null || share === undefined || Number.isNaN(share) ? '' : percentFormat.format(share)
+}
+
+const countFormat = new Intl.NumberFormat('en-US')
+
+/** A count as people read it: `1,204`. */
+export function formatCount(n: number) {
+  return countFormat.format(n)
 }
 
 /** A date as people read it: `Mar 31, 2027` (YYYY-MM-DD taken as a calendar day, not a UTC instant). */

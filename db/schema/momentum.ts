@@ -117,6 +117,8 @@ export const alerts = pgTable('alerts', {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
   dismissedById: uuid('dismissed_by_id'),
+  /** An open alert snoozed until this time is left out of the lists until then (null: not snoozed). */
+  snoozedUntil: timestamp('snoozed_until', { withTimezone: true, mode: 'date' }),
 }, t => [
   primaryKey({ name: 'alerts_pk', columns: [t.tenantId, t.id] }),
   uniqueIndex('alerts_occurrence_uq').on(t.tenantId, t.dealId, t.kind, t.occurrence),

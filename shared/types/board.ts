@@ -10,6 +10,8 @@ export interface BoardCard {
   ownerName: string | null
   accountName: string | null
   score: number | null
+  /** The chance of winning, 0..1, of an open scored deal (null until scored, and for closed deals). */
+  winProbability: number | null
   /** accelerating, steady, stalling or at_risk (null until scored). */
   state: 'accelerating' | 'steady' | 'stalling' | 'at_risk' | null
   change: number | null

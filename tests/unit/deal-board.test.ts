@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { filtersOfQuery } from '../../composables/useDealFilters'
-import { boardCurrency, columnsOf, findCard, formatDay, placeCard, removeCard, type BoardStage, type DealRow } from '../../utils/board'
+import {
+  boardCurrency, columnsOf, findCard, formatCount, formatDay, formatPercent, placeCard, removeCard, type BoardStage, type DealRow,
+} from '../../utils/board'
 import { dealsCsv, refusalText } from '../../utils/dealTable'
 import { eventDetail } from '../../utils/events'
 
@@ -32,7 +34,7 @@ function deal(id: string, stage: string, amount: number, extra: Partial<DealRow>
     custom: {},
     createdAt: '2026-12-01T10:00:00Z',
     updatedAt: '2026-12-01T10:00:00Z',
-    momentum: { score: 60, state: 'steady', change: 2, reason: 'activity up' },
+    momentum: { score: 60, winProbability: 0.6, state: 'steady', change: 2, reason: 'activity up' },
     ...extra,
   }
 }
@@ -43,7 +45,8 @@ describe('the board', () => {
     expect(columns.map(c => [c.stage, c.name, c.count, c.value, c.cards.map(x => x.id)])).toEqual([
       ['new', 'New', 2, 150, ['a', 'c']], ['contacted', 'Contacted', 1, 250, ['b']], ['won', 'Won', 0, 0, []], ['lost', 'Lost', 0, 0, []],
     ])
-    expect(columns[0]!.cards[0]).toMatchObject({ amount: 100, state: 'steady', score: 60, reason: 'activity up' })
+    expect(columns[0]!.cards[0]).toMatchObject({ amount: 100, state: 'steady', score: 60, winProbability: 0.6, reason: 'activity up' })
+    expect(columnsOf(STAGES, [deal('d', 'new', 1, { momentum: null })])[0]!.cards[0]!.winProbability).toBeNull()
   })
 
   it('moves a card to the top of another column, the totals of both following, and takes one off', () => {
@@ -69,6 +72,13 @@ describe('the board', () => {
     expect(formatDay('2027-03-31')).toBe('Mar 31, 2027')
     expect(formatDay('2026-12-01T23:30:00Z')).toBe('Dec 1, 2026')
     expect(formatDay(null)).toBe('')
+  })
+
+  it('formats win probabilities as whole percentages and counts with separators', () => {
+    expect(formatPercent(0.624)).toBe('62%')
+    expect(formatPercent(1)).toBe('100%')
+    expect(formatPercent(null)).toBe('')
+    expect(formatCount(1204)).toBe('1,204')
   })
 })
 

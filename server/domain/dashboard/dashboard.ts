@@ -3,7 +3,7 @@ import { queryRows } from '../../../db/client'
 import { andWhere, ownerIn, ownersOf, type Tx } from '../core/db'
 import { forecast } from '../forecast/forecast'
 import { periodOf } from '../../../shared/utils/periods'
-import { focusList, listAlerts, summaryGroup, type Caller } from '../momentum/queries'
+import { countAlerts, focusList, listAlerts, summaryGroup, type Caller } from '../momentum/queries'
 import { pipelineSummary } from '../momentum/views'
 import type { BoardCard } from '../../../shared/types/board'
 
@@ -37,6 +37,7 @@ export function boardCards(tx: Tx, tenantId: string, filter: { ownerId?: string,
     select d.id, d.name, d.stage, d.amount::float as amount, d.currency, d.close_date::text as "closeDate", d.owner_id as "ownerId",
            u.name as "ownerName", a.name as "accountName",
            case when p.kind = 'open' then sc.score end as score, case when p.kind = 'open' then sc.state::text end as state,
+           case when p.kind = 'open' then sc.win_probability end as "winProbability",
            case when p.kind = 'open' then sc.score - sc.previous_score end as change,
            case when p.kind = 'open' then sc.reasons -> 0 ->> 'text' end as reason
     from picked p
@@ -54,6 +55,10 @@ type Activity = {
   occurredAt: Date
   dealId: string | null
   dealName: string | null
+  accountId: string | null
+  accountName: string | null
+  contactId: string | null
+  contactName: string | null
   actorName: string | null
   machine: boolean
 }
@@ -76,7 +81,13 @@ export async function recentActivity(
   const limit = options.limit ?? 15
   const now = options.now ?? new Date()
   const columns = sql`e.id, e.type, e.occurred_at as "occurredAt", d.id as "dealId", d.name as "dealName", u.name as "actorName",
+           ac.id as "accountId", ac.name as "accountName", c.id as "contactId",
+           nullif(trim(concat_ws(' ', c.first_name, c.last_name)), '') as "contactName",
            coalesce(e.metadata ->> 'machine', 'false') = 'true' as machine`
+  // The event's account (else the deal's) and contact, for the row's links; rows the caller may not see are left out by the policies.
+  const people = sql`
+          left join accounts ac on ac.tenant_id = d.tenant_id and ac.id = coalesce(e.account_id, d.account_id)
+          left join contacts c on c.tenant_id = d.tenant_id and c.id = e.contact_id`
   let rows: Activity[] = []
   for (const hours of RECENT_WINDOWS_HOURS) {
     const window = sql`e.occurred_at > ${new Date(now.getTime() - hours * 3_600_000).toISOString()}::timestamptz
@@ -89,22 +100,22 @@ export async function recentActivity(
           select ${columns}
           from deals d
           cross join lateral (
-            select e.id, e.type, e.occurred_at, e.actor_user_id, e.metadata from events e
+            select e.id, e.type, e.occurred_at, e.actor_user_id, e.metadata, e.account_id, e.contact_id from events e
             where e.tenant_id = d.tenant_id and e.deal_id = d.id and ${window}
             order by e.occurred_at desc limit ${limit}
           ) e
-          left join users u on u.tenant_id = d.tenant_id and u.id = e.actor_user_id
+          left join users u on u.tenant_id = d.tenant_id and u.id = e.actor_user_id ${people}
           where d.tenant_id = ${tenantId}::uuid and ${ownerIn(sql`d.owner_id`, options.owners)}
           order by e.occurred_at desc limit ${limit}`
         : sql`
           select ${columns}
           from (
-            select e.id, e.type, e.occurred_at, e.deal_id, e.actor_user_id, e.metadata from events e
+            select e.id, e.type, e.occurred_at, e.deal_id, e.actor_user_id, e.metadata, e.account_id, e.contact_id from events e
             where e.tenant_id = ${tenantId}::uuid and e.deal_id is not null and ${window}
             order by e.occurred_at desc limit ${limit}
           ) e
           join deals d on d.tenant_id = ${tenantId}::uuid and d.id = e.deal_id
-          left join users u on u.tenant_id = d.tenant_id and u.id = e.actor_user_id
+          left join users u on u.tenant_id = d.tenant_id and u.id = e.actor_user_id ${people}
           order by e.occurred_at desc`,
     )
     if (rows.length >= limit) break
@@ -114,7 +125,7 @@ export async function recentActivity(
 
 /**
  * The rep's screen in one call, summaries only: the board (from the deals and their precomputed
- * scores), the pipeline summary (materialized view), the focus list, open alerts, recent activity
+ * scores), the pipeline summary (materialized view), the focus list, open alerts (and their count), recent activity
  * and this quarter's forecast headline — for what the caller may see, or one owner / team of it.
  */
 export async function dashboard(tx: Tx, tenantId: string, caller: Caller, query: { ownerId?: string, teamId?: string }, now = new Date()) {
@@ -123,11 +134,13 @@ export async function dashboard(tx: Tx, tenantId: string, caller: Caller, query:
   const teamId = group.startsWith('team:') ? group.slice(5) : undefined
   const quarter = periodOf(now, 'quarter')
   const owners = ownersOf(caller.access)
-  const [cards, summary, focus, alerts, recent, outlook] = [
+  const alertQuery = { state: 'open' as const, owners: ownerId ? [ownerId] : owners, now }
+  const [cards, summary, focus, alerts, alertsTotal, recent, outlook] = [
     await boardCards(tx, tenantId, { ownerId, teamId, owners }),
     await pipelineSummary(tx, group),
     await focusList(tx, tenantId, { limit: 8, ownerId, owners }),
-    await listAlerts(tx, tenantId, { state: 'open', limit: 10, owners: ownerId ? [ownerId] : owners }),
+    await listAlerts(tx, tenantId, { ...alertQuery, limit: 10 }),
+    await countAlerts(tx, tenantId, alertQuery),
     await recentActivity(tx, tenantId, { owners, now }),
     await forecast(tx, tenantId, caller, quarter),
   ]
@@ -143,6 +156,8 @@ export async function dashboard(tx: Tx, tenantId: string, caller: Caller, query:
     refreshedAt: summary.refreshedAt,
     focus,
     alerts,
+    /** Every open alert of the screen's deals (the list above is the newest 10). */
+    alertsTotal,
     recent,
     forecast: scope
       ? {

@@ -3,7 +3,7 @@ import type { ALERT_STATUSES, ScoreReason } from '../../../db/schema'
 import { alerts, deals, dealScoreHistory, dealScores, pipelineStages, teams } from '../../../db/schema'
 import { queryRows } from '../../../db/client'
 import { andWhere, ownerIn, type Access, type Tx } from '../core/db'
-import { notFound } from '../core/errors'
+import { badRequest, conflict, notFound } from '../core/errors'
 import { publish } from '../events/bus'
 import { ledTeam, seesOwner, seesTeam } from '../tenancy/access'
 import { focusPriority, nextAction } from './rules'
@@ -123,34 +123,53 @@ export async function focusList(tx: Tx, tenantId: string, query: { limit: number
   }).sort((a, b) => b.priority - a.priority || a.deal.id.localeCompare(b.deal.id)).slice(0, query.limit)
 }
 
-export type AlertStatusFilter = (typeof ALERT_STATUSES)[number] | 'all'
+/** Which alerts a list shows: open ones (not snoozed), snoozed ones (open, snoozed until later), dismissed, resolved, or all. */
+export type AlertStatusFilter = (typeof ALERT_STATUSES)[number] | 'snoozed' | 'all'
+
+export interface AlertQuery {
+  state: AlertStatusFilter
+  dealId?: string
+  /** The owners whose deals' alerts are read (see ownersOf); null or absent: the whole tenant as the transaction sees it. */
+  owners?: readonly string[] | null
+  /** The time snoozes are read at (the default: now). */
+  now?: Date
+}
+
+/** The status condition on `alerts a` of a list: an open alert snoozed past `now` is not open but snoozed. */
+function alertStatusWhere(state: AlertStatusFilter, now: Date) {
+  const at = now.toISOString()
+  if (state === 'all') return sql``
+  if (state === 'open') return sql`and a.status = 'open' and (a.snoozed_until is null or a.snoozed_until <= ${at}::timestamptz)`
+  if (state === 'snoozed') return sql`and a.status = 'open' and a.snoozed_until > ${at}::timestamptz`
+  return sql`and a.status = ${state}`
+}
+
+/** The ids of the alerts a list shows (or their count): from the owners' deals, or from the alerts alone for the whole tenant. */
+function alertsPicked(tenantId: string, query: AlertQuery, select: 'ids' | 'count', limit?: number) {
+  const status = alertStatusWhere(query.state, query.now ?? new Date())
+  const what = select === 'count' ? sql`count(*)::int as count` : sql`a.id`
+  const page = select === 'count' ? sql`` : sql`order by a.created_at desc, a.id limit ${limit ?? 100}`
+  return query.owners
+    ? sql`
+        select ${what} from deals d
+        cross join lateral (select a.id, a.created_at from alerts a
+                            where a.tenant_id = d.tenant_id and a.deal_id = d.id ${status} offset 0) a
+        where d.tenant_id = ${tenantId}::uuid and ${ownerIn(sql`d.owner_id`, query.owners)}
+          ${query.dealId ? sql`and d.id = ${query.dealId}::uuid` : sql``}
+        ${page}`
+    : sql`
+        select ${what} from alerts a
+        where a.tenant_id = ${tenantId}::uuid ${status} ${query.dealId ? sql`and a.deal_id = ${query.dealId}::uuid` : sql``}
+        ${page}`
+}
 
 /**
  * Alerts on the deals the caller sees (of `owners` only, when given: see ownersOf), newest first.
  * The page of alerts is picked first — from the alerts alone for the whole tenant, from the owners'
  * deals otherwise (no other owner's alert is read) — and only those rows are joined to their deals.
  */
-export async function listAlerts(
-  tx: Tx,
-  tenantId: string,
-  query: { state: AlertStatusFilter, limit: number, dealId?: string, owners?: readonly string[] | null },
-) {
-  const status = query.state === 'all' ? sql`` : sql`and a.status = ${query.state}`
-  const picked = await queryRows<{ id: string }>(
-    tx,
-    query.owners
-      ? sql`
-        select a.id from deals d
-        cross join lateral (select a.id, a.created_at from alerts a
-                            where a.tenant_id = d.tenant_id and a.deal_id = d.id ${status} offset 0) a
-        where d.tenant_id = ${tenantId}::uuid and ${ownerIn(sql`d.owner_id`, query.owners)}
-          ${query.dealId ? sql`and d.id = ${query.dealId}::uuid` : sql``}
-        order by a.created_at desc, a.id limit ${query.limit}`
-      : sql`
-        select a.id from alerts a
-        where a.tenant_id = ${tenantId}::uuid ${status} ${query.dealId ? sql`and a.deal_id = ${query.dealId}::uuid` : sql``}
-        order by a.created_at desc, a.id limit ${query.limit}`,
-  )
+export async function listAlerts(tx: Tx, tenantId: string, query: AlertQuery & { limit: number }) {
+  const picked = await queryRows<{ id: string }>(tx, alertsPicked(tenantId, query, 'ids', query.limit))
   if (!picked.length) return []
   return tx
     .select({
@@ -160,6 +179,7 @@ export async function listAlerts(
       status: alerts.status,
       createdAt: alerts.createdAt,
       closedAt: alerts.closedAt,
+      snoozedUntil: alerts.snoozedUntil,
       deal: { id: deals.id, name: deals.name, stage: deals.stage, amount: deals.amount, ownerId: deals.ownerId },
     })
     .from(alerts)
@@ -168,22 +188,80 @@ export async function listAlerts(
     .orderBy(desc(alerts.createdAt), asc(alerts.id))
 }
 
-/** Dismisses an open alert (dismissing one already closed changes nothing); 404 if the caller cannot see it. */
-export async function dismissAlert(tx: Tx, tenantId: string, userId: string, id: string, now = new Date()) {
+/** How many alerts `listAlerts` would answer without a limit (the same filter, the same visibility). */
+export async function countAlerts(tx: Tx, tenantId: string, query: AlertQuery) {
+  const [row] = await queryRows<{ count: number }>(tx, alertsPicked(tenantId, query, 'count'))
+  return row?.count ?? 0
+}
+
+/** The alert the caller sees, locked for the change; 404 otherwise (another tenant's, or on a deal they may not see). */
+async function alertForChange(tx: Tx, tenantId: string, id: string) {
   const [alert] = await tx
-    .select({ id: alerts.id, status: alerts.status })
+    .select({ id: alerts.id, status: alerts.status, dealId: alerts.dealId, kind: alerts.kind, snoozedUntil: alerts.snoozedUntil })
     .from(alerts)
     .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id)))
+    .for('update')
   if (!alert) throw notFound('alert')
+  return alert
+}
+
+const alertAnswer = { id: alerts.id, status: alerts.status, closedAt: alerts.closedAt, snoozedUntil: alerts.snoozedUntil }
+
+/** Dismisses an open alert (dismissing one already closed changes nothing); 404 if the caller cannot see it. */
+export async function dismissAlert(tx: Tx, tenantId: string, userId: string, id: string, now = new Date()) {
+  const alert = await alertForChange(tx, tenantId, id)
   if (alert.status !== 'open') return { id, status: alert.status }
   const [updated] = await tx
     .update(alerts)
     .set({ status: 'dismissed', closedAt: now, dismissedById: userId })
     .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id)))
-    .returning({ id: alerts.id, status: alerts.status, closedAt: alerts.closedAt, dealId: alerts.dealId })
-  await publish(tx, [{ tenantId, topic: 'alert.closed', data: { alerts: [{ id, dealId: updated!.dealId }] } }])
-  const { dealId: _dealId, ...answer } = updated!
-  return answer
+    .returning(alertAnswer)
+  await publish(tx, [{ tenantId, topic: 'alert.closed', data: { alerts: [{ id, dealId: alert.dealId }] } }])
+  return updated!
+}
+
+/**
+ * Undoes a dismissal: the alert is open again (restoring an open one changes nothing). 409 for a
+ * resolved alert (its condition has passed) or when the deal has another open alert of that kind
+ * by now; 404 if the caller cannot see it.
+ */
+export async function restoreAlert(tx: Tx, tenantId: string, id: string) {
+  const alert = await alertForChange(tx, tenantId, id)
+  if (alert.status === 'open') return { id, status: alert.status, closedAt: null, snoozedUntil: alert.snoozedUntil }
+  if (alert.status !== 'dismissed') throw conflict('only a dismissed alert can be restored', { status: alert.status })
+  const [other] = await tx
+    .select({ id: alerts.id })
+    .from(alerts)
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.dealId, alert.dealId), eq(alerts.kind, alert.kind), eq(alerts.status, 'open')))
+  if (other) throw conflict('the deal has a newer open alert of this kind', { alertId: other.id })
+  const [updated] = await tx
+    .update(alerts)
+    .set({ status: 'open', closedAt: null, dismissedById: null })
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id)))
+    .returning(alertAnswer)
+  await publish(tx, [{ tenantId, topic: 'alert.created', data: { alerts: [{ id, dealId: alert.dealId }] } }])
+  return updated!
+}
+
+/**
+ * Snoozes an open alert until a time (it leaves the lists until then), or wakes it (`until` null).
+ * 400 naming `until` unless it is in the future; 409 for a closed alert; 404 if the caller cannot see it.
+ */
+export async function snoozeAlert(tx: Tx, tenantId: string, id: string, until: Date | null, now = new Date()) {
+  if (until && until.getTime() <= now.getTime()) throw badRequest('until', 'must be in the future')
+  const alert = await alertForChange(tx, tenantId, id)
+  if (alert.status !== 'open') throw conflict('only an open alert can be snoozed', { status: alert.status })
+  const [updated] = await tx
+    .update(alerts)
+    .set({ snoozedUntil: until })
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id)))
+    .returning(alertAnswer)
+  const wasHidden = alert.snoozedUntil !== null && alert.snoozedUntil.getTime() > now.getTime()
+  if (Boolean(until) !== wasHidden) {
+    const topic = until ? 'alert.closed' as const : 'alert.created' as const
+    await publish(tx, [{ tenantId, topic, data: { alerts: [{ id, dealId: alert.dealId }] } }])
+  }
+  return updated!
 }
 
 /** A deal's momentum: the current score with its reasons and signals, and the daily trend line. */

@@ -238,7 +238,16 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.get(`/api/v1/focus?ownerId=${ids.user}`)).body.data).toEqual([])
   },
   'GET /api/v1/alerts': async () => {
-    expect((await a.get('/api/v1/alerts?state=all')).body.data).toEqual([])
+    expect((await a.get('/api/v1/alerts?state=all')).body).toEqual({ data: [], total: 0 })
+    expect((await a.get(`/api/v1/alerts?state=all&ownerId=${ids.user}`)).body).toEqual({ data: [], total: 0 })
+  },
+  'POST /api/v1/alerts/[id]/snooze': async () => {
+    const until = new Date(Date.now() + 86_400_000).toISOString()
+    expect((await a.post(`/api/v1/alerts/${ids.alert}/snooze`, { until })).status).toBe(404)
+    expect((await b.get('/api/v1/alerts?limit=500')).body.data.map((x: Json) => x.id)).toContain(ids.alert)
+  },
+  'POST /api/v1/alerts/[id]/restore': async () => {
+    expect((await a.post(`/api/v1/alerts/${ids.alert}/restore`)).status).toBe(404)
   },
   'POST /api/v1/alerts/[id]/dismiss': async () => {
     expect((await a.post(`/api/v1/alerts/${ids.alert}/dismiss`)).status).toBe(404)

@@ -147,7 +147,10 @@ const AS_REP: Record<string, () => Promise<void>> = {
     expect(JSON.stringify(answer.body)).toContain(ids.deal1)
   },
   'GET /api/v1/admin/tasks': () => read('/api/v1/admin/tasks'),
-  'GET /api/v1/alerts': () => read('/api/v1/alerts?state=open'),
+  'GET /api/v1/alerts': async () => {
+    await read('/api/v1/alerts?state=all')
+    expect((await rep1.get(`/api/v1/alerts?ownerId=${ids.rep2}`)).status).toBe(404)
+  },
   'GET /api/v1/analytics/[kind]': async () => {
     for (const kind of ['conversion', 'time-in-stage', 'win-rate', 'cycle-length']) await read(`/api/v1/analytics/${kind}`)
   },
