@@ -208,7 +208,7 @@ export function describeEvent(e: TimelineEvent, refs: TimelineRefs = EMPTY_REFS,
   const plain = (s: string | null) => (s ? [{ text: clip(s) }] : null)
 
   if (e.type.startsWith('email_')) {
-    const message = typeof m.messageId === 'string' ? refs.messages[m.messageId] : undefined
+    const message = typeof m.messageId === 'string' ? refs.messages[m.messageId.trim().replace(/^<|>$/g, '')] : undefined
     const subject = textOf(m.subject) ?? textOf(message?.subject)
     const to = contact ?? textOf(m.to) ?? textOf(message?.to)
     const from = contact ?? textOf(m.from) ?? textOf(message?.from) ?? e.actorEmail ?? null

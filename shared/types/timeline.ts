@@ -28,7 +28,7 @@ export interface TimelineRefs {
   deals: Record<string, { name: string, currency: string }>
   /** Stage key -> the tenant's name for it. */
   stages: Record<string, string>
-  /** RFC Message-ID -> the message, for tracking events that carry only the id. */
+  /** RFC Message-ID, without its angle brackets -> the message, for tracking events that carry only the id. */
   messages: Record<string, TimelineMessage>
   /** A note's `@mention` as written (lower-cased) -> the user it names. */
   mentions: Record<string, string>

@@ -21,8 +21,8 @@ const refs: TimelineRefs = {
   contacts: { [PRIYA]: 'Priya Patel', [TOM]: 'Tom Kim' },
   deals: { [DEAL]: { name: 'Atlas Labs — Platform', currency: 'USD' } },
   stages: { qualified: 'Qualified', proposal: 'Proposal sent' },
-  messages: { '<m1@x>': { subject: 'Pricing for Atlas', from: 'riley@demo.example', to: 'priya@atlas.example' } },
-  mentions: { maya: SAM, 'riley.chen': RILEY },
+  messages: { 'm1@x': { subject: 'Pricing for Atlas', from: 'riley@demo.example', to: 'priya@atlas.example' } },
+  mentions: { 'maya': SAM, 'riley.chen': RILEY },
 }
 let n = 0
 const ev = (type: string, metadata: Record<string, unknown> = {}, extra: Partial<TimelineEvent> = {}): TimelineEvent => ({
@@ -43,7 +43,9 @@ describe('timeline rows in words', () => {
     expect(text(ev('email_received', { subject: 'Re: Following up', snippet: 'Thanks!', from: 'priya@atlas.example' },
       { actorUserId: null, actorEmail: 'priya@atlas.example' }))).toBe('Email from Priya Patel | Re: Following up | Thanks! | Priya Patel')
     // A tracking event carries only the message id: the server resolved its subject.
-    const opened = ev('email_opened', { messageId: '<m1@x>', provider: 'sendgrid' }, { actorUserId: null, actorEmail: 'priya@atlas.example' })
+    const opened = ev('email_opened', { messageId: '<m1@x>', provider: 'sendgrid' }, {
+      actorUserId: null, actorEmail: 'priya@atlas.example',
+    })
     expect(text(opened)).toBe('Priya Patel opened an email | Pricing for Atlas | Priya Patel')
     expect(text(ev('email_clicked', { messageId: '<m1@x>', url: 'https://x.example/p', machine: true }, { actorUserId: null })))
       .toBe('Priya Patel clicked a link | Pricing for Atlas | https://x.example/p | Likely a link scanner')
@@ -151,7 +153,7 @@ describe('what a page of events refers to', () => {
     expect([...ids.users].sort()).toEqual([RILEY, SAM].sort())
     expect([...ids.deals]).toEqual([DEAL])
     expect([...ids.stages]).toEqual(['qualified', 'proposal'])
-    expect([...ids.messages]).toEqual(['<m1@x>'])
+    expect([...ids.messages]).toEqual(['m1@x'])
     expect([...ids.mentions]).toEqual(['maya'])
   })
 })

@@ -27,6 +27,9 @@ const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null)
 const uuidOf = (v: unknown) => (typeof v === 'string' && isUuid(v) ? v.toLowerCase() : null)
 const MAX_ATTENDEES = 50
 
+/** A Message-ID as email_messages keeps it: without its angle brackets (`refs.messages` is keyed so too). Pure. */
+export const bareMessageId = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().replace(/^<|>$/g, '') || null : null)
+
 /** A meeting's attendees as contact ids: `attendeeIds` (the app, the demo), only well-formed ids. Pure. */
 export function attendeeIdsOf(metadata: Record<string, unknown>): string[] {
   const list = Array.isArray(metadata.attendeeIds) ? metadata.attendeeIds.slice(0, MAX_ATTENDEES) : []
@@ -62,7 +65,7 @@ export function referencedIds(events: readonly ReferringEvent[]): ReferencedIds 
       add(ids.users, uuidOf(owner?.to))
     }
     if (e.type.startsWith('meeting_')) for (const id of attendeeIdsOf(m)) ids.contacts.add(id)
-    if (e.type.startsWith('email_') && !text(m.subject)) add(ids.messages, text(m.messageId))
+    if (e.type.startsWith('email_') && !text(m.subject)) add(ids.messages, bareMessageId(m.messageId))
     if (e.type === 'note' && text(m.body)) for (const mention of parseMentions(String(m.body))) ids.mentions.add(mention)
   }
   return ids
