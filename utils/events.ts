@@ -220,7 +220,8 @@ export function describeEvent(e: TimelineEvent, refs: TimelineRefs = EMPTY_REFS,
     if (e.type === 'email_clicked' && textOf(m.url)) view.lines.push(String(m.url))
     if (e.type === 'email_bounced' && textOf(m.bounceType)) view.lines.push(`${humanize(String(m.bounceType))} bounce`)
     view.body = plain(textOf(m.snippet) ?? textOf(m.body))
-    if (e.type === 'email_received') view.by = from
+    // The title names who wrote, opened or clicked already.
+    if (e.type === 'email_received' || ((e.type === 'email_opened' || e.type === 'email_clicked') && contact)) view.by = null
     if (m.machine) view.flags.push(e.type === 'email_clicked' ? 'Likely a link scanner' : 'Likely automated')
     if (m.autoReply) view.flags.push('Auto-reply')
   }

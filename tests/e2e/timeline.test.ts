@@ -56,12 +56,20 @@ describe('timelines worth reading', () => {
     expect(await page.getByTestId('timeline-day-label').first().textContent()).toContain('Today')
     await page.screenshot({ path: `${SHOTS}/timeline-deal-rep-1440.png`, fullPage: true })
 
-    // An outcome the API does not know is refused, naming the field (sent by hand: the form offers only known ones).
-    const refused = await page.evaluate(async id => (await fetch('/api/v1/activities', {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'call', dealId: id, outcome: 'hung_up' }),
-    })).json(), dealId)
-    expect(refused.data.issues[0].path).toBe('outcome')
+    // A meeting with its title and an attendee from the deal's people.
+    await log.getByRole('combobox').first().click()
+    await page.getByRole('option', { name: 'Meeting held' }).click()
+    await log.getByLabel('Meeting title').fill('Quarterly business review')
+    await log.getByTestId('log-attendees').click()
+    const attendee = page.getByRole('option').first()
+    const attendeeName = (await attendee.textContent())!.trim()
+    await attendee.click()
+    await page.keyboard.press('Escape')
+    await page.screenshot({ path: `${SHOTS}/timeline-quick-log-meeting-1440.png` })
+    await log.getByRole('button', { name: 'Log', exact: true }).click()
+    const meeting = page.getByTestId('timeline-row').filter({ hasText: 'Meeting held: Quarterly business review' })
+    await meeting.first().waitFor()
+    expect(await meeting.first().innerText()).toContain(`With ${attendeeName}`)
 
     // Emails only: each row says its subject.
     await page.getByTestId('timeline-filter-email').click()
@@ -84,6 +92,13 @@ describe('timelines worth reading', () => {
     expect(caption).toMatch(/days? of history|No score history yet/)
     expect(caption).not.toContain('a point a day')
     expect(problems).toEqual([])
+
+    // An outcome the API does not know is refused, naming the field (sent by hand: the form offers only known ones).
+    const refused = await page.evaluate(async id => (await fetch('/api/v1/activities', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'call', dealId: id, outcome: 'hung_up' }),
+    })).json(), dealId)
+    expect(refused.data.issues[0].path).toBe('outcome')
     await page.context().close()
   })
 

@@ -41,12 +41,12 @@ describe('timeline rows in words', () => {
     expect(text(ev('email_sent', { subject: 'Following up', snippet: 'Hi Priya, thanks for the time today.' })))
       .toBe('Email to Priya Patel | Following up | Hi Priya, thanks for the time today. | Riley Chen')
     expect(text(ev('email_received', { subject: 'Re: Following up', snippet: 'Thanks!', from: 'priya@atlas.example' },
-      { actorUserId: null, actorEmail: 'priya@atlas.example' }))).toBe('Email from Priya Patel | Re: Following up | Thanks! | Priya Patel')
+      { actorUserId: null, actorEmail: 'priya@atlas.example' }))).toBe('Email from Priya Patel | Re: Following up | Thanks!')
     // A tracking event carries only the message id: the server resolved its subject.
     const opened = ev('email_opened', { messageId: '<m1@x>', provider: 'sendgrid' }, {
       actorUserId: null, actorEmail: 'priya@atlas.example',
     })
-    expect(text(opened)).toBe('Priya Patel opened an email | Pricing for Atlas | Priya Patel')
+    expect(text(opened)).toBe('Priya Patel opened an email | Pricing for Atlas')
     expect(text(ev('email_clicked', { messageId: '<m1@x>', url: 'https://x.example/p', machine: true }, { actorUserId: null })))
       .toBe('Priya Patel clicked a link | Pricing for Atlas | https://x.example/p | Likely a link scanner')
     // Without the names: still words, never ids.
