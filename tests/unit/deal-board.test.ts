@@ -4,7 +4,6 @@ import {
   boardCurrency, columnsOf, findCard, formatCount, formatDay, formatPercent, placeCard, removeCard, type BoardStage, type DealRow,
 } from '../../utils/board'
 import { dealsCsv, refusalText } from '../../utils/dealTable'
-import { eventDetail } from '../../utils/events'
 
 const STAGES: BoardStage[] = [
   { key: 'new', name: 'New', kind: 'open', allowedNext: ['contacted', 'lost'] },
@@ -106,21 +105,5 @@ describe('the deal table', () => {
   it('reads the filters from the URL query, dropping unknown keys and empty values', () => {
     expect(filtersOfQuery({ stage: 'won', tags: ' q4 ', ownerId: '', view: 'x', closeFrom: ['2027-01-01', '2027-02-01'] }))
       .toEqual({ stage: 'won', tags: 'q4', closeFrom: '2027-01-01' })
-  })
-})
-
-describe('the timeline line of a deal change', () => {
-  it('names fields and stages as people read them', () => {
-    const at = { id: 'e', occurredAt: '2026-12-02T10:00:00Z', source: 'direct' }
-    expect(
-      eventDetail({
-        ...at,
-        type: 'deal_updated',
-        metadata: {
-          changes: { amount: { from: 12000, to: 15000 }, closeDate: { from: null, to: '2027-03-31' }, ownerId: { from: 'a', to: 'b' } },
-        },
-      }),
-    ).toBe('Amount: 12,000 → 15,000, Close date: — → Mar 31, 2027, Owner changed')
-    expect(eventDetail({ ...at, type: 'stage_changed', metadata: { from: 'negotiation', to: 'won' } }, stageName)).toBe('negotiation → Won')
   })
 })

@@ -2,8 +2,8 @@ import { eq, sql } from 'drizzle-orm'
 import type { AppDatabase } from '../../../db/client'
 import { tenants } from '../../../db/schema'
 import {
-  ACTIVITY_MIX, DAY, FIRST, INDUSTRIES, LAST, LEAD_COMPANIES, DEMO_LEAD_SOURCES, MIX_TOTAL, NEXT_STEPS, PREFIXES, PRODUCTS, random,
-  STAGE_MIX, SUFFIXES, TITLES, type Shape,
+  ACTIVITY_MIX, CALL_NOTES, DAY, DEMO_LEAD_SOURCES, EMAIL_LINKS, EMAIL_THREADS, FIRST, INDUSTRIES, LAST, LEAD_COMPANIES, MEETING_TITLES,
+  MIX_TOTAL, NEXT_STEPS, NOTE_TEXTS, PREFIXES, PRODUCTS, random, STAGE_MIX, SUFFIXES, TITLES, type Shape,
 } from './data'
 import { withTenant, type Tx } from '../core/db'
 import { changeDealStage, createDeal, updateDeal, type Actor } from '../deals/records'
@@ -37,6 +37,8 @@ export interface SeedSummary { tenantId: string, deals: number, events: number, 
 export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: number } = {}): Promise<SeedSummary> {
   const now = options.now ?? new Date()
   const rnd = random(options.seed ?? 20261122)
+  // What the activity says is drawn apart, so the deals, their timing and their scores stay as they were.
+  const say = random((options.seed ?? 20261122) + 3)
   const { tenant } = await createTenant(db, { name: DEMO_TENANT_NAME, plan: 'enterprise' })
   let eventCount = 0
   let dealCount = 0
@@ -122,9 +124,10 @@ export async function seedDemo(db: AppDatabase, options: { now?: Date, seed?: nu
           }
         }
         activity.push(
-          ...dealActivity(rnd, {
+          ...dealActivity(rnd, say, {
             dealId: deal.id,
             accountId: account.id,
+            company: account.name,
             ownerId: owner.id,
             contacts: engaged,
             from: createdAt,
@@ -189,14 +192,15 @@ async function seedLeads(tx: Tx, tenantId: string, repIds: string[], seed: numbe
 interface DealLife {
   dealId: string
   accountId: string
+  company: string
   ownerId: string
-  contacts: { id: string, email: string | null }[]
+  contacts: { id: string, email: string | null, firstName: string }[]
   from: Date
   to: Date
   shape: Shape
 }
 
-function dealActivity(rnd: ReturnType<typeof random>, d: DealLife): NewEvent[] {
+function dealActivity(rnd: ReturnType<typeof random>, say: ReturnType<typeof random>, d: DealLife): NewEvent[] {
   const span = d.to.getTime() - d.from.getTime()
   if (span <= 0) return []
   const quietFor = d.shape === 'quiet' ? rnd.int(14, 30) * DAY : 0
@@ -219,7 +223,70 @@ function dealActivity(rnd: ReturnType<typeof random>, d: DealLife): NewEvent[] {
       metadata: type === 'call' ? { durationSeconds: rnd.int(60, 2400), outcome: rnd.pick(['connected', 'voicemail', 'no_answer']) } : {},
     })
   }
-  return out
+  return withContent(say, d, out)
+}
+
+/**
+ * Gives the activity of a deal its words, in time order: each sent email starts a thread (subject,
+ * what was written, to whom), the opens, clicks and replies that follow are about the latest one;
+ * calls get an outcome, a length that fits it and what was said; meetings a title and attendees;
+ * notes their text. Only `say` is drawn from, never the deal's own random numbers.
+ */
+function withContent(say: ReturnType<typeof random>, d: DealLife, events: NewEvent[]): NewEvent[] {
+  const fill = (text: string, first: string) => text.replaceAll('{first}', first).replaceAll('{company}', d.company)
+  const person = (id: string | null | undefined) => d.contacts.find(c => c.id === id) ?? d.contacts[0]!
+  let thread: { subject: string, reply: string, messageId: string, to: string | null } | null = null
+  let replies = 0
+  for (const e of [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())) {
+    const contact = person(e.contactId)
+    const m = e.metadata ?? {}
+    if (e.type === 'email_sent' || (e.type.startsWith('email_') && !thread)) {
+      const t = say.pick(EMAIL_THREADS)
+      thread = {
+        subject: fill(t.subject, contact.firstName), reply: fill(t.reply, contact.firstName),
+        messageId: `<${e.externalId}@demo.momentum.test>`, to: contact.email,
+      }
+      replies = 0
+      if (e.type === 'email_sent') {
+        e.metadata = { subject: thread.subject, snippet: fill(t.sent, contact.firstName), to: contact.email, messageId: thread.messageId }
+        continue
+      }
+    }
+    if (e.type === 'email_received') {
+      e.metadata = { subject: `${replies++ ? 'Re: Re' : 'Re'}: ${thread!.subject}`, snippet: thread!.reply, from: contact.email }
+    }
+    else if (e.type.startsWith('email_')) {
+      e.metadata = {
+        subject: thread!.subject, messageId: thread!.messageId, to: thread!.to,
+        ...(e.type === 'email_clicked' ? { url: say.pick(EMAIL_LINKS) } : {}),
+      }
+    }
+    else if (e.type === 'call') {
+      // The outcome stays as drawn (it counts for momentum); a busy line is one kind of no answer.
+      const outcome = m.outcome === 'no_answer' && say.next() < 0.3 ? 'busy' : String(m.outcome)
+      const durationSeconds = outcome === 'connected'
+        ? say.int(4, 40) * 60
+        : outcome === 'voicemail' ? say.int(20, 90) : say.int(0, 1) * say.int(10, 40)
+      e.metadata = {
+        outcome,
+        ...(durationSeconds ? { durationSeconds } : {}),
+        ...(outcome === 'connected' ? { subject: fill(say.pick(CALL_NOTES), contact.firstName) } : {}),
+      }
+    }
+    else if (e.type === 'meeting_scheduled' || e.type === 'meeting_held') {
+      const attendees = [...new Set([contact.id, ...d.contacts.filter(() => say.next() < 0.4).map(c => c.id)])]
+      const startsAt = new Date(e.occurredAt.getTime() + say.int(2, 9) * DAY)
+      startsAt.setUTCHours(say.int(14, 21), say.pick([0, 30]), 0, 0)
+      e.metadata = {
+        title: say.pick(MEETING_TITLES), attendeeIds: attendees, durationMinutes: say.pick([30, 30, 45, 60]),
+        ...(e.type === 'meeting_scheduled' ? { startsAt: startsAt.toISOString() } : {}),
+      }
+    }
+    else if (e.type === 'note') {
+      e.metadata = { body: fill(say.pick(NOTE_TEXTS), contact.firstName) }
+    }
+  }
+  return events
 }
 
 /** Removes the demo tenant and everything it holds (events have no foreign key: they go first). */

@@ -2,6 +2,7 @@ import { and, eq, getTableColumns, gte, inArray, lt } from 'drizzle-orm'
 import { events, type EventType } from '../../../db/schema'
 import type { Tx } from '../core/db'
 import { keysetAfter, keysetOrder, keysetPage, keysetValue, newestFirst, type Key } from '../core/paging'
+import { timelineRefs } from './timelineRefs'
 
 /** A page of events: newest first, `cursor` the key of the last row of the page before (paging.ts). */
 export interface EventPageQuery { limit: number, cursor?: Key }
@@ -46,6 +47,12 @@ export const timeline = (tx: Tx, tenantId: string, subject: TimelineSubject, id:
 
 export const dealTimeline = (tx: Tx, tenantId: string, dealId: string, query: TimelinePageQuery) =>
   timeline(tx, tenantId, 'deal', dealId, query)
+
+/** A timeline's page with the names its rows refer to (`refs`: people, contacts, deals, stages, messages, mentions). */
+export async function timelineWithRefs(tx: Tx, tenantId: string, subject: TimelineSubject, id: string, query: TimelinePageQuery) {
+  const answer = await timeline(tx, tenantId, subject, id, query)
+  return { ...answer, refs: await timelineRefs(tx, tenantId, answer.data) }
+}
 
 export interface UserEventsQuery extends EventPageQuery { from: Date, to: Date }
 

@@ -1,10 +1,10 @@
 import { assertAccount } from '../../../../domain/records/accounts'
-import { timeline } from '../../../../domain/events/queries'
+import { timelineWithRefs } from '../../../../domain/events/queries'
 import { TimelineQuerySchema } from '../../../../utils/schemas'
 
 export const meta = defineRoute({
   tag: 'Accounts',
-  summary: 'An account\'s events, newest first (`types=note,call` keeps those)',
+  summary: 'An account\'s events, newest first, with the names they refer to in `refs` (`types=note,call` keeps those)',
   query: TimelineQuerySchema,
 })
 
@@ -14,6 +14,6 @@ export default defineEventHandler(async (event) => {
   const query = queryValidated(event, TimelineQuerySchema)
   return scoped(event, async (tx, auth) => {
     await assertAccount(tx, auth.tenantId, id)
-    return timeline(tx, auth.tenantId, 'account', id, query)
+    return timelineWithRefs(tx, auth.tenantId, 'account', id, query)
   })
 })

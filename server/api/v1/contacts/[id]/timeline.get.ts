@@ -1,10 +1,10 @@
 import { assertContact } from '../../../../domain/records/contacts'
-import { timeline } from '../../../../domain/events/queries'
+import { timelineWithRefs } from '../../../../domain/events/queries'
 import { TimelineQuerySchema } from '../../../../utils/schemas'
 
 export const meta = defineRoute({
   tag: 'Contacts',
-  summary: 'A contact\'s events, newest first (`types=note,call` keeps those)',
+  summary: 'A contact\'s events, newest first, with the names they refer to in `refs` (`types=note,call` keeps those)',
   query: TimelineQuerySchema,
 })
 
@@ -14,6 +14,6 @@ export default defineEventHandler(async (event) => {
   const query = queryValidated(event, TimelineQuerySchema)
   return scoped(event, async (tx, auth) => {
     await assertContact(tx, auth.tenantId, id)
-    return timeline(tx, auth.tenantId, 'contact', id, query)
+    return timelineWithRefs(tx, auth.tenantId, 'contact', id, query)
   })
 })

@@ -1,10 +1,10 @@
 import { getDeal } from '../../../../domain/deals/queries'
-import { dealTimeline } from '../../../../domain/events/queries'
+import { timelineWithRefs } from '../../../../domain/events/queries'
 import { TimelineQuerySchema } from '../../../../utils/schemas'
 
 export const meta = defineRoute({
   tag: 'Deals',
-  summary: 'A deal\'s events, newest first (`types=note,call` keeps those)',
+  summary: 'A deal\'s events, newest first, with the names they refer to in `refs` (`types=note,call` keeps those)',
   query: TimelineQuerySchema,
 })
 
@@ -14,6 +14,6 @@ export default defineEventHandler(async (event) => {
   const query = queryValidated(event, TimelineQuerySchema)
   return scoped(event, async (tx, auth) => {
     if (!await getDeal(tx, auth.tenantId, id)) throw createError({ statusCode: 404, statusMessage: 'deal not found' })
-    return dealTimeline(tx, auth.tenantId, id, query)
+    return timelineWithRefs(tx, auth.tenantId, 'deal', id, query)
   })
 })
