@@ -106,21 +106,6 @@ export function placeCard(columns: readonly BoardColumn[], card: BoardCard, to: 
   column.value += card.amount
 }
 
-/**
- * The currency the board's totals are shown in: the one most of its deals are in (the tenant
- * keeps no currency of its own), USD for an empty board. Pure.
- */
-export function boardCurrency(columns: readonly BoardColumn[]): string {
-  const counts = new Map<string, number>()
-  for (const column of columns) for (const card of column.cards) counts.set(card.currency, (counts.get(card.currency) ?? 0) + 1)
-  let best = 'USD'
-  let most = 0
-  for (const [currency, n] of counts) {
-    if (n > most) [best, most] = [currency, n]
-  }
-  return best
-}
-
 /** A date as people read it: `Mar 31, 2027` (YYYY-MM-DD taken as a calendar day, not a UTC instant). */
 export function formatDay(day: string | null | undefined) {
   if (!day) return ''

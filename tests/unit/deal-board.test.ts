@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { filtersOfQuery } from '../../composables/useDealFilters'
-import { boardCurrency, columnsOf, findCard, formatDay, placeCard, removeCard, type BoardStage, type DealRow } from '../../utils/board'
+import { columnsOf, findCard, formatDay, placeCard, removeCard, type BoardStage, type DealRow } from '../../utils/board'
 import { dealsCsv, refusalText } from '../../utils/dealTable'
 import { eventDetail } from '../../utils/events'
 
@@ -54,15 +54,6 @@ describe('the board', () => {
     expect(removeCard(columns, 'b')?.id).toBe('b')
     expect(columns[1]).toMatchObject({ count: 1, value: 100 })
     expect(removeCard(columns, 'missing')).toBeNull()
-  })
-
-  it('shows totals in the currency most of its deals are in, USD when empty', () => {
-    expect(
-      boardCurrency(
-        columnsOf(STAGES, [deal('a', 'new', 1, { currency: 'EUR' }), deal('b', 'new', 1, { currency: 'EUR' }), deal('c', 'won', 1)]),
-      ),
-    ).toBe('EUR')
-    expect(boardCurrency(columnsOf(STAGES, []))).toBe('USD')
   })
 
   it('formats calendar days as people read them, whatever the time zone', () => {
