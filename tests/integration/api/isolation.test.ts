@@ -246,7 +246,8 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   },
   'GET /api/v1/momentum/calibration': async () => {
     const answer = await a.get('/api/v1/momentum/calibration')
-    expect(answer.body.closed).toEqual({ won: 0, lost: 0 })
+    expect(answer.body.closed).toMatchObject({ won: 0, lost: 0 })
+    expect(answer.body.scored).toEqual({ won: 0, lost: 0 })
     expect(answer.body.curve).toEqual([])
     expect(answer.body.signals.every((signal: Json) => signal.deals === 0)).toBe(true)
   },
