@@ -113,35 +113,6 @@ export function placeCard(columns: readonly BoardColumn[], card: BoardCard, to: 
   column.value += card.amount
 }
 
-/**
- * The currency the board's totals are shown in: the one most of its deals are in (the tenant
- * keeps no currency of its own), USD for an empty board. Pure.
- */
-export function boardCurrency(columns: readonly BoardColumn[]): string {
-  const counts = new Map<string, number>()
-  for (const column of columns) for (const card of column.cards) counts.set(card.currency, (counts.get(card.currency) ?? 0) + 1)
-  let best = 'USD'
-  let most = 0
-  for (const [currency, n] of counts) {
-    if (n > most) [best, most] = [currency, n]
-  }
-  return best
-}
-
-const percentFormat = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 0 })
-
-/** A share 0..1 as people read it: `62%` (empty for none). */
-export function formatPercent(share: number | null | undefined) {
-  return share === null || share === undefined || Number.isNaN(share) ? '' : percentFormat.format(share)
-}
-
-const countFormat = new Intl.NumberFormat('en-US')
-
-/** A count as people read it: `1,204`. */
-export function formatCount(n: number) {
-  return countFormat.format(n)
-}
-
 /** A date as people read it: `Mar 31, 2027` (YYYY-MM-DD taken as a calendar day, not a UTC instant). */
 export function formatDay(day: string | null | undefined) {
   if (!day) return ''

@@ -1,5 +1,6 @@
 import { formatMoney } from '../composables/useMoney'
 import type { TimelineEvent, TimelineRefs } from '../shared/types/timeline'
+import { humanize } from '../shared/utils/labels'
 
 /**
  * How a timeline row reads: every event type in words, with the names the server resolved
@@ -25,12 +26,6 @@ const TYPE_LOOK: Record<string, { label: string, icon: string }> = {
   deal_created: { label: 'Deal created', icon: 'i-lucide-sparkles' },
   deal_updated: { label: 'Deal updated', icon: 'i-lucide-pencil' },
   task_completed: { label: 'Task completed', icon: 'i-lucide-circle-check' },
-}
-
-/** A stored key as words: `no_answer` -> `No answer`, `bestCase` -> `Best case`. */
-export function humanize(key: string): string {
-  const words = key.replace(/([a-z])([A-Z])/g, '$1 $2').replaceAll('_', ' ').trim().toLowerCase()
-  return words.replace(/^./, c => c.toUpperCase())
 }
 
 /** `email_received` -> `Email received`; the label of an event type. */
@@ -182,7 +177,7 @@ const SOURCE_LABELS: Record<string, string> = {
   postmark: 'Postmark', imap: 'IMAP', caldav: 'CalDAV', stripe: 'Stripe',
 }
 /** Where an event came from, when it is worth saying: `via Salesforce`; null for the app's own. */
-export function sourceLabel(source: string): string | null {
+export function eventSourceLabel(source: string): string | null {
   if (source === 'direct' || source === 'email' || source === 'system') return null
   return `via ${SOURCE_LABELS[source] ?? humanize(source)}`
 }
@@ -272,7 +267,7 @@ export function describeEvent(e: TimelineEvent, refs: TimelineRefs = EMPTY_REFS,
   else if (e.type === 'task_completed') {
     view.detail = textOf(m.title)
   }
-  const via = sourceLabel(e.source)
+  const via = eventSourceLabel(e.source)
   if (via) view.flags.push(via)
   return view
 }

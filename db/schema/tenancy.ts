@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm'
 import {
   bigserial,
   boolean,
+  char,
+  check,
   foreignKey,
   index,
   integer,
@@ -25,8 +27,12 @@ export const tenants = pgTable('tenants', {
   plan: planEnum('plan').notNull().default('free'),
   /** Days raw inbound email payloads are kept (the `email:retention` task strips older ones). */
   emailPayloadRetentionDays: integer('email_payload_retention_days').notNull().default(30),
+  /** The ISO 4217 code the tenant's totals are shown in (board columns, forecasts); deals keep their own. */
+  currency: char('currency', { length: 3 }).notNull().default('USD'),
   ...timestamps,
-})
+}, t => [
+  check('tenants_currency_ck', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+])
 
 export const teams = pgTable('teams', {
   tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),

@@ -16,6 +16,15 @@ export const NameSchema = z.string().trim().min(1, 'required').max(200)
 export const IdParamsSchema = z.object({ id: z.uuid('not a valid id') })
 export const RoleSchema = z.enum(['rep', 'manager', 'admin'])
 
+/** The ISO 4217 currencies this runtime knows (Intl's list: `USD`, `EUR`, `JPY` …). */
+const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'))
+/** A currency by its ISO 4217 code, any case (`eur` is `EUR`); an unknown code is a 400 naming the field. */
+export const CurrencyCodeSchema = z.string().trim().toUpperCase()
+  .refine(code => /^[A-Z]{3}$/.test(code) && CURRENCIES.has(code), 'an ISO 4217 currency code such as USD, EUR or GBP')
+
+/** The tenant's settings an admin changes (PATCH /api/v1/tenant). */
+export const TenantSettingsSchema = z.object({ currency: CurrencyCodeSchema }).strict()
+
 /** `?cursor=` of a list in a keyset sort, as the API hands it out (core/paging.ts): the decoded key, else 400 naming it. */
 export const KeyCursorSchema = (sort: Pick<KeysetSort, 'type' | 'idType'>) => z.string().max(200).optional().transform((value, ctx) => {
   if (value === undefined) return undefined

@@ -284,7 +284,7 @@ describe('the pipeline views and snapshots', () => {
     await inTenant(tx => changeDealStage(tx, at(rep, new Date(NOW.getTime() + 2 * DAY)), deal.pushed!, { to: 'lost', reason: 'no budget' }))
     const table = await inTenant(tx => calibration(tx, tenantId))
     // The 'Soon' test deal closed lost too, after being scored.
-    expect(table.closed).toEqual({ won: 0, lost: 2 })
+    expect(table.scored).toEqual({ won: 0, lost: 2 })
     expect(table.brier.model).not.toBeNull()
     expect(table.brier.model!).toBeGreaterThan(0)
     expect(last!.winProbability).toBeGreaterThan(0)

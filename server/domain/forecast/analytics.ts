@@ -11,6 +11,16 @@ export const ANALYTICS_GROUPS = ['source', 'owner', 'team', 'stage', 'none'] as 
 export type AnalyticsGroup = (typeof ANALYTICS_GROUPS)[number]
 export interface Range { from: string, to: string }
 
+/** The days analytics look back over when no range is given. */
+export const DEFAULT_RANGE_DAYS = 180
+
+/** The range analytics read when not told: the last 180 days up to today (or `to`), both ends included. Pure. */
+export function defaultRange(now: Date, given: { from?: string, to?: string } = {}): Range {
+  const to = given.to ?? now.toISOString().slice(0, 10)
+  const from = given.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - DEFAULT_RANGE_DAYS * 86_400_000).toISOString().slice(0, 10)
+  return { from, to }
+}
+
 /** The group key and label of a deal row `d` (joined with its owner `u` and team `t`). */
 function groupOf(groupBy: AnalyticsGroup): { key: SQL, label: SQL } {
   switch (groupBy) {
@@ -132,6 +142,15 @@ export function cycleLength(tx: Tx, tenantId: string, range: Range, groupBy: Ana
     group by 1, 2
     order by 2`,
   )
+}
+
+/**
+ * The deals won and lost in a range, of what the caller sees: the win rate's own count (one
+ * definition for Analytics and Settings -> Momentum).
+ */
+export async function closedCounts(tx: Tx, tenantId: string, range: Range) {
+  const rows = await winRate(tx, tenantId, range, 'none')
+  return { won: rows.reduce((n, r) => n + r.won, 0), lost: rows.reduce((n, r) => n + r.lost, 0), ...range }
 }
 
 export const ANALYTICS = {

@@ -2,10 +2,11 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { forecastAdjustments, quotas, teams, users } from '../../../db/schema'
 import { queryRows } from '../../../db/client'
 import { andWhere, ownerIn, ownersOf, type Access, type Tx } from '../core/db'
-import { badRequest, notFound } from '../core/errors'
+import { badRequest, DomainError, notFound } from '../core/errors'
 import { recordsChanged } from '../events/bus'
 import { seesOwner, seesTeam } from '../tenancy/access'
 import { audit, type Actor } from '../tenancy/audit'
+import { tenantCurrency } from '../tenancy/settings'
 import type { Period } from '../../../shared/utils/periods'
 
 /**
@@ -134,11 +135,16 @@ export async function forecast(tx: Tx, tenantId: string, caller: Caller, period:
     if (scope === 'team' && (!id || !seesTeam(caller.access, id))) return null
     return adjustments.get(`${scope}:${id ?? ''}`) ?? null
   }
-  const withTargets = (numbers: Numbers, quota: number | null, adjustment: ReturnType<typeof visibleAdjustment>) => {
+  const withTargets = (numbers: Numbers, quota: number | null, adjustment: ReturnType<typeof visibleAdjustment>, rolledUp?: number) => {
     const forecastAmount = round(numbers.closedWon + numbers.commit)
+    const below = round(rolledUp ?? forecastAmount)
     return {
       ...numbers,
       forecast: forecastAmount,
+      /** The forecast from the level below with its adjustments (a team: its reps' numbers as adjusted); a rep's own forecast. */
+      rolledUp: below,
+      /** The number in force: this level's own adjustment, else what its reps' (teams') adjusted numbers add up to. */
+      adjustedForecast: adjustment ? adjustment.amount : below,
       quota,
       attainment: quota ? ratio(numbers.closedWon / quota) : null,
       coverage: quota ? (quota - numbers.closedWon > 0 ? ratio(numbers.open / (quota - numbers.closedWon)) : null) : null,
@@ -148,6 +154,7 @@ export async function forecast(tx: Tx, tenantId: string, caller: Caller, period:
   const ownerRows = visibleOwners.sort((a, b) => a.name.localeCompare(b.name)).map(({ ownerId, name, teamId, teamName, ...n }) => ({
     ownerId, name, teamId, teamName, ...withTargets(n, quotaOf.get(ownerId) ?? null, visibleAdjustment('owner', ownerId)),
   }))
+  const sumOf = <T extends { adjustedForecast: number }>(rows: readonly T[]) => rows.reduce((sum, r) => sum + r.adjustedForecast, 0)
   // A manager's team rows are the teams they lead (their own row may sit in another team).
   const teamIds = [...new Set(visibleOwners.map(o => o.teamId))].filter(
     id => caller.access.scope === 'tenant' || (id !== null && seesTeam(caller.access, id)),
@@ -156,10 +163,11 @@ export async function forecast(tx: Tx, tenantId: string, caller: Caller, period:
     const members = visibleOwners.filter(o => o.teamId === teamId)
     const numbers = members.reduce<Numbers>((sum, o) => add(sum, o), ZERO)
     const quota = members.reduce<number | null>((sum, o) => (quotaOf.has(o.ownerId) ? (sum ?? 0) + quotaOf.get(o.ownerId)! : sum), null)
+    const rolledUp = sumOf(ownerRows.filter(o => o.teamId === teamId))
     return {
       teamId,
       name: teamId ? (teamNames.get(teamId) ?? 'Team') : 'No team',
-      ...withTargets(numbers, quota, teamId ? visibleAdjustment('team', teamId) : null),
+      ...withTargets(numbers, quota, teamId ? visibleAdjustment('team', teamId) : null, rolledUp),
     }
   }).sort((a, b) => a.name.localeCompare(b.name))
   const totalNumbers = visibleOwners.reduce<Numbers>((sum, o) => add(sum, o), ZERO)
@@ -167,11 +175,14 @@ export async function forecast(tx: Tx, tenantId: string, caller: Caller, period:
     (sum, o) => (quotaOf.has(o.ownerId) ? (sum ?? 0) + quotaOf.get(o.ownerId)! : sum),
     null,
   )
+  // The total adds up the teams as adjusted, and the reps outside every team row (a manager's own row in another team) as adjusted.
+  const totalRolledUp = sumOf(teamRows) + sumOf(ownerRows.filter(o => !teamIds.includes(o.teamId)))
   return {
     period,
+    currency: await tenantCurrency(tx, tenantId),
     owners: ownerRows,
     teams: teamRows,
-    total: withTargets(totalNumbers, totalQuota, visibleAdjustment('tenant', null)),
+    total: withTargets(totalNumbers, totalQuota, visibleAdjustment('tenant', null), totalRolledUp),
     momentum: factors,
   }
 }
@@ -228,11 +239,12 @@ export async function adjustForecast(tx: Tx, actor: Actor & { userId: string }, 
   }
   else if (caller.access.scope !== 'tenant') throw badRequest('ownerId', 'name the rep (ownerId) or your team (teamId)')
   const current = await forecast(tx, tenantId, caller, input.period)
+  // What the manager overrides: the number from below as it stands (a team's reps with their own adjustments).
   const original = scope === 'owner'
-    ? current.owners.find(o => o.ownerId === targetId)?.forecast ?? 0
+    ? current.owners.find(o => o.ownerId === targetId)?.rolledUp ?? 0
     : scope === 'team'
-      ? current.teams.find(t => t.teamId === targetId)?.forecast ?? 0
-      : current.total.forecast
+      ? current.teams.find(t => t.teamId === targetId)?.rolledUp ?? 0
+      : current.total.rolledUp
   const [row] = await tx
     .insert(forecastAdjustments)
     .values({
@@ -255,7 +267,10 @@ export async function adjustForecast(tx: Tx, actor: Actor & { userId: string }, 
   return { ...row!, amount: Number(row!.amount), original: Number(row!.original) }
 }
 
-/** Sets reps' quotas for a period (managers for their team, admins for anyone). */
+/**
+ * Sets reps' quotas for a period: an admin anyone's, a manager those of the members of the teams
+ * they lead (not their own: 403); a rep none (403). A rep the caller does not see is not found (404).
+ */
 export async function setQuotas(
   tx: Tx,
   tenantId: string,
@@ -263,16 +278,19 @@ export async function setQuotas(
   periodKey: string,
   entries: { ownerId: string, amount: number }[],
 ) {
+  if (caller.role === 'rep') throw new DomainError(403, 'only managers and admins set quotas')
   const owners = entries.length
     ? await tx
         .select({ id: users.id, teamId: users.teamId })
         .from(users)
         .where(and(eq(users.tenantId, tenantId), inArray(users.id, entries.map(e => e.ownerId))))
     : []
-  entries.forEach((entry, index) => {
+  for (const entry of entries) {
     const owner = owners.find(o => o.id === entry.ownerId)
-    if (!owner || !seesOwner(caller.access, owner.id)) throw badRequest(`quotas.${index}.ownerId`, 'no such rep on your team')
-  })
+    if (!owner || !seesOwner(caller.access, owner.id)) throw notFound('owner')
+    if (caller.role === 'manager' && owner.id === caller.userId)
+      throw new DomainError(403, 'a manager sets the quotas of their teams\' members; their own is set by an admin')
+  }
   const now = new Date()
   for (const entry of entries) {
     await tx

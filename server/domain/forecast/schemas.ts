@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ANALYTICS_GROUPS } from './analytics'
+import { ANALYTICS_GROUPS, defaultRange } from './analytics'
 import { parsePeriod, periodOf, PERIOD_PATTERN, PERIOD_RANGE } from '../../../shared/utils/periods'
 import { IsoDay } from '../core/dates'
 
@@ -41,8 +41,5 @@ export const AnalyticsQuerySchema = z.object({
   to: Day.optional(),
   groupBy: z.enum(ANALYTICS_GROUPS).default('none'),
   format: Format,
-}).transform((q) => {
-  const to = q.to ?? new Date().toISOString().slice(0, 10)
-  const from = q.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 180 * 86_400_000).toISOString().slice(0, 10)
-  return { ...q, from, to }
-}).refine(q => q.from <= q.to, { path: ['from'], message: 'must be on or before to' })
+}).transform(q => ({ ...q, ...defaultRange(new Date(), q) }))
+  .refine(q => q.from <= q.to, { path: ['from'], message: 'must be on or before to' })

@@ -1,4 +1,4 @@
-import { desc, eq, isNull, or } from 'drizzle-orm'
+import { and, desc, eq, isNull, or } from 'drizzle-orm'
 import { taskRuns } from '../../../db/schema'
 import type { AppDatabase } from '../../../db/client'
 import { tenantIds, withTenant } from '../core/db'
@@ -33,8 +33,12 @@ export interface TaskRun {
   error?: string
 }
 
-/** What a piece of work reports: how many things it touched, details for the run's record, and whether it had nothing to do. */
-export interface Outcome { touched: number, details: Record<string, unknown>, skipped?: boolean }
+/**
+ * What a piece of work reports: how many things it touched, details for the run's record, and
+ * whether it had nothing to do: `skipped` (recorded, with its reason) or `noop` (a frequent task
+ * that found nothing due: not recorded, so a task that runs every minute does not flood the list).
+ */
+export interface Outcome { touched: number, details: Record<string, unknown>, skipped?: boolean, noop?: boolean }
 
 /** A job: runs for the tenant in `options.tenantId`, or for every tenant, and answers its recorded runs. */
 export type Job = (db: AppDatabase, options: JobOptions) => Promise<TaskRun[]>
@@ -54,6 +58,7 @@ export async function recorded(db: AppDatabase, name: string, tenantId: string |
       durationMs: Date.now() - started.getTime(),
       details: result.details,
     }
+    if (result.noop) return run
     await write({
       name,
       tenantId,
@@ -93,8 +98,9 @@ export async function perTenant(
   return runs
 }
 
-/** The latest runs a tenant's admins may see (their tenant's and the global ones). */
-export function recentRuns(db: AppDatabase, tenantId: string, limit = 50) {
+/** The latest runs a tenant's admins may see (their tenant's and the global ones), of one task when `name` is given. */
+export function recentRuns(db: AppDatabase, tenantId: string, options: { name?: string, limit?: number } = {}) {
   return withTenant(db, tenantId, tx => tx.select().from(taskRuns)
-    .where(or(eq(taskRuns.tenantId, tenantId), isNull(taskRuns.tenantId))).orderBy(desc(taskRuns.startedAt)).limit(limit))
+    .where(and(or(eq(taskRuns.tenantId, tenantId), isNull(taskRuns.tenantId)), options.name ? eq(taskRuns.name, options.name) : undefined))
+    .orderBy(desc(taskRuns.startedAt)).limit(options.limit ?? 50))
 }

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import { momentumWeights } from '../../../db/schema'
 import { queryRows } from '../../../db/client'
 import { andWhere, ownerIn, type Tx } from '../core/db'
+import { closedCounts, defaultRange } from '../forecast/analytics'
 import { brier, deciles, fitLogistic, sigmoid } from './logistic'
 import { FEATURES, REASON_CODES, SHIPPED_WEIGHTS, WEIGHT_KEYS, type ReasonCode, type Weights } from './model'
 
@@ -101,7 +102,8 @@ export function calibrationReport(outcomes: readonly Outcome[], weights: Weights
       )
   }
   return {
-    closed: { won, lost: outcomes.length - won },
+    /** The closed deals that were scored before they closed: what the weights are refined on. */
+    scored: { won, lost: outcomes.length - won },
     brier: { model, stageOnly: stage, improvement },
     curve,
     signals,
@@ -133,13 +135,20 @@ export async function tenantWeights(tx: Tx, tenantId: string): Promise<Weights> 
   return { ...SHIPPED_WEIGHTS, ...stored?.weights }
 }
 
-/** How the model did on the closed deals of `owners` (all when null), and the tenant's weights in use (refined or shipped). */
-export async function calibration(tx: Tx, tenantId: string, owners: readonly string[] | null = null) {
+/**
+ * How the model did on the closed deals of `owners` (all when null), and the tenant's weights in
+ * use (refined or shipped). `closed` counts the deals won and lost in the last 180 days as the
+ * Analytics win rate does (the same query over the same range); `scored`, those of every closed
+ * deal that had been scored before it closed.
+ */
+export async function calibration(tx: Tx, tenantId: string, owners: readonly string[] | null = null, now = new Date()) {
   const outcomes = await closedOutcomes(tx, tenantId, owners)
+  const closed = await closedCounts(tx, tenantId, defaultRange(now))
   const [stored] = await tx.select().from(momentumWeights).where(eq(momentumWeights.tenantId, tenantId))
   const weights = { ...SHIPPED_WEIGHTS, ...stored?.weights }
   return {
     ...calibrationReport(outcomes, weights),
+    closed,
     needed: { won: MIN_WON, lost: MIN_LOST },
     weights: {
       source: stored ? ('refined' as const) : ('shipped' as const),

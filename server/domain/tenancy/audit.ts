@@ -10,6 +10,7 @@ export type AuditAction
     | 'team.created' | 'api_key.created' | 'api_key.revoked'
     | 'data.exported' | 'data.imported' | 'data.erased'
     | 'forecast.adjusted' | 'forecast.quotas_set' | 'integration.connected' | 'integration.disconnected' | 'email.retention_set'
+    | 'tenant.currency_set'
     | 'deals.bulk_updated' | 'deals.bulk_deleted'
 
 export type { Actor } from '../core/actor'

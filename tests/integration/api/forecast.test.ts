@@ -7,6 +7,8 @@ const [adminLogin, managerLogin, riley, sam] = DEMO_LOGINS
 const as = (login: { email: string }) => new Client(baseURL).login(login.email, DEMO_PASSWORD)
 const now = new Date()
 const QUARTER = `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`
+const next = new Date(Date.UTC(now.getUTCFullYear(), Math.floor(now.getUTCMonth() / 3) * 3 + 3, 1))
+const NEXT_QUARTER = `${next.getUTCFullYear()}-Q${Math.floor(next.getUTCMonth() / 3) + 1}`
 
 let admin: Client
 let manager: Client
@@ -59,6 +61,73 @@ describe('forecasts over HTTP', () => {
     expect(audit.some(e => e.action === 'forecast.adjusted' && e.targetId === rileyId)).toBe(true)
   })
 
+  it('lets a manager set the quotas of their team\'s reps only, an admin anyone\'s, a rep nobody\'s', async () => {
+    const put = (client: Client, ownerId: string, amount = 250_000) =>
+      client.request('PUT', '/api/v1/forecast/quotas', { period: NEXT_QUARTER, quotas: [{ ownerId, amount }] })
+    expect((await put(manager, idOf(sam.email))).status).toBe(200)
+    expect((await put(rep, idOf(riley.email))).status).toBe(403) // not even their own
+    expect((await put(manager, idOf(managerLogin.email))).status).toBe(403) // a manager's own quota is an admin's call
+    expect((await put(manager, idOf(adminLogin.email))).status).toBe(404) // not on a team they lead
+    expect((await put(manager, crypto.randomUUID())).status).toBe(404)
+    expect((await put(admin, idOf(managerLogin.email), 500_000)).status).toBe(200)
+    const owners = (await admin.get(`/api/v1/forecast?period=${NEXT_QUARTER}`)).body.owners as Json[]
+    expect(owners.find(o => o.name === 'Sam Okafor').quota).toBe(250_000)
+    expect(owners.find(o => o.name === 'Maya Manager').quota).toBe(500_000)
+    expect(owners.find(o => o.name === 'Riley Chen').quota).toBeNull()
+  })
+
+  it('adds the adjustments into the team and tenant totals: a rep\'s into their team, a team\'s replacing its reps\'', async () => {
+    const period = NEXT_QUARTER
+    const before = (await admin.get(`/api/v1/forecast?period=${period}`)).body
+    expect(before.total.adjustedForecast).toBeCloseTo(before.total.forecast, 2)
+    const sam0 = before.owners.find((o: Json) => o.name === 'Sam Okafor')
+    expect((await manager.post('/api/v1/forecast/adjustments', {
+      period, ownerId: sam0.ownerId, amount: sam0.forecast + 75_000, note: 'Initech renewal lands',
+    })).status).toBe(201)
+    const after = (await admin.get(`/api/v1/forecast?period=${period}`)).body
+    const team = after.teams.find((t: Json) => t.name === 'Enterprise West')
+    const sum = (rows: Json[]) => rows.reduce((n, r) => n + r.adjustedForecast, 0)
+    expect(after.owners.find((o: Json) => o.name === 'Sam Okafor').adjustedForecast).toBeCloseTo(sam0.forecast + 75_000, 2)
+    expect(team.forecast).toBeCloseTo(before.teams.find((t: Json) => t.name === 'Enterprise West').forecast, 2) // computed stays
+    expect(team.adjustedForecast).toBeCloseTo(sum(after.owners.filter((o: Json) => o.teamId === team.teamId)), 2)
+    expect(team.adjustedForecast - team.forecast).toBeCloseTo(75_000, 2)
+    expect(after.total.adjustedForecast).toBeCloseTo(sum(after.teams), 2)
+    expect(after.total.adjustedForecast - after.total.forecast).toBeCloseTo(75_000, 2)
+    // The manager's own view of the team agrees.
+    expect((await manager.get(`/api/v1/forecast?period=${period}`)).body.total.adjustedForecast).toBeCloseTo(team.adjustedForecast, 2)
+
+    // A team's own adjustment replaces what its reps add up to, and the total follows it.
+    const made = await manager.post('/api/v1/forecast/adjustments', { period, teamId: team.teamId, amount: 1_000_000, note: 'team call' })
+    expect(made.body.original).toBeCloseTo(team.adjustedForecast, 2) // what the manager overrode: the team as adjusted
+    const teamCall = (await admin.get(`/api/v1/forecast?period=${period}`)).body
+    expect(teamCall.teams.find((t: Json) => t.teamId === team.teamId).adjustedForecast).toBe(1_000_000)
+    expect(teamCall.total.adjustedForecast).toBeCloseTo(sum(teamCall.teams), 2)
+    // An admin's tenant-wide call is the total.
+    expect((await admin.post('/api/v1/forecast/adjustments', { period, amount: 2_000_000, note: 'board number' })).status).toBe(201)
+    const board = (await admin.get(`/api/v1/forecast?period=${period}`)).body
+    expect(board.total).toMatchObject({ adjustedForecast: 2_000_000, rolledUp: teamCall.total.adjustedForecast })
+    const csv = (await admin.get(`/api/v1/forecast?period=${period}&groupBy=team&format=csv`)).body as string
+    expect(csv).toContain('1000000')
+  })
+
+  it('shows totals in the tenant\'s currency, which an admin sets (400 naming the field for an unknown code)', async () => {
+    expect((await rep.get('/api/v1/tenant')).body).toMatchObject({ currency: 'USD' })
+    expect((await admin.get(`/api/v1/forecast?period=${QUARTER}`)).body.currency).toBe('USD')
+    const bad = await admin.patch('/api/v1/tenant', { currency: 'XYZ' })
+    expect(bad.status).toBe(400)
+    expect(bad.body.data.issues.map((i: Json) => i.path)).toEqual(['currency'])
+    expect((await admin.patch('/api/v1/tenant', { currency: 'EURO' })).body.data.issues[0].path).toBe('currency')
+    expect((await admin.patch('/api/v1/tenant', {})).body.data.issues[0].path).toBe('currency')
+    expect((await manager.patch('/api/v1/tenant', { currency: 'EUR' })).status).toBe(403)
+    const set = await admin.patch('/api/v1/tenant', { currency: 'eur' })
+    expect(set.status).toBe(200)
+    expect(set.body.currency).toBe('EUR')
+    expect((await rep.get(`/api/v1/forecast?period=${QUARTER}`)).body.currency).toBe('EUR')
+    const audit = (await admin.get('/api/v1/audit')).body.data as Json[]
+    expect(audit.find(e => e.action === 'tenant.currency_set').metadata).toEqual({ from: 'USD', to: 'EUR' })
+    expect((await admin.patch('/api/v1/tenant', { currency: 'USD' })).body.currency).toBe('USD')
+  })
+
   it('refuses bad input with 400 naming the field, writing nothing', async () => {
     expect((await admin.get('/api/v1/forecast?period=2026-Q5')).body.data.issues[0].path).toBe('period')
     const bad = await manager.post('/api/v1/forecast/adjustments', { period: QUARTER, ownerId: idOf(sam.email), amount: -5, note: '' })
@@ -82,7 +151,7 @@ describe('forecasts over HTTP', () => {
     }
     const csv = await manager.get(`/api/v1/forecast?period=${QUARTER}&format=csv`)
     expect((csv.body as string).split('\r\n')[0]).toBe(
-      'name,closedWon,commit,bestCase,pipeline,weighted,projection,forecast,adjusted,quota,attainment,coverage',
+      'name,closedWon,commit,bestCase,pipeline,weighted,projection,forecast,adjusted,adjustedForecast,quota,attainment,coverage',
     )
   })
 

@@ -151,6 +151,32 @@ describe('momentum over HTTP, on the demo data', () => {
     expect((await rep.post('/api/v1/admin/tasks/momentum:refresh')).status).toBe(403)
   })
 
+  it('counts the closed deals on Settings -> Momentum as the Analytics win rate does (same range, same query)', async () => {
+    for (const client of [admin, manager]) {
+      const table = (await client.get('/api/v1/momentum/calibration')).body
+      const rows = (await client.get('/api/v1/analytics/win-rate')).body.data as Json[]
+      const sum = (key: string) => rows.reduce((n, r) => n + r[key], 0)
+      expect(table.closed).toMatchObject({ won: sum('won'), lost: sum('lost') })
+      expect(table.closed.won + table.closed.lost).toBeGreaterThan(0) // the demo has closed deals
+      const explicit = (await client.get(`/api/v1/analytics/win-rate?from=${table.closed.from}&to=${table.closed.to}`)).body.data as Json[]
+      expect(explicit.reduce((n, r) => n + r.won, 0)).toBe(table.closed.won)
+      expect(table.scored).toEqual({ won: expect.any(Number), lost: expect.any(Number) }) // what the weights are refined on
+    }
+  })
+
+  it('records no run of webhooks:deliver that found nothing due, and filters the runs by task', async () => {
+    const ran = await admin.post('/api/v1/admin/tasks/webhooks:deliver')
+    expect(ran.status).toBe(200)
+    expect(ran.body.data[0]).toMatchObject({ name: 'webhooks:deliver', status: 'skipped', touched: 0 })
+    const deliveries = (await admin.get('/api/v1/admin/tasks?name=webhooks:deliver')).body.data as Json[]
+    expect(deliveries).toEqual([])
+    await admin.post('/api/v1/admin/tasks/tasks:reminders')
+    const reminders = (await admin.get('/api/v1/admin/tasks?name=tasks:reminders')).body.data as Json[]
+    expect(reminders.length).toBeGreaterThan(0)
+    expect(reminders.every(r => r.name === 'tasks:reminders')).toBe(true)
+    expect((await admin.get('/api/v1/admin/tasks?name=rm-rf')).body.data.issues[0].path).toBe('name')
+  })
+
   it('runs a tenant admin\'s task for that tenant alone: no other tenant\'s views move, cross-tenant work is 403, '
     + 'and a cooldown answers 429', async () => {
     const demoBefore = (await admin.get('/api/v1/pipeline/summary')).body.refreshedAt

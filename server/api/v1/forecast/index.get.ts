@@ -32,6 +32,7 @@ export default defineEventHandler(async (event) => {
         'projection',
         'forecast',
         'adjusted',
+        'adjustedForecast',
         'quota',
         'attainment',
         'coverage',
