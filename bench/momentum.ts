@@ -3,20 +3,24 @@
 // Targets: a full scoring run under 10 s; an hourly run with 1% of deals touched under 0.5 s; the
 // dashboard's pipeline summary read from the precomputed summary under 5 ms (beside the same
 // numbers computed on read from the deals table). BENCH_KEEP=1 keeps the scored database for
-// bench:dashboard (bench/all.ts does so).
+// bench:dashboard (bench/all.ts does so); BENCH_REUSE=1 times a kept one again instead of loading
+// anew (its deals then scored before: the full run rescores them, as the hourly task does).
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../db/client'
 import { withTenant } from '../server/domain/core/db'
 import { writeEvents } from '../server/domain/events/write'
 import { refreshMomentum } from '../server/domain/momentum/refresh'
 import { refreshPipelineViews, pipelineSummary, snapshotPipeline } from '../server/domain/momentum/views'
-import { loadScaleDatabase, markScored } from './scale'
+import { keptScaleDatabase, loadScaleDatabase, markScored } from './scale'
 import { percentiles, report, timed } from './lib'
 
-const { database, meta: loaded } = await loadScaleDatabase(Number(process.env.BENCH_SCALE ?? 1))
+const scale = Number(process.env.BENCH_SCALE ?? 1)
+const kept = process.env.BENCH_REUSE === '1' ? await keptScaleDatabase(scale) : null
+const { database, meta: loaded } = kept ?? await loadScaleDatabase(scale)
 const db = database.db
 const size = loaded.sizes
-console.log(`loaded ${loaded.events.toLocaleString()} events in ${loaded.seconds.toFixed(0)} s`)
+const events = loaded.events.toLocaleString()
+console.log(kept ? `reusing the kept database (${events} events)` : `loaded ${events} events in ${loaded.seconds.toFixed(0)} s`)
 const T = loaded.bigTenantId
 
 const full = await timed(() => withTenant(db, T, tx => refreshMomentum(tx, T, { full: true })))
@@ -106,5 +110,5 @@ await report(
   { sizes: size, loadSeconds: loaded.seconds, mix, full: full.result, incremental: incremental.result },
 )
 await markScored(db)
-if (process.env.BENCH_KEEP === '1') await database.close()
+if (process.env.BENCH_KEEP === '1' || kept) await database.close()
 else await database.drop()
