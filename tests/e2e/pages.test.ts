@@ -13,11 +13,13 @@ afterAll(() => browser?.close())
 
 const WORK_PAGES = ['/dashboard', '/pipeline', '/deals', '/tasks', '/accounts', '/contacts', '/leads', '/forecast', '/analytics']
 const SETTINGS_PAGES = ['/settings/users', '/settings/api-keys', '/settings/fields', '/settings/momentum', '/settings/email',
-  '/settings/automation', '/settings/salesforce', '/settings/import', '/settings/audit', '/settings/billing']
-/** Texts a page shows on purpose that look like keys: a custom field's key, API scopes, job names. */
+  '/settings/automation', '/settings/salesforce', '/settings/import', '/settings/audit', '/settings/billing', '/settings/general']
+/** Texts a page shows on purpose that look like keys: a custom field's key, API and OAuth scopes. */
 const ALLOWED: Record<string, RegExp[]> = {
   '/settings/fields': [/key: [a-z0-9_]+/],
   '/settings/api-keys': [/[a-z_]+:(read|write)/],
+  // The OAuth scopes the connected app needs, named as Salesforce names them.
+  '/settings/salesforce': [/\brefresh_token\b/],
 }
 
 async function signedIn(login: { email: string }, viewport: { width: number, height: number }) {

@@ -84,7 +84,7 @@ describe('Today, the rep\'s page', () => {
     // The focus list and the alerts come before the board; board cards show the chance of winning.
     const alertsTop = (await page.getByTestId('alerts-section').boundingBox())!.y
     expect(alertsTop).toBeLessThan((await page.getByTestId('board').boundingBox())!.y)
-    expect(await page.locator('[data-testid=board-card] [data-testid=win-probability]').first().textContent()).toMatch(/^\d{1,3}%$/)
+    expect(await page.locator('[data-testid=board-card] [data-testid=win-probability]').first().textContent()).toMatch(/^\d{1,3} %$/)
     // Recent activity links its deals.
     expect(await page.getByTestId('recent-deal').first().getAttribute('href')).toMatch(/^\/deals\//)
     await page.screenshot({ path: `${SCREENSHOTS}/today-rep.png` })
