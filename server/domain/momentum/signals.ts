@@ -119,22 +119,35 @@ const SHARE = sql`(case when e.type = 'deal_updated' and jsonb_typeof(e.metadata
 export async function dealSignals(tx: Tx, tenantId: string, now: Date, dealIds: readonly string[] | null): Promise<DealSignals[]> {
   // A full run groups millions of events: with the default 4 MB its hash aggregates and sorts
   // spill to disk several times over. For this transaction only.
-  await tx.execute(sql`set local work_mem = '128MB'`)
-  if (dealIds) return queryRows<DealSignals>(tx, dealSignalsQuery(tenantId, now, dealIds))
+  await tx.execute(sql`set local work_mem = '256MB'`)
+  const historyStart = await tenantHistoryStart(tx, tenantId)
+  if (dealIds) return queryRows<DealSignals>(tx, dealSignalsQuery(tenantId, now, dealIds, historyStart))
   // All deals: a third of the tenant's events. Under row-level security the planner misjudges
   // how many rows the window holds and walks an index row by row (12 s where a bitmap scan of
   // the same rows takes 2.6 s at 5M events); plain index scans are off for this one statement.
   await tx.execute(sql`set local enable_indexscan = off`)
   try {
-    return await queryRows<DealSignals>(tx, dealSignalsQuery(tenantId, now, null))
+    return await queryRows<DealSignals>(tx, dealSignalsQuery(tenantId, now, null, historyStart))
   }
   finally {
     await tx.execute(sql`set local enable_indexscan = on`)
   }
 }
 
+/**
+ * Where the tenant's activity history starts (null: none yet). Records' own events (a deal
+ * created or imported with its old date, an update, a stage move) say nothing of what was
+ * tracked. Apart from the signals' statement, where it reads the oldest events by the time index.
+ */
+export async function tenantHistoryStart(tx: Tx, tenantId: string): Promise<Date | null> {
+  const [row] = await queryRows<{ firstAt: Date | string | null }>(tx, sql`
+    select min(occurred_at) as "firstAt" from events
+    where tenant_id = ${tenantId}::uuid and type not in ('deal_created', 'deal_updated', 'stage_changed', 'task_completed')`)
+  return row?.firstAt ? new Date(row.firstAt) : null
+}
+
 /** The statement dealSignals runs (apart, for EXPLAIN in the benchmarks). */
-export function dealSignalsQuery(tenantId: string, now: Date, dealIds: readonly string[] | null): SQL {
+export function dealSignalsQuery(tenantId: string, now: Date, dealIds: readonly string[] | null, historyStart: Date | null): SQL {
   const at = now.toISOString()
   const ids = dealIds ? `{${dealIds.join(',')}}` : null
   // Constants, not `now - interval` per row: timestamptz arithmetic is only stable, so the
@@ -150,15 +163,14 @@ export function dealSignalsQuery(tenantId: string, now: Date, dealIds: readonly 
       join pipeline_stages s on s.tenant_id = d.tenant_id and s.key = d.stage
       where d.tenant_id = ${tenantId}::uuid and s.kind = 'open'
         ${ids === null ? sql`` : sql`and d.id = any(${ids}::uuid[])`}
-    ), history as materialized (
-      -- Where the tenant's activity history starts: records' own events (a deal created or
-      -- imported with its old date, an update, a stage move) say nothing of what was tracked.
-      select min(occurred_at) as first_at from events
-      where tenant_id = ${tenantId}::uuid and type not in ('deal_created', 'deal_updated', 'stage_changed', 'task_completed')
+    ), history as (
+      select ${historyStart ? historyStart.toISOString() : null}::timestamptz as first_at
     ), ev as materialized (
       -- Each event's kind (buyer side, conversation, two-way, the rep's effort) is decided once
       -- here, not again in every count below.
-      select x.*, ${BUYER} as buyer, ${CONVERSATION} as conversation, ${TWO_WAY} as two_way, ${REP} as rep
+      -- Only what the counts below read is kept: a full run holds millions of these rows.
+      select deal_id, type, occurred_at, contact_id, auto_reply, latency_hours, thread, stage_from, stage_to, close_pushed, share,
+             ${BUYER} as buyer, ${CONVERSATION} as conversation, ${TWO_WAY} as two_way, ${REP} as rep
       from (
         -- No join to open_deals here: under row-level security the planner would not use the
         -- deal index for a join key; a filter on the ids (or none: one pass over the window) does.
@@ -169,14 +181,15 @@ export function dealSignalsQuery(tenantId: string, now: Date, dealIds: readonly 
                coalesce(e.metadata ->> 'direction', 'outbound') as direction,
                coalesce(e.metadata ->> 'outcome', 'connected') as outcome,
                case when e.type = 'email_received' then (e.metadata ->> 'latencyHours')::float end as latency_hours,
+               -- The thread by a hash of its id (only ever compared within one deal).
                case when e.type in ('email_sent', 'email_received')
-                 then coalesce(e.metadata ->> 'threadId', e.contact_id::text) end as thread,
+                 then hashtext(coalesce(e.metadata ->> 'threadId', e.contact_id::text)) end as thread,
                case when e.type = 'stage_changed' then e.metadata ->> 'from' end as stage_from,
                case when e.type = 'stage_changed' then e.metadata ->> 'to' end as stage_to,
                e.type = 'deal_updated'
                  and (e.metadata -> 'changes' -> 'closeDate' ->> 'to')
                    > (e.metadata -> 'changes' -> 'closeDate' ->> 'from') as close_pushed,
-               ${SHARE} as share
+               ${SHARE}::float8 as share
         from events e
         where e.tenant_id = ${tenantId}::uuid
           and ${ids === null ? sql`e.deal_id is not null` : sql`e.deal_id = any(${ids}::uuid[])`}
