@@ -179,6 +179,11 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.request('PUT', '/api/v1/custom-fields/lead', { fields: [] })).status).toBe(200)
     expect((await b.get('/api/v1/custom-fields')).body.data.lead.map((f: Json) => f.key)).toEqual(['b_only'])
   },
+  'GET /api/v1/industries': async () => {
+    expect((await b.post('/api/v1/accounts', { name: 'B Smelter', industry: 'Zinc smelting' })).status).toBe(201)
+    expect((await b.get('/api/v1/industries')).body.data).toContain('Zinc smelting')
+    expect((await a.get('/api/v1/industries')).body.data).not.toContain('Zinc smelting')
+  },
   'POST /api/v1/imports': async () => {
     const bAccount = (await b.get(`/api/v1/accounts/${ids.account}`)).body
     const started = await a.upload(

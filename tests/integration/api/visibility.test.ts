@@ -183,6 +183,7 @@ const AS_REP: Record<string, () => Promise<void>> = {
   },
   'GET /api/v1/custom-fields': () => read('/api/v1/custom-fields'),
   'GET /api/v1/dashboard': () => read('/api/v1/dashboard'),
+  'GET /api/v1/industries': () => read('/api/v1/industries'),
   'GET /api/v1/deals': () => read('/api/v1/deals?limit=500'),
   'GET /api/v1/deals/[id]': async () => expect((await rep1.get(`/api/v1/deals/${ids.deal2}`)).status).toBe(404),
   'GET /api/v1/deals/[id]/timeline': async () => expect((await rep1.get(`/api/v1/deals/${ids.deal2}/timeline`)).status).toBe(404),
