@@ -17,9 +17,14 @@ describe('the email tracking settings', () => {
     await signIn(page, baseURL, email, password)
     await page.waitForURL(url => url.pathname === '/pipeline')
     await page.locator('a[href="/settings/email"]').click()
-    await page.waitForURL(url => url.pathname === '/settings/email')
-    await page.getByRole('combobox').first().click()
-    await page.getByRole('option', { name: 'Mailgun' }).click()
+    await page.waitForURL(url => url.pathname === '/settings/email', { waitUntil: 'networkidle' })
+    // The provider menu: a click that lands while the page is still hydrating opens nothing, so try again.
+    const mailgun = page.getByRole('option', { name: 'Mailgun' })
+    for (let attempt = 0; attempt < 5 && !(await mailgun.isVisible()); attempt++) {
+      await page.getByRole('combobox').first().click()
+      await mailgun.waitFor({ timeout: 3_000 }).catch(() => undefined)
+    }
+    await mailgun.click()
     await page.getByLabel('HTTP webhook signing key').fill('key-0123456789abcdef0123')
     await page.getByRole('button', { name: 'Connect' }).click()
     await page.getByText('Inbound replies:').waitFor()

@@ -78,9 +78,9 @@ export function calibrationReport(outcomes: readonly Outcome[], weights: Weights
       words.push(
         improvement >= 0
           ? `The win probability was ${Math.round(improvement * 100)} % closer to what happened than the stage's probability alone `
-          + `(Brier ${model!.toFixed(3)} against ${stage!.toFixed(3)}; lower is better).`
+          + `(Brier ${model!.toFixed(2)} against ${stage!.toFixed(2)}; lower is better).`
           : `The win probability did ${Math.round(-improvement * 100)} % worse than the stage's probability alone here `
-            + `(Brier ${model!.toFixed(3)} against ${stage!.toFixed(3)}): too few deals, or this team sells differently.`,
+            + `(Brier ${model!.toFixed(2)} against ${stage!.toFixed(2)}): too few deals, or this team sells differently.`,
       )
     }
     const filled = curve.filter(d => d.deals > 0 && d.predicted !== null && d.actual !== null)
