@@ -94,6 +94,7 @@ beforeAll(async () => {
   ids['api-keys'] = (await admin.post('/api/v1/api-keys', { name: 'fuzz key' })).body.id
   ids.teams = (await admin.post('/api/v1/teams', { name: 'Fuzz team' })).body.id
   ids.views = (await admin.post('/api/v1/views', { name: 'Fuzz view', recordType: 'deals' })).body.id
+  ids.reports = (await admin.post('/api/v1/reports', { name: 'Fuzz report', recordType: 'deals', measures: [{ fn: 'count' }] })).body.id
   ids.imports = (
     await admin.upload(
       '/api/v1/imports',

@@ -44,6 +44,9 @@ beforeAll(async () => {
   ids.view = (
     await b.post('/api/v1/views', { name: 'B shared view', recordType: 'deals', filters: { stage: 'new' }, shared: true })
   ).body.id
+  ids.report = (
+    await b.post('/api/v1/reports', { name: 'B shared report', recordType: 'deals', measures: [{ fn: 'count' }], shared: true })
+  ).body.id
   ids.import = (
     await b.upload(
       '/api/v1/imports',
@@ -102,6 +105,29 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   'DELETE /api/v1/views/[id]': async () => {
     expect((await a.delete(`/api/v1/views/${ids.view}`)).status).toBe(404)
     expect((await b.get('/api/v1/views')).body.data.map((v: Json) => v.id)).toContain(ids.view)
+  },
+  'POST /api/v1/reports/run': async () => {
+    const answer = await a.post('/api/v1/reports/run', { recordType: 'deals', measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }] })
+    expect(answer.status).toBe(200)
+    const own = (await a.get('/api/v1/deals?limit=500')).body.data as Json[]
+    expect(answer.body.rows[0].count).toBe(own.length)
+  },
+  'GET /api/v1/reports': async () => {
+    expect((await a.get('/api/v1/reports')).body.data.map((r: Json) => r.id)).not.toContain(ids.report)
+  },
+  'POST /api/v1/reports': async () => {
+    const created = (await a.post('/api/v1/reports', { name: 'A report', recordType: 'deals', measures: [{ fn: 'count' }], shared: true })).body
+    expect((await b.get('/api/v1/reports')).body.data.map((r: Json) => r.id)).not.toContain(created.id)
+  },
+  'GET /api/v1/reports/[id]': async () => {
+    expect((await a.get(`/api/v1/reports/${ids.report}`)).status).toBe(404)
+  },
+  'PATCH /api/v1/reports/[id]': async () => {
+    expect((await a.patch(`/api/v1/reports/${ids.report}`, { name: 'Taken' })).status).toBe(404)
+  },
+  'DELETE /api/v1/reports/[id]': async () => {
+    expect((await a.delete(`/api/v1/reports/${ids.report}`)).status).toBe(404)
+    expect((await b.get(`/api/v1/reports/${ids.report}`)).status).toBe(200)
   },
   'PUT /api/v1/pipeline/stages': async () => {
     const stages = (await a.get('/api/v1/pipeline/stages')).body.data

@@ -110,6 +110,14 @@ beforeAll(async () => {
       (await rep2.post('/api/v1/views', { name: `${MARK.note} view`, recordType: 'deals', filters: { q: ids.deal2 }, shared })).status,
     ).toBe(201)
   }
+  // Rep two's reports (shared and not): rep one is in another team and sees neither.
+  for (const shared of [false, true]) {
+    const saved = await rep2.post('/api/v1/reports', {
+      name: `${MARK.note} report`, recordType: 'deals', measures: [{ fn: 'count' }], filters: [{ field: 'name', op: 'eq', value: 'Rep two deal' }], shared,
+    })
+    expect(saved.status).toBe(201)
+    ids[shared ? 'sharedReport' : 'privateReport'] = saved.body.id
+  }
   // Rep one's own work, and a note on the shared contact itself (no deal), which whoever sees the contact sees.
   expect(
     (await rep1.post('/api/v1/activities', { type: 'note', dealId: ids.deal1, contactId: ids.contact, body: 'R1OWNNOTE renewal talk' }))
@@ -254,6 +262,14 @@ const AS_REP: Record<string, () => Promise<void>> = {
   },
   'GET /api/v1/teams': () => read('/api/v1/teams'),
   'GET /api/v1/users': () => read('/api/v1/users'),
+  'GET /api/v1/reports': () => read('/api/v1/reports'),
+  'GET /api/v1/reports/[id]': async () => {
+    for (const id of [ids.sharedReport, ids.privateReport]) expect((await rep1.get(`/api/v1/reports/${id}`)).status).toBe(404)
+    // Running a report over all deals counts rep one's own deal only.
+    const run = await rep1.post('/api/v1/reports/run', { recordType: 'deals', measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }] })
+    expect(run.body.rows).toEqual([{ count: 1, sum_amount: 5000 }])
+    clean(run, 'report run')
+  },
   'GET /api/v1/views': async () => {
     await read('/api/v1/views')
     await read('/api/v1/views?recordType=deals')
