@@ -29,5 +29,6 @@ export const savedReports = pgTable('saved_reports', {
   primaryKey({ name: 'saved_reports_pk', columns: [t.tenantId, t.id] }),
   index('saved_reports_tenant_owner_idx').on(t.tenantId, t.ownerId),
   index('saved_reports_tenant_shared_idx').on(t.tenantId).where(sql`${t.shared}`),
-  foreignKey({ name: 'saved_reports_owner_fk', columns: [t.tenantId, t.ownerId], foreignColumns: [users.tenantId, users.id] }).onDelete('cascade'),
+  foreignKey({ name: 'saved_reports_owner_fk', columns: [t.tenantId, t.ownerId], foreignColumns: [users.tenantId, users.id] })
+    .onDelete('cascade'),
 ])

@@ -116,7 +116,11 @@ export const REPORT_FIELDS: Record<ReportRecordType, readonly ReportField[]> = {
 }
 
 /** A custom field definition as a report field: numbers are summable; text is groupable like a select. */
-export function customReportField(def: { key: string, label: string, type: 'text' | 'number' | 'date' | 'boolean' | 'select' }): ReportField {
+export function customReportField(def: {
+  key: string
+  label: string
+  type: 'text' | 'number' | 'date' | 'boolean' | 'select'
+}): ReportField {
   const type: ReportFieldType = def.type === 'number' ? 'number' : def.type === 'date' ? 'date' : def.type === 'text' ? 'text' : 'enum'
   return { key: `custom.${def.key}`, label: def.label, type, groupable: true, summable: type === 'number' }
 }

@@ -11,7 +11,8 @@ beforeAll(async () => {
 })
 afterAll(() => browser?.close())
 
-const WORK_PAGES = ['/dashboard', '/pipeline', '/deals', '/tasks', '/accounts', '/contacts', '/leads', '/forecast', '/analytics']
+const WORK_PAGES = ['/dashboard', '/pipeline', '/deals', '/tasks', '/accounts', '/contacts', '/leads', '/forecast', '/analytics',
+  '/reports', '/reports/new']
 const SETTINGS_PAGES = ['/settings/users', '/settings/api-keys', '/settings/fields', '/settings/momentum', '/settings/email',
   '/settings/automation', '/settings/salesforce', '/settings/import', '/settings/audit', '/settings/billing', '/settings/general']
 /** Texts a page shows on purpose that look like keys: a custom field's key, API and OAuth scopes. */
@@ -40,8 +41,16 @@ async function detailPaths(page: Page) {
       first('/api/v1/contacts?limit=1'),
       first('/api/v1/leads?limit=1'),
     ])
+    // A saved report of the person's own, for the report page.
+    const report = await (await fetch('/api/v1/reports', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Pipeline by stage', recordType: 'deals', measures: [{ fn: 'sum', field: 'amount' }], groupBy: [{ field: 'stage' }],
+      }),
+    })).json() as { id?: string }
     const paths = [deal && `/deals/${deal.id}`, account && `/accounts/${account.id}`, contact && `/contacts/${contact.id}`]
-    return [...paths, lead && `/leads/${lead.id}`].filter((p): p is string => Boolean(p))
+    return [...paths, lead && `/leads/${lead.id}`, report.id && `/reports/${report.id}`].filter((p): p is string => Boolean(p))
   })
 }
 

@@ -114,7 +114,8 @@ function valueProblem(type: ReportField['type'], value: unknown): string | null 
 
 function filterIssues(filter: ReportFilter, field: ReportField, path: string): Issue[] {
   if (!OPERATORS_FOR[field.type].includes(filter.op)) {
-    return [{ path: `${path}.op`, message: `${filter.op} does not apply to ${field.label} (one of ${OPERATORS_FOR[field.type].join(', ')})` }]
+    const allowed = OPERATORS_FOR[field.type].join(', ')
+    return [{ path: `${path}.op`, message: `${filter.op} does not apply to ${field.label} (one of ${allowed})` }]
   }
   const value = filter.value
   if (filter.op === 'isEmpty') {
@@ -126,7 +127,9 @@ function filterIssues(filter: ReportFilter, field: ReportField, path: string): I
     return bad >= 0 ? [{ path: `${path}.value.${bad}`, message: valueProblem(field.type, value[bad])! }] : []
   }
   if (filter.op === 'between') {
-    if (!Array.isArray(value) || value.length !== 2) return [{ path: `${path}.value`, message: 'must be a list of two values, from and to' }]
+    if (!Array.isArray(value) || value.length !== 2) {
+      return [{ path: `${path}.value`, message: 'must be a list of two values, from and to' }]
+    }
     const bad = value.findIndex(v => valueProblem(field.type, v) !== null)
     return bad >= 0 ? [{ path: `${path}.value.${bad}`, message: valueProblem(field.type, value[bad])! }] : []
   }

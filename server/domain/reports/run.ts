@@ -26,7 +26,8 @@ export async function assertRunnable(tx: Tx, tenantId: string, def: ReportDefini
 }
 
 export const reportTimeout = (ms: number) =>
-  new DomainError(422, `the report took longer than ${ms / 1000} s and was stopped: narrow it with filters, a shorter date range or fewer groups`, {
+  new DomainError(422, `the report took longer than ${ms / 1000} s and was stopped: `
+    + 'narrow it with filters, a shorter date range or fewer groups', {
     error: 'report_timeout',
   })
 

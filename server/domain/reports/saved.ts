@@ -88,7 +88,9 @@ async function changeable(tx: Tx, viewer: Viewer, id: string) {
     .where(and(eq(savedReports.tenantId, viewer.tenantId), eq(savedReports.id, id), visibleTo(viewer)))
     .for('update', { of: savedReports })
   if (!row) throw notFound('report')
-  if (row.ownerId !== viewer.userId && !viewer.admin) throw new DomainError(403, 'only the person who saved a report, or an admin, may change or delete it')
+  if (row.ownerId !== viewer.userId && !viewer.admin) {
+    throw new DomainError(403, 'only the person who saved a report, or an admin, may change or delete it')
+  }
   return row
 }
 

@@ -55,7 +55,9 @@ const SOURCES: Record<ReportRecordType, Source> = {
     table: 'leads',
     owner: 'owner_id',
     ownedOnly: true,
-    columns: { score: 'score', status: 'status', source: 'source', company: 'company', title: 'title', name: 'name', createdAt: 'created_at' },
+    columns: {
+      score: 'score', status: 'status', source: 'source', company: 'company', title: 'title', name: 'name', createdAt: 'created_at',
+    },
     timestamps: ['createdAt'],
   },
   accounts: {
@@ -88,9 +90,13 @@ function valueOf(source: Source, field: ReportField): SQL {
   if (field.key.startsWith('custom.')) {
     const key = field.key.slice('custom.'.length)
     const custom = col('custom')
-    if (field.type === 'number') return sql`(case when jsonb_typeof(${custom} -> ${key}::text) = 'number' then (${custom} ->> ${key}::text)::numeric end)`
+    if (field.type === 'number') {
+      return sql`(case when jsonb_typeof(${custom} -> ${key}::text) = 'number'
+        then (${custom} ->> ${key}::text)::numeric end)`
+    }
     if (field.type === 'date') {
-      return sql`(case when (${custom} ->> ${key}::text) ~ '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' then (${custom} ->> ${key}::text)::date end)`
+      return sql`(case when (${custom} ->> ${key}::text) ~ '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$'
+        then (${custom} ->> ${key}::text)::date end)`
     }
     return sql`(${custom} ->> ${key}::text)`
   }
@@ -106,7 +112,9 @@ function dayOf(source: Source, field: ReportField): SQL {
 
 /** A date field as a timestamp (UTC) for buckets. */
 function instantOf(source: Source, field: ReportField): SQL {
-  return source.timestamps.includes(field.key) ? sql`(${valueOf(source, field)} at time zone 'UTC')` : sql`${valueOf(source, field)}::timestamp`
+  return source.timestamps.includes(field.key)
+    ? sql`(${valueOf(source, field)} at time zone 'UTC')`
+    : sql`${valueOf(source, field)}::timestamp`
 }
 
 const CASTS = { number: sql`numeric`, date: sql`date`, uuid: sql`uuid`, text: sql`text`, enum: sql`text` } as const
@@ -216,13 +224,18 @@ export function buildReport(def: ReportDefinition, fields: readonly ReportField[
   def.filters.forEach(filter => where.push(condition(source, byKey.get(filter.field)!, filter)))
 
   const from = sql`${sql.identifier(source.table)} ${r}
-    left join ${sql.identifier('users')} ${u} on ${u}.${sql.identifier('tenant_id')} = ${col('tenant_id')} and ${u}.${sql.identifier('id')} = ${col(source.owner)}
-    left join ${sql.identifier('teams')} ${t} on ${t}.${sql.identifier('tenant_id')} = ${u}.${sql.identifier('tenant_id')} and ${t}.${sql.identifier('id')} = ${u}.${sql.identifier('team_id')}`
+    left join ${sql.identifier('users')} ${u}
+      on ${u}.${sql.identifier('tenant_id')} = ${col('tenant_id')} and ${u}.${sql.identifier('id')} = ${col(source.owner)}
+    left join ${sql.identifier('teams')} ${t}
+      on ${t}.${sql.identifier('tenant_id')} = ${u}.${sql.identifier('tenant_id')}
+      and ${t}.${sql.identifier('id')} = ${u}.${sql.identifier('team_id')}`
   const innerSelect = inner.length ? sql.join(inner, sql`, `) : sql`1 as ${sql.identifier('one')}`
   const grouping = groupAliases.length
     ? sql` group by ${sql.join(groupAliases, sql`, `)} order by ${sql.join(groupAliases.map(a => sql`${a} nulls last`), sql`, `)}`
     : sql``
-  const query = sql`select ${sql.join(outer, sql`, `)} from (select ${innerSelect} from ${from} where ${sql.join(where, sql` and `)}) ${sql.identifier('s')}${grouping} limit ${limit + 1}`
+  const filtered = sql`select ${innerSelect} from ${from} where ${sql.join(where, sql` and `)}`
+  const s = sql.identifier('s')
+  const query = sql`select ${sql.join(outer, sql`, `)} from (${filtered}) ${s}${grouping} limit ${limit + 1}`
   return { query, columns, aliases, limit }
 }
 

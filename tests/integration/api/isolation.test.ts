@@ -116,7 +116,8 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.get('/api/v1/reports')).body.data.map((r: Json) => r.id)).not.toContain(ids.report)
   },
   'POST /api/v1/reports': async () => {
-    const created = (await a.post('/api/v1/reports', { name: 'A report', recordType: 'deals', measures: [{ fn: 'count' }], shared: true })).body
+    const body = { name: 'A report', recordType: 'deals', measures: [{ fn: 'count' }], shared: true }
+    const created = (await a.post('/api/v1/reports', body)).body
     expect((await b.get('/api/v1/reports')).body.data.map((r: Json) => r.id)).not.toContain(created.id)
   },
   'GET /api/v1/reports/[id]': async () => {

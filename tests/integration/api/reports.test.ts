@@ -72,10 +72,13 @@ describe('running reports', () => {
   })
 
   it('groups by a date bucket, answers CSV, and refuses invalid definitions naming the field', async () => {
-    const monthly = await run(admin, { recordType: 'deals', measures: [{ fn: 'avg', field: 'amount' }], groupBy: [{ field: 'createdAt', bucket: 'month' }] })
+    const monthly = await run(admin, {
+      recordType: 'deals', measures: [{ fn: 'avg', field: 'amount' }], groupBy: [{ field: 'createdAt', bucket: 'month' }],
+    })
     expect(monthly.status).toBe(200)
     for (const row of monthly.body.rows) expect(row.createdAt).toMatch(/^\d{4}-\d{2}-01$/)
-    const csv = await admin.post('/api/v1/reports/run?format=csv', { recordType: 'deals', measures: [{ fn: 'count' }], groupBy: [{ field: 'stage' }] })
+    const byStage = { recordType: 'deals', measures: [{ fn: 'count' }], groupBy: [{ field: 'stage' }] }
+    const csv = await admin.post('/api/v1/reports/run?format=csv', byStage)
     expect(csv.headers.get('content-type')).toContain('text/csv')
     expect(String(csv.body).split('\r\n')[0]).toBe('Stage,Count')
     const bad = await run(admin, { recordType: 'deals', measures: [{ fn: 'sum', field: 'stage' }] })
@@ -104,18 +107,25 @@ describe('running reports', () => {
         op: fc.constantFrom(...REPORT_OPERATORS),
         value: fc.oneof(valueFor(f.type), fc.array(valueFor(f.type), { minLength: 2, maxLength: 2 }), fc.constant(true)),
       })) },
-      { weight: 1, arbitrary: fc.record({ field: fc.oneof(junkField, fc.constantFrom(...fields.map(f => f.key))), op: fc.constantFrom(...REPORT_OPERATORS), value: junkValue }) },
+      { weight: 1, arbitrary: fc.record({
+        field: fc.oneof(junkField, fc.constantFrom(...fields.map(f => f.key))), op: fc.constantFrom(...REPORT_OPERATORS), value: junkValue,
+      }) },
     )
     const field = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...fields.map(f => f.key)) }, { weight: 1, arbitrary: junkField })
     const definition = fc.record({
       recordType: fc.constantFrom('deals', 'deals', 'deals', 'deals', 'leads', 'events', 'tickets'),
       measures: fc.array(fc.oneof(
         { weight: 3, arbitrary: fc.record({ fn: fc.constant('count') }) },
-        { weight: 3, arbitrary: fc.record({ fn: fc.constantFrom(...REPORT_MEASURE_FNS), field: fc.constantFrom('amount', 'probability') }) },
+        { weight: 3, arbitrary: fc.record({
+          fn: fc.constantFrom(...REPORT_MEASURE_FNS), field: fc.constantFrom('amount', 'probability'),
+        }) },
         { weight: 1, arbitrary: fc.record({ fn: fc.constantFrom(...REPORT_MEASURE_FNS), field }) },
       ), { minLength: 1, maxLength: 3 }),
-      groupBy: fc.array(fc.record({ field, bucket: fc.option(fc.constantFrom(...REPORT_BUCKETS), { nil: undefined, freq: 2 }) }, { requiredKeys: ['field'] }),
-        { maxLength: 2 }),
+      groupBy: fc.array(fc.record(
+        { field, bucket: fc.option(fc.constantFrom(...REPORT_BUCKETS), { nil: undefined, freq: 2 }) },
+        { requiredKeys: ['field'] },
+      ),
+      { maxLength: 2 }),
       filters: fc.array(filter, { maxLength: 2 }),
     })
     let valid = 0

@@ -113,7 +113,11 @@ beforeAll(async () => {
   // Rep two's reports (shared and not): rep one is in another team and sees neither.
   for (const shared of [false, true]) {
     const saved = await rep2.post('/api/v1/reports', {
-      name: `${MARK.note} report`, recordType: 'deals', measures: [{ fn: 'count' }], filters: [{ field: 'name', op: 'eq', value: 'Rep two deal' }], shared,
+      name: `${MARK.note} report`,
+      recordType: 'deals',
+      measures: [{ fn: 'count' }],
+      filters: [{ field: 'name', op: 'eq', value: 'Rep two deal' }],
+      shared,
     })
     expect(saved.status).toBe(201)
     ids[shared ? 'sharedReport' : 'privateReport'] = saved.body.id

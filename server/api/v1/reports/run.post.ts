@@ -21,6 +21,9 @@ export default defineEventHandler(async (event) => {
   const def = await readValidated(event, DefinitionSchema)
   const result = await scoped(event, (tx, auth) => runReport(tx, auth.access, def))
   if (query.format !== 'csv') return result
-  setResponseHeaders(event, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="report-${def.recordType}.csv"` })
+  setResponseHeaders(event, {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="report-${def.recordType}.csv"`,
+  })
   return csvLine(result.columns.map(c => c.label)) + result.rows.map(row => csvLine(result.columns.map(c => row[c.key]))).join('')
 })
