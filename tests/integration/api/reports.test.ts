@@ -95,7 +95,7 @@ describe('running reports', () => {
     const junkField = fc.constantFrom('custom.nope', 'owner_id', 'amount; drop', '"r".amount')
     const junkValue = fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.constantFrom('\'; drop table deals; --', repId),
       fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.integer()), { maxLength: 3 }), fc.boolean())
-    const valueFor = (type: string) => type === 'number'
+    const valueFor = (type: string): fc.Arbitrary<unknown> => type === 'number'
       ? fc.integer({ min: -10, max: 200_000 })
       : type === 'date'
         ? fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map(d => d.toISOString().slice(0, 10))
