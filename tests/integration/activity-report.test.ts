@@ -52,7 +52,8 @@ beforeAll(async () => {
     id.ada = await make('Ada', 'admin', null)
     await setTeamManager(tx, tenantId, id.east, id.maya)
     const deal = async (key: string, owner: string) =>
-      (id[key] = (await createDeal(tx, { tenantId, userId: owner, now: on(20) }, { name: key, amount: 1000, stage: 'qualified', closeDate: day(-30) })).id)
+      (id[key] = (await createDeal(tx, { tenantId, userId: owner, now: on(20) },
+        { name: key, amount: 1000, stage: 'qualified', closeDate: day(-30) })).id)
     await deal('dealA', id.alice)
     await deal('dealA2', id.alice)
     await deal('dealB', id.bob)
@@ -99,8 +100,8 @@ afterAll(() => database.close())
 
 const report = (access: Access, groupBy: 'owner' | 'team' | 'day' | 'week', extra: { ownerId?: string, teamId?: string } = {}) =>
   activityReport(database.db, access, { from, to: today, groupBy, ...extra }, now)
-const pick = (row: Record<string, unknown> | undefined) =>
-  Object.fromEntries(Object.keys(zeroCounts()).map(k => [k, row?.[k]])) as Counts
+const pick = (row: Partial<Counts> | undefined) =>
+  Object.fromEntries(Object.keys(zeroCounts()).map(k => [k, row?.[k as keyof Counts]])) as Counts
 
 describe('the activity report against a hand count', () => {
   it('counts per rep: the rollup for past days plus today\'s events', async () => {
@@ -132,7 +133,8 @@ describe('the activity report against a hand count', () => {
   })
 
   it('keeps today out of the rollup, and equals the same counted from the raw events', async () => {
-    const stored = await inTenant(tx => queryRows<{ n: number }>(tx, sql`select count(*)::int as n from activity_rollup where day >= ${today}::date`))
+    const stored = await inTenant(tx =>
+      queryRows<{ n: number }>(tx, sql`select count(*)::int as n from activity_rollup where day >= ${today}::date`))
     expect(stored[0]!.n).toBe(0)
     const raw = await inTenant(tx => queryRows<{ measure: string, count: number }>(tx,
       eventActivity(tenantId, `${from}T00:00:00Z`, `${addDays(today, 1)}T00:00:00Z`, null)))
@@ -169,9 +171,11 @@ describe('the activity report against a hand count', () => {
       await setTargets(tx, maya, { userId: id.maya!, role: 'manager' }, { ownerId: id.alice, targets: { calls: 14 } })
     })
     await expect(withAccess(database.db, maya, tx =>
-      setTargets(tx, maya, { userId: id.maya!, role: 'manager' }, { ownerId: id.carl, targets: { calls: 1 } }))).rejects.toMatchObject({ statusCode: 404 })
+      setTargets(tx, maya, { userId: id.maya!, role: 'manager' }, { ownerId: id.carl, targets: { calls: 1 } })))
+      .rejects.toMatchObject({ statusCode: 404 })
     await expect(withAccess(database.db, maya, tx =>
-      setTargets(tx, maya, { userId: id.maya!, role: 'manager' }, { ownerId: id.maya, targets: { calls: 1 } }))).rejects.toMatchObject({ statusCode: 403 })
+      setTargets(tx, maya, { userId: id.maya!, role: 'manager' }, { ownerId: id.maya, targets: { calls: 1 } })))
+      .rejects.toMatchObject({ statusCode: 403 })
     const rows = new Map((await report(admin, 'owner')).rows.map(r => [r.label, r]))
     const days = 26
     expect(rows.get('Alice')!.targets).toEqual({ calls: Math.round(14 * days / 7 * 10) / 10, notes: Math.round(14 * days / 7 * 10) / 10 })

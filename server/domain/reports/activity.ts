@@ -92,7 +92,8 @@ export async function refreshActivityRollup(tx: Tx, tenantId: string, now = new 
   let rows = 0
   for (const range of ranges) {
     if (range.from >= range.to) continue
-    await tx.execute(sql`delete from activity_rollup where tenant_id = ${tenantId}::uuid and day >= ${range.from}::date and day < ${range.to}::date`)
+    await tx.execute(sql`delete from activity_rollup
+      where tenant_id = ${tenantId}::uuid and day >= ${range.from}::date and day < ${range.to}::date`)
     const [written] = await queryRows<{ n: number }>(tx, sql`
       with counted as (${eventActivity(tenantId, utcMidnight(range.from), utcMidnight(range.to), null)}),
       written as (
@@ -103,9 +104,11 @@ export async function refreshActivityRollup(tx: Tx, tenantId: string, now = new 
     rows += written!.n
   }
   await tx.execute(sql`delete from activity_rollup where tenant_id = ${tenantId}::uuid and day < ${oldest}::date`)
-  await tx.execute(sql`insert into activity_rollup_state (tenant_id, refreshed_at, from_day) values (${tenantId}::uuid, ${now.toISOString()}::timestamptz, ${oldest}::date)
+  await tx.execute(sql`insert into activity_rollup_state (tenant_id, refreshed_at, from_day)
+    values (${tenantId}::uuid, ${now.toISOString()}::timestamptz, ${oldest}::date)
     on conflict (tenant_id) do update set refreshed_at = excluded.refreshed_at, from_day = excluded.from_day`)
-  return { ranges: ranges.filter(r => r.from < r.to), days: ranges.reduce((n, r) => n + Math.max(0, daysBetween(r.from, r.to) - 1), 0), rows }
+  const done = ranges.filter(r => r.from < r.to)
+  return { ranges: done, days: done.reduce((n, r) => n + daysBetween(r.from, r.to) - 1, 0), rows }
 }
 
 const nextDay = (day: string) => isoDay(new Date(new Date(utcMidnight(day)).getTime() + 86_400_000))
@@ -127,7 +130,8 @@ async function dailyCounts(db: AppDatabase, access: Access, owners: readonly str
     ? await withAccess(db, access, tx => queryRows<{ userId: string, day: string, measure: MeasureName, count: number }>(tx, sql`
         select user_id as "userId", day::text as day, measure, count
         from activity_rollup
-        where tenant_id = ${access.tenantId}::uuid and day >= ${query.from}::date and day <= ${query.to < today ? query.to : bucketStart(today, 1)}::date
+        where tenant_id = ${access.tenantId}::uuid and day >= ${query.from}::date
+          and day <= ${query.to < today ? query.to : bucketStart(today, 1)}::date
           ${andWhere(ownerIn(sql`user_id`, owners))}`))
     : []
   // Today from the events. The counts of the reps the caller sees, over all their events (a rep's
@@ -193,7 +197,8 @@ export async function activityReport(db: AppDatabase, access: Access, query: Rep
       .orderBy(users.name, users.id)
     const teamNames = new Map((await tx.select({ id: teams.id, name: teams.name }).from(teams)
       .where(eq(teams.tenantId, access.tenantId))).map(t => [t.id, t.name]))
-    const targetRows = await tx.select({ targetKey: activityTargets.targetKey, measure: activityTargets.measure, weekly: activityTargets.weekly })
+    const targetRows = await tx
+      .select({ targetKey: activityTargets.targetKey, measure: activityTargets.measure, weekly: activityTargets.weekly })
       .from(activityTargets).where(eq(activityTargets.tenantId, access.tenantId))
     return { people, teamNames, targetRows }
   })
@@ -248,7 +253,8 @@ export async function activityReport(db: AppDatabase, access: Access, query: Rep
     const weekly = repWeekly(shown.map(p => p.id))
     rows = [...buckets].map(([key, sum]) => {
       // A bucket's span within the range: a day is one day; a week its days inside [from, to].
-      const span = groupBy === 'day' ? 1 : daysBetween(key < query.from ? query.from : key, nextDayN(key, 6) > query.to ? query.to : nextDayN(key, 6))
+      const sunday = nextDayN(key, 6)
+      const span = groupBy === 'day' ? 1 : daysBetween(key < query.from ? query.from : key, sunday > query.to ? query.to : sunday)
       return withTargets({ key, label: groupBy === 'day' ? key : isoWeek(key), ...sum }, weekly, span)
     })
   }
@@ -300,7 +306,8 @@ export async function setTargets(tx: Tx, access: Access, caller: { userId: strin
   if (caller.role === 'rep') throw new DomainError(403, 'only managers and admins set activity targets')
   let targetKey: string
   if (input.ownerId) {
-    const [owner] = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, access.tenantId), eq(users.id, input.ownerId)))
+    const [owner] = await tx.select({ id: users.id }).from(users)
+      .where(and(eq(users.tenantId, access.tenantId), eq(users.id, input.ownerId)))
     if (!owner || !seesOwner(access, owner.id)) throw notFound('owner')
     if (caller.role === 'manager' && owner.id === caller.userId)
       throw new DomainError(403, 'a manager sets the targets of their teams\' reps; their own are set by an admin')

@@ -25,8 +25,12 @@ const Weekly = z.number().int('a whole number').min(0).max(100_000).nullable()
 export const TargetsBodySchema = z.object({
   ownerId: z.uuid().optional(),
   teamId: z.uuid().optional(),
-  targets: z.object(Object.fromEntries(MEASURE_FIELDS.map(f => [f, Weekly.optional()])) as Record<MeasureField, z.ZodOptional<typeof Weekly>>)
+  targets: z
+    .object(Object.fromEntries(MEASURE_FIELDS.map(f => [f, Weekly.optional()])) as Record<MeasureField, z.ZodOptional<typeof Weekly>>)
     .strict()
     .refine(t => Object.keys(t).length > 0, 'set at least one target'),
 }).strict()
-  .refine(b => Boolean(b.ownerId) !== Boolean(b.teamId), { path: ['ownerId'], message: 'name a rep (ownerId) or a team (teamId), one of them' })
+  .refine(b => Boolean(b.ownerId) !== Boolean(b.teamId), {
+    path: ['ownerId'],
+    message: 'name a rep (ownerId) or a team (teamId), one of them',
+  })

@@ -238,6 +238,24 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.get(`/api/v1/pipeline/summary?ownerId=${ids.user}`)).body.totals.openCount).toBe(0)
     expect((await a.get(`/api/v1/pipeline/summary?teamId=${ids.team}`)).status).toBe(404)
   },
+  'GET /api/v1/reports/activity': async () => {
+    const own = await a.get('/api/v1/reports/activity?groupBy=owner')
+    expect(own.status).toBe(200)
+    expect(JSON.stringify(own.body)).not.toContain(ids.user)
+    const theirs = await a.get(`/api/v1/reports/activity?ownerId=${ids.user}`) // an admin asks: nothing of B's shows
+    expect(theirs.status).toBe(200)
+    expect(theirs.body.rows).toEqual([])
+    expect((await a.get(`/api/v1/reports/activity?teamId=${ids.team}`)).status).toBe(404)
+  },
+  'GET /api/v1/reports/activity/targets': async () => {
+    const answer = await a.get('/api/v1/reports/activity/targets')
+    expect(answer.status).toBe(200)
+    expect(JSON.stringify(answer.body)).not.toContain(ids.user)
+  },
+  'PUT /api/v1/reports/activity/targets': async () => {
+    expect((await a.request('PUT', '/api/v1/reports/activity/targets', { ownerId: ids.user, targets: { calls: 1 } })).status).toBe(404)
+    expect((await a.request('PUT', '/api/v1/reports/activity/targets', { teamId: ids.team, targets: { calls: 1 } })).status).toBe(404)
+  },
   'GET /api/v1/focus': async () => {
     expect((await a.get('/api/v1/focus')).body.data).toEqual([])
     expect((await a.get(`/api/v1/focus?ownerId=${ids.user}`)).body.data).toEqual([])

@@ -197,6 +197,13 @@ const AS_REP: Record<string, () => Promise<void>> = {
   'GET /api/v1/exports/[file]': async () => {
     for (const file of ['deals.csv', 'accounts.csv', 'contacts.csv']) await read(`/api/v1/exports/${file}`)
   },
+  'GET /api/v1/reports/activity': async () => {
+    for (const groupBy of ['owner', 'team', 'day', 'week']) await read(`/api/v1/reports/activity?groupBy=${groupBy}`)
+    const own = await rep1.get('/api/v1/reports/activity?groupBy=owner')
+    expect(own.body.rows.map((r: Json) => r.key)).toEqual([ids.rep1])
+    expect((await rep1.get(`/api/v1/reports/activity?ownerId=${ids.rep2}`)).status).toBe(404)
+  },
+  'GET /api/v1/reports/activity/targets': () => read('/api/v1/reports/activity/targets'),
   'GET /api/v1/focus': () => read('/api/v1/focus?limit=50'),
   'GET /api/v1/forecast': () => read('/api/v1/forecast'),
   'GET /api/v1/forecast/history': () => read('/api/v1/forecast/history'),
