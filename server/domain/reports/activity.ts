@@ -44,12 +44,12 @@ const MEASURE_OF_TYPE = sql`case e.type
 export function eventActivity(tenantId: string, from: string, to: string, owners: readonly string[] | null) {
   return sql`
     with ev as (
-      select coalesce(e.actor_user_id, d.owner_id) as user_id, (e.occurred_at at time zone 'UTC')::date as day,
+      select coalesce(e.actor_user_id,
+               (select d.owner_id from deals d where d.tenant_id = e.tenant_id and d.id = e.deal_id)) as user_id, (e.occurred_at at time zone 'UTC')::date as day,
              ${MEASURE_OF_TYPE} as measure, e.type = 'call' and e.metadata ->> 'outcome' = 'connected' as connected,
              case when e.contact_id is null then e.id::text
                   else concat_ws('|', e.type, e.occurred_at, e.source, e.external_id, e.contact_id) end as activity
       from events e
-      left join deals d on e.actor_user_id is null and d.tenant_id = e.tenant_id and d.id = e.deal_id
       where e.tenant_id = ${tenantId}::uuid
         and e.occurred_at >= ${from}::timestamptz and e.occurred_at < ${to}::timestamptz
         and e.type in ('call', 'email_sent', 'email_received', 'meeting_held', 'note', 'task_completed', 'deal_created', 'stage_changed')
@@ -124,24 +124,34 @@ export interface ReportQuery {
 
 interface Person { id: string, name: string, teamId: string | null, role: string, active: boolean }
 
-/** Per rep, day and measure: the rollup for the days before today and the events for today (when the range holds it). */
-async function dailyCounts(db: AppDatabase, access: Access, owners: readonly string[] | null, query: ReportQuery, today: string) {
-  const past = query.from < today
-    ? await withAccess(db, access, tx => queryRows<{ userId: string, day: string, measure: MeasureName, count: number }>(tx, sql`
-        select user_id as "userId", day::text as day, measure, count
+type Count = { userId: string | null, day: string | null, measure: MeasureName, count: number }
+
+/**
+ * The rollup's counts of the range's days before today, summed in the database: per rep and
+ * measure, and (grouping by day or week) per bucket and measure. A team's quarter is a few
+ * hundred rows, whatever the events. Today's come from the events (todayCounts).
+ */
+async function pastCounts(tx: Tx, access: Access, owners: readonly string[], query: ReportQuery, today: string) {
+  const bucket = query.groupBy === 'day' ? sql`day` : query.groupBy === 'week' ? sql`date_trunc('week', day)::date` : null
+  return query.from < today
+    ? queryRows<Count>(tx, sql`
+        select user_id as "userId", ${bucket ? sql`(${bucket})::text` : sql`null`} as day, measure, sum(count)::int as count
         from activity_rollup
         where tenant_id = ${access.tenantId}::uuid and day >= ${query.from}::date
           and day <= ${query.to < today ? query.to : bucketStart(today, 1)}::date
-          ${andWhere(ownerIn(sql`user_id`, owners))}`))
+          ${andWhere(ownerIn(sql`user_id`, owners))}
+        group by ${bucket ? sql`grouping sets ((user_id, measure), (${bucket}, measure))` : sql`user_id, measure`}`)
     : []
+}
+
+async function todayCounts(db: AppDatabase, access: Access, owners: readonly string[], query: ReportQuery, today: string) {
   // Today from the events. The counts of the reps the caller sees, over all their events (a rep's
   // call on a colleague's deal is theirs to count, though the deal's events are not theirs to read).
-  const todays = query.from <= today && query.to >= today
-    ? await withTenant(db, access.tenantId, tx =>
+  return query.from <= today && query.to >= today
+    ? withTenant(db, access.tenantId, tx =>
         queryRows<{ userId: string, day: string, measure: MeasureName, count: number }>(
           tx, eventActivity(access.tenantId, utcMidnight(today), utcMidnight(nextDay(today)), owners)))
     : []
-  return [...past, ...todays]
 }
 
 /** The targets in force per rep: their own per measure, else their team's default. */
@@ -182,7 +192,7 @@ function withTargets<T extends Counts>(row: T, weekly: Partial<Counts> | null, d
  */
 export async function activityReport(db: AppDatabase, access: Access, query: ReportQuery, now = new Date()) {
   const today = isoDay(now)
-  const { people, teamNames, targetRows } = await withAccess(db, access, async (tx) => {
+  const { teamNames, targetRows, inScope, past } = await withAccess(db, access, async (tx) => {
     if (query.ownerId && !seesOwner(access, query.ownerId)) throw notFound('owner')
     if (query.teamId) {
       const [team] = seesTeam(access, query.teamId)
@@ -200,21 +210,27 @@ export async function activityReport(db: AppDatabase, access: Access, query: Rep
     const targetRows = await tx
       .select({ targetKey: activityTargets.targetKey, measure: activityTargets.measure, weekly: activityTargets.weekly })
       .from(activityTargets).where(eq(activityTargets.tenantId, access.tenantId))
-    return { people, teamNames, targetRows }
+    // The reps in the report: those the caller sees, narrowed by the filter (a manager's team: its members).
+    const inScope = people.filter(p => (!query.ownerId || p.id === query.ownerId) && (!query.teamId || p.teamId === query.teamId))
+    const past = inScope.length ? await pastCounts(tx, access, inScope.map(p => p.id), query, today) : []
+    return { teamNames, targetRows, inScope, past }
   })
-  // The reps in the report: those the caller sees, narrowed by the filter (a manager's team: its members).
-  const inScope = people.filter(p => (!query.ownerId || p.id === query.ownerId) && (!query.teamId || p.teamId === query.teamId))
-  const ids = inScope.map(p => p.id)
-  const counts = ids.length ? await dailyCounts(db, access, ids, query, today) : []
+  // Today's, after that transaction (one connection at a time: PGlite has but one).
+  const todays = inScope.length ? await todayCounts(db, access, inScope.map(p => p.id), query, today) : []
+  const counts = {
+    perUser: [...past.filter(c => c.userId !== null), ...todays],
+    perBucket: query.groupBy === 'day' || query.groupBy === 'week'
+      ? [...past.filter(c => c.userId === null), ...todays.map(c => ({ ...c, userId: null }))]
+      : [],
+  }
   const targets = targetsOf(inScope, targetRows)
   const days = daysBetween(query.from, query.to)
-  const personOf = new Map(inScope.map(p => [p.id, p]))
 
   // Per rep over the range (the owner and team rows, the leaderboard, the totals' targets).
   const perRep = new Map(inScope.map(p => [p.id, zeroCounts()]))
-  for (const c of counts) {
+  for (const c of counts.perUser) {
     const field = fieldOf(c.measure)
-    if (field && perRep.has(c.userId)) perRep.get(c.userId)![field] += c.count
+    if (field && c.userId && perRep.has(c.userId)) perRep.get(c.userId)![field] += c.count
   }
   // Reps appear when they had activity or are active non-admins (a quiet rep shows zeros).
   const shown = inScope.filter(p => (p.active && p.role !== 'admin') || MEASURE_FIELDS.some(f => perRep.get(p.id)![f] > 0))
@@ -246,9 +262,9 @@ export async function activityReport(db: AppDatabase, access: Access, query: Rep
       const key = bucketOf(d, groupBy)
       if (!buckets.has(key)) buckets.set(key, zeroCounts())
     }
-    for (const c of counts) {
+    for (const c of counts.perBucket) {
       const field = fieldOf(c.measure)
-      if (field && personOf.has(c.userId)) buckets.get(bucketOf(c.day, groupBy))![field] += c.count
+      if (field && c.day) buckets.get(bucketOf(c.day, groupBy))![field] += c.count
     }
     const weekly = repWeekly(shown.map(p => p.id))
     rows = [...buckets].map(([key, sum]) => {
