@@ -45,7 +45,8 @@ export function eventActivity(tenantId: string, from: string, to: string, owners
   return sql`
     with ev as (
       select coalesce(e.actor_user_id,
-               (select d.owner_id from deals d where d.tenant_id = e.tenant_id and d.id = e.deal_id)) as user_id, (e.occurred_at at time zone 'UTC')::date as day,
+               (select d.owner_id from deals d where d.tenant_id = e.tenant_id and d.id = e.deal_id)) as user_id,
+             (e.occurred_at at time zone 'UTC')::date as day,
              ${MEASURE_OF_TYPE} as measure, e.type = 'call' and e.metadata ->> 'outcome' = 'connected' as connected,
              case when e.contact_id is null then e.id::text
                   else concat_ws('|', e.type, e.occurred_at, e.source, e.external_id, e.contact_id) end as activity
@@ -247,7 +248,9 @@ export async function activityReport(db: AppDatabase, access: Access, query: Rep
     rows = shown.map(p => withTargets({ key: p.id, label: p.name, ...perRep.get(p.id)! }, targets.get(p.id) ?? null, days))
   }
   else if (query.groupBy === 'team') {
-    const byTeam = Map.groupBy(shown, p => p.teamId ?? 'none')
+    // A manager's team rows are the teams they lead (their own row may sit in another team), as in the forecast.
+    const byTeam = Map.groupBy(shown.filter(p => access.scope === 'tenant' || (p.teamId !== null && seesTeam(access, p.teamId))),
+      p => p.teamId ?? 'none')
     rows = [...byTeam].map(([teamId, members]) => {
       const sum = zeroCounts()
       for (const m of members) addCounts(sum, perRep.get(m.id)!)
