@@ -52,7 +52,7 @@ describe('the activity report and my week', () => {
     expect(bytes.subarray(1, 4).toString()).toBe('PNG')
     await page.getByTestId('set-targets').click()
     const dialog = page.getByRole('dialog')
-    await dialog.getByLabel('Calls per week').fill('35')
+    await dialog.getByLabel('Calls per week', { exact: true }).fill('35')
     await dialog.getByRole('button', { name: 'Save targets' }).click()
     await dialog.waitFor({ state: 'hidden' })
     await page.getByTestId('activity-table').getByText(/of \d/).first().waitFor()

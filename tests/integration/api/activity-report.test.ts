@@ -78,7 +78,7 @@ describe('GET /api/v1/reports/activity', () => {
     expect(managerRows.length).toBeGreaterThan(1)
     for (const key of managerRows) expect(team).toContain(key)
     const adminRows = (await admin.get('/api/v1/reports/activity')).body.rows.map((r: Json) => r.key)
-    expect(adminRows.length).toBeGreaterThan(managerRows.length)
+    expect(adminRows).toEqual(expect.arrayContaining(managerRows))
     const other = people.find(u => !team.includes(u.id) && u.role === 'rep')
     if (other) expect((await manager.get(`/api/v1/reports/activity?ownerId=${other.id}`)).status).toBe(404)
   })
@@ -104,7 +104,8 @@ describe('the activity targets', () => {
     expect((await riley.request('PUT', '/api/v1/reports/activity/targets', { ownerId: ids.riley, targets: { calls: 1 } })).status).toBe(403)
     const own = await manager.request('PUT', '/api/v1/reports/activity/targets', { ownerId: ids.maya, targets: { calls: 1 } })
     expect(own.status).toBe(403)
-    const bad = async (body: unknown) => issuePaths((await admin.request('PUT', '/api/v1/reports/activity/targets', body)).body)
+    const put = (body: unknown) => admin.request('PUT', '/api/v1/reports/activity/targets', body)
+    const bad = async (body: unknown) => [...new Set(issuePaths((await put(body)).body))]
     expect(await bad({ ownerId: ids.riley, targets: { calls: -1 } })).toEqual(['targets.calls'])
     expect(await bad({ ownerId: ids.riley, targets: { calls: 1.5 } })).toEqual(['targets.calls'])
     expect(await bad({ ownerId: ids.riley, targets: { visits: 1 } })).toEqual(['targets'])
