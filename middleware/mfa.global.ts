@@ -5,7 +5,8 @@
  */
 export default defineNuxtRouteMiddleware(async (to) => {
   const { loggedIn, user } = useUserSession()
-  if (!loggedIn.value || !user.value || to.path === '/two-factor' || to.path === '/login' || to.path === '/signup' || to.path.startsWith('/invite/')) return
+  const exempt = ['/two-factor', '/login', '/signup'].includes(to.path) || to.path.startsWith('/invite/')
+  if (!loggedIn.value || !user.value || exempt) return
   const gate = useState<{ userId: string, required: boolean } | null>('mfa-gate', () => null)
   if (gate.value?.userId !== user.value.id) {
     const me = await useRequestFetch()<{ mfa?: { enrolmentRequired?: boolean } }>('/api/auth/me').catch(() => null)

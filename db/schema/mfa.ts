@@ -31,5 +31,6 @@ export const mfaRecoveryCodes = pgTable('mfa_recovery_codes', {
 }, t => [
   primaryKey({ name: 'mfa_recovery_codes_pk', columns: [t.tenantId, t.id] }),
   uniqueIndex('mfa_recovery_codes_user_hash_uq').on(t.tenantId, t.userId, t.codeHash),
-  foreignKey({ name: 'mfa_recovery_codes_user_fk', columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete('cascade'),
+  foreignKey({ name: 'mfa_recovery_codes_user_fk', columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] })
+    .onDelete('cascade'),
 ])

@@ -47,12 +47,14 @@ async function replaceRecoveryCodes(tx: Tx, tenantId: string, userId: string) {
  * answers ten recovery codes, shown this once. Null for a wrong code; 409 with nothing pending.
  */
 export async function confirmTotp(tx: Tx, actor: Actor & { userId: string }, code: string, now = new Date()) {
-  const [row] = await tx.select().from(userMfa).where(and(eq(userMfa.tenantId, actor.tenantId), eq(userMfa.userId, actor.userId))).for('update')
+  const [row] = await tx.select().from(userMfa)
+    .where(and(eq(userMfa.tenantId, actor.tenantId), eq(userMfa.userId, actor.userId))).for('update')
   if (row?.enabledAt) throw conflict('two-factor authentication is already on')
   if (!row?.pendingSecret) throw conflict('start the enrolment first (POST /api/auth/mfa/totp)')
   const decision = checkTotp(unseal<string>(row.pendingSecret), code, now, 0)
   if (!decision.ok) return null
-  await tx.update(userMfa).set({ secret: row.pendingSecret, pendingSecret: null, enabledAt: now, lastUsedStep: decision.step, updatedAt: now })
+  await tx.update(userMfa)
+    .set({ secret: row.pendingSecret, pendingSecret: null, enabledAt: now, lastUsedStep: decision.step, updatedAt: now })
     .where(and(eq(userMfa.tenantId, actor.tenantId), eq(userMfa.userId, actor.userId)))
   const recoveryCodes = await replaceRecoveryCodes(tx, actor.tenantId, actor.userId)
   await audit(tx, actor, 'auth.mfa_enabled', { targetType: 'user', targetId: actor.userId })
@@ -61,6 +63,10 @@ export async function confirmTotp(tx: Tx, actor: Actor & { userId: string }, cod
 }
 
 export type SecondFactor = { code: string } | { recoveryCode: string }
+
+/** A body of `{ code }` or `{ recoveryCode }` (the route's schema has checked it is one of them) as a factor. */
+export const factorOf = (body: { code?: string, recoveryCode?: string }): SecondFactor =>
+  body.recoveryCode === undefined ? { code: body.code ?? '' } : { recoveryCode: body.recoveryCode }
 
 /**
  * Checks a second factor of a user with TOTP on and uses it up: a TOTP code of a step within ±1

@@ -45,7 +45,7 @@ const EXEMPT: Record<string, string> = {
   'GET /api/openapi.json': 'takes no input',
   'GET /api/auth/me': 'takes no input but the session cookie',
   'POST /api/auth/mfa/totp': 'takes no input but the session cookie (starts a TOTP enrolment; tested in mfa.test.ts)',
-  'DELETE /api/auth/mfa/totp': 'needs a session with TOTP on; its body is POST /api/auth/login/mfa\'s, fuzzed there (tested in mfa.test.ts)',
+  'DELETE /api/auth/mfa/totp': 'needs a session with TOTP on; its body is the one of POST /api/auth/login/mfa, fuzzed there',
 }
 
 /** Request schemas of the routes outside /api/v1 (not in the OpenAPI document), as JSON Schema. */

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { users } from '../../../../db/schema'
 import { withLookup, withTenant } from '../../../domain/core/db'
 import { audit } from '../../../domain/tenancy/audit'
-import { useSecondFactor } from '../../../domain/tenancy/mfa'
+import { factorOf, useSecondFactor } from '../../../domain/tenancy/mfa'
 import { clearFailures, EMAIL_POLICY, reserveAttempt } from '../../../domain/tenancy/throttle'
 
 export const BodySchema = z.object({
@@ -37,7 +37,7 @@ export default defineEventHandler(async (event) => {
   }
   const actor = { tenantId: user.tenantId, userId: user.id, ip }
   const used = await withTenant(db, user.tenantId, async (tx) => {
-    const used = await useSecondFactor(tx, user.tenantId, user.id, factor.recoveryCode === undefined ? { code: factor.code! } : { recoveryCode: factor.recoveryCode })
+    const used = await useSecondFactor(tx, user.tenantId, user.id, factorOf(factor))
     if (used) {
       await tx.update(users).set({ lastLoginAt: new Date() }).where(and(eq(users.tenantId, user.tenantId), eq(users.id, user.id)))
       await audit(tx, actor, 'auth.login', { metadata: { secondFactor: used } })
@@ -45,7 +45,8 @@ export default defineEventHandler(async (event) => {
     return used
   })
   if (!used) {
-    await withTenant(db, user.tenantId, tx => audit(tx, actor, 'auth.mfa_failed', { metadata: { factor: factor.recoveryCode === undefined ? 'totp' : 'recovery' } }))
+    const kind = factor.recoveryCode === undefined ? 'totp' : 'recovery'
+    await withTenant(db, user.tenantId, tx => audit(tx, actor, 'auth.mfa_failed', { metadata: { factor: kind } }))
     throw createError({ statusCode: 401, statusMessage: 'wrong code' })
   }
   await withLookup(db, {}, tx => clearFailures(tx, [account.key]))

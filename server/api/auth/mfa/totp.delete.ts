@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { badRequest } from '../../../domain/core/errors'
 import { withLookup } from '../../../domain/core/db'
 import { audit } from '../../../domain/tenancy/audit'
-import { disableTotp, mfaStatus, useSecondFactor } from '../../../domain/tenancy/mfa'
+import { disableTotp, factorOf, mfaStatus, useSecondFactor } from '../../../domain/tenancy/mfa'
 import { clearFailures, EMAIL_POLICY, reserveAttempt } from '../../../domain/tenancy/throttle'
 
 export const BodySchema = z.object({
@@ -30,7 +30,7 @@ export default defineEventHandler(async (event) => {
     throw createError({ statusCode: 429, statusMessage: 'too many wrong codes: try again later' })
   }
   const done = await withTenant(db, auth.tenantId, async (tx) => {
-    const used = await useSecondFactor(tx, auth.tenantId, auth.userId, factor.recoveryCode === undefined ? { code: factor.code! } : { recoveryCode: factor.recoveryCode })
+    const used = await useSecondFactor(tx, auth.tenantId, auth.userId, factorOf(factor))
     if (!used) return false
     await disableTotp(tx, actor)
     return true

@@ -1,6 +1,9 @@
 import { resetMfa } from '../../../../../domain/tenancy/mfa'
 
-export const meta = defineRoute({ tag: 'People', summary: 'Reset a member\'s second factor: they enrol again; ends their sessions (admin; audited)' })
+export const meta = defineRoute({
+  tag: 'People',
+  summary: 'Reset a member\'s second factor: they enrol again; ends their sessions (admin; audited)',
+})
 
 /** Admins: removes a member's TOTP and recovery codes and ends their sessions (they sign in and enrol again). Audited. */
 export default defineEventHandler(async (event) => {
