@@ -76,7 +76,8 @@ describe('two-factor authentication in the browser', () => {
     // The admin requires two-factor for the workspace (they have it on).
     await page.goto(`${baseURL}/settings/general`, { waitUntil: 'networkidle' })
     await page.getByTestId('require-mfa').click()
-    await page.getByText('Everyone now signs in with two-factor.').waitFor()
+    await page.getByText('Everyone now signs in with two-factor.').first().waitFor()
+    await expect.poll(() => page.getByRole('switch', { name: 'Require two-factor for everyone' }).getAttribute('aria-checked')).toBe('true')
     await page.screenshot({ path: `${SCREENSHOTS}/settings-general-require-mfa.png`, fullPage: true })
 
     // A member invited now is sent to enrol before anything else.
@@ -91,7 +92,7 @@ describe('two-factor authentication in the browser', () => {
     await member.getByLabel('Choose a password').fill('member-password-1')
     await member.getByRole('button', { name: 'Join' }).click()
     await member.waitForURL(url => url.pathname === '/two-factor')
-    await member.getByText('Your workspace requires two-factor authentication').waitFor()
+    await member.getByText('Your workspace requires two-factor authentication').first().waitFor()
     await member.screenshot({ path: `${SCREENSHOTS}/two-factor-required-phone.png`, fullPage: true })
     await enrolOnPage(member, 'two-factor-phone')
     await member.goto(`${baseURL}/pipeline`, { waitUntil: 'networkidle' })
@@ -100,7 +101,7 @@ describe('two-factor authentication in the browser', () => {
     // The admin resets the member's second factor from Settings → People.
     await page.goto(`${baseURL}/settings/users`, { waitUntil: 'networkidle' })
     await page.getByTestId(`reset-mfa-${invite.id}`).click()
-    await page.getByText('Two-factor reset for Mia Member').waitFor()
+    await page.getByText('Two-factor reset for Mia Member').first().waitFor()
     await page.screenshot({ path: `${SCREENSHOTS}/settings-users-mfa.png`, fullPage: true })
     await expect(page.getByTestId(`reset-mfa-${invite.id}`).count()).resolves.toBe(0)
     // Their session has ended.
