@@ -153,6 +153,19 @@ describe('signing in with two-factor', () => {
     expect((await new Client(baseURL).post('/api/auth/login/mfa', { code: '1', recoveryCode: '2' })).status).toBe(400)
   })
 
+  it('binds the password step to the user\'s session version: after a role change it is refused, even with the right code', async () => {
+    const { client: admin } = await signUp(baseURL)
+    const rep = await invited(admin)
+    const { secret } = await enrol(rep.client)
+    const pending = await passwordStep(rep.email, rep.password)
+    expect(pending.answer.body).toEqual({ mfaRequired: true })
+    expect((await admin.patch(`/api/v1/users/${rep.id}`, { role: 'manager' })).status).toBe(200)
+    expect((await pending.client.post('/api/auth/login/mfa', { code: await nextCode(secret) })).status).toBe(401)
+    const again = await passwordStep(rep.email, rep.password)
+    expect((await again.client.post('/api/auth/login/mfa', { code: await nextCode(secret) })).status).toBe(200)
+    expect((await again.client.get('/api/auth/me')).body.user.role).toBe('manager')
+  })
+
   it('throttles wrong codes like passwords: 429 with Retry-After, even for the right code then', async () => {
     const { client: first, email, password } = await signUp(baseURL)
     const { secret } = await enrol(first)
