@@ -29,6 +29,8 @@ export const tenants = pgTable('tenants', {
   emailPayloadRetentionDays: integer('email_payload_retention_days').notNull().default(30),
   /** The ISO 4217 code the tenant's totals are shown in (board columns, forecasts); deals keep their own. */
   currency: char('currency', { length: 3 }).notNull().default('USD'),
+  /** Every member must sign in with a second factor (TOTP); those without one are sent to enrol. */
+  requireMfa: boolean('require_mfa').notNull().default(false),
   ...timestamps,
 }, t => [
   check('tenants_currency_ck', sql`${t.currency} ~ '^[A-Z]{3}$'`),

@@ -12,6 +12,7 @@ export type AuditAction
     | 'forecast.adjusted' | 'forecast.quotas_set' | 'integration.connected' | 'integration.disconnected' | 'email.retention_set'
     | 'tenant.currency_set'
     | 'deals.bulk_updated' | 'deals.bulk_deleted'
+    | 'auth.mfa_enabled' | 'auth.mfa_disabled' | 'auth.mfa_failed' | 'user.mfa_reset' | 'tenant.mfa_required_set'
 
 export type { Actor } from '../core/actor'
 

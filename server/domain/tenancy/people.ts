@@ -21,6 +21,9 @@ const publicUser = {
   teamId: users.teamId,
   active: users.active,
   invited: sql<boolean>`${users.passwordHash} is null`.as('invited'),
+  /** Whether they sign in with TOTP (db/schema/mfa.ts), so admins can reset it. */
+  mfaEnabled: sql<boolean>`exists (select 1 from user_mfa m
+    where m.tenant_id = ${users.tenantId} and m.user_id = ${users.id} and m.enabled_at is not null)`.as('mfa_enabled'),
   lastLoginAt: users.lastLoginAt,
   createdAt: users.createdAt,
 }

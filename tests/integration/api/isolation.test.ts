@@ -378,6 +378,15 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   'GET /api/v1/tenant': async () => {
     expect((await a.get('/api/v1/tenant')).body).toMatchObject({ id: ids.tenantA, currency: 'USD' })
   },
+  'GET /api/v1/tenant/mfa': async () => {
+    expect((await a.get('/api/v1/tenant/mfa')).body).toEqual({ requireMfa: false })
+  },
+  'PATCH /api/v1/tenant/mfa': async () => {
+    // Tenant A's admin has no second factor, so A may not require it; B's setting is untouched either way.
+    expect((await a.patch('/api/v1/tenant/mfa', { requireMfa: true })).status).toBe(400)
+    expect((await a.patch('/api/v1/tenant/mfa', { requireMfa: false })).body).toEqual({ requireMfa: false })
+    expect((await b.get('/api/v1/tenant/mfa')).body).toEqual({ requireMfa: false })
+  },
   'PATCH /api/v1/tenant': async () => {
     expect((await a.patch('/api/v1/tenant', { currency: 'JPY' })).body).toMatchObject({ id: ids.tenantA, currency: 'JPY' })
     expect((await b.get('/api/v1/tenant')).body.currency).toBe('USD')
@@ -444,6 +453,9 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     const answer = await a.post('/api/v1/users', { email: 'x@a.test', name: 'X', role: 'rep', teamId: ids.team })
     expect(answer.status).toBe(400)
     expect(answer.body.data.issues).toEqual([{ path: 'teamId', message: 'no such team' }])
+  },
+  'POST /api/v1/users/[id]/mfa/reset': async () => {
+    expect((await a.post(`/api/v1/users/${ids.user}/mfa/reset`)).status).toBe(404)
   },
   'PATCH /api/v1/users/[id]': async () => {
     expect((await a.patch(`/api/v1/users/${ids.user}`, { active: false })).status).toBe(404)

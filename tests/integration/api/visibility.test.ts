@@ -160,6 +160,7 @@ const AS_REP: Record<string, () => Promise<void>> = {
   'GET /api/v1/automation/rules/[id]/runs': () => read(`/api/v1/automation/rules/${crypto.randomUUID()}/runs`),
   'GET /api/v1/billing': () => read('/api/v1/billing'),
   'GET /api/v1/tenant': () => read('/api/v1/tenant'),
+  'GET /api/v1/tenant/mfa': () => read('/api/v1/tenant/mfa'),
   'GET /api/v1/contacts': () => read('/api/v1/contacts?limit=100'),
   'GET /api/v1/contacts/[id]': async () => {
     const answer = await rep1.get(`/api/v1/contacts/${ids.contact}`)
