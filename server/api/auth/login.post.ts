@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { users } from '../../../db/schema'
 import { withLookup, withTenant } from '../../domain/core/db'
 import { audit } from '../../domain/tenancy/audit'
+import { passwordSignInAllowed } from '../../domain/sso/providers'
 import { hashPassword, verifyPassword } from '../../domain/tenancy/passwords'
 import {
   ADDRESS_POLICY,
@@ -59,6 +60,10 @@ export default defineEventHandler(async (event) => {
   }
 
   await withLookup(db, {}, tx => clearFailures(tx, [account.key, ...(pair ? [pair.key] : [])]))
+  // "SSO only" tenants: members sign in through their identity provider; admins keep a break-glass password.
+  if (!await passwordSignInAllowed(db, user!, ip)) {
+    throw createError({ statusCode: 403, statusMessage: 'your workspace uses single sign-on: sign in with single sign-on', data: { error: 'sso_required' } })
+  }
   await withTenant(db, user!.tenantId, async (tx) => {
     await tx.update(users).set({ lastLoginAt: new Date() }).where(and(eq(users.tenantId, user!.tenantId), eq(users.id, user!.id)))
     await audit(tx, { tenantId: user!.tenantId, userId: user!.id, ip }, 'auth.login')
