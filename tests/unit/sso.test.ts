@@ -22,20 +22,23 @@ describe('who a verified single sign-on is', () => {
   })
 
   it('creates a rep named from the claims only when provisioning is on', () => {
-    expect(decideSignIn(verified, null, { jitProvisioning: true })).toEqual({ kind: 'create', email: 'ana@acme.com', name: 'Ana Lima', role: 'rep' })
+    expect(decideSignIn(verified, null, { jitProvisioning: true }))
+      .toEqual({ kind: 'create', email: 'ana@acme.com', name: 'Ana Lima', role: 'rep' })
     expect(decideSignIn(verified, null, { jitProvisioning: false })).toEqual({ kind: 'refuse', reason: 'not_provisioned' })
   })
 
   it('requires email_verified to be true, not merely truthy', () => {
     for (const email_verified of [false, undefined, 'true', 1]) {
-      expect(decideSignIn({ ...verified, email_verified }, member, { jitProvisioning: true })).toEqual({ kind: 'refuse', reason: 'email_not_verified' })
+      expect(decideSignIn({ ...verified, email_verified }, member, { jitProvisioning: true }))
+        .toEqual({ kind: 'refuse', reason: 'email_not_verified' })
     }
   })
 
   it('refuses claims without an email, and deactivated members', () => {
     expect(decideSignIn({ email_verified: true }, null, { jitProvisioning: true })).toEqual({ kind: 'refuse', reason: 'no_email' })
     expect(decideSignIn({ email: 'not-an-email', email_verified: true }, null, { jitProvisioning: true }).kind).toBe('refuse')
-    expect(decideSignIn(verified, { id: 'u1', active: false }, { jitProvisioning: true })).toEqual({ kind: 'refuse', reason: 'deactivated' })
+    expect(decideSignIn(verified, { id: 'u1', active: false }, { jitProvisioning: true }))
+      .toEqual({ kind: 'refuse', reason: 'deactivated' })
   })
 
   it('names a new member from the given and family names, else the email', () => {
@@ -62,7 +65,8 @@ describe('domains', () => {
 
   it('must be DNS names of two labels or more', () => {
     for (const ok of ['acme.com', 'eu.acme.co.uk', 'a-b.io']) expect(domainProblem(ok)).toBeNull()
-    for (const bad of ['acme', 'acme..com', '-acme.com', 'acme.com/x', 'a b.com', '*.acme.com', 'acme.c0m']) expect(domainProblem(bad)).not.toBeNull()
+    for (const bad of ['acme', 'acme..com', '-acme.com', 'acme.com/x', 'a b.com', '*.acme.com', 'acme.c0m'])
+      expect(domainProblem(bad)).not.toBeNull()
   })
 
   it('of an email', () => {

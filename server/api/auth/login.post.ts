@@ -62,7 +62,9 @@ export default defineEventHandler(async (event) => {
   await withLookup(db, {}, tx => clearFailures(tx, [account.key, ...(pair ? [pair.key] : [])]))
   // "SSO only" tenants: members sign in through their identity provider; admins keep a break-glass password.
   if (!await passwordSignInAllowed(db, user!, ip)) {
-    throw createError({ statusCode: 403, statusMessage: 'your workspace uses single sign-on: sign in with single sign-on', data: { error: 'sso_required' } })
+    throw createError({
+      statusCode: 403, statusMessage: 'your workspace uses single sign-on: sign in with single sign-on', data: { error: 'sso_required' },
+    })
   }
   await withTenant(db, user!.tenantId, async (tx) => {
     await tx.update(users).set({ lastLoginAt: new Date() }).where(and(eq(users.tenantId, user!.tenantId), eq(users.id, user!.id)))

@@ -83,6 +83,6 @@ export function decideSignIn<U extends SsoMember>(
 /** A path to return to after sign-in: a local path only (no `//host`, no scheme), else null. Pure. */
 export function safeRedirect(value: unknown): string | null {
   if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return null
-  if (value.length > 500 || /[\u0000-\u001f]/.test(value)) return null
+  if (value.length > 500 || [...value].some(c => c.charCodeAt(0) < 32)) return null
   return value
 }

@@ -38,7 +38,8 @@ export async function loadProvider(tx: Tx, tenantId: string): Promise<Row | null
 }
 
 async function loadDomains(tx: Tx, tenantId: string): Promise<string[]> {
-  const rows = await tx.select({ domain: ssoDomains.domain }).from(ssoDomains).where(eq(ssoDomains.tenantId, tenantId)).orderBy(ssoDomains.domain)
+  const rows = await tx.select({ domain: ssoDomains.domain }).from(ssoDomains)
+    .where(eq(ssoDomains.tenantId, tenantId)).orderBy(ssoDomains.domain)
   return rows.map(r => r.domain)
 }
 
@@ -52,7 +53,10 @@ export const credentialsOf = (row: Row): ProviderCredentials => ({
 export async function publicSso(tx: Tx, tenantId: string) {
   const row = await loadProvider(tx, tenantId)
   if (!row) {
-    return { configured: false, issuer: null, clientId: null, clientSecretSet: false, domains: [], jitProvisioning: false, ssoOnly: false, updatedAt: null }
+    return {
+      configured: false, issuer: null, clientId: null, clientSecretSet: false, domains: [], jitProvisioning: false, ssoOnly: false,
+      updatedAt: null,
+    }
   }
   return {
     configured: true,
@@ -95,10 +99,13 @@ export async function saveSso(tx: Tx, actor: Actor & { userId: string }, input: 
   // Another tenant's domain is not visible here (row-level security), but its key still conflicts.
   const inserted = wanted.length
     ? await tx.insert(ssoDomains).values(wanted.map(domain => ({ domain, tenantId: actor.tenantId }))).onConflictDoNothing()
-      .returning({ domain: ssoDomains.domain })
+        .returning({ domain: ssoDomains.domain })
     : []
   const taken = wanted.filter(d => !inserted.some(i => i.domain === d))
-  if (taken.length) throw conflict(`${taken.join(', ')} ${taken.length === 1 ? 'is' : 'are'} used by another workspace's single sign-on`, { field: 'domains', domains: taken })
+  if (taken.length) {
+    const which = `${taken.join(', ')} ${taken.length === 1 ? 'is' : 'are'}`
+    throw conflict(`${which} used by another workspace's single sign-on`, { field: 'domains', domains: taken })
+  }
 
   await audit(tx, actor, 'sso.configured', {
     targetType: 'sso',
@@ -157,7 +164,8 @@ export async function signInWithClaims(
   let user = decision.kind === 'existing' ? decision.user : null
   if (decision.kind === 'create') {
     if (!await options.seatLeft()) return refuse('seat_limit')
-    const [created] = await tx.insert(users).values({ tenantId, email: decision.email, name: decision.name, role: decision.role }).returning()
+    const [created] = await tx.insert(users)
+      .values({ tenantId, email: decision.email, name: decision.name, role: decision.role }).returning()
     user = created!
     await audit(tx, { tenantId, userId: user.id, ip: options.ip }, 'user.provisioned', {
       targetType: 'user', targetId: user.id, metadata: { role: decision.role, via: 'sso' },
@@ -170,7 +178,6 @@ export async function signInWithClaims(
   })
   return { ok: true, user: user!, created: decision.kind === 'create' }
 }
-
 
 /**
  * Whether a member whose password just checked out may sign in with it: not when their tenant

@@ -141,7 +141,9 @@ describe('signing in with single sign-on', () => {
     const answer = await new Client(baseURL).get(`/api/auth/sso/start?email=someone@${otherDomain}`)
     expect(answer.status).toBe(400)
     expect(answer.body.data.issues).toEqual([{ path: 'email', message: expect.any(String) }])
-    const page = await fetch(`${baseURL}/api/auth/sso/start?email=someone@${otherDomain}`, { headers: { accept: 'text/html' }, redirect: 'manual' })
+    const page = await fetch(`${baseURL}/api/auth/sso/start?email=someone@${otherDomain}`, {
+      headers: { accept: 'text/html' }, redirect: 'manual',
+    })
     expect(page.status).toBe(302)
     expect(page.headers.get('location')).toBe('/login?sso_error=no_provider')
   })

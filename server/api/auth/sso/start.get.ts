@@ -39,7 +39,9 @@ export default defineEventHandler(async (event) => {
   }
   catch {
     if (wantsPage(event)) return ssoFailed(event, 'provider_unavailable')
-    throw createError({ statusCode: 502, statusMessage: 'the identity provider could not be reached', data: { error: 'provider_unavailable' } })
+    throw createError({
+      statusCode: 502, statusMessage: 'the identity provider could not be reached', data: { error: 'provider_unavailable' },
+    })
   }
   const session = await ssoSession(event)
   await session.clear()

@@ -6,7 +6,8 @@ export const BodySchema = SsoSchema
 
 export const meta = defineRoute({
   tag: 'Settings',
-  summary: 'Set up single sign-on: issuer (checked by discovery), client id and secret (sealed), email domains, just-in-time provisioning, SSO only (admin)',
+  summary: 'Set up single sign-on: issuer (checked by discovery), client id and secret (sealed), email domains, '
+    + 'just-in-time provisioning, SSO only (admin)',
   body: BodySchema,
 })
 
