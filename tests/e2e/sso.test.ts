@@ -32,7 +32,8 @@ function problemsOf(page: Page) {
   page.on('pageerror', error => problems.push(`page error: ${error.message}`))
   page.on('console', (message) => {
     if (message.location().url.startsWith(provider.issuer)) return
-    if (message.type() === 'error' || /hydration/i.test(message.text())) problems.push(`${message.type()}: ${message.text()} (${message.location().url})`)
+    if (message.type() === 'error' || /hydration/i.test(message.text()))
+      problems.push(`${message.type()}: ${message.text()} (${message.location().url})`)
   })
   return problems
 }
