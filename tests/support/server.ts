@@ -81,6 +81,8 @@ export default async function setup(project: TestProject) {
     NUXT_SEED_DEMO: '1',
     // The tests' local Salesforce (tests/support/salesforce-mock.ts) speaks http on 127.0.0.1.
     SALESFORCE_ALLOW_INSECURE_URLS: '1',
+    // The tests' OpenID provider (tests/support/oidc.ts) is an http issuer on 127.0.0.1.
+    SSO_ALLOW_INSECURE_ISSUERS: '1',
     // Every test file shares this server and 127.0.0.1: the webhook limits are tested on a server of their own.
     WEBHOOK_RATE_LIMIT: 'connection:100000,address:100000',
   }

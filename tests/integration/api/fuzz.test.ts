@@ -46,6 +46,8 @@ const EXEMPT: Record<string, string> = {
   'GET /api/auth/me': 'takes no input but the session cookie',
   'POST /api/auth/mfa/totp': 'takes no input but the session cookie (starts a TOTP enrolment; tested in mfa.test.ts)',
   'DELETE /api/auth/mfa/totp': 'needs a session with TOTP on; its body is the one of POST /api/auth/login/mfa, fuzzed there',
+  'GET /api/auth/sso/start': 'a browser redirect to the identity provider; its query is fuzzed in sso.test.ts (never a 5xx)',
+  'GET /api/auth/sso/callback': 'the identity provider\'s redirect back; its query is fuzzed in sso.test.ts (never a 5xx)',
 }
 
 /** Request schemas of the routes outside /api/v1 (not in the OpenAPI document), as JSON Schema. */

@@ -1,7 +1,8 @@
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../server/domain/demo/seed'
 import { Client, signUp, type Json } from '../../support/http'
 import { routeFiles } from '../../support/routes'
+import { startOidcProvider, type OidcProvider } from '../../support/oidc'
 import { subscribe } from '../../support/stripe'
 
 const baseURL = inject('baseURL')
@@ -60,6 +61,15 @@ const SALESFORCE_B = {
   clientId: 'b-client',
   clientSecret: 'b-secret-value',
 }
+
+/** A real OpenID provider for B's single sign-on (saving it runs discovery), started when first needed. */
+let oidc: OidcProvider | undefined
+const ssoOf = async (domains: string[]) => {
+  oidc ??= await startOidcProvider({ redirectUri: `${baseURL}/api/auth/sso/callback` })
+  return { issuer: oidc.issuer, clientId: oidc.client.clientId, clientSecret: oidc.client.clientSecret, domains, jitProvisioning: true }
+}
+afterAll(() => oidc?.close())
+const SSO_B_DOMAIN = `b-${Date.now().toString(36)}.test`
 
 /** Every /api/v1 route, and what tenant A gets when it names tenant B's records. */
 const CROSS_TENANT: Record<string, () => Promise<void>> = {
@@ -340,6 +350,18 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.delete('/api/v1/integrations/salesforce')).status).toBe(204)
     expect((await b.get('/api/v1/integrations/salesforce')).status).toBe(200)
     expect((await b.delete('/api/v1/integrations/salesforce')).status).toBe(204)
+  },
+  'GET /api/v1/sso': async () => {
+    expect((await b.request('PUT', '/api/v1/sso', await ssoOf([SSO_B_DOMAIN]))).status).toBe(200)
+    expect((await a.get('/api/v1/sso')).body).toMatchObject({ configured: false, issuer: null, domains: [] })
+  },
+  'PUT /api/v1/sso': async () => {
+    if ((await b.get('/api/v1/sso')).body.configured !== true) await b.request('PUT', '/api/v1/sso', await ssoOf([SSO_B_DOMAIN]))
+    const taken = await a.request('PUT', '/api/v1/sso', await ssoOf([SSO_B_DOMAIN]))
+    expect(taken.status).toBe(409)
+    expect(taken.body.data).toMatchObject({ field: 'domains', domains: [SSO_B_DOMAIN] })
+    expect((await a.request('PUT', '/api/v1/sso', { ...await ssoOf([`a-${SSO_B_DOMAIN}`]), ssoOnly: true })).status).toBe(200)
+    expect((await b.get('/api/v1/sso')).body).toMatchObject({ domains: [SSO_B_DOMAIN], ssoOnly: false })
   },
   'GET /api/v1/dashboard': async () => {
     const answer = (await a.get('/api/v1/dashboard')).body

@@ -208,6 +208,7 @@ const AS_REP: Record<string, () => Promise<void>> = {
   'GET /api/v1/integrations/email/unmatched': () => read('/api/v1/integrations/email/unmatched'),
   'GET /api/v1/integrations/salesforce': () => read('/api/v1/integrations/salesforce'),
   'GET /api/v1/integrations/salesforce/status': () => read('/api/v1/integrations/salesforce/status'),
+  'GET /api/v1/sso': () => read('/api/v1/sso'),
   'GET /api/v1/leads': () => read('/api/v1/leads'),
   'GET /api/v1/leads/[id]': () => read(`/api/v1/leads/${crypto.randomUUID()}`),
   'GET /api/v1/momentum/calibration': () => read('/api/v1/momentum/calibration'),
