@@ -12,6 +12,7 @@ export type AuditAction
     | 'forecast.adjusted' | 'forecast.quotas_set' | 'integration.connected' | 'integration.disconnected' | 'email.retention_set'
     | 'tenant.currency_set'
     | 'deals.bulk_updated' | 'deals.bulk_deleted'
+    | 'auth.password_reset_requested' | 'auth.password_reset' | 'auth.password_changed' | 'auth.session_ended' | 'user.sessions_ended'
 
 export type { Actor } from '../core/actor'
 
