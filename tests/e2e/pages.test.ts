@@ -11,7 +11,8 @@ beforeAll(async () => {
 })
 afterAll(() => browser?.close())
 
-const WORK_PAGES = ['/dashboard', '/pipeline', '/deals', '/tasks', '/accounts', '/contacts', '/leads', '/forecast', '/analytics']
+const WORK_PAGES = ['/dashboard', '/pipeline', '/deals', '/tasks', '/accounts', '/contacts', '/leads', '/forecast', '/analytics',
+  '/account']
 const SETTINGS_PAGES = ['/settings/users', '/settings/api-keys', '/settings/fields', '/settings/momentum', '/settings/email',
   '/settings/automation', '/settings/salesforce', '/settings/import', '/settings/audit', '/settings/billing', '/settings/general']
 /** Texts a page shows on purpose that look like keys: a custom field's key, API and OAuth scopes. */
