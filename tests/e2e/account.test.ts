@@ -73,7 +73,8 @@ describe('a forgotten password', () => {
 
 describe('My account', () => {
   it('lists this device and another, and ends the other one: its next request is 401 and its page goes to sign-in', async () => {
-    const { email, password } = await signUp(baseURL)
+    const { client, email, password } = await signUp(baseURL)
+    expect((await client.post('/api/auth/logout')).status).toBe(204) // the sign-up's own session
     const mine = await newPage()
     const theirs = await newPage(390, 844)
     for (const page of [theirs, mine]) {
@@ -105,7 +106,8 @@ describe('My account', () => {
   })
 
   it('changes the password, naming a wrong current one, and ends the other sessions', async () => {
-    const { email, password } = await signUp(baseURL)
+    const { client, email, password } = await signUp(baseURL)
+    expect((await client.post('/api/auth/logout')).status).toBe(204)
     const mine = await newPage()
     const theirs = await newPage()
     for (const page of [theirs, mine]) {
@@ -113,7 +115,8 @@ describe('My account', () => {
       await page.waitForURL(url => url.pathname === '/pipeline')
     }
     await mine.goto(`${baseURL}/account`, { waitUntil: 'networkidle' })
-    const form = mine.getByTestId('password-form')
+    await mine.screenshot({ path: `${SCREENSHOTS}/account-password.png` })
+    const form = mine
     await form.getByLabel('Current password').fill('not-the-password')
     await form.getByLabel('New password', { exact: true }).fill('my-changed-password')
     await form.getByLabel('New password, again').fill('my-changed-password')
@@ -121,7 +124,7 @@ describe('My account', () => {
     await form.getByText('not your current password').waitFor()
     await form.getByLabel('Current password').fill(password)
     await form.getByRole('button', { name: 'Change password' }).click()
-    await mine.getByText('Password changed. Your other sessions have ended.').waitFor()
+    await mine.getByText('Password changed. Your other sessions have ended.', { exact: true }).waitFor()
     await expect.poll(() => mine.getByTestId('session').count()).toBe(1)
     expect(await theirs.evaluate(async () => (await fetch('/api/auth/me')).status)).toBe(401)
     await mine.context().close()
@@ -147,7 +150,7 @@ describe('People, for admins', () => {
     await page.getByText('End every session of Morgan Member?').waitFor()
     await page.screenshot({ path: `${SCREENSHOTS}/account-people-end-sessions.png` })
     await page.getByTestId('end-sessions-confirm').click()
-    await page.getByText('Every session of Morgan Member has ended.').waitFor()
+    await page.getByText('Every session of Morgan Member has ended.', { exact: true }).waitFor()
     expect(await memberPage.evaluate(async () => (await fetch('/api/auth/me')).status)).toBe(401)
     await memberPage.reload({ waitUntil: 'networkidle' })
     await memberPage.waitForURL(url => url.pathname === '/login')
