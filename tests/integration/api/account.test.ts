@@ -189,6 +189,32 @@ describe('sessions in My account', () => {
   })
 })
 
+describe('the live stream of an ended session', () => {
+  it('ends within seconds when the session is ended from another device', async () => {
+    const { client: admin } = await signUp(baseURL)
+    const person = await member(admin)
+    const other = await signedInAgain(person.email, person.password)
+    const controller = new AbortController()
+    const response = await fetch(`${baseURL}/api/v1/stream`, { headers: { cookie: other.cookieHeader() }, signal: controller.signal })
+    expect(response.status).toBe(200)
+    const reader = response.body!.getReader()
+    let text = ''
+    const ended = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) return 'ended'
+        text += new TextDecoder().decode(value)
+      }
+    })().catch(() => 'aborted')
+    await expect.poll(() => text, { timeout: 5000 }).toContain('event: ready')
+    const theirs = (await other.get('/api/v1/me/sessions')).body.data.find((x: Json) => x.current).id
+    expect((await person.client.delete(`/api/v1/me/sessions/${theirs}`)).status).toBe(204)
+    const outcome = await Promise.race([ended, new Promise(resolve => setTimeout(() => resolve('still open'), 5000))])
+    controller.abort()
+    expect(outcome).toBe('ended')
+  })
+})
+
 describe('an admin ending a member\'s sessions', () => {
   it('ends every session of the member at once (their next request is 401), audited; not for other tenants or non-admins', async () => {
     const { client: admin } = await signUp(baseURL)
