@@ -91,8 +91,8 @@ export async function acceptInvite(db: AppDatabase, token: string, password: str
 }
 
 /**
- * Ends every session of a user (sign-out ends them on every device): their session version
- * moves on, and the bus tells every process to forget the cached caller.
+ * Ends every session of a user: their session version moves on, their session rows are ended,
+ * and the bus tells every process to forget the cached caller.
  */
 export async function endSessions(tx: Tx, tenantId: string, userId: string) {
   await tx.update(users).set({ sessionVersion: nextSessionVersion }).where(and(eq(users.tenantId, tenantId), eq(users.id, userId)))
