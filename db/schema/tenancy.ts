@@ -61,7 +61,7 @@ export const users = pgTable('users', {
   inviteExpiresAt: timestamp('invite_expires_at', { withTimezone: true, mode: 'date' }),
   /**
    * Stored in every session at sign-in and compared whenever the caller is loaded: bumped at
-   * sign-out, deactivation, a role change and a new password, it ends every older session.
+   * deactivation, a role change, a password reset and an admin ending them, it ends every older session.
    */
   sessionVersion: integer('session_version').notNull().default(1),
   ...timestamps,

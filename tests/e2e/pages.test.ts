@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => browser?.close())
 
 const WORK_PAGES = ['/dashboard', '/pipeline', '/deals', '/tasks', '/accounts', '/contacts', '/leads', '/forecast', '/analytics',
-  '/two-factor']
+  '/two-factor', '/account']
 const SETTINGS_PAGES = ['/settings/users', '/settings/api-keys', '/settings/fields', '/settings/momentum', '/settings/email',
   '/settings/automation', '/settings/salesforce', '/settings/import', '/settings/audit', '/settings/billing', '/settings/general',
   '/settings/sso']

@@ -111,6 +111,8 @@ export interface Lookup {
   emailConnectionId?: string
   /** An email domain single sign-on covers (sso_domains, migration 0028). */
   ssoDomain?: string
+  /** sha256 of a password reset token (tenancy/passwordReset.ts). */
+  resetTokenHash?: string
 }
 
 /** A transaction as the app role with no tenant, that can see only the rows a lookup names. */
@@ -122,7 +124,8 @@ export function withLookup<T>(db: AppDatabase, lookup: Lookup, fn: (tx: Tx) => P
       set_config('app.invite_token_hash', ${lookup.inviteTokenHash ?? ''}, true),
       set_config('app.stripe_customer_id', ${lookup.stripeCustomerId ?? ''}, true),
       set_config('app.email_connection_id', ${lookup.emailConnectionId ?? ''}, true),
-      set_config('app.sso_domain', ${lookup.ssoDomain?.toLowerCase() ?? ''}, true), set_config('jit', 'off', true)`)
+      set_config('app.sso_domain', ${lookup.ssoDomain?.toLowerCase() ?? ''}, true),
+      set_config('app.reset_token_hash', ${lookup.resetTokenHash ?? ''}, true), set_config('jit', 'off', true)`)
     return fn(tx)
   }).catch(unavailable)
 }

@@ -14,6 +14,7 @@ export type AuditAction
     | 'sso.configured' | 'auth.sso_login' | 'auth.sso_refused' | 'auth.password_refused' | 'user.provisioned'
     | 'deals.bulk_updated' | 'deals.bulk_deleted'
     | 'auth.mfa_enabled' | 'auth.mfa_disabled' | 'auth.mfa_failed' | 'user.mfa_reset' | 'tenant.mfa_required_set'
+    | 'auth.password_reset_requested' | 'auth.password_reset' | 'auth.password_changed' | 'auth.session_ended' | 'user.sessions_ended'
 
 export type { Actor } from '../core/actor'
 

@@ -63,6 +63,14 @@ const AUTH_BODIES: Record<string, JsonSchema> = {
   'POST /api/auth/invite/accept': { type: 'object', required: ['token', 'password'], properties: { token: str(200), password: str(200) } },
   'POST /api/auth/login/mfa': { type: 'object', additionalProperties: false, properties: { code: str(20), recoveryCode: str(40) } },
   'POST /api/auth/mfa/totp/confirm': { type: 'object', required: ['code'], additionalProperties: false, properties: { code: str(20) } },
+  'POST /api/auth/password/forgot': { type: 'object', required: ['email'], properties: { email: str(320) } },
+  'POST /api/auth/password/reset': { type: 'object', required: ['token', 'password'], properties: { token: str(200), password: str(200) } },
+  // Validated before the caller is looked at: the fuzz sends no cookie, so a body that passes gets 401.
+  'POST /api/auth/password/change': {
+    type: 'object',
+    required: ['currentPassword', 'password'],
+    properties: { currentPassword: str(1024), password: str(200) },
+  },
 }
 const WEBHOOKS = [
   'POST /api/webhooks/stripe',

@@ -26,6 +26,7 @@ beforeAll(async () => {
   ids.alert = (await b.get('/api/v1/alerts')).body.data[0].id
   ids.openDeal = (await b.get('/api/v1/focus?limit=1')).body.data[0].deal.id
   ids.tenantA = signedUp.tenant.id
+  ids.session = (await b.get('/api/v1/me/sessions')).body.data.find((x: Json) => x.current).id
   ids.task = (
     await b.post('/api/v1/tasks', { title: 'B task', dueAt: new Date(Date.now() - 60_000).toISOString(), dealId: ids.openDeal })
   ).body.id
@@ -481,6 +482,18 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   },
   'PATCH /api/v1/users/[id]': async () => {
     expect((await a.patch(`/api/v1/users/${ids.user}`, { active: false })).status).toBe(404)
+  },
+  'POST /api/v1/users/[id]/sessions/end': async () => {
+    expect((await a.post(`/api/v1/users/${ids.user}/sessions/end`)).status).toBe(404)
+  },
+  'GET /api/v1/me/sessions': async () => {
+    const answer = await a.get('/api/v1/me/sessions')
+    expect(answer.status).toBe(200)
+    expect(answer.body.data.map((x: Json) => x.id)).not.toContain(ids.session)
+  },
+  'DELETE /api/v1/me/sessions/[id]': async () => {
+    expect((await a.delete(`/api/v1/me/sessions/${ids.session}`)).status).toBe(404)
+    expect((await b.get('/api/v1/me/sessions')).status).toBe(200)
   },
   'GET /api/v1/teams': async () => {
     expect((await a.get('/api/v1/teams')).body.data).toEqual([])

@@ -9,6 +9,7 @@ import { subscribe } from '../../support/stripe'
 // openid-client; just-in-time provisioning; "SSO only".
 
 const baseURL = inject('baseURL')
+const smtpSinkURL = inject('smtpSinkURL')
 const redirectUri = `${baseURL}/api/auth/sso/callback`
 const domain = `${unique('acme')}.test`
 const otherDomain = `${unique('globex')}.test`
@@ -257,7 +258,49 @@ describe('signing in with single sign-on', () => {
   })
 })
 
+/** The password reset links mailed to `address` so far (the test SMTP server's inbox). */
+async function resetLinks(address: string): Promise<string[]> {
+  const mail = (await (await fetch(smtpSinkURL)).json()) as Json[]
+  return mail.filter(m => m.to.includes(address))
+    .map(m => /\/reset-password\?token=([\w%-]+)/.exec(m.text)?.[1])
+    .filter((t): t is string => Boolean(t)).map(decodeURIComponent)
+}
+async function resetLinkArrives(address: string) {
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline) {
+    const [token] = await resetLinks(address)
+    if (token) return token
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  throw new Error(`no reset link reached ${address}`)
+}
+
 describe('"SSO only"', () => {
+  it('sends members no password reset link and refuses one asked for before, but admins keep theirs', async () => {
+    const early = await member(a.client, `pw-early-${unique('r')}@${domain}`, 'rep')
+    const late = await member(a.client, `pw-late-${unique('r')}@${domain}`, 'rep')
+    expect((await new Client(baseURL).post('/api/auth/password/forgot', { email: early.email })).status).toBe(202)
+    const earlyToken = await resetLinkArrives(early.email)
+    const { clientSecret: _, ...noSecret } = settings({ domains: [domain] })
+    expect((await put(a.client, { ...noSecret, ssoOnly: true })).status).toBe(200)
+    try {
+      // The same answer as ever, but nothing is sent.
+      const asked = await new Client(baseURL).post('/api/auth/password/forgot', { email: late.email })
+      expect(asked.status).toBe(202)
+      const reset = await new Client(baseURL).post('/api/auth/password/reset', { token: earlyToken, password: 'a-brand-new-password' })
+      expect(reset.status).toBe(400)
+      expect(reset.body.data.issues[0].path).toBe('token')
+      expect((await new Client(baseURL).post('/api/auth/login', { email: early.email, password: 'a-brand-new-password' })).status).toBe(401)
+      // The admin's break-glass password can still be reset.
+      expect((await new Client(baseURL).post('/api/auth/password/forgot', { email: a.email })).status).toBe(202)
+      await resetLinkArrives(a.email)
+      expect(await resetLinks(late.email)).toEqual([])
+    }
+    finally {
+      expect((await put(a.client, { ...noSecret, ssoOnly: false })).status).toBe(200)
+    }
+  })
+
   it('refuses password sign-in to the tenant\'s members but lets admins in (break-glass)', async () => {
     const rep = await member(a.client, `pw-rep-${unique('r')}@${domain}`, 'rep')
     expect((await new Client(baseURL).post('/api/auth/login', { email: rep.email, password: rep.password })).status).toBe(200)

@@ -256,6 +256,7 @@ const AS_REP: Record<string, () => Promise<void>> = {
   },
   'GET /api/v1/teams': () => read('/api/v1/teams'),
   'GET /api/v1/users': () => read('/api/v1/users'),
+  'GET /api/v1/me/sessions': () => read('/api/v1/me/sessions'),
   'GET /api/v1/views': async () => {
     await read('/api/v1/views')
     await read('/api/v1/views?recordType=deals')
