@@ -83,6 +83,14 @@ export const apiKeys = pgTable('api_keys', {
   prefix: text('prefix').notNull(),
   secretHash: text('secret_hash').notNull(),
   createdById: uuid('created_by_id').notNull(),
+  /** `read`, `write`, `<area>:read`, `<area>:write` (shared/utils/apiScopes.ts); keys from before scopes have both. */
+  scopes: text('scopes').array().notNull().default(sql`'{read,write}'::text[]`),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+  /** Calls a minute; null is the default (API_KEY_RATE_PER_MINUTE). */
+  ratePerMinute: integer('rate_per_minute'),
+  /** The fixed one-minute window the key's calls are counted in, shared by every server process. */
+  rateWindowStart: timestamp('rate_window_start', { withTimezone: true, mode: 'date' }),
+  rateCount: integer('rate_count').notNull().default(0),
   lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
   revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
   createdAt: timestamps.createdAt,

@@ -1,9 +1,9 @@
 import type { H3Event } from 'h3'
-import { and, eq, isNull, lt, or } from 'drizzle-orm'
-import { apiKeys, tenants, users, type Role } from '../../db/schema'
+import { and, eq } from 'drizzle-orm'
+import { tenants, users, type Role } from '../../db/schema'
 import { withAccess, withTenant, type Access, type Tx } from '../domain/core/db'
 import { accessFor } from '../domain/tenancy/access'
-import { findApiKey } from '../domain/tenancy/apiKeys'
+import { countKeyCall, findApiKey, keyIsLive } from '../domain/tenancy/apiKeys'
 import type { Actor } from '../domain/tenancy/audit'
 import { sessionIsCurrent } from '../domain/tenancy/sessionPolicy'
 import { createSessionRow, endSessionRow, sessionRowIsLive } from '../domain/tenancy/sessions'
@@ -18,6 +18,8 @@ export interface AuthContext {
   teamId: string | null
   /** Set when the caller is an integration using an API key. */
   apiKeyId: string | null
+  /** The key's scopes (shared/utils/apiScopes.ts; the auth middleware checks them per route); null for a session. */
+  apiKeyScopes: readonly string[] | null
   /** What this caller may see; every query of the request runs under it. */
   access: Access
   /** A session's stamp (sign-in time and session version), to re-check it later (the live stream does); null for a key. */
@@ -52,34 +54,46 @@ async function loadCaller(tx: Tx, tenantId: string, userId: string) {
   return { user, access: await accessFor(tx, user) }
 }
 
+type KeyRow = { id: string, tenantId: string, createdById: string, scopes: string[], ratePerMinute?: number | null }
+
 /**
  * A key acts with its creator's rights as they are now (role and what they see, read from the
- * database at every request: keys go through no cache), and not at all once its creator is
- * deactivated. Revoked keys are not found.
+ * database at every request: keys go through no cache), within its scopes, and not at all once
+ * its creator is deactivated. Revoked and expired keys are not found. With `count`, the call is
+ * counted against the key's rate (committed even when it is over: a flood stays refused) and
+ * `wait` says how long an over-rate caller must wait.
  */
-async function keyCaller(key: { id: string, tenantId: string, createdById: string }, touch: boolean): Promise<AuthContext | null> {
+async function keyCaller(key: KeyRow, count: boolean): Promise<{ auth: AuthContext, wait: number } | null> {
   return withTenant(await useDb(), key.tenantId, async (tx) => {
     const caller = await loadCaller(tx, key.tenantId, key.createdById)
     if (!caller) return null
-    if (touch) {
-      await tx.update(apiKeys).set({ lastUsedAt: new Date() }).where(and(eq(apiKeys.tenantId, key.tenantId), eq(apiKeys.id, key.id),
-        or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(Date.now() - 60_000)))))
-    }
-    return {
+    const rated = { tenantId: key.tenantId, id: key.id, ratePerMinute: key.ratePerMinute ?? null }
+    const wait = count ? await countKeyCall(tx, rated, config.apiKeyRatePerMinute()) : 0
+    const auth: AuthContext = {
       tenantId: key.tenantId,
       userId: key.createdById,
       role: caller.user.role,
       teamId: caller.user.teamId,
       apiKeyId: key.id,
+      apiKeyScopes: key.scopes,
       access: caller.access,
       session: null,
     }
+    return { auth, wait }
   })
 }
 
-async function fromApiKey(token: string): Promise<AuthContext | null> {
+/** API keys call the /api/v1 routes; sign-in, account and second-factor routes need a person. Over its rate: 429. */
+async function fromApiKey(event: H3Event, token: string): Promise<AuthContext | null> {
   const key = await findApiKey(await useDb(), token)
-  return key ? keyCaller(key, true) : null
+  if (!key) return null
+  if (!event.path.startsWith('/api/v1/')) throw createError({ statusCode: 403, statusMessage: 'API keys call /api/v1 routes only' })
+  const called = await keyCaller(key, true)
+  if (called && called.wait > 0) {
+    setResponseHeader(event, 'Retry-After', called.wait)
+    throw createError({ statusCode: 429, statusMessage: 'this API key is over its rate: try again later' })
+  }
+  return called?.auth ?? null
 }
 
 type Caller = NonNullable<Awaited<ReturnType<typeof loadCaller>>>
@@ -140,6 +154,7 @@ async function fromSession(event: H3Event): Promise<AuthContext | null> {
     role: caller.user.role,
     teamId: caller.user.teamId,
     apiKeyId: null,
+    apiKeyScopes: null,
     access: caller.access,
     session: stamp as Stamp,
   }
@@ -154,13 +169,8 @@ async function fromSession(event: H3Event): Promise<AuthContext | null> {
 export async function recheckCaller(auth: AuthContext): Promise<AuthContext | null> {
   const db = await useDb()
   if (auth.apiKeyId) {
-    const [key] = await withTenant(db, auth.tenantId, tx =>
-      tx
-        .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, createdById: apiKeys.createdById })
-        .from(apiKeys)
-        .where(and(eq(apiKeys.tenantId, auth.tenantId), eq(apiKeys.id, auth.apiKeyId!), isNull(apiKeys.revokedAt))),
-    )
-    return key ? keyCaller(key, false) : null
+    const key = await withTenant(db, auth.tenantId, tx => keyIsLive(tx, auth.tenantId, auth.apiKeyId!))
+    return key ? (await keyCaller(key, false))?.auth ?? null : null
   }
   if (!auth.session) return null
   const session = auth.session
@@ -221,7 +231,7 @@ export async function sessionStillGood(event: H3Event): Promise<boolean> {
 export async function requireAuth(event: H3Event): Promise<AuthContext> {
   if (event.context.auth) return event.context.auth
   const header = getHeader(event, 'authorization')
-  const auth = header?.startsWith('Bearer ') ? await fromApiKey(header.slice(7).trim()) : await fromSession(event)
+  const auth = header?.startsWith('Bearer ') ? await fromApiKey(event, header.slice(7).trim()) : await fromSession(event)
   if (!auth) throw unauthorized()
   event.context.auth = auth
   return auth

@@ -105,7 +105,7 @@ beforeAll(async () => {
     await admin.post('/api/v1/deals', { name: 'Fuzz deal', amount: 1000, accountId: ids.accounts, contactIds: [ids.contacts] })
   ).body.id
   ids.leads = (await admin.post('/api/v1/leads', { name: 'Fuzz Lead', company: 'Fuzz Co', source: 'referral' })).body.id
-  ids['api-keys'] = (await admin.post('/api/v1/api-keys', { name: 'fuzz key' })).body.id
+  ids['api-keys'] = (await admin.post('/api/v1/api-keys', { name: 'fuzz key', scopes: ['read', 'write'] })).body.id
   ids.teams = (await admin.post('/api/v1/teams', { name: 'Fuzz team' })).body.id
   ids.views = (await admin.post('/api/v1/views', { name: 'Fuzz view', recordType: 'deals' })).body.id
   ids.imports = (

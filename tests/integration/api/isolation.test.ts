@@ -19,7 +19,7 @@ beforeAll(async () => {
   ids.deal = (await b.get('/api/v1/deals?limit=1')).body.data[0].id
   ids.user = (await b.get('/api/v1/users')).body.data.find((u: Json) => u.role === 'rep').id
   ids.team = (await b.get('/api/v1/teams')).body.data[0].id
-  ids.apiKey = (await b.post('/api/v1/api-keys', { name: 'b key' })).body.id
+  ids.apiKey = (await b.post('/api/v1/api-keys', { name: 'b key', scopes: ['read', 'write'] })).body.id
   ids.account = (await b.get('/api/v1/accounts?limit=1')).body.data[0].id
   ids.contact = (await b.get('/api/v1/contacts?limit=1')).body.data[0].id
   ids.lead = (await b.post('/api/v1/leads', { name: 'B Lead', company: 'B Co', source: 'referral' })).body.id
@@ -505,7 +505,7 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.get('/api/v1/api-keys')).body.data).toEqual([])
   },
   'POST /api/v1/api-keys': async () => {
-    const created = await a.post('/api/v1/api-keys', { name: 'a key' })
+    const created = await a.post('/api/v1/api-keys', { name: 'a key', scopes: ['read', 'write'] })
     expect(created.status).toBe(201)
     const withKey = new Client(baseURL, { authorization: `Bearer ${created.body.key}` })
     expect((await withKey.get(`/api/v1/deals/${ids.deal}`)).status).toBe(404)
