@@ -96,7 +96,7 @@ describe('TOTP enrolment', () => {
     expect((await new Client(baseURL).request('DELETE', '/api/auth/mfa/totp', { code: '123456' })).status).toBe(401)
     const { client, tenant } = await signUp(baseURL)
     await subscribe(baseURL, tenant.id) // API keys are an enterprise capability
-    const key = (await client.post('/api/v1/api-keys', { name: 'integration' })).body.key as string
+    const key = (await client.post('/api/v1/api-keys', { name: 'integration', scopes: ['write'] })).body.key as string
     const bearer = new Client(baseURL, { authorization: `Bearer ${key}` })
     expect((await bearer.post('/api/auth/mfa/totp')).status).toBe(403)
     expect((await bearer.post('/api/auth/mfa/totp/confirm', { code: '123456' })).status).toBe(403)

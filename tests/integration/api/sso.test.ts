@@ -122,7 +122,7 @@ describe('the single sign-on settings', () => {
   })
 
   it('are for signed-in admins only: not reps, not API keys', async () => {
-    const key = (await a.client.post('/api/v1/api-keys', { name: 'sso key' })).body.key
+    const key = (await a.client.post('/api/v1/api-keys', { name: 'sso key', scopes: ['write'] })).body.key
     const withKey = new Client(baseURL, { authorization: `Bearer ${key}` })
     expect((await withKey.get('/api/v1/sso')).status).toBe(403)
     expect((await withKey.request('PUT', '/api/v1/sso', settings())).status).toBe(403)
