@@ -160,6 +160,7 @@ const AS_REP: Record<string, () => Promise<void>> = {
   'GET /api/v1/automation/rules/[id]/runs': () => read(`/api/v1/automation/rules/${crypto.randomUUID()}/runs`),
   'GET /api/v1/billing': () => read('/api/v1/billing'),
   'GET /api/v1/tenant': () => read('/api/v1/tenant'),
+  'GET /api/v1/tenant/mfa': () => read('/api/v1/tenant/mfa'),
   'GET /api/v1/contacts': () => read('/api/v1/contacts?limit=100'),
   'GET /api/v1/contacts/[id]': async () => {
     const answer = await rep1.get(`/api/v1/contacts/${ids.contact}`)
@@ -214,6 +215,7 @@ const AS_REP: Record<string, () => Promise<void>> = {
   'GET /api/v1/integrations/email/unmatched': () => read('/api/v1/integrations/email/unmatched'),
   'GET /api/v1/integrations/salesforce': () => read('/api/v1/integrations/salesforce'),
   'GET /api/v1/integrations/salesforce/status': () => read('/api/v1/integrations/salesforce/status'),
+  'GET /api/v1/sso': () => read('/api/v1/sso'),
   'GET /api/v1/leads': () => read('/api/v1/leads'),
   'GET /api/v1/leads/[id]': () => read(`/api/v1/leads/${crypto.randomUUID()}`),
   'GET /api/v1/momentum/calibration': () => read('/api/v1/momentum/calibration'),
@@ -261,6 +263,7 @@ const AS_REP: Record<string, () => Promise<void>> = {
   },
   'GET /api/v1/teams': () => read('/api/v1/teams'),
   'GET /api/v1/users': () => read('/api/v1/users'),
+  'GET /api/v1/me/sessions': () => read('/api/v1/me/sessions'),
   'GET /api/v1/views': async () => {
     await read('/api/v1/views')
     await read('/api/v1/views?recordType=deals')
