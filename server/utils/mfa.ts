@@ -55,10 +55,3 @@ export async function mfaEnrolmentRequired(auth: AuthContext): Promise<boolean> 
     withTenant(await useDb(), auth.tenantId, async tx => (await mfaStatus(tx, auth.tenantId, auth.userId)).enrolmentRequired))
   return value
 }
-
-/** 403 for API keys: a second factor belongs to a person signed in with a session. */
-export async function requireSessionUser(event: H3Event): Promise<AuthContext> {
-  const auth = await requireAuth(event)
-  if (auth.apiKeyId) throw createError({ statusCode: 403, statusMessage: 'an API key cannot manage two-factor authentication' })
-  return auth
-}

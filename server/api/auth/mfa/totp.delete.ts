@@ -16,7 +16,7 @@ export const BodySchema = z.object({
  * while the workspace requires two-factor. Audited. 204.
  */
 export default defineEventHandler(async (event) => {
-  const auth = await requireSessionUser(event)
+  const auth = await requireSignedInUser(event)
   const factor = await readValidated(event, BodySchema)
   const db = await useDb()
   const actor = actorOf(event, auth)

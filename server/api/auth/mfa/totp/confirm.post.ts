@@ -13,7 +13,7 @@ export const BodySchema = z.object({ code: z.string().min(1, 'required').max(20)
  */
 export default defineEventHandler(async (event) => {
   const { code } = await readValidated(event, BodySchema)
-  const auth = await requireSessionUser(event)
+  const auth = await requireSignedInUser(event)
   const db = await useDb()
   const key = { key: `mfa:${auth.userId}`, policy: EMAIL_POLICY }
   const reserved = await withLookup(db, {}, tx => reserveAttempt(tx, key))
