@@ -1,6 +1,6 @@
 // npm run bench — every benchmark, one after another, each in its own process as
 // `npm run bench:<name>` runs it, with the scale data set loaded once: bench:momentum loads it and
-// keeps it (BENCH_KEEP=1), bench:dashboard reuses it and drops it. The server is built once
+// keeps it (BENCH_KEEP=1), bench:activity reuses and keeps it, bench:dashboard reuses it and drops it. The server is built once
 // first. Ends with one table of every target, PASS or FAIL, written to bench/results/summary.json;
 // exits 1 when a target failed or a benchmark did not finish.
 import { spawnSync } from 'node:child_process'
@@ -11,6 +11,7 @@ const STEPS: { name: string, env: Record<string, string> }[] = [
   { name: 'ingest', env: {} },
   { name: 'import', env: {} },
   { name: 'momentum', env: { BENCH_KEEP: '1' } },
+  { name: 'activity', env: { BENCH_REUSE: '1', BENCH_KEEP: '1' } },
   { name: 'dashboard', env: {} },
   { name: 'ui', env: {} },
 ]

@@ -21,7 +21,8 @@ const database = await freshDatabase('import')
 const { result } = await createTenant(database.db, { name: 'Import Bench', plan: 'enterprise' }, async (tx, t) => {
   const user = await createUser(tx, t.id, { email: 'admin@import.bench', name: 'Bench Admin', role: 'admin' })
   for (let i = 0; i < 10; i++) await createUser(tx, t.id, { email: `rep${i}@import.bench`, name: `Rep ${i}`, role: 'rep' })
-  return { tenantId: t.id, key: (await createApiKey(tx, { tenantId: t.id, userId: user.id }, 'bench')).key }
+  const created = await createApiKey(tx, { tenantId: t.id, userId: user.id }, { name: 'bench', scopes: ['write'], ratePerMinute: 100_000 })
+  return { tenantId: t.id, key: created.key }
 })
 const { tenantId, key } = result!
 

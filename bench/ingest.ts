@@ -26,7 +26,7 @@ const { tenant, result } = await createTenant(database.db, { name: 'Bench Co', p
     contacts.push(await createContact(tx, actor, { firstName: `C${i}`, email: `c${i}@buyer.test`, accountId: account.id }))
   const deals = []
   for (let i = 0; i < 200; i++) deals.push(await createDeal(tx, actor, { name: `Deal ${i}`, amount: 1000 + i, accountId: account.id }))
-  const key = await createApiKey(tx, { ...actor, userId: user.id }, 'bench')
+  const key = await createApiKey(tx, { ...actor, userId: user.id }, { name: 'bench', scopes: ['write'], ratePerMinute: 100_000 })
   return { user, contacts, deals, key: key.key }
 })
 const { user, contacts, deals, key } = result!

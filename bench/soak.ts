@@ -32,7 +32,7 @@ const database = await freshDatabase('soak')
 const { result } = await createTenant(database.db, { name: 'Soak Co', plan: 'enterprise' }, async (tx, t) => {
   const admin = await createUser(tx, t.id, { email: 'admin@soak.test', name: 'Admin', role: 'admin' })
   const actor = { tenantId: t.id, userId: admin.id }
-  const key = await createApiKey(tx, actor, 'soak')
+  const key = await createApiKey(tx, actor, { name: 'soak', scopes: ['write'], ratePerMinute: 100_000 })
   return { tenantId: t.id, admin, key: key.key }
 })
 const { tenantId, key } = result!

@@ -29,6 +29,8 @@ export const tenants = pgTable('tenants', {
   emailPayloadRetentionDays: integer('email_payload_retention_days').notNull().default(30),
   /** The ISO 4217 code the tenant's totals are shown in (board columns, forecasts); deals keep their own. */
   currency: char('currency', { length: 3 }).notNull().default('USD'),
+  /** Every member must sign in with a second factor (TOTP); those without one are sent to enrol. */
+  requireMfa: boolean('require_mfa').notNull().default(false),
   ...timestamps,
 }, t => [
   check('tenants_currency_ck', sql`${t.currency} ~ '^[A-Z]{3}$'`),
@@ -59,7 +61,7 @@ export const users = pgTable('users', {
   inviteExpiresAt: timestamp('invite_expires_at', { withTimezone: true, mode: 'date' }),
   /**
    * Stored in every session at sign-in and compared whenever the caller is loaded: bumped at
-   * sign-out, deactivation, a role change and a new password, it ends every older session.
+   * deactivation, a role change, a password reset and an admin ending them, it ends every older session.
    */
   sessionVersion: integer('session_version').notNull().default(1),
   ...timestamps,
@@ -81,6 +83,14 @@ export const apiKeys = pgTable('api_keys', {
   prefix: text('prefix').notNull(),
   secretHash: text('secret_hash').notNull(),
   createdById: uuid('created_by_id').notNull(),
+  /** `read`, `write`, `<area>:read`, `<area>:write` (shared/utils/apiScopes.ts); keys from before scopes have both. */
+  scopes: text('scopes').array().notNull().default(sql`'{read,write}'::text[]`),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+  /** Calls a minute; null is the default (API_KEY_RATE_PER_MINUTE). */
+  ratePerMinute: integer('rate_per_minute'),
+  /** The fixed one-minute window the key's calls are counted in, shared by every server process. */
+  rateWindowStart: timestamp('rate_window_start', { withTimezone: true, mode: 'date' }),
+  rateCount: integer('rate_count').notNull().default(0),
   lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
   revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
   createdAt: timestamps.createdAt,

@@ -24,11 +24,13 @@ interface JsonSchema {
 }
 
 interface Operation {
-  tags: string[]
-  summary: string
-  parameters: { name: string, in: 'path' | 'query', required: boolean }[]
-  requestBody?: { content: Record<string, { schema: JsonSchema }> }
-  responses: Record<string, unknown>
+  'tags': string[]
+  'summary': string
+  'parameters': { name: string, in: 'path' | 'query', required: boolean }[]
+  'requestBody'?: { content: Record<string, { schema: JsonSchema }> }
+  'responses': Record<string, unknown>
+  /** The scope an API key needs (`deals:read`, …). */
+  'x-api-key-scope'?: string
 }
 
 export interface ApiDocument {
@@ -83,6 +85,8 @@ function bodyCell(operation: Operation): string {
   return type === 'application/json' ? fields : `${type}: ${fields}`
 }
 
+const scopeCell = (operation: Operation) => (operation['x-api-key-scope'] ? code(operation['x-api-key-scope']) : '')
+
 function queryCell(operation: Operation): string {
   const query = operation.parameters.filter(p => p.in === 'query')
   return nameList(query.filter(p => p.required).map(p => p.name), query.filter(p => !p.required).map(p => p.name))
@@ -103,7 +107,7 @@ export function renderRouteTables(document: ApiDocument, gates: Record<string, s
       const route = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, '[$1]')}`
       const success = Object.keys(operation.responses).find(code => code.startsWith('2')) ?? ''
       const row = `| ${method.toUpperCase()} | ${code(path)} | ${cell(operation.summary)} | ${cell(queryCell(operation))} | `
-        + `${cell(bodyCell(operation))} | ${success} | ${cell(gates[route] ?? '')} |`
+        + `${cell(bodyCell(operation))} | ${success} | ${cell(gates[route] ?? '')} | ${scopeCell(operation)} |`
       const tag = operation.tags[0] ?? 'Other'
       byTag.set(tag, [...(byTag.get(tag) ?? []), row])
       count++
@@ -114,15 +118,15 @@ export function renderRouteTables(document: ApiDocument, gates: Record<string, s
     '',
     `${count} routes under \`/api/v1\`, in ${byTag.size} groups. Columns: the query parameters and the top-level body fields `
     + '(required first, then the optional ones; the full schemas are in `GET /api/openapi.json`), the status of a successful answer, '
-    + 'and the plan capability or limit that gates the route (empty: every plan).',
+    + 'the plan capability or limit that gates the route (empty: every plan), and the scope an API key needs for it.',
   ]
   for (const [tag, rows] of byTag) {
     lines.push(
       '',
       `### ${tag}`,
       '',
-      '| method | path | what it does | query | body | answer | plan |',
-      '|---|---|---|---|---|---|---|',
+      '| method | path | what it does | query | body | answer | plan | key scope |',
+      '|---|---|---|---|---|---|---|---|',
       ...rows,
     )
   }

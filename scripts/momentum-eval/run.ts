@@ -169,7 +169,7 @@ async function loadTenant(baseURL: string, tenant: GenTenant, label: string): Pr
     'signup',
   )
   const repId: string = signup.user.id
-  const key = ok(await admin.post('/api/v1/api-keys', { name: 'eval' }), 'api key').key as string
+  const key = ok(await admin.post('/api/v1/api-keys', { name: 'eval', scopes: ['write'], ratePerMinute: 100_000 }), 'api key').key as string
   const api = new Client(baseURL, { authorization: `Bearer ${key}` })
 
   const accountIds = await pool(Array.from({ length: tenant.accounts }, (_, i) => i), 8, async i =>

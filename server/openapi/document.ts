@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { API_ROUTES } from './routes'
+import { scopeName, scopeNeeded } from '../../shared/utils/apiScopes'
 
 const schemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })
 
@@ -11,7 +12,8 @@ const ERROR = {
     data: {
       type: 'object',
       description:
-        '400: { issues: [{ path, message }] } (batches add index); 402: { error, capability } or { error, limit, used }; 409: details',
+        '400: { issues: [{ path, message }] } (batches add index); 402: { error, capability } or { error, limit, used }; '
+        + '403 for an API key without the route\'s scope: { error: \'scope_required\', scope }; 409: details',
     },
   },
 }
@@ -36,10 +38,13 @@ export function openApiDocument() {
       schema,
     }))
     const status = meta.status ?? 200
+    const need = scopeNeeded(meta, method)
     paths[path] ??= {}
     paths[path][method.toLowerCase()] = {
       tags: [meta.tag],
       summary: meta.summary,
+      // The scope an API key needs for this route (its area, read for GET, write otherwise).
+      ...(need ? { 'x-api-key-scope': scopeName(need) } : {}),
       parameters: [...params, ...queryParams],
       ...(meta.body
         ? { requestBody: { required: true, content: { [meta.bodyType ?? 'application/json']: { schema: schemaOf(meta.body) } } } }

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { Capability, LimitKey } from '../domain/billing/plans'
+import type { ApiArea } from '../../shared/utils/apiScopes'
 
 /**
  * What a route is, declared beside its handler as `export const meta = defineRoute({ … })`: its
@@ -21,6 +22,8 @@ export interface RouteMeta {
   capability?: Capability
   /** The limit a create on this route counts against (402 `plan_limit` when it is reached). */
   limit?: LimitKey
+  /** The API-key scope area, when not its tag's (shared/utils/apiScopes.ts). */
+  area?: ApiArea
   /** The largest body it takes, when more than the default 1 MB. */
   maxBytes?: number
   /** The route streams its body itself (multipart to disk): only the declared length is checked. */

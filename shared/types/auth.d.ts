@@ -14,6 +14,8 @@ declare module '#auth-utils' {
   interface SecureSessionData {
     /** The user's session version at sign-in (server only): a bump ends the session. */
     sessionVersion?: number
+    /** The session's row in user_sessions (server only): ended there, the session is refused. */
+    sessionId?: string
   }
 }
 

@@ -12,9 +12,10 @@ beforeAll(async () => {
 afterAll(() => browser?.close())
 
 const WORK_PAGES = ['/dashboard', '/pipeline', '/deals', '/tasks', '/accounts', '/contacts', '/leads', '/forecast', '/analytics',
-  '/reports', '/reports/new']
+  '/two-factor', '/account', '/reports/activity', '/my-week', '/reports', '/reports/new']
 const SETTINGS_PAGES = ['/settings/users', '/settings/api-keys', '/settings/fields', '/settings/momentum', '/settings/email',
-  '/settings/automation', '/settings/salesforce', '/settings/import', '/settings/audit', '/settings/billing', '/settings/general']
+  '/settings/automation', '/settings/salesforce', '/settings/import', '/settings/audit', '/settings/billing', '/settings/general',
+  '/settings/sso']
 /** Texts a page shows on purpose that look like keys: a custom field's key, API and OAuth scopes. */
 const ALLOWED: Record<string, RegExp[]> = {
   '/settings/fields': [/key: [a-z0-9_]+/],

@@ -102,4 +102,36 @@ describe('the settings pages', () => {
       await page.close()
     }
   })
+
+  it('lets an admin create a key that reads deals only, shown once, which then reads deals and may not write them', async () => {
+    const page = await signedIn(adminLogin, { width: 1440, height: 900 })
+    await page.goto(`${baseURL}/settings/api-keys`, { waitUntil: 'networkidle' })
+    const form = page.getByTestId('api-key-form')
+    await form.getByLabel('Key name').fill('Deals reader')
+    for (const area of ['contacts', 'events', 'admin']) {
+      await page.getByTestId(`access-${area}`).click()
+      await page.getByRole('option', { name: 'No access' }).click()
+    }
+    expect(await page.getByTestId('scope-summary').textContent()).toBe('Deals: read')
+    await form.getByLabel('Calls a minute').fill('120')
+    await form.getByRole('button', { name: 'Create key' }).click()
+    const shown = page.getByTestId('new-api-key')
+    await shown.waitFor()
+    const key = (await shown.textContent())!.match(/mk_[A-Za-z0-9_-]+/)![0]
+    const row = page.getByRole('row', { name: /Deals reader/ })
+    await row.waitFor()
+    expect(await row.textContent()).toContain('Deals: read')
+    expect(await row.textContent()).toContain('120 a minute')
+    await page.screenshot({ path: `${SCREENSHOTS}/settings-api-key-created-1440.png`, fullPage: true })
+
+    const call = (method: string, path: string) => fetch(`${baseURL}${path}`, {
+      method, headers: { 'authorization': `Bearer ${key}`, 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}',
+    })
+    expect((await call('GET', '/api/v1/deals')).status).toBe(200)
+    const write = await call('POST', '/api/v1/deals')
+    expect(write.status).toBe(403)
+    expect((await write.json()).data).toEqual({ error: 'scope_required', scope: 'deals:write' })
+    expect((await call('GET', '/api/v1/contacts')).status).toBe(403)
+    await page.close()
+  })
 })

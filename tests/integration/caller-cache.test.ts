@@ -49,4 +49,17 @@ describe.skipIf(!serverUrl)('two server processes', () => {
     expect((await adminOnA.patch(`/api/v1/users/${invite.id}`, { active: false })).status).toBe(200)
     await expect.poll(async () => (await again.get('/api/v1/dashboard')).status, { timeout: 2000 }).toBe(401)
   })
+
+  it('refuse a session ended through the other process at once, also while it is cached there', async () => {
+    const { email, password } = await signUp(a.url)
+    const onA = await new Client(a.url).login(email, password)
+    const elsewhere = await new Client(a.url).login(email, password)
+    const onB = new Client(b.url, { cookie: elsewhere.cookieHeader() })
+    expect((await onB.get('/api/v1/deals')).status).toBe(200)
+    expect((await onB.get('/api/v1/deals')).status).toBe(200) // now a cached caller on B
+    const theirs = (await elsewhere.get('/api/v1/me/sessions')).body.data.find((s: { current: boolean }) => s.current).id
+    expect((await onA.delete(`/api/v1/me/sessions/${theirs}`)).status).toBe(204)
+    await expect.poll(async () => (await onB.get('/api/v1/deals')).status, { timeout: 2000 }).toBe(401)
+    expect((await new Client(b.url, { cookie: onA.cookieHeader() }).get('/api/v1/deals')).status).toBe(200)
+  })
 })

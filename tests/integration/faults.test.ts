@@ -44,7 +44,7 @@ describe.skipIf(!serverUrl)('faults', () => {
     const signedUp = await signUp(app.url)
     tenantId = signedUp.tenant.id
     await subscribe(app.url, tenantId)
-    const key = (await signedUp.client.post('/api/v1/api-keys', { name: 'faults' })).body.key
+    const key = (await signedUp.client.post('/api/v1/api-keys', { name: 'faults', scopes: ['read', 'write'] })).body.key
     integration = new Client(app.url, { authorization: `Bearer ${key}` })
     dealId = (await integration.post('/api/v1/deals', { name: 'Fault deal', amount: 1000 })).body.id
     expect(dealId).toBeTruthy()

@@ -17,6 +17,11 @@ const API_LISTS = ['/api/v1/deals?limit=500', '/api/v1/accounts?limit=500', '/ap
   '/api/v1/teams', '/api/v1/users', '/api/v1/api-keys', '/api/v1/audit?limit=500', '/api/v1/custom-fields', '/api/v1/pipeline/stages',
   '/api/v1/imports', '/api/v1/integrations/email', '/api/v1/integrations/email/unmatched', '/api/v1/alerts']
 
+/** Columns a request writes as bookkeeping, not data: a session's last use (touched at most once a minute) and address. */
+const BOOKKEEPING: Record<string, string[]> = { user_sessions: ['last_seen_at', 'ip'] }
+const rowText = (table: string) =>
+  BOOKKEEPING[table] ? `(to_jsonb(x) ${BOOKKEEPING[table].map(c => `- '${c}'`).join(' ')})::text` : 'x::text'
+
 export async function fingerprint(databaseURL: string, tenantId: string, admin: Client): Promise<Fingerprint> {
   if (!databaseURL) {
     return {
@@ -37,7 +42,7 @@ export async function fingerprint(databaseURL: string, tenantId: string, admin: 
     take: async () => {
       const parts = tables.map(
         t =>
-          `select '${t}' as t, count(*)::int as n, coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h `
+          `select '${t}' as t, count(*)::int as n, coalesce(md5(string_agg(${rowText(t)}, '|' order by ${rowText(t)})), '') as h `
           + `from "${t}" x where tenant_id = $1`,
       )
       const { rows } = await pool.query<{ t: string, n: number, h: string }>(parts.join(' union all '), [tenantId])

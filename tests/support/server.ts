@@ -19,7 +19,7 @@ declare module 'vitest' {
     baseURL: string
     /** Integration project only: the local Stripe API the server talks to. */
     stripeMockURL: string
-    /** Integration project only: what the server's SMTP server received (`GET` lists, `DELETE` clears). */
+    /** What the server's SMTP server received (`GET` lists, `DELETE` clears), in both projects. */
     smtpSinkURL: string
     /** The file the server's stdout and stderr are written to (the log tests read it). */
     serverLog: string
@@ -81,6 +81,8 @@ export default async function setup(project: TestProject) {
     NUXT_SEED_DEMO: '1',
     // The tests' local Salesforce (tests/support/salesforce-mock.ts) speaks http on 127.0.0.1.
     SALESFORCE_ALLOW_INSECURE_URLS: '1',
+    // The tests' OpenID provider (tests/support/oidc.ts) is an http issuer on 127.0.0.1.
+    SSO_ALLOW_INSECURE_ISSUERS: '1',
     // Every test file shares this server and 127.0.0.1: the webhook limits are tested on a server of their own.
     WEBHOOK_RATE_LIMIT: 'connection:100000,address:100000',
   }
@@ -93,15 +95,23 @@ export default async function setup(project: TestProject) {
       STRIPE_API_HOST: '127.0.0.1', STRIPE_API_PORT: String(stripe.port), STRIPE_API_PROTOCOL: 'http',
     })
     project.provide('stripeMockURL', stripe.url)
-    // A real SMTP server for reminders, digests and sequences; private webhook targets for the local receivers.
-    const smtp = await startSmtpSink()
-    const sink = await serveSink(smtp)
-    Object.assign(env, { SMTP_URL: smtp.url, SMTP_FROM: 'crm@momentum.test', WEBHOOKS_ALLOW_PRIVATE: '1' })
-    project.provide('smtpSinkURL', sink.url)
+    // Private webhook targets for the local receivers.
+    Object.assign(env, { WEBHOOKS_ALLOW_PRIVATE: '1' })
     const previous = cleanup
     cleanup = async () => {
       await previous()
       await stripe.close()
+    }
+  }
+  {
+    // A real SMTP server for both projects: reminders, digests, sequences and password reset links.
+    const smtp = await startSmtpSink()
+    const sink = await serveSink(smtp)
+    Object.assign(env, { SMTP_URL: smtp.url, SMTP_FROM: 'crm@momentum.test' })
+    project.provide('smtpSinkURL', sink.url)
+    const previous = cleanup
+    cleanup = async () => {
+      await previous()
       await sink.close()
       await smtp.close()
     }

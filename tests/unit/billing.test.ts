@@ -42,7 +42,7 @@ describe('effectiveCapabilities', () => {
   it('gives an active subscription its plan', () => {
     expect(effectiveCapabilities(state({}), now, true)).toMatchObject({
       plan: 'pro',
-      capabilities: ['forecasting', 'email_tracking', 'automation'],
+      capabilities: ['forecasting', 'email_tracking', 'api_keys', 'automation'],
       graceUntil: null,
     })
   })

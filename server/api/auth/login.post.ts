@@ -3,6 +3,8 @@ import { z } from 'zod'
 import { users } from '../../../db/schema'
 import { withLookup, withTenant } from '../../domain/core/db'
 import { audit } from '../../domain/tenancy/audit'
+import { passwordSignInAllowed } from '../../domain/sso/providers'
+import { mfaStatus } from '../../domain/tenancy/mfa'
 import { hashPassword, verifyPassword } from '../../domain/tenancy/passwords'
 import {
   ADDRESS_POLICY,
@@ -59,6 +61,17 @@ export default defineEventHandler(async (event) => {
   }
 
   await withLookup(db, {}, tx => clearFailures(tx, [account.key, ...(pair ? [pair.key] : [])]))
+  // "SSO only" tenants: members sign in through their identity provider; admins keep a break-glass password.
+  if (!await passwordSignInAllowed(db, user!, ip)) {
+    throw createError({
+      statusCode: 403, statusMessage: 'your workspace uses single sign-on: sign in with single sign-on', data: { error: 'sso_required' },
+    })
+  }
+  // Two-factor on: no session yet, only a short-lived sealed "password passed" cookie for POST /api/auth/login/mfa.
+  if (await withTenant(db, user!.tenantId, async tx => (await mfaStatus(tx, user!.tenantId, user!.id)).enabled)) {
+    await rememberPasswordPassed(event, user!)
+    return { mfaRequired: true }
+  }
   await withTenant(db, user!.tenantId, async (tx) => {
     await tx.update(users).set({ lastLoginAt: new Date() }).where(and(eq(users.tenantId, user!.tenantId), eq(users.id, user!.id)))
     await audit(tx, { tenantId: user!.tenantId, userId: user!.id, ip }, 'auth.login')

@@ -36,7 +36,7 @@ export const PLAN_CONFIG = {
   pro: {
     name: 'Pro',
     prices: { month: 'pro_monthly', year: 'pro_yearly' },
-    capabilities: ['forecasting', 'email_tracking', 'automation'],
+    capabilities: ['forecasting', 'email_tracking', 'automation', 'api_keys'],
     limits: { users: null, openDeals: null },
     perSeat: true,
   },

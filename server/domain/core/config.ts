@@ -24,6 +24,13 @@ export const config = {
   billingGraceDays: () => Number(process.env.BILLING_GRACE_DAYS ?? 7),
   /** SALESFORCE_ALLOW_INSECURE_URLS=1 (tests): a Salesforce connection may point at any http(s) URL. */
   salesforceAllowInsecureUrls: () => process.env.SALESFORCE_ALLOW_INSECURE_URLS === '1',
+  /** SSO_ALLOW_INSECURE_ISSUERS=1 (tests): a single sign-on issuer may be an http URL (the tests' local OpenID provider). */
+  ssoAllowInsecureIssuers: () => process.env.SSO_ALLOW_INSECURE_ISSUERS === '1',
+  /** API_KEY_RATE_PER_MINUTE: calls a minute an API key makes when it sets no rate of its own (default 600). */
+  apiKeyRatePerMinute: () => {
+    const value = Number(process.env.API_KEY_RATE_PER_MINUTE ?? 600)
+    return Number.isInteger(value) && value > 0 ? value : 600
+  },
   /** The app's address in emails: PUBLIC_URL, else the local default. */
   appUrl: () => config.publicUrl() ?? `http://localhost:${process.env.PORT ?? 3000}`,
 }

@@ -109,6 +109,10 @@ export interface Lookup {
   inviteTokenHash?: string
   stripeCustomerId?: string
   emailConnectionId?: string
+  /** An email domain single sign-on covers (sso_domains, migration 0028). */
+  ssoDomain?: string
+  /** sha256 of a password reset token (tenancy/passwordReset.ts). */
+  resetTokenHash?: string
 }
 
 /** A transaction as the app role with no tenant, that can see only the rows a lookup names. */
@@ -119,7 +123,9 @@ export function withLookup<T>(db: AppDatabase, lookup: Lookup, fn: (tx: Tx) => P
       set_config('app.api_key_prefix', ${lookup.apiKeyPrefix ?? ''}, true),
       set_config('app.invite_token_hash', ${lookup.inviteTokenHash ?? ''}, true),
       set_config('app.stripe_customer_id', ${lookup.stripeCustomerId ?? ''}, true),
-      set_config('app.email_connection_id', ${lookup.emailConnectionId ?? ''}, true), set_config('jit', 'off', true)`)
+      set_config('app.email_connection_id', ${lookup.emailConnectionId ?? ''}, true),
+      set_config('app.sso_domain', ${lookup.ssoDomain?.toLowerCase() ?? ''}, true),
+      set_config('app.reset_token_hash', ${lookup.resetTokenHash ?? ''}, true), set_config('jit', 'off', true)`)
     return fn(tx)
   }).catch(unavailable)
 }

@@ -29,7 +29,8 @@ const keyOf = (source: string, externalId: string) => `${source}\u0000${external
  * this statement are inserted. Two concurrent copies of a batch: the second waits on the key's
  * unique index until the first commits, then finds the key taken and stores nothing.
  * The same statement marks the deals the stored events concern in `momentum_dirty`, so the
- * next momentum run rescores exactly those, and queues the events for automation
+ * next momentum run rescores exactly those, marks the days of back-dated events for the daily
+ * activity rollup (`activity_dirty_days`), and queues the events for automation
  * (`automation_queue`) when the tenant has active rules, webhooks or sequence enrolments.
  */
 export async function writeEvents(tx: Tx, tenantId: string, batch: readonly EventRow[]): Promise<WriteResult> {
@@ -82,6 +83,15 @@ export async function writeEvents(tx: Tx, tenantId: string, batch: readonly Even
       insert into momentum_dirty (tenant_id, deal_id, dirtied_at)
       select ${tenantId}::uuid, deal_id, now() from (select distinct deal_id from stored where deal_id is not null) d order by deal_id
       on conflict (tenant_id, deal_id) do update set dirtied_at = excluded.dirtied_at
+    ), activity_days as (
+      -- A back-dated event (older than the days every activity refresh recomputes anyway) marks
+      -- its day for the next refresh of the daily activity rollup (reports/activity.ts).
+      insert into activity_dirty_days (tenant_id, day, dirtied_at)
+      select ${tenantId}::uuid, d.day, now()
+      from (select distinct (occurred_at at time zone 'UTC')::date as day from stored) d
+      where d.day < (now() at time zone 'UTC')::date - 1 and d.day >= (now() at time zone 'UTC')::date - 400
+      order by d.day
+      on conflict (tenant_id, day) do nothing
     ), queued as (
       -- Automation rules, outbound webhooks and sequence stops read new events from this queue
       -- (only while the tenant has something that listens).

@@ -3,10 +3,11 @@ import type { AppDatabase } from '../../../db/client'
 import { queryRows } from '../../../db/client'
 import { tenantIds, withTenant, type Tx } from '../core/db'
 import { publish } from '../events/bus'
+import { refreshActivityRollup } from '../reports/activity'
 
 /**
- * The pipeline summary per stage for each owner, team and the tenant, and daily activity per user
- * and type (tables of migration 0021, read through tenant-filtered views). Each tenant's rows are
+ * The pipeline summary per stage for each owner, team and the tenant (a table of migration 0021,
+ * read through a tenant-filtered view), and the daily activity rollup (migration 0031). Each tenant's rows are
  * recomputed in a transaction of that tenant, under its row-level security: readers see the old
  * rows until it commits, and a tenant's refresh touches no other tenant.
  */
@@ -50,18 +51,8 @@ export async function refreshTenantViews(tx: Tx, tenantId: string): Promise<{ sk
       returning 1
     ) select count(*)::int as n from written`,
   )
-  // Activity per user, day and type over the last 90 days (machine-flagged email events left out).
-  await tx.execute(sql`delete from activity_daily_rows where tenant_id = ${tenantId}::uuid`)
-  await tx.execute(sql`
-    insert into activity_daily_rows (tenant_id, user_id, day, type, events)
-    select e.tenant_id, coalesce(e.actor_user_id, '00000000-0000-0000-0000-000000000000'::uuid),
-           (e.occurred_at at time zone 'UTC')::date, e.type, count(*)::int
-    from events e
-    where e.tenant_id = ${tenantId}::uuid
-      and e.occurred_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' - interval '90 days'
-      and e.type not in ('stage_changed', 'deal_created', 'deal_updated')
-      and coalesce(e.metadata ->> 'machine', 'false') <> 'true'
-    group by 1, 2, 3, 4`)
+  // Activity per rep, day and measure (400 days, incrementally: reports/activity.ts).
+  await refreshActivityRollup(tx, tenantId)
   await tx.execute(sql`insert into tenant_views_refreshed (tenant_id, refreshed_at) values (${tenantId}::uuid, now())
     on conflict (tenant_id) do update set refreshed_at = excluded.refreshed_at`)
   // Every process forgets the answers it kept from this tenant's views (server/utils/answers.ts).

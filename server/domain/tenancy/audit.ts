@@ -11,7 +11,11 @@ export type AuditAction
     | 'data.exported' | 'data.imported' | 'data.erased'
     | 'forecast.adjusted' | 'forecast.quotas_set' | 'integration.connected' | 'integration.disconnected' | 'email.retention_set'
     | 'tenant.currency_set'
+    | 'sso.configured' | 'auth.sso_login' | 'auth.sso_refused' | 'auth.password_refused' | 'user.provisioned'
     | 'deals.bulk_updated' | 'deals.bulk_deleted'
+    | 'auth.mfa_enabled' | 'auth.mfa_disabled' | 'auth.mfa_failed' | 'user.mfa_reset' | 'tenant.mfa_required_set'
+    | 'auth.password_reset_requested' | 'auth.password_reset' | 'auth.password_changed' | 'auth.session_ended' | 'user.sessions_ended'
+    | 'activity.targets_set'
 
 export type { Actor } from '../core/actor'
 

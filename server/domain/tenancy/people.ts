@@ -6,6 +6,7 @@ import { badRequest, conflict, notFound } from '../core/errors'
 import { audit, type Actor } from './audit'
 import { hashPassword } from './passwords'
 import { randomToken, sha256 } from './secrets'
+import { endUserSessionRows } from './sessions'
 import { peopleChanged } from './tenants'
 
 export const INVITE_DAYS = 7
@@ -21,6 +22,9 @@ const publicUser = {
   teamId: users.teamId,
   active: users.active,
   invited: sql<boolean>`${users.passwordHash} is null`.as('invited'),
+  /** Whether they sign in with TOTP (db/schema/mfa.ts), so admins can reset it. */
+  mfaEnabled: sql<boolean>`exists (select 1 from user_mfa m
+    where m.tenant_id = ${users.tenantId} and m.user_id = ${users.id} and m.enabled_at is not null)`.as('mfa_enabled'),
   lastLoginAt: users.lastLoginAt,
   createdAt: users.createdAt,
 }
@@ -90,12 +94,21 @@ export async function acceptInvite(db: AppDatabase, token: string, password: str
 }
 
 /**
- * Ends every session of a user (sign-out ends them on every device): their session version
- * moves on, and the bus tells every process to forget the cached caller.
+ * Ends every session of a user: their session version moves on, their session rows are ended,
+ * and the bus tells every process to forget the cached caller.
  */
 export async function endSessions(tx: Tx, tenantId: string, userId: string) {
   await tx.update(users).set({ sessionVersion: nextSessionVersion }).where(and(eq(users.tenantId, tenantId), eq(users.id, userId)))
+  await endUserSessionRows(tx, tenantId, userId)
   await peopleChanged(tx, tenantId)
+}
+
+/** Admin: ends every session of a member of the tenant (404 for anyone else), audited. */
+export async function endMemberSessions(tx: Tx, actor: Actor, userId: string) {
+  const [user] = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, actor.tenantId), eq(users.id, userId)))
+  if (!user) throw notFound('user')
+  await endSessions(tx, actor.tenantId, userId)
+  await audit(tx, actor, 'user.sessions_ended', { targetType: 'user', targetId: userId })
 }
 
 export interface UserPatch { role?: Role, teamId?: string | null, active?: boolean, name?: string }
@@ -130,6 +143,7 @@ export async function updateUser(tx: Tx, actor: Actor, userId: string, patch: Us
     .set({ ...patch, updatedAt: new Date(), ...(endsSessions ? { sessionVersion: nextSessionVersion } : {}) })
     .where(and(eq(users.tenantId, actor.tenantId), eq(users.id, userId)))
     .returning()
+  if (endsSessions) await endUserSessionRows(tx, actor.tenantId, userId)
   const target = { targetType: 'user', targetId: userId }
   if (patch.role && patch.role !== before.role)
     await audit(tx, actor, 'user.role_changed', { ...target, metadata: { from: before.role, to: patch.role } })

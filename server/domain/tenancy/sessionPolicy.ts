@@ -13,7 +13,7 @@ export interface SessionStamp {
 /**
  * Whether a session is still good for this user: signed in no longer than the maximum age ago
  * (and not in the future) and stamped with the user's current session version (bumped at
- * sign-out, deactivation, a role change and a new password). Pure.
+ * deactivation, a role change, a password reset and an admin ending them). Pure.
  */
 export function sessionIsCurrent(
   stamp: SessionStamp,

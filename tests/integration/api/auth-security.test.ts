@@ -49,7 +49,7 @@ describe('API keys', () => {
     const other = await invited(creator, 'admin')
     const theirs = await other.client.post('/api/v1/deals', { name: unique('Their deal'), amount: 1000 })
     expect(theirs.status).toBe(201)
-    const key = (await creator.post('/api/v1/api-keys', { name: 'integration' })).body.key as string
+    const key = (await creator.post('/api/v1/api-keys', { name: 'integration', scopes: ['read', 'write'] })).body.key as string
     const bearer = new Client(baseURL, { authorization: `Bearer ${key}` })
     const dealIds = async () => ((await bearer.get('/api/v1/deals?limit=100')).body.data as Json[]).map(d => d.id)
     expect((await bearer.get('/api/v1/admin/tasks')).status).toBe(200)

@@ -73,14 +73,14 @@ describe('people and API keys', () => {
   it('creates API keys shown once, usable as Bearer, stored hashed, and revocable', async () => {
     const { client, tenant } = await signUp(baseURL)
     await subscribe(baseURL, tenant.id)
-    const created = await client.post('/api/v1/api-keys', { name: 'Zapier' })
+    const created = await client.post('/api/v1/api-keys', { name: 'Zapier', scopes: ['read', 'write'] })
     expect(created.body.key).toMatch(/^mk_[a-z0-9]{12}_/)
     const listed = (await client.get('/api/v1/api-keys')).body.data
     expect(JSON.stringify(listed)).not.toContain(created.body.key.split('_').slice(2).join('_'))
     const bearer = new Client(baseURL, { authorization: `Bearer ${created.body.key}` })
     expect((await bearer.get('/api/v1/deals')).status).toBe(200)
     expect((await new Client(baseURL, { authorization: `Bearer ${created.body.key}x` }).get('/api/v1/deals')).status).toBe(401)
-    expect((await bearer.post('/api/v1/api-keys', { name: 'minted by a key' })).status).toBe(403)
+    expect((await bearer.post('/api/v1/api-keys', { name: 'minted by a key', scopes: ['read', 'write'] })).status).toBe(403)
     expect((await bearer.post('/api/v1/users', { email: 'key@x.test', name: 'K', role: 'admin' })).status).toBe(403)
     expect((await client.delete(`/api/v1/api-keys/${created.body.id}`)).status).toBe(204)
     expect((await bearer.get('/api/v1/deals')).status).toBe(401)
@@ -93,7 +93,7 @@ describe('people and API keys', () => {
     await new Client(baseURL).login(email, 'a-good-password')
     const invite = await client.post('/api/v1/users', { email: `${unique('m')}@audit.test`, name: 'M', role: 'rep' })
     await client.patch(`/api/v1/users/${invite.body.id}`, { role: 'manager' })
-    const key = await client.post('/api/v1/api-keys', { name: 'k' })
+    const key = await client.post('/api/v1/api-keys', { name: 'k', scopes: ['read', 'write'] })
     await client.delete(`/api/v1/api-keys/${key.body.id}`)
     const actions = (await client.get('/api/v1/audit')).body.data.map((e: Json) => e.action)
     expect(actions).toEqual([

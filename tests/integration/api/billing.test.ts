@@ -31,7 +31,7 @@ describe('plans and capabilities', () => {
     expect(third.body.data).toEqual({ error: 'plan_limit', resource: 'users', limit: 2, used: 2 })
   })
 
-  it('unlocks forecasting after the checkout webhooks, and counts seats', async () => {
+  it('unlocks forecasting and API keys on pro after checkout, counts seats, and adds an entitlement\'s capability', async () => {
     const { client, tenant } = await signUp(baseURL)
     const customer = `cus_${tenant.id.slice(0, 8)}`
     expect(
@@ -54,10 +54,11 @@ describe('plans and capabilities', () => {
       plan: 'pro',
       status: 'active',
       seats: { paid: 3, used: 1 },
-      capabilities: ['forecasting', 'email_tracking', 'automation'],
+      capabilities: ['forecasting', 'email_tracking', 'api_keys', 'automation'],
       limits: { users: null },
     })
-    expect((await client.get('/api/v1/api-keys')).status).toBe(402)
+    expect((await client.get('/api/v1/api-keys')).status).toBe(200)
+    expect((await client.get('/api/v1/integrations/salesforce')).status).toBe(402)
     await deliver(
       baseURL,
       stripeEvent('entitlements.active_entitlement_summary.updated', {
@@ -65,11 +66,13 @@ describe('plans and capabilities', () => {
         customer,
         entitlements: {
           object: 'list',
-          data: [{ id: 'ent_1', object: 'entitlements.active_entitlement', lookup_key: 'api_keys', feature: 'feat_1' }],
+          data: [{ id: 'ent_1', object: 'entitlements.active_entitlement', lookup_key: 'salesforce_sync', feature: 'feat_1' }],
         },
       }),
     )
-    expect((await client.get('/api/v1/api-keys')).status).toBe(200)
+    expect((await billingOf(client)).capabilities).toContain('salesforce_sync')
+    // Past the plan gate: no connection yet.
+    expect((await client.get('/api/v1/integrations/salesforce')).status).toBe(404)
   })
 
   it('keeps access while past due, falls back to free after the grace period with data intact, and back on payment', async () => {

@@ -8,7 +8,8 @@ let rep: Client
 let deal: Json
 beforeAll(async () => {
   const admin = await new Client(baseURL).login(DEMO_LOGINS[0].email, DEMO_PASSWORD)
-  integration = new Client(baseURL, { authorization: `Bearer ${(await admin.post('/api/v1/api-keys', { name: 'events test' })).body.key}` })
+  const key = (await admin.post('/api/v1/api-keys', { name: 'events test', scopes: ['write'] })).body.key
+  integration = new Client(baseURL, { authorization: `Bearer ${key}` })
   rep = await new Client(baseURL).login(DEMO_LOGINS[2].email, DEMO_PASSWORD)
   deal = (await rep.get('/api/v1/deals?limit=1')).body.data[0]
 })

@@ -1,7 +1,8 @@
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../../../server/domain/demo/seed'
 import { Client, signUp, type Json } from '../../support/http'
 import { routeFiles } from '../../support/routes'
+import { startOidcProvider, type OidcProvider } from '../../support/oidc'
 import { subscribe } from '../../support/stripe'
 
 const baseURL = inject('baseURL')
@@ -18,13 +19,14 @@ beforeAll(async () => {
   ids.deal = (await b.get('/api/v1/deals?limit=1')).body.data[0].id
   ids.user = (await b.get('/api/v1/users')).body.data.find((u: Json) => u.role === 'rep').id
   ids.team = (await b.get('/api/v1/teams')).body.data[0].id
-  ids.apiKey = (await b.post('/api/v1/api-keys', { name: 'b key' })).body.id
+  ids.apiKey = (await b.post('/api/v1/api-keys', { name: 'b key', scopes: ['read', 'write'] })).body.id
   ids.account = (await b.get('/api/v1/accounts?limit=1')).body.data[0].id
   ids.contact = (await b.get('/api/v1/contacts?limit=1')).body.data[0].id
   ids.lead = (await b.post('/api/v1/leads', { name: 'B Lead', company: 'B Co', source: 'referral' })).body.id
   ids.alert = (await b.get('/api/v1/alerts')).body.data[0].id
   ids.openDeal = (await b.get('/api/v1/focus?limit=1')).body.data[0].deal.id
   ids.tenantA = signedUp.tenant.id
+  ids.session = (await b.get('/api/v1/me/sessions')).body.data.find((x: Json) => x.current).id
   ids.task = (
     await b.post('/api/v1/tasks', { title: 'B task', dueAt: new Date(Date.now() - 60_000).toISOString(), dealId: ids.openDeal })
   ).body.id
@@ -63,6 +65,15 @@ const SALESFORCE_B = {
   clientId: 'b-client',
   clientSecret: 'b-secret-value',
 }
+
+/** A real OpenID provider for B's single sign-on (saving it runs discovery), started when first needed. */
+let oidc: OidcProvider | undefined
+const ssoOf = async (domains: string[]) => {
+  oidc ??= await startOidcProvider({ redirectUri: `${baseURL}/api/auth/sso/callback` })
+  return { issuer: oidc.issuer, clientId: oidc.client.clientId, clientSecret: oidc.client.clientSecret, domains, jitProvisioning: true }
+}
+afterAll(() => oidc?.close())
+const SSO_B_DOMAIN = `b-${Date.now().toString(36)}.test`
 
 /** Every /api/v1 route, and what tenant A gets when it names tenant B's records. */
 const CROSS_TENANT: Record<string, () => Promise<void>> = {
@@ -265,6 +276,24 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.get(`/api/v1/pipeline/summary?ownerId=${ids.user}`)).body.totals.openCount).toBe(0)
     expect((await a.get(`/api/v1/pipeline/summary?teamId=${ids.team}`)).status).toBe(404)
   },
+  'GET /api/v1/reports/activity': async () => {
+    const own = await a.get('/api/v1/reports/activity?groupBy=owner')
+    expect(own.status).toBe(200)
+    expect(JSON.stringify(own.body)).not.toContain(ids.user)
+    const theirs = await a.get(`/api/v1/reports/activity?ownerId=${ids.user}`) // an admin asks: nothing of B's shows
+    expect(theirs.status).toBe(200)
+    expect(theirs.body.rows).toEqual([])
+    expect((await a.get(`/api/v1/reports/activity?teamId=${ids.team}`)).status).toBe(404)
+  },
+  'GET /api/v1/reports/activity/targets': async () => {
+    const answer = await a.get('/api/v1/reports/activity/targets')
+    expect(answer.status).toBe(200)
+    expect(JSON.stringify(answer.body)).not.toContain(ids.user)
+  },
+  'PUT /api/v1/reports/activity/targets': async () => {
+    expect((await a.request('PUT', '/api/v1/reports/activity/targets', { ownerId: ids.user, targets: { calls: 1 } })).status).toBe(404)
+    expect((await a.request('PUT', '/api/v1/reports/activity/targets', { teamId: ids.team, targets: { calls: 1 } })).status).toBe(404)
+  },
   'GET /api/v1/focus': async () => {
     expect((await a.get('/api/v1/focus')).body.data).toEqual([])
     expect((await a.get(`/api/v1/focus?ownerId=${ids.user}`)).body.data).toEqual([])
@@ -368,6 +397,18 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await b.get('/api/v1/integrations/salesforce')).status).toBe(200)
     expect((await b.delete('/api/v1/integrations/salesforce')).status).toBe(204)
   },
+  'GET /api/v1/sso': async () => {
+    expect((await b.request('PUT', '/api/v1/sso', await ssoOf([SSO_B_DOMAIN]))).status).toBe(200)
+    expect((await a.get('/api/v1/sso')).body).toMatchObject({ configured: false, issuer: null, domains: [] })
+  },
+  'PUT /api/v1/sso': async () => {
+    if ((await b.get('/api/v1/sso')).body.configured !== true) await b.request('PUT', '/api/v1/sso', await ssoOf([SSO_B_DOMAIN]))
+    const taken = await a.request('PUT', '/api/v1/sso', await ssoOf([SSO_B_DOMAIN]))
+    expect(taken.status).toBe(409)
+    expect(taken.body.data).toMatchObject({ field: 'domains', domains: [SSO_B_DOMAIN] })
+    expect((await a.request('PUT', '/api/v1/sso', { ...await ssoOf([`a-${SSO_B_DOMAIN}`]), ssoOnly: true })).status).toBe(200)
+    expect((await b.get('/api/v1/sso')).body).toMatchObject({ domains: [SSO_B_DOMAIN], ssoOnly: false })
+  },
   'GET /api/v1/dashboard': async () => {
     const answer = (await a.get('/api/v1/dashboard')).body
     expect(answer.board.flatMap((c: Json) => c.cards)).toEqual([])
@@ -404,6 +445,15 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
   },
   'GET /api/v1/tenant': async () => {
     expect((await a.get('/api/v1/tenant')).body).toMatchObject({ id: ids.tenantA, currency: 'USD' })
+  },
+  'GET /api/v1/tenant/mfa': async () => {
+    expect((await a.get('/api/v1/tenant/mfa')).body).toEqual({ requireMfa: false })
+  },
+  'PATCH /api/v1/tenant/mfa': async () => {
+    // Tenant A's admin has no second factor, so A may not require it; B's setting is untouched either way.
+    expect((await a.patch('/api/v1/tenant/mfa', { requireMfa: true })).status).toBe(400)
+    expect((await a.patch('/api/v1/tenant/mfa', { requireMfa: false })).body).toEqual({ requireMfa: false })
+    expect((await b.get('/api/v1/tenant/mfa')).body).toEqual({ requireMfa: false })
   },
   'PATCH /api/v1/tenant': async () => {
     expect((await a.patch('/api/v1/tenant', { currency: 'JPY' })).body).toMatchObject({ id: ids.tenantA, currency: 'JPY' })
@@ -472,8 +522,23 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect(answer.status).toBe(400)
     expect(answer.body.data.issues).toEqual([{ path: 'teamId', message: 'no such team' }])
   },
+  'POST /api/v1/users/[id]/mfa/reset': async () => {
+    expect((await a.post(`/api/v1/users/${ids.user}/mfa/reset`)).status).toBe(404)
+  },
   'PATCH /api/v1/users/[id]': async () => {
     expect((await a.patch(`/api/v1/users/${ids.user}`, { active: false })).status).toBe(404)
+  },
+  'POST /api/v1/users/[id]/sessions/end': async () => {
+    expect((await a.post(`/api/v1/users/${ids.user}/sessions/end`)).status).toBe(404)
+  },
+  'GET /api/v1/me/sessions': async () => {
+    const answer = await a.get('/api/v1/me/sessions')
+    expect(answer.status).toBe(200)
+    expect(answer.body.data.map((x: Json) => x.id)).not.toContain(ids.session)
+  },
+  'DELETE /api/v1/me/sessions/[id]': async () => {
+    expect((await a.delete(`/api/v1/me/sessions/${ids.session}`)).status).toBe(404)
+    expect((await b.get('/api/v1/me/sessions')).status).toBe(200)
   },
   'GET /api/v1/teams': async () => {
     expect((await a.get('/api/v1/teams')).body.data).toEqual([])
@@ -485,7 +550,7 @@ const CROSS_TENANT: Record<string, () => Promise<void>> = {
     expect((await a.get('/api/v1/api-keys')).body.data).toEqual([])
   },
   'POST /api/v1/api-keys': async () => {
-    const created = await a.post('/api/v1/api-keys', { name: 'a key' })
+    const created = await a.post('/api/v1/api-keys', { name: 'a key', scopes: ['read', 'write'] })
     expect(created.status).toBe(201)
     const withKey = new Client(baseURL, { authorization: `Bearer ${created.body.key}` })
     expect((await withKey.get(`/api/v1/deals/${ids.deal}`)).status).toBe(404)

@@ -19,7 +19,7 @@ describe('the server\'s logs', () => {
     const fresh = await signUp(baseURL)
     secrets.push(fresh.password, fresh.email)
 
-    const key = (await admin.post('/api/v1/api-keys', { name: 'log probe' })).body.key as string
+    const key = (await admin.post('/api/v1/api-keys', { name: 'log probe', scopes: ['read', 'write'] })).body.key as string
     secrets.push(key)
     expect((await new Client(baseURL, { authorization: `Bearer ${key}` }).get('/api/v1/deals?limit=1')).status).toBe(200)
     const forged = `${key.slice(0, -4)}abcd`

@@ -172,6 +172,7 @@ const AS_REP: Record<string, () => Promise<void>> = {
   'GET /api/v1/automation/rules/[id]/runs': () => read(`/api/v1/automation/rules/${crypto.randomUUID()}/runs`),
   'GET /api/v1/billing': () => read('/api/v1/billing'),
   'GET /api/v1/tenant': () => read('/api/v1/tenant'),
+  'GET /api/v1/tenant/mfa': () => read('/api/v1/tenant/mfa'),
   'GET /api/v1/contacts': () => read('/api/v1/contacts?limit=100'),
   'GET /api/v1/contacts/[id]': async () => {
     const answer = await rep1.get(`/api/v1/contacts/${ids.contact}`)
@@ -209,6 +210,13 @@ const AS_REP: Record<string, () => Promise<void>> = {
   'GET /api/v1/exports/[file]': async () => {
     for (const file of ['deals.csv', 'accounts.csv', 'contacts.csv']) await read(`/api/v1/exports/${file}`)
   },
+  'GET /api/v1/reports/activity': async () => {
+    for (const groupBy of ['owner', 'team', 'day', 'week']) await read(`/api/v1/reports/activity?groupBy=${groupBy}`)
+    const own = await rep1.get('/api/v1/reports/activity?groupBy=owner')
+    expect(own.body.rows.map((r: Json) => r.key)).toEqual([ids.rep1])
+    expect((await rep1.get(`/api/v1/reports/activity?ownerId=${ids.rep2}`)).status).toBe(404)
+  },
+  'GET /api/v1/reports/activity/targets': () => read('/api/v1/reports/activity/targets'),
   'GET /api/v1/focus': () => read('/api/v1/focus?limit=50'),
   'GET /api/v1/forecast': () => read('/api/v1/forecast'),
   'GET /api/v1/forecast/history': () => read('/api/v1/forecast/history'),
@@ -219,6 +227,7 @@ const AS_REP: Record<string, () => Promise<void>> = {
   'GET /api/v1/integrations/email/unmatched': () => read('/api/v1/integrations/email/unmatched'),
   'GET /api/v1/integrations/salesforce': () => read('/api/v1/integrations/salesforce'),
   'GET /api/v1/integrations/salesforce/status': () => read('/api/v1/integrations/salesforce/status'),
+  'GET /api/v1/sso': () => read('/api/v1/sso'),
   'GET /api/v1/leads': () => read('/api/v1/leads'),
   'GET /api/v1/leads/[id]': () => read(`/api/v1/leads/${crypto.randomUUID()}`),
   'GET /api/v1/momentum/calibration': () => read('/api/v1/momentum/calibration'),
@@ -266,6 +275,7 @@ const AS_REP: Record<string, () => Promise<void>> = {
   },
   'GET /api/v1/teams': () => read('/api/v1/teams'),
   'GET /api/v1/users': () => read('/api/v1/users'),
+  'GET /api/v1/me/sessions': () => read('/api/v1/me/sessions'),
   'GET /api/v1/reports': () => read('/api/v1/reports'),
   'GET /api/v1/reports/[id]': async () => {
     for (const id of [ids.sharedReport, ids.privateReport]) expect((await rep1.get(`/api/v1/reports/${id}`)).status).toBe(404)

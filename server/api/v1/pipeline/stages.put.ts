@@ -1,7 +1,7 @@
 import { replacePipeline, stageView } from '../../../domain/deals/pipeline'
 import { PipelineSchema } from '../../../domain/deals/schemas'
 
-export const meta = defineRoute({ tag: 'Pipeline', summary: 'Replace the tenant\'s stages (admin)', body: PipelineSchema })
+export const meta = defineRoute({ tag: 'Pipeline', summary: 'Replace the tenant\'s stages (admin)', body: PipelineSchema, area: 'admin' })
 
 /** Admin: the tenant's whole pipeline at once (stages, order, probabilities, categories, allowed moves). */
 export default defineEventHandler(async (event) => {
