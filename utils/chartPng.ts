@@ -1,15 +1,17 @@
-/**
- * Saves a chart drawn as SVG (the charts in components/charts) as a PNG, in the browser only: the
- * SVG is copied with each element's computed colours and fonts written in (the page's CSS
- * variables do not travel with a serialized SVG), drawn on a canvas at twice its size over the
- * page's background, and downloaded. No server and no chart service is involved.
- */
+import { downloadBlob } from './download'
+
 const STYLED = ['fill', 'stroke', 'stroke-width', 'stroke-opacity', 'fill-opacity', 'opacity', 'font-family', 'font-size',
   'font-weight', 'text-anchor', 'dominant-baseline', 'visibility', 'display'] as const
 
-export async function downloadChartPng(container: HTMLElement | null | undefined, fileName: string): Promise<boolean> {
-  const svg = container?.querySelector('svg')
-  if (!svg) return false
+/**
+ * A chart drawn as SVG (components/charts, components/reports/Chart.vue) as a PNG, in the browser
+ * only: the SVG is copied with each element's computed colours and fonts written in (the page's
+ * CSS variables do not travel with a serialized SVG) and drawn on a canvas at twice its size over
+ * the page's background. No server and no chart service is involved.
+ */
+export async function chartPng(container: Element | null | undefined): Promise<Blob | null> {
+  const svg = container?.tagName.toLowerCase() === 'svg' ? container as SVGSVGElement : container?.querySelector('svg')
+  if (!svg) return null
   const { width, height } = svg.getBoundingClientRect()
   const copy = svg.cloneNode(true) as SVGSVGElement
   const from = [svg, ...svg.querySelectorAll('*')]
@@ -40,16 +42,17 @@ export async function downloadChartPng(container: HTMLElement | null | undefined
     context.fillRect(0, 0, canvas.width, canvas.height)
     context.scale(scale, scale)
     context.drawImage(image, 0, 0, width, height)
-    const blob = await new Promise<Blob | null>(resolve => canvas.toBlob(resolve, 'image/png'))
-    if (!blob) return false
-    const link = document.createElement('a')
-    link.href = URL.createObjectURL(blob)
-    link.download = fileName
-    link.click()
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000)
-    return true
+    return await new Promise<Blob | null>(resolve => canvas.toBlob(resolve, 'image/png'))
   }
   finally {
     URL.revokeObjectURL(url)
   }
+}
+
+/** Saves the chart in `container` as a PNG; false when there is no chart to save. */
+export async function downloadChartPng(container: Element | null | undefined, fileName: string): Promise<boolean> {
+  const blob = await chartPng(container)
+  if (!blob) return false
+  downloadBlob(blob, fileName)
+  return true
 }

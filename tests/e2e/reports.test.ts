@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../../server/domain/demo/seed'
@@ -33,6 +34,10 @@ describe('the report builder', () => {
       await page.waitForURL(url => /^\/reports\/[0-9a-f-]{36}$/.test(url.pathname))
       await page.getByTestId('report-preview').locator('svg rect').nth(2).waitFor()
       expect(await page.getByLabel('Report name').inputValue()).toBe(name)
+      // The chart downloads as a PNG drawn in the browser.
+      const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG' }).click()])
+      expect(png.suggestedFilename()).toMatch(/\.png$/)
+      expect((await readFile((await png.path())!)).subarray(1, 4).toString()).toBe('PNG')
       await page.close()
     })
   }
